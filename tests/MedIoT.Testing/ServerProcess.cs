@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace MedIoT.Testing;
+
+/// <summary>
+/// A server running as a child process of the tests. Readiness is a line the server prints
+/// (awaited, never slept for); its recent output is kept to explain a failure.
+/// </summary>
+public sealed partial class ServerProcess : IAsyncDisposable
+{
+    private const int RecentLineCount = 200;
+    private const int SignalTerminate = 15;
+
+    private readonly Process _process;
+    private readonly Queue<string> _recentLines = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _readyMarker;
+    private readonly string _name;
+
+    private ServerProcess(string name, Process process, string readyMarker)
+    {
+        _name = name;
+        _process = process;
+        _readyMarker = readyMarker;
+    }
+
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited => _exited.Task.IsCompleted;
+
+    /// <summary>Completes when the process ends.</summary>
+    public Task Exited => _exited.Task;
+
+    /// <summary>The last lines the server printed, for failure messages.</summary>
+    public string RecentOutput
+    {
+        get
+        {
+            lock (_recentLines)
+            {
+                return string.Join(Environment.NewLine, _recentLines);
+            }
+        }
+    }
+
+    /// <summary>Starts <paramref name="fileName"/> and waits until it prints <paramref name="readyMarker"/>.</summary>
+    /// <exception cref="InvalidOperationException">The server exited or stayed silent past <paramref name="timeout"/>.</exception>
+    public static async Task<ServerProcess> StartAsync(
+        string name, string fileName, IEnumerable<string> arguments, string readyMarker, TimeSpan timeout,
+        string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        var server = new ServerProcess(name, process, readyMarker);
+        process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
+        process.Exited += (_, _) => server.OnExited();
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"{name} ('{fileName}') did not start.");
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        try
+        {
+            await server._ready.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException(
+                $"{name} did not print '{readyMarker}' within {timeout.TotalSeconds:0} s. Its output:{Environment.NewLine}{server.RecentOutput}");
+        }
+        catch (InvalidOperationException)
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>Ends the server at once with SIGKILL, as a crash or power cut would.</summary>
+    public async Task KillAsync()
+    {
+        if (!HasExited)
+        {
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+        }
+
+        await WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the server to stop with SIGTERM and waits for it; kills it if it does not stop in time.</summary>
+    public async Task StopAsync(TimeSpan? grace = null)
+    {
+        if (HasExited)
+        {
+            return;
+        }
+
+        _ = SendSignal(_process.Id, SignalTerminate);
+        try
+        {
+            await _exited.Task.WaitAsync(grace ?? TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await KillAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _process.Dispose();
+    }
+
+    private async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _exited.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException($"{_name} (pid {_process.Id}) did not exit within {timeout.TotalSeconds:0} s.");
+        }
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_recentLines)
+        {
+            _recentLines.Enqueue(line);
+            while (_recentLines.Count > RecentLineCount)
+            {
+                _recentLines.Dequeue();
+            }
+        }
+
+        if (line.Contains(_readyMarker, StringComparison.Ordinal))
+        {
+            _ready.TrySetResult();
+        }
+    }
+
+    private void OnExited()
+    {
+        // Let the asynchronous readers drain what the process printed last before reporting.
+        _process.WaitForExit();
+        _ready.TrySetException(new InvalidOperationException(
+            $"{_name} exited with code {_process.ExitCode} before it was ready. Its output:{Environment.NewLine}{RecentOutput}"));
+        _exited.TrySetResult();
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int processId, int signal);
+}
