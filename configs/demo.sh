@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The MedIoT ward demo: installs what is missing, starts a private mosquitto and InfluxDB on loopback,
+# provisions a simulated ward (8 beds, a pulse oximeter each, new keys), and runs the gateway and the
+# simulator. Everything lives in one private temporary folder; Ctrl+C stops every process it started.
+#
+# Settings (environment variables, all optional):
+#   MEDIOT_DEMO_BEDS        beds to simulate (default 8)
+#   MEDIOT_DEMO_MQTT_PORT   loopback port of the demo's mosquitto (default 18830)
+#   MEDIOT_DEMO_INFLUX_PORT loopback port of the demo's InfluxDB HTTP API (default 18086)
+#   MEDIOT_DEMO_INTERVAL_MS milliseconds between frames of one device (default 1000)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+beds="${MEDIOT_DEMO_BEDS:-8}"
+mqtt_port="${MEDIOT_DEMO_MQTT_PORT:-18830}"
+influx_port="${MEDIOT_DEMO_INFLUX_PORT:-18086}"
+interval_ms="${MEDIOT_DEMO_INTERVAL_MS:-1000}"
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for port in "$mqtt_port" "$influx_port"; do
+  if port_in_use "$port"; then
+    echo "demo: port $port on 127.0.0.1 is taken; choose others with MEDIOT_DEMO_MQTT_PORT / MEDIOT_DEMO_INFLUX_PORT" >&2
+    exit 1
+  fi
+done
+
+configs/install.sh
+echo "demo: building"
+dotnet restore MedIoT.sln --nologo -v quiet
+dotnet build gateway/MedIoT.Gateway/MedIoT.Gateway.csproj --no-restore --nologo -v quiet -c Release -o "$root/.demo/bin/gateway"
+dotnet build firmware-sim/MedIoT.FirmwareSim/MedIoT.FirmwareSim.csproj --no-restore --nologo -v quiet -c Release -o "$root/.demo/bin/sim"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/mediot-demo.XXXXXX")"
+chmod 700 "$work"
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "demo: stopping"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+  echo "demo: stopped every process it started and removed $work"
+}
+trap stop_all INT TERM EXIT
+
+# Waits (bounded) until a log file shows a line, or the process died.
+wait_for_line() {
+  local file="$1" marker="$2" pid="$3" name="$4"
+  for _ in $(seq 1 300); do
+    if grep -q "$marker" "$file" 2>/dev/null; then return 0; fi
+    if ! kill -0 "$pid" 2>/dev/null; then echo "demo: $name exited; its log:" >&2; cat "$file" >&2; exit 1; fi
+    sleep 0.1
+  done
+  echo "demo: $name did not start within 30 s; its log:" >&2; cat "$file" >&2; exit 1
+}
+
+mkdir -p "$work/mosquitto" "$work/influxdb"
+sed -e "s#{{PORT}}#$mqtt_port#; s#{{DATA_DIR}}#$work/mosquitto#; s#{{USER}}#$(id -un)#" \
+  configs/mosquitto/mosquitto.conf > "$work/mosquitto/mosquitto.conf"
+rpc_port=$((influx_port + 2))
+sed -e "s#{{HTTP_PORT}}#$influx_port#; s#{{RPC_PORT}}#$rpc_port#; s#{{DATA_DIR}}#$work/influxdb#" \
+  configs/influxdb/influxdb.conf > "$work/influxdb/influxdb.conf"
+
+mosquitto -c "$work/mosquitto/mosquitto.conf" > "$work/mosquitto.log" 2>&1 &
+pids+=($!)
+wait_for_line "$work/mosquitto.log" "running" "$!" mosquitto
+influxd -config "$work/influxdb/influxdb.conf" > "$work/influxd.log" 2>&1 &
+pids+=($!)
+wait_for_line "$work/influxd.log" "Listening on HTTP" "$!" influxd
+echo "demo: mosquitto on 127.0.0.1:$mqtt_port, InfluxDB on 127.0.0.1:$influx_port (data in $work)"
+
+dotnet .demo/bin/sim/mediot-sim.dll provision --output "$work/ward" --ward 7A --beds "$beds"
+
+MEDIOT_Gateway__GatewayId=gw-demo \
+MEDIOT_Gateway__DeviceRegistryPath="$work/ward/devices.json" \
+MEDIOT_Gateway__Mqtt__Port="$mqtt_port" \
+MEDIOT_Gateway__Influx__Url="http://127.0.0.1:$influx_port/" \
+MEDIOT_Gateway__Ingestion__RejectionSummaryIntervalSeconds=15 \
+  dotnet .demo/bin/gateway/MedIoT.Gateway.dll --settings configs/gateway.json > >(sed -u 's/^/[gateway] /') 2>&1 &
+pids+=($!)
+dotnet .demo/bin/sim/mediot-sim.dll run --ward-folder "$work/ward" --port "$mqtt_port" --interval-ms "$interval_ms" \
+  > >(sed -u 's/^/[simulator] /') 2>&1 &
+pids+=($!)
+
+query="SELECT last(value) FROM vitals WHERE time > now() - 1m GROUP BY ward, bed, device, code"
+cat <<INFO
+
+demo: the ward is running. Where to look:
+  - [gateway] lines: "MQTT connected", "subscribed" = ingestion is up; "Readings are being stored" = the first
+    batch is durable in InfluxDB; "Ingestion totals" every 15 s; a "Frame rejected" or "SECURITY" line names a
+    bad frame's device and reason (never its values).
+  - The latest reading of every bed:
+      curl -sG 'http://127.0.0.1:$influx_port/query' --data-urlencode 'db=mediot' --data-urlencode "q=$query"
+  - All readings of bed 01:
+      curl -sG 'http://127.0.0.1:$influx_port/query' --data-urlencode 'db=mediot' --data-urlencode "q=SELECT * FROM vitals WHERE bed='01'"
+  - Live frames on the broker: mosquitto_sub -h 127.0.0.1 -p $mqtt_port -t 'mediot/v1/devices/+/frames' -v
+  Ctrl+C stops everything.
+
+INFO
+
+# Show the stored count every 10 s so the data is seen arriving.
+while true; do
+  sleep 10 &
+  wait $! || true
+  count=$(curl -sG "http://127.0.0.1:$influx_port/query" --data-urlencode 'db=mediot' \
+    --data-urlencode 'q=SELECT count(value) FROM vitals' | grep -o '"values":\[\[[^]]*\]\]' | grep -o '[0-9]*\]\]$' | tr -d ']' || true)
+  echo "[demo] InfluxDB holds ${count:-0} readings"
+done

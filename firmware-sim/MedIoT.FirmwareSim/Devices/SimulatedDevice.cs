@@ -1,0 +1,141 @@
+using MedIoT.FirmwareSim.Provisioning;
+using MedIoT.Mqtt;
+using MedIoT.Protocol;
+using MedIoT.Protocol.Cryptography;
+using MedIoT.Protocol.Frames;
+using MedIoT.Protocol.Jose;
+using MedIoT.Protocol.Jws;
+using Microsoft.Extensions.Logging;
+
+namespace MedIoT.FirmwareSim.Devices;
+
+/// <summary>
+/// One simulated bedside device: its own MQTT connection (client id = device id), its key, its
+/// persisted sequence counter, and a physiological model. Publishes signed frames at QoS 1.
+/// </summary>
+public sealed class SimulatedDevice : IAsyncDisposable
+{
+    private readonly Ed25519PrivateKey _key;
+    private readonly MqttClient _client;
+    private readonly SequenceCounter _sequence;
+    private readonly PulseOximeterModel _model;
+    private readonly TimeProvider _timeProvider;
+    private long _framesPublished;
+
+    private SimulatedDevice(ProvisionedDevice device, Ed25519PrivateKey key, MqttClient client, TimeProvider timeProvider)
+    {
+        Device = device;
+        _key = key;
+        _client = client;
+        _timeProvider = timeProvider;
+        _sequence = new SequenceCounter(Path.ChangeExtension(device.PrivateKeyPath, ".seq"));
+        _model = new PulseOximeterModel(StableSeed(device.DeviceId));
+        Topic = DeviceTopic.ForFrames(device.DeviceId);
+    }
+
+    /// <summary>The device as provisioned.</summary>
+    public ProvisionedDevice Device { get; }
+
+    /// <summary>The topic the device publishes to.</summary>
+    public string Topic { get; }
+
+    /// <summary>Frames published and acknowledged by the broker.</summary>
+    public long FramesPublished => Interlocked.Read(ref _framesPublished);
+
+    /// <summary>Loads the device's key and connects it to the broker.</summary>
+    public static async Task<SimulatedDevice> ConnectAsync(
+        ProvisionedDevice device, string host, int port, TimeProvider timeProvider, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var key = DeviceKeyFile.ReadPrivateKey(device.PrivateKeyPath);
+        var client = new MqttClient(
+            new MqttClientOptions { Host = host, Port = port, ClientId = device.DeviceId, CleanSession = true, KeepAlive = TimeSpan.FromSeconds(30), TimeProvider = timeProvider },
+            loggerFactory?.CreateLogger<MqttClient>());
+        try
+        {
+            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            key.Dispose();
+            throw;
+        }
+
+        return new SimulatedDevice(device, key, client, timeProvider);
+    }
+
+    /// <summary>Measures, signs and publishes the next frame; returns it.</summary>
+    public async Task<DeviceFrame> PublishNextAsync(CancellationToken cancellationToken)
+    {
+        var frame = NextFrame();
+        await PublishRawAsync(JwsFrameEncoder.Encode(frame, _key), cancellationToken).ConfigureAwait(false);
+        return frame;
+    }
+
+    /// <summary>The next frame, signed by this device's key, without publishing it (for fault injection).</summary>
+    public byte[] SignNext(out DeviceFrame frame)
+    {
+        frame = NextFrame();
+        return JwsFrameEncoder.Encode(frame, _key);
+    }
+
+    /// <summary>Publishes arbitrary bytes on this device's topic at QoS 1 (for fault injection).</summary>
+    public async Task PublishRawAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken, string? topic = null)
+    {
+        await _client.PublishAsync(
+            new MqttApplicationMessage(topic ?? Topic, payload, MqttQualityOfService.AtLeastOnce, retain: false), cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _framesPublished);
+    }
+
+    /// <summary>Publishes a frame every <paramref name="interval"/> until <paramref name="frameCount"/> frames (null: until cancelled).</summary>
+    public async Task RunAsync(TimeSpan interval, long? frameCount, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval, _timeProvider);
+        for (long sent = 0; frameCount is null || sent < frameCount; sent++)
+        {
+            await PublishNextAsync(cancellationToken).ConfigureAwait(false);
+            if (frameCount is null || sent + 1 < frameCount)
+            {
+                await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client.IsConnected)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await _client.DisconnectAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is IOException or OperationCanceledException or MqttConnectionClosedException)
+            {
+            }
+        }
+
+        await _client.DisposeAsync().ConfigureAwait(false);
+        _key.Dispose();
+    }
+
+    private DeviceFrame NextFrame()
+    {
+        var now = _timeProvider.GetUtcNow();
+        var nanoseconds = (now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+        return new DeviceFrame(Device.DeviceId, _sequence.Next(), _model.Next(nanoseconds));
+    }
+
+    private static int StableSeed(string deviceId)
+    {
+        // string.GetHashCode is randomised per process; the simulation should repeat for a device id.
+        var hash = 17;
+        foreach (var character in deviceId)
+        {
+            hash = unchecked((hash * 31) + character);
+        }
+
+        return hash;
+    }
+}

@@ -1,0 +1,3 @@
+using MedIoT.FirmwareSim;
+
+return await SimulatorCommands.Create().Parse(args).InvokeAsync().ConfigureAwait(false);

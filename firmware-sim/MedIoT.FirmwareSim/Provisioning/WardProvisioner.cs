@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using MedIoT.Protocol.Cryptography;
+using MedIoT.Protocol.Jose;
+
+namespace MedIoT.FirmwareSim.Provisioning;
+
+/// <summary>
+/// Provisions a simulated ward: one pulse oximeter per bed, each with a new Ed25519 key pair. Private keys
+/// go to <c>keys/&lt;deviceId&gt;.jwk</c> (mode 0600 in a 0700 folder); public keys go to the gateway's
+/// device registry file <c>devices.json</c> (the format <c>DeviceRegistry</c> loads).
+/// </summary>
+public static class WardProvisioner
+{
+    /// <summary>The kind written for simulated pulse oximeters.</summary>
+    public const string PulseOximeterKind = "pulse-oximeter";
+
+    /// <summary>The registry file name inside the output folder.</summary>
+    public const string RegistryFileName = "devices.json";
+
+    /// <summary>The key folder name inside the output folder.</summary>
+    public const string KeysFolderName = "keys";
+
+    /// <summary>Creates keys and the registry for <paramref name="beds"/> beds of <paramref name="ward"/> in <paramref name="outputFolder"/>.</summary>
+    /// <exception cref="IOException">The folder already holds a registry (provisioning never overwrites keys).</exception>
+    public static IReadOnlyList<ProvisionedDevice> Provision(string outputFolder, string ward, int beds)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(outputFolder);
+        ArgumentException.ThrowIfNullOrEmpty(ward);
+        ArgumentOutOfRangeException.ThrowIfLessThan(beds, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(beds, 999);
+
+        var registryPath = Path.Combine(outputFolder, RegistryFileName);
+        if (File.Exists(registryPath))
+        {
+            throw new IOException($"'{registryPath}' already exists; provisioning never overwrites devices or keys. Choose an empty folder.");
+        }
+
+        var keysFolder = Path.Combine(outputFolder, KeysFolderName);
+        Directory.CreateDirectory(outputFolder);
+        var keysInfo = Directory.CreateDirectory(keysFolder);
+        if (!OperatingSystem.IsWindows())
+        {
+            keysInfo.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        }
+
+        var devices = new List<ProvisionedDevice>();
+        var entries = new List<string>();
+        for (var bedNumber = 1; bedNumber <= beds; bedNumber++)
+        {
+            var bed = bedNumber.ToString("00", CultureInfo.InvariantCulture);
+            var deviceId = $"ward{ward.ToLowerInvariant()}-bed{bed}-spo2";
+            var keyPath = Path.Combine(keysFolder, deviceId + ".jwk");
+            using var key = Ed25519PrivateKey.Generate();
+            DeviceKeyFile.WritePrivateKey(keyPath, key);
+            devices.Add(new ProvisionedDevice(deviceId, PulseOximeterKind, ward, bed, keyPath));
+            entries.Add(RegistryEntry(deviceId, ward, bed, OkpJsonWebKey.FormatPublic(key.PublicKey)));
+        }
+
+        var registry = new StringBuilder("{\n  \"devices\": [\n");
+        registry.AppendJoin(",\n", entries).Append("\n  ]\n}\n");
+        File.WriteAllText(registryPath, registry.ToString());
+        return devices;
+    }
+
+    /// <summary>Reads the devices of a registry and pairs them with key files in <paramref name="keysFolder"/>.</summary>
+    /// <exception cref="InvalidDataException">The registry is malformed.</exception>
+    public static IReadOnlyList<ProvisionedDevice> Load(string registryPath, string keysFolder)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(registryPath));
+        var devices = new List<ProvisionedDevice>();
+        foreach (var entry in document.RootElement.GetProperty("devices").EnumerateArray())
+        {
+            string Read(string name) => entry.GetProperty(name).GetString()
+                ?? throw new InvalidDataException($"'{registryPath}': an entry has no \"{name}\".");
+            var deviceId = Read("deviceId");
+            devices.Add(new ProvisionedDevice(deviceId, Read("kind"), Read("ward"), Read("bed"), Path.Combine(keysFolder, deviceId + ".jwk")));
+        }
+
+        return devices;
+    }
+
+    private static string RegistryEntry(string deviceId, string ward, string bed, string publicJwk)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("deviceId", deviceId);
+            writer.WriteString("kind", PulseOximeterKind);
+            writer.WriteString("ward", ward);
+            writer.WriteString("bed", bed);
+            writer.WritePropertyName("publicKey");
+            writer.WriteRawValue(publicJwk);
+            writer.WriteBoolean("revoked", false);
+            writer.WriteEndObject();
+        }
+
+        return "    " + Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

@@ -1,0 +1,163 @@
+using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MedIoT.Protocol.Frames;
+using MedIoT.Protocol.Jose;
+
+namespace MedIoT.Gateway.Devices;
+
+/// <summary>
+/// The devices this gateway accepts frames from, loaded from the registry file (JSON):
+/// <code>
+/// { "devices": [ { "deviceId": "ward7a-bed01-spo2", "kind": "pulse-oximeter", "ward": "7A", "bed": "01",
+///                  "publicKey": { "kty": "OKP", "crv": "Ed25519", "x": "..." }, "revoked": false } ] }
+/// </code>
+/// The file is written by staff or by <c>mediot-sim provision</c>; a mistake in it stops the gateway at start
+/// with a message naming the file, the entry and the field.
+/// </summary>
+public sealed partial class DeviceRegistry
+{
+    private readonly FrozenDictionary<string, RegisteredDevice> _devices;
+
+    /// <summary>Creates a registry from already validated entries.</summary>
+    /// <exception cref="ArgumentException">Two entries share a device id.</exception>
+    public DeviceRegistry(IEnumerable<RegisteredDevice> devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        var byId = new Dictionary<string, RegisteredDevice>(StringComparer.Ordinal);
+        foreach (var device in devices)
+        {
+            if (!byId.TryAdd(device.DeviceId, device))
+            {
+                throw new ArgumentException($"Device id '{device.DeviceId}' is registered twice.", nameof(devices));
+            }
+        }
+
+        _devices = byId.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>How many devices are registered (revoked ones included).</summary>
+    public int Count => _devices.Count;
+
+    /// <summary>All registered devices.</summary>
+    public IEnumerable<RegisteredDevice> Devices => _devices.Values;
+
+    /// <summary>Finds a device by id.</summary>
+    public bool TryGet(string deviceId, [NotNullWhen(true)] out RegisteredDevice? device) =>
+        _devices.TryGetValue(deviceId, out device);
+
+    /// <summary>Loads and validates a registry file.</summary>
+    /// <exception cref="InvalidDataException">The file is not a valid registry; the message names the entry and field.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static DeviceRegistry Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException(
+                $"The device registry '{path}' does not exist. Set Gateway:DeviceRegistryPath, or create it with 'mediot-sim provision'.", path);
+        }
+
+        return Parse(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Parses registry JSON; <paramref name="source"/> names the file in error messages.</summary>
+    /// <exception cref="InvalidDataException">The JSON is not a valid registry.</exception>
+    public static DeviceRegistry Parse(ReadOnlySpan<byte> utf8Json, string source)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8Json.ToArray(), new JsonDocumentOptions { AllowTrailingCommas = false, MaxDepth = 16 });
+        }
+        catch (JsonException exception)
+        {
+            throw new InvalidDataException($"Device registry '{source}' is not valid JSON: {exception.Message}", exception);
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("devices", out var entries)
+                || entries.ValueKind != JsonValueKind.Array)
+            {
+                throw new InvalidDataException($"Device registry '{source}' must be an object with a \"devices\" array.");
+            }
+
+            var devices = new List<RegisteredDevice>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var index = 0;
+            foreach (var entry in entries.EnumerateArray())
+            {
+                var device = ParseEntry(entry, source, index);
+                if (!seen.Add(device.DeviceId))
+                {
+                    throw new InvalidDataException($"Device registry '{source}', entry {index}: device id '{device.DeviceId}' is registered twice.");
+                }
+
+                devices.Add(device);
+                index++;
+            }
+
+            return new DeviceRegistry(devices);
+        }
+    }
+
+    private static RegisteredDevice ParseEntry(JsonElement entry, string source, int index)
+    {
+        string Fail(string field, string problem) =>
+            throw new InvalidDataException($"Device registry '{source}', entry {index}, field \"{field}\": {problem}");
+
+        if (entry.ValueKind != JsonValueKind.Object)
+        {
+            Fail("(entry)", "must be a JSON object.");
+        }
+
+        string RequiredString(string field, Regex pattern, string rule)
+        {
+            if (!entry.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.String)
+            {
+                return Fail(field, "is required and must be a string.");
+            }
+
+            var text = value.GetString()!;
+            return pattern.IsMatch(text) ? text : Fail(field, rule);
+        }
+
+        var deviceId = RequiredString("deviceId", DeviceIdPattern(), $"must be 1–{DeviceFrame.MaxDeviceIdLength} of A–Z a–z 0–9 . _ -.");
+        var kind = RequiredString("kind", LabelPattern(), "must be 1–32 of a–z 0–9 and -.");
+        var ward = RequiredString("ward", PlacePattern(), "must be 1–32 of A–Z a–z 0–9 . _ -.");
+        var bed = RequiredString("bed", PlacePattern(), "must be 1–32 of A–Z a–z 0–9 . _ -.");
+        if (!entry.TryGetProperty("publicKey", out var jwk) || jwk.ValueKind != JsonValueKind.Object)
+        {
+            Fail("publicKey", "is required and must be an OKP JSON Web Key (RFC 8037).");
+        }
+
+        if (!OkpJsonWebKey.TryParsePublic(JsonSerializer.SerializeToUtf8Bytes(jwk), out var publicKey, out var keyError))
+        {
+            Fail("publicKey", $"is not a valid Ed25519 public JWK ({keyError}).");
+        }
+
+        var revoked = false;
+        if (entry.TryGetProperty("revoked", out var revokedElement))
+        {
+            if (revokedElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                Fail("revoked", "must be true or false.");
+            }
+
+            revoked = revokedElement.GetBoolean();
+        }
+
+        return new RegisteredDevice(deviceId, kind, ward, bed, publicKey!, revoked);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex DeviceIdPattern();
+
+    [GeneratedRegex("^[a-z0-9-]{1,32}$")]
+    private static partial Regex LabelPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,32}$")]
+    private static partial Regex PlacePattern();
+}

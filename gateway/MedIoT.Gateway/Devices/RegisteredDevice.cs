@@ -1,0 +1,12 @@
+using MedIoT.Protocol.Cryptography;
+
+namespace MedIoT.Gateway.Devices;
+
+/// <summary>One entry of the device registry: who the device is, its public key and where it is.</summary>
+/// <param name="DeviceId">The device id, equal to the JWS <c>kid</c> of its frames.</param>
+/// <param name="Kind">What the device is, for example <c>pulse-oximeter</c>.</param>
+/// <param name="Ward">The ward the device serves.</param>
+/// <param name="Bed">The bed the device is attached to.</param>
+/// <param name="PublicKey">The device's Ed25519 public key.</param>
+/// <param name="Revoked">A revoked device's frames are rejected as a security event.</param>
+public sealed record RegisteredDevice(string DeviceId, string Kind, string Ward, string Bed, Ed25519PublicKey PublicKey, bool Revoked);

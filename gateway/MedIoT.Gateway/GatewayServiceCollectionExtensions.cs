@@ -1,0 +1,81 @@
+using MedIoT.Gateway.Configuration;
+using MedIoT.Gateway.Devices;
+using MedIoT.Gateway.Ingestion;
+using MedIoT.Gateway.Ingestion.Mqtt;
+using MedIoT.Gateway.Storage;
+using MedIoT.Gateway.Storage.Influx;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace MedIoT.Gateway;
+
+/// <summary>Registers the gateway: settings, device registry, ingestion and storage.</summary>
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the gateway's services. <paramref name="settingsFolder"/> is where relative paths in the
+    /// settings (the device registry) are resolved.
+    /// </summary>
+    public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration, string settingsFolder)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.TryAddSingleton(TimeProvider.System);
+        AddSettings<GatewayOptions>(services, configuration, GatewayOptions.SectionName);
+        AddSettings<MqttOptions>(services, configuration, MqttOptions.SectionName, options =>
+            options.ReconnectMaximumDelayMilliseconds < options.ReconnectInitialDelayMilliseconds
+                ? [(nameof(MqttOptions.ReconnectMaximumDelayMilliseconds), "must not be less than ReconnectInitialDelayMilliseconds.")]
+                : []);
+        AddSettings<IngestionOptions>(services, configuration, IngestionOptions.SectionName);
+        AddSettings<InfluxOptions>(services, configuration, InfluxOptions.SectionName, options =>
+        {
+            var problems = new List<(string, string)>();
+            if (options.Url is not { IsAbsoluteUri: true } || (options.Url.Scheme != Uri.UriSchemeHttp && options.Url.Scheme != Uri.UriSchemeHttps))
+            {
+                problems.Add((nameof(InfluxOptions.Url), "must be an absolute http:// or https:// address."));
+            }
+
+            if (options.RetryMaximumDelayMilliseconds < options.RetryInitialDelayMilliseconds)
+            {
+                problems.Add((nameof(InfluxOptions.RetryMaximumDelayMilliseconds), "must not be less than RetryInitialDelayMilliseconds."));
+            }
+
+            return problems;
+        });
+
+        services.AddSingleton(provider =>
+        {
+            var gateway = provider.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            var path = Path.GetFullPath(gateway.DeviceRegistryPath, settingsFolder);
+            var registry = DeviceRegistry.Load(path);
+            Log.GatewayStarting(provider.GetRequiredService<ILoggerFactory>().CreateLogger("MedIoT.Gateway"), gateway.GatewayId, registry.Count, path);
+            return registry;
+        });
+        services.AddMetrics();
+        services.AddSingleton<IngestionStatistics>();
+        services.AddSingleton<FrameVerifier>();
+        services.AddSingleton<PendingFrameQueue>();
+        services.AddSingleton<InfluxWriteClient>();
+        services.AddHttpClient(InfluxWriteClient.HttpClientName, (provider, http) =>
+        {
+            http.BaseAddress = provider.GetRequiredService<IOptions<InfluxOptions>>().Value.Url;
+            // Each request has its own timeout (Gateway:Influx:RequestTimeoutSeconds).
+            http.Timeout = Timeout.InfiniteTimeSpan;
+        });
+
+        services.AddHostedService<InfluxWriterService>();
+        services.AddHostedService<MqttIngestService>();
+        services.AddHostedService<IngestionSummaryService>();
+        return services;
+    }
+
+    private static void AddSettings<TOptions>(
+        IServiceCollection services, IConfiguration configuration, string section,
+        Func<TOptions, IEnumerable<(string, string)>>? crossChecks = null)
+        where TOptions : class
+    {
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>>(new SettingsValidator<TOptions>(section, crossChecks));
+    }
+}

@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+
+namespace MedIoT.Gateway.Ingestion;
+
+/// <summary>
+/// Per-device sequence numbers (docs/device-protocol.md, "Sequence numbers"). A sequence above the
+/// highest seen is new; one within the window below it is new if not seen yet, a harmless duplicate if
+/// seen with the same signature, and a conflict (a security event) if seen with a different one; an
+/// older one is a replay. Not thread-safe: the ingestion loop is its only caller.
+/// </summary>
+internal sealed class ReplayGuard(int window)
+{
+    private readonly Dictionary<string, DeviceWindow> _devices = new(StringComparer.Ordinal);
+
+    /// <summary>What a frame's sequence number means.</summary>
+    public enum Verdict
+    {
+        /// <summary>Not seen before: store it.</summary>
+        New,
+
+        /// <summary>The identical frame again (a redelivery): acknowledge, do not store twice.</summary>
+        Duplicate,
+
+        /// <summary>The same sequence number with different content: an attack or a broken device.</summary>
+        Conflict,
+
+        /// <summary>Older than the window: a replay.</summary>
+        Replayed,
+    }
+
+    /// <summary>Classifies a frame and, when new, records it.</summary>
+    public Verdict Check(string deviceId, long sequenceNumber, ReadOnlySpan<byte> signature)
+    {
+        if (!_devices.TryGetValue(deviceId, out var device))
+        {
+            device = new DeviceWindow(window);
+            _devices.Add(deviceId, device);
+        }
+
+        return device.Check(sequenceNumber, signature);
+    }
+
+    private sealed class DeviceWindow(int size)
+    {
+        private const int FingerprintLength = 16;
+        private readonly long[] _sequences = CreateEmpty(size);
+        private readonly byte[] _fingerprints = new byte[size * FingerprintLength];
+        private long _highest = -1;
+
+        public Verdict Check(long sequenceNumber, ReadOnlySpan<byte> signature)
+        {
+            Span<byte> fingerprint = stackalloc byte[32];
+            SHA256.HashData(signature, fingerprint);
+            fingerprint = fingerprint[..FingerprintLength];
+
+            if (_highest >= 0 && sequenceNumber <= _highest - size)
+            {
+                return Verdict.Replayed;
+            }
+
+            var slot = (int)(sequenceNumber % size);
+            var stored = _fingerprints.AsSpan(slot * FingerprintLength, FingerprintLength);
+            if (_sequences[slot] == sequenceNumber)
+            {
+                return CryptographicOperations.FixedTimeEquals(stored, fingerprint) ? Verdict.Duplicate : Verdict.Conflict;
+            }
+
+            _sequences[slot] = sequenceNumber;
+            fingerprint.CopyTo(stored);
+            _highest = Math.Max(_highest, sequenceNumber);
+            return Verdict.New;
+        }
+
+        private static long[] CreateEmpty(int size)
+        {
+            var sequences = new long[size];
+            Array.Fill(sequences, -1);
+            return sequences;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using MedIoT.Protocol.Frames;
+
+namespace MedIoT.Gateway;
+
+/// <summary>
+/// Every log line of the gateway, with stable event ids (README, "Log lines"). No method takes a
+/// patient value, a payload or a secret.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Gateway {GatewayId} starting with {DeviceCount} registered devices from {RegistryPath}")]
+    public static partial void GatewayStarting(ILogger logger, string gatewayId, int deviceCount, string registryPath);
+
+    [LoggerMessage(10, LogLevel.Information, "MQTT connected to {Host}:{Port} (session present: {SessionPresent})")]
+    public static partial void MqttConnected(ILogger logger, string host, int port, bool sessionPresent);
+
+    [LoggerMessage(11, LogLevel.Information, "MQTT subscribed to {TopicFilter} (granted {Granted})")]
+    public static partial void MqttSubscribed(ILogger logger, string topicFilter, string granted);
+
+    [LoggerMessage(12, LogLevel.Warning, "MQTT connection lost: {Reason}")]
+    public static partial void MqttConnectionLost(ILogger logger, string reason);
+
+    [LoggerMessage(13, LogLevel.Information, "MQTT reconnecting to {Host}:{Port} in {DelayMilliseconds} ms")]
+    public static partial void MqttReconnecting(ILogger logger, string host, int port, int delayMilliseconds);
+
+    [LoggerMessage(14, LogLevel.Error, "MQTT broker refused the subscription to {TopicFilter}; check its access control and Gateway:Mqtt:FramesTopicFilter")]
+    public static partial void MqttSubscriptionRefused(ILogger logger, string topicFilter);
+
+    [LoggerMessage(20, LogLevel.Warning, "Frame rejected: {Reason} from device {DeviceId} ({Detail}). Further rejections for this reason are counted, not logged")]
+    public static partial void FrameRejected(ILogger logger, FrameRejectionReason reason, string deviceId, string detail);
+
+    [LoggerMessage(21, LogLevel.Warning, "SECURITY: frame rejected: {Reason} from device {DeviceId} ({Detail}). Further rejections for this reason are counted, not logged")]
+    public static partial void SecurityRejection(ILogger logger, FrameRejectionReason reason, string deviceId, string detail);
+
+    [LoggerMessage(22, LogLevel.Information, "Ingestion totals: {Accepted} frames accepted, {Duplicates} duplicates, {Stored} readings stored; rejected: {Rejections}")]
+    public static partial void IngestionSummary(ILogger logger, long accepted, long duplicates, long stored, string rejections);
+
+    [LoggerMessage(30, LogLevel.Warning, "InfluxDB {Operation} failed ({Status}); retrying, frames stay unacknowledged until written")]
+    public static partial void InfluxUnavailable(ILogger logger, string operation, string status);
+
+    [LoggerMessage(31, LogLevel.Error, "InfluxDB refused {Operation} with HTTP {Status} ({ErrorKind}); check Gateway:Influx settings; retrying")]
+    public static partial void InfluxRefused(ILogger logger, string operation, int status, string errorKind);
+
+    [LoggerMessage(32, LogLevel.Information, "InfluxDB database {Database} ready at {Url}")]
+    public static partial void InfluxDatabaseReady(ILogger logger, string database, Uri url);
+
+    [LoggerMessage(33, LogLevel.Information, "InfluxDB write succeeded after {Failures} failed attempts")]
+    public static partial void InfluxRecovered(ILogger logger, int failures);
+
+    [LoggerMessage(34, LogLevel.Information, "Readings are being stored: first {Count} written to database {Database}, measurement {Measurement}")]
+    public static partial void FirstReadingsStored(ILogger logger, int count, string database, string measurement);
+}

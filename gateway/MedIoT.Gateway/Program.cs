@@ -1,0 +1,3 @@
+using MedIoT.Gateway;
+
+await GatewayHost.CreateBuilder(args).Build().RunAsync();

@@ -1,0 +1,33 @@
+using System.Buffers;
+using MedIoT.Gateway.Ingestion;
+
+namespace MedIoT.Gateway.Storage.Influx;
+
+/// <summary>
+/// The InfluxDB schema of readings (README, "Stored data"): one point per observation in the
+/// measurement (default <c>vitals</c>) with tags <c>ward</c>, <c>bed</c>, <c>device</c>, <c>code</c>
+/// (IEEE 11073 MDC code) and fields <c>value</c> (float), <c>unit</c> (UCUM string), <c>seq</c> (the
+/// frame's sequence number, integer); the timestamp is the device's measurement time in nanoseconds.
+/// </summary>
+internal static class VitalSignPoints
+{
+    /// <summary>Appends the points of one verified frame; returns how many.</summary>
+    public static int Write(IBufferWriter<byte> output, string measurement, VerifiedFrame verified)
+    {
+        var device = verified.Device;
+        foreach (var observation in verified.Frame.Observations)
+        {
+            LineProtocol.WriteMeasurement(output, measurement);
+            LineProtocol.WriteTag(output, "bed", device.Bed);
+            LineProtocol.WriteTag(output, "code", observation.Code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            LineProtocol.WriteTag(output, "device", device.DeviceId);
+            LineProtocol.WriteTag(output, "ward", device.Ward);
+            LineProtocol.WriteFloatField(output, "value", observation.Value, first: true);
+            LineProtocol.WriteIntegerField(output, "seq", verified.Frame.SequenceNumber, first: false);
+            LineProtocol.WriteStringField(output, "unit", observation.Unit, first: false);
+            LineProtocol.WriteTimestampAndEndLine(output, observation.TimeUnixNanoseconds);
+        }
+
+        return verified.Frame.Observations.Count;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Buffers.Binary;
+using System.Text;
+using MedIoT.Mqtt.Internal;
+
+namespace MedIoT.Mqtt.Formatter;
+
+/// <summary>Reads the data representations of §1.5 from a packet body. Every method reports truncation instead of throwing.</summary>
+internal ref struct MqttSpanReader(ReadOnlySpan<byte> body)
+{
+    private ReadOnlySpan<byte> _remaining = body;
+
+    public readonly int Remaining => _remaining.Length;
+
+    public bool TryReadByte(out byte value)
+    {
+        if (_remaining.IsEmpty)
+        {
+            value = 0;
+            return false;
+        }
+
+        value = _remaining[0];
+        _remaining = _remaining[1..];
+        return true;
+    }
+
+    /// <summary>A two-byte integer, most significant byte first (§1.5.2).</summary>
+    public bool TryReadUInt16(out ushort value)
+    {
+        if (!BinaryPrimitives.TryReadUInt16BigEndian(_remaining, out value))
+        {
+            return false;
+        }
+
+        _remaining = _remaining[2..];
+        return true;
+    }
+
+    /// <summary>Binary data with a two-byte length prefix (§3.1.3.5 password, §3.1.3.3 will message).</summary>
+    public bool TryReadBinary(out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        if (!BinaryPrimitives.TryReadUInt16BigEndian(_remaining, out var length) || _remaining.Length - 2 < length)
+        {
+            return false;
+        }
+
+        value = _remaining.Slice(2, length);
+        _remaining = _remaining[(2 + length)..];
+        return true;
+    }
+
+    /// <summary>A UTF-8 encoded string (§1.5.3): well-formed, no U+0000.</summary>
+    public MqttProtocolError TryReadString(out string value)
+    {
+        value = string.Empty;
+        if (!TryReadBinary(out var utf8))
+        {
+            return MqttProtocolError.MalformedPacket;
+        }
+
+        if (!MqttStrings.IsValidUtf8(utf8))
+        {
+            return MqttProtocolError.InvalidUtf8String;
+        }
+
+        value = Encoding.UTF8.GetString(utf8);
+        return MqttProtocolError.None;
+    }
+
+    /// <summary>Everything not yet read (a PUBLISH payload, §3.3.3).</summary>
+    public ReadOnlySpan<byte> ReadRest()
+    {
+        var rest = _remaining;
+        _remaining = default;
+        return rest;
+    }
+}

@@ -1,0 +1,184 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using MedIoT.Mqtt.Formatter;
+using MedIoT.Mqtt.Packets;
+
+namespace MedIoT.Mqtt.Internal;
+
+/// <summary>
+/// One network connection carrying MQTT packets over a <see cref="Stream"/> (a <see cref="NetworkStream"/>
+/// today; an SslStream slots in unchanged). Reads are framed by <see cref="MqttPacketReader"/> over a
+/// <see cref="PipeReader"/> and used by one reader at a time; writes are serialised by a semaphore so
+/// packets never interleave.
+/// </summary>
+internal sealed class MqttConnection : IAsyncDisposable
+{
+    private readonly Stream _stream;
+    private readonly PipeReader _reader;
+    private readonly PipeWriter _writer;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly CancellationTokenSource _closing = new();
+    private readonly MqttProtocolVersion _protocolVersion;
+    private readonly int _maximumPacketSize;
+    private readonly TimeProvider _timeProvider;
+    private long _lastSentTimestamp;
+    private long _packetsReceived;
+    private int _closed;
+
+    public MqttConnection(Stream stream, MqttProtocolVersion protocolVersion, int maximumPacketSize, TimeProvider timeProvider)
+    {
+        _stream = stream;
+        _protocolVersion = protocolVersion;
+        _maximumPacketSize = maximumPacketSize;
+        _timeProvider = timeProvider;
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        _lastSentTimestamp = timeProvider.GetTimestamp();
+    }
+
+    /// <summary>When the last packet was written, as a <see cref="TimeProvider.GetTimestamp"/> value.</summary>
+    public long LastSentTimestamp => Volatile.Read(ref _lastSentTimestamp);
+
+    /// <summary>How many packets have been read; the keep-alive monitor watches it change.</summary>
+    public long PacketsReceived => Volatile.Read(ref _packetsReceived);
+
+    /// <summary>Opens a TCP connection to <paramref name="host"/>:<paramref name="port"/>.</summary>
+    public static async Task<Stream> ConnectTcpAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        Socket? socket = new(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.NoDelay = true;
+            await socket.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
+            var stream = new NetworkStream(socket, ownsSocket: true);
+            socket = null;
+            return stream;
+        }
+        finally
+        {
+            socket?.Dispose();
+        }
+    }
+
+    /// <summary>Reads the next packet.</summary>
+    /// <exception cref="MqttProtocolException">The peer sent bytes that are not a valid packet.</exception>
+    /// <exception cref="IOException">The peer closed the connection or it failed.</exception>
+    public async ValueTask<MqttPacket> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            switch (MqttPacketReader.TryReadPacket(ref buffer, _protocolVersion, _maximumPacketSize, out var packet, out var error))
+            {
+                case MqttReadStatus.Done:
+                    _reader.AdvanceTo(buffer.Start);
+                    Interlocked.Increment(ref _packetsReceived);
+                    return packet!;
+                case MqttReadStatus.Error:
+                    _reader.AdvanceTo(result.Buffer.Start);
+                    throw new MqttProtocolException(error, Describe(error));
+                default:
+                    // Nothing consumed, everything examined: the next read waits for more bytes.
+                    _reader.AdvanceTo(buffer.Start, buffer.End);
+                    break;
+            }
+
+            if (result.IsCompleted)
+            {
+                if (buffer.IsEmpty)
+                {
+                    throw new IOException("The MQTT broker closed the connection.");
+                }
+
+                throw new MqttProtocolException(MqttProtocolError.TruncatedPacket, "The MQTT broker closed the connection in the middle of a packet.");
+            }
+
+            if (result.IsCanceled)
+            {
+                throw new OperationCanceledException("Reading from the MQTT connection was cancelled.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="packet"/> and flushes it. <paramref name="cancellationToken"/> only cancels
+    /// the wait for the write lock: once a packet has started, it is written whole, because a torn packet
+    /// would desynchronise the stream; a stalled write ends only when the connection closes.
+    /// </summary>
+    /// <exception cref="MqttConnectionClosedException">The connection is closed or failed.</exception>
+    public async Task SendAsync(MqttPacket packet, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Volatile.Read(ref _closed) != 0)
+            {
+                throw new MqttConnectionClosedException("The MQTT connection is closed.");
+            }
+
+            // Throws ArgumentException before writing anything when the packet cannot be encoded.
+            MqttPacketWriter.Write(packet, _protocolVersion, _writer);
+            FlushResult flush;
+            try
+            {
+                flush = await _writer.FlushAsync(_closing.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is IOException or ObjectDisposedException or OperationCanceledException or SocketException)
+            {
+                throw new MqttConnectionClosedException("Writing to the MQTT broker failed; the connection is lost.", exception);
+            }
+
+            if (flush.IsCanceled || flush.IsCompleted)
+            {
+                throw new MqttConnectionClosedException("The MQTT connection closed while a packet was being written.");
+            }
+
+            Volatile.Write(ref _lastSentTimestamp, _timeProvider.GetTimestamp());
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Lets the reading side finish; called by the only reader once it stops reading.</summary>
+    public void CompleteReader() => _reader.Complete();
+
+    /// <summary>Closes the connection: stalled writes and reads fail at once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        await _closing.CancelAsync().ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
+
+        // Any write in progress fails now that the stream is gone; then the writer can be completed safely.
+        await _writeLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await _writer.CompleteAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private static string Describe(MqttProtocolError error) => error switch
+    {
+        MqttProtocolError.MalformedRemainingLength => "The MQTT broker sent a Remaining Length longer than four bytes (§2.2.3).",
+        MqttProtocolError.PacketTooLarge => "The MQTT broker sent a packet larger than MqttClientOptions.MaximumIncomingPacketSize.",
+        MqttProtocolError.UnknownPacketType => "The MQTT broker sent a reserved packet type (§2.2.1).",
+        MqttProtocolError.InvalidFlags => "The MQTT broker sent fixed-header flags not allowed for the packet type (§2.2.2).",
+        MqttProtocolError.InvalidQualityOfService => "The MQTT broker sent QoS 3 (§3.3.1.2).",
+        MqttProtocolError.InvalidUtf8String => "The MQTT broker sent a string that is not well-formed UTF-8 or contains U+0000 (§1.5.3).",
+        MqttProtocolError.InvalidTopicName => "The MQTT broker sent an empty topic name or one with a wildcard (§4.7).",
+        MqttProtocolError.InvalidTopicFilter => "The MQTT broker sent an invalid topic filter (§4.7.1).",
+        MqttProtocolError.InvalidPacketIdentifier => "The MQTT broker sent packet identifier 0 where a non-zero one is required (§2.3.1).",
+        _ => $"The MQTT broker sent a malformed packet ({error}).",
+    };
+}

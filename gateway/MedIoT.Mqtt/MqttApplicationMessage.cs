@@ -1,0 +1,49 @@
+using MedIoT.Mqtt.Internal;
+
+namespace MedIoT.Mqtt;
+
+/// <summary>A message to publish (OASIS MQTT 3.1.1 §3.3).</summary>
+public sealed class MqttApplicationMessage
+{
+    /// <summary>Creates a message.</summary>
+    /// <param name="topic">The topic name (§4.7): non-empty, no '+' or '#', at most 65535 UTF-8 bytes, no U+0000.</param>
+    /// <param name="payload">The application payload; MQTT does not interpret it (§3.3.3).</param>
+    /// <param name="qualityOfService">The delivery guarantee; <see cref="MqttQualityOfService.ExactlyOnce"/> is rejected when published.</param>
+    /// <param name="retain">Whether the broker keeps the message for future subscribers (§3.3.1.3).</param>
+    /// <exception cref="ArgumentException">The topic is not a valid topic name.</exception>
+    public MqttApplicationMessage(
+        string topic, ReadOnlyMemory<byte> payload,
+        MqttQualityOfService qualityOfService = MqttQualityOfService.AtLeastOnce, bool retain = false)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        MqttStrings.RequireEncodable(topic, nameof(topic), $"topic name '{topic}'");
+        if (!MqttStrings.IsValidTopicName(topic))
+        {
+            throw new ArgumentException(
+                $"The topic name '{topic}' is empty or contains a wildcard ('+' or '#'), which a PUBLISH must not carry (§3.3.2.1, §4.7). Use a concrete topic such as 'ward/3/bed/12/vitals'.",
+                nameof(topic));
+        }
+
+        if (!Enum.IsDefined(qualityOfService))
+        {
+            throw new ArgumentOutOfRangeException(nameof(qualityOfService), qualityOfService, "The QoS must be 0 or 1 (§4.3).");
+        }
+
+        Topic = topic;
+        Payload = payload;
+        QualityOfService = qualityOfService;
+        Retain = retain;
+    }
+
+    /// <summary>The topic name.</summary>
+    public string Topic { get; }
+
+    /// <summary>The application payload.</summary>
+    public ReadOnlyMemory<byte> Payload { get; }
+
+    /// <summary>The delivery guarantee.</summary>
+    public MqttQualityOfService QualityOfService { get; }
+
+    /// <summary>Whether the broker retains the message (§3.3.1.3).</summary>
+    public bool Retain { get; }
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using MedIoT.Mqtt.Formatter;
+using MedIoT.Mqtt.Internal;
+
+namespace MedIoT.Mqtt;
+
+/// <summary>Settings of one <see cref="MqttClient"/>. Checked by <see cref="Validate"/> when the client is created.</summary>
+public sealed class MqttClientOptions
+{
+    /// <summary>The broker's host name or IP address. Default "127.0.0.1".</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>The broker's TCP port, 1–65535. Default 1883 (the IANA port for MQTT without TLS, §4.2).</summary>
+    public int Port { get; set; } = 1883;
+
+    /// <summary>
+    /// The client identifier (§3.1.3.1), required. Brokers must accept 1–23 characters from [0-9a-zA-Z]
+    /// and may accept more; this client allows 1–65535 UTF-8 bytes without U+0000.
+    /// </summary>
+    public string ClientId { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Whether the broker discards any previous session and forgets this one at disconnect (§3.1.2.4).
+    /// Default <see langword="true"/>. Set <see langword="false"/> to have unacknowledged QoS 1 messages redelivered after a reconnect.
+    /// </summary>
+    public bool CleanSession { get; set; } = true;
+
+    /// <summary>
+    /// The keep-alive period (§3.1.2.10), whole seconds from 0 to 65535; 0 disables keep-alive. Default 30 s.
+    /// A PINGREQ goes out when nothing was sent for this long; no answer within it again closes the connection.
+    /// </summary>
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The user name (§3.1.3.4), or <see langword="null"/> for none. At most 65535 UTF-8 bytes.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>The password (§3.1.3.5), or <see langword="null"/> for none; requires <see cref="Username"/> (§3.1.2.9).</summary>
+    public string? Password { get; set; }
+
+    /// <summary>The protocol version. Default (and only value for now) <see cref="MqttProtocolVersion.V311"/>.</summary>
+    public MqttProtocolVersion ProtocolVersion { get; set; } = MqttProtocolVersion.V311;
+
+    /// <summary>How long the TCP connect plus the CONNECT/CONNACK exchange may take, above zero. Default 10 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The largest packet accepted from the broker, fixed header included, in bytes: 2 to 268435460.
+    /// Default 262144 (mosquitto's max_packet_size in configs/mosquitto). A larger packet closes the connection.
+    /// </summary>
+    public int MaximumIncomingPacketSize { get; set; } = 262_144;
+
+    /// <summary>
+    /// Whether a received QoS 1 message is acknowledged (PUBACK, §3.4) as soon as it is queued in
+    /// <see cref="MqttClient.Messages"/>. Default <see langword="true"/>. Set <see langword="false"/> to
+    /// acknowledge with <see cref="MqttReceivedMessage.AcknowledgeAsync"/> after the message is stored.
+    /// </summary>
+    public bool AutoAcknowledge { get; set; } = true;
+
+    /// <summary>How many received messages <see cref="MqttClient.Messages"/> holds before reading from the broker pauses, 1 or more. Default 1024.</summary>
+    public int ReceiveBufferCapacity { get; set; } = 1024;
+
+    /// <summary>How many QoS 1 publishes may await their PUBACK at once, 1–65535. Further publishes wait. Default 100.</summary>
+    public int MaximumInFlightPublishes { get; set; } = 100;
+
+    /// <summary>The clock for keep-alive and timeouts. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Checks every setting.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range; the message names it, its value and the fix.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Host))
+        {
+            throw Invalid(nameof(Host), Host, "Set it to the broker's host name or IP address, e.g. '127.0.0.1'.");
+        }
+
+        if (Port is < 1 or > 65535)
+        {
+            throw Invalid(nameof(Port), Port, "It must be 1–65535; MQTT without TLS uses 1883.");
+        }
+
+        if (string.IsNullOrEmpty(ClientId))
+        {
+            throw Invalid(nameof(ClientId), ClientId, "It is required: set a stable, unique identifier of 1–23 letters and digits, e.g. 'gateway-ward3' (§3.1.3.1).");
+        }
+
+        if (!MqttStrings.TryGetUtf8Length(ClientId, out var clientIdLength) || clientIdLength > MqttStrings.MaximumEncodedLength)
+        {
+            throw Invalid(nameof(ClientId), ClientId, "It must be well-formed UTF-8 without U+0000 and at most 65535 bytes (§1.5.3); 1–23 letters and digits work with every broker.");
+        }
+
+        if (KeepAlive < TimeSpan.Zero || KeepAlive > TimeSpan.FromSeconds(ushort.MaxValue) || KeepAlive.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            throw Invalid(nameof(KeepAlive), KeepAlive, "It must be whole seconds from 0 (disabled) to 65535 (§3.1.2.10).");
+        }
+
+        if (Username is not null
+            && (!MqttStrings.TryGetUtf8Length(Username, out var usernameLength) || usernameLength > MqttStrings.MaximumEncodedLength))
+        {
+            throw Invalid(nameof(Username), Username, "It must be well-formed UTF-8 without U+0000 and at most 65535 bytes (§3.1.3.4).");
+        }
+
+        if (Password is not null)
+        {
+            if (Username is null)
+            {
+                // The value is a secret: never echo it.
+                throw new ArgumentException(
+                    "MqttClientOptions.Password is set but Username is not; MQTT 3.1.1 forbids a password without a user name (§3.1.2.9). Set Username as well.",
+                    nameof(Password));
+            }
+
+            if (!MqttStrings.TryGetUtf8Length(Password, out var passwordLength) || passwordLength > MqttStrings.MaximumEncodedLength)
+            {
+                throw new ArgumentException(
+                    "MqttClientOptions.Password must be at most 65535 UTF-8 bytes without U+0000 or lone surrogates (§3.1.3.5).",
+                    nameof(Password));
+            }
+        }
+
+        if (ProtocolVersion != MqttProtocolVersion.V311)
+        {
+            throw Invalid(nameof(ProtocolVersion), ProtocolVersion, "Only V311 (MQTT 3.1.1) is supported.");
+        }
+
+        if (ConnectTimeout <= TimeSpan.Zero || ConnectTimeout.TotalMilliseconds > int.MaxValue)
+        {
+            throw Invalid(nameof(ConnectTimeout), ConnectTimeout, "It must be above zero and below 24 days; 10 s suits a local broker.");
+        }
+
+        if (MaximumIncomingPacketSize is < MqttFixedHeader.MinimumPacketSize or > MqttFixedHeader.MaximumPacketSize)
+        {
+            throw Invalid(nameof(MaximumIncomingPacketSize), MaximumIncomingPacketSize, $"It must be {MqttFixedHeader.MinimumPacketSize}–{MqttFixedHeader.MaximumPacketSize} bytes.");
+        }
+
+        if (ReceiveBufferCapacity < 1)
+        {
+            throw Invalid(nameof(ReceiveBufferCapacity), ReceiveBufferCapacity, "It must be at least 1 message.");
+        }
+
+        if (MaximumInFlightPublishes is < 1 or > ushort.MaxValue)
+        {
+            throw Invalid(nameof(MaximumInFlightPublishes), MaximumInFlightPublishes, "It must be 1–65535, the number of usable packet identifiers (§2.3.1).");
+        }
+
+        if (TimeProvider is null)
+        {
+            throw new ArgumentException("MqttClientOptions.TimeProvider is null. Leave it at TimeProvider.System or set a test clock.", nameof(TimeProvider));
+        }
+    }
+
+    /// <summary>A copy, so later changes to this instance do not affect a running client.</summary>
+    internal MqttClientOptions Clone() => (MqttClientOptions)MemberwiseClone();
+
+    private static ArgumentException Invalid(string name, object? value, string fix) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"MqttClientOptions.{name} is '{value}'. {fix}"), name);
+}

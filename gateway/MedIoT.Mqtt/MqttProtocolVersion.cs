@@ -1,0 +1,8 @@
+namespace MedIoT.Mqtt;
+
+/// <summary>The protocol level sent in CONNECT (OASIS MQTT 3.1.1 §3.1.2.2).</summary>
+public enum MqttProtocolVersion
+{
+    /// <summary>MQTT 3.1.1, protocol level 4.</summary>
+    V311 = 4,
+}

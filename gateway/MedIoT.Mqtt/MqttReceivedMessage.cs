@@ -1,0 +1,89 @@
+using MedIoT.Mqtt.Internal;
+using MedIoT.Mqtt.Packets;
+
+namespace MedIoT.Mqtt;
+
+/// <summary>
+/// A message the broker delivered (a PUBLISH, §3.3). For QoS 1, the broker redelivers it until it is
+/// acknowledged (§4.3.2): with <see cref="MqttClientOptions.AutoAcknowledge"/> off, call
+/// <see cref="AcknowledgeAsync"/> once the message is safely stored, and do so in the order the
+/// messages were received, because MQTT requires PUBACKs in receive order (§4.6).
+/// </summary>
+public sealed class MqttReceivedMessage
+{
+    private readonly MqttConnection? _connection;
+    private int _acknowledged;
+
+    /// <summary>
+    /// Creates a message that is not tied to a connection (for tests of code that consumes messages);
+    /// <see cref="AcknowledgeAsync"/> does nothing.
+    /// </summary>
+    public MqttReceivedMessage(
+        string topic, ReadOnlyMemory<byte> payload, MqttQualityOfService qualityOfService,
+        bool retain = false, bool duplicate = false, ushort packetIdentifier = 0)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        Topic = topic;
+        Payload = payload;
+        QualityOfService = qualityOfService;
+        Retain = retain;
+        Duplicate = duplicate;
+        PacketIdentifier = packetIdentifier;
+    }
+
+    internal MqttReceivedMessage(MqttPublishPacket publish, MqttConnection? connection)
+        : this(publish.Topic, publish.Payload, publish.QualityOfService, publish.Retain, publish.Duplicate, publish.PacketIdentifier)
+    {
+        _connection = publish.QualityOfService == MqttQualityOfService.AtMostOnce ? null : connection;
+    }
+
+    /// <summary>The topic name the message was published to.</summary>
+    public string Topic { get; }
+
+    /// <summary>The payload.</summary>
+    public ReadOnlyMemory<byte> Payload { get; }
+
+    /// <summary>The QoS of this delivery: the lower of the publisher's and the subscription's (§3.8.4).</summary>
+    public MqttQualityOfService QualityOfService { get; }
+
+    /// <summary>Whether this is a retained message sent because of a new subscription (§3.3.1.3).</summary>
+    public bool Retain { get; }
+
+    /// <summary>The DUP flag: the broker may have delivered this message before (§3.3.1.1).</summary>
+    public bool Duplicate { get; }
+
+    /// <summary>The packet identifier (§2.3.1); 0 for QoS 0.</summary>
+    public ushort PacketIdentifier { get; }
+
+    /// <summary>Whether a PUBACK has been sent (or is being sent) for this message.</summary>
+    public bool IsAcknowledged => Volatile.Read(ref _acknowledged) != 0;
+
+    /// <summary>
+    /// Sends the PUBACK for a QoS 1 message (§3.4), once: later calls, QoS 0 messages and messages
+    /// already acknowledged automatically complete at once. If the connection is gone this completes
+    /// without error; the broker redelivers the message on the next connection of a persistent session (§4.4).
+    /// Acknowledge in receive order (§4.6).
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled before the PUBACK was written; it may be retried.</exception>
+    public async ValueTask AcknowledgeAsync(CancellationToken cancellationToken = default)
+    {
+        if (_connection is null || Interlocked.Exchange(ref _acknowledged, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _connection.SendAsync(new MqttPubAckPacket(PacketIdentifier), cancellationToken).ConfigureAwait(false);
+        }
+        catch (MqttConnectionClosedException)
+        {
+            // The broker keeps the message unacknowledged and redelivers it (§4.4); nothing is lost.
+        }
+        catch (OperationCanceledException)
+        {
+            Volatile.Write(ref _acknowledged, 0);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace MedIoT.Mqtt;
+
+/// <summary>The broker's answer to one topic filter of a SUBSCRIBE (OASIS MQTT 3.1.1 §3.9.3).</summary>
+public sealed class MqttSubscribeResult
+{
+    /// <summary>Creates a result for <paramref name="filter"/>.</summary>
+    public MqttSubscribeResult(MqttTopicFilter filter, MqttSubscribeReturnCode returnCode)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        Filter = filter;
+        ReturnCode = returnCode;
+    }
+
+    /// <summary>The filter as requested.</summary>
+    public MqttTopicFilter Filter { get; }
+
+    /// <summary>The return code the broker sent for this filter.</summary>
+    public MqttSubscribeReturnCode ReturnCode { get; }
+
+    /// <summary>Whether the broker accepted the subscription (any code but 0x80).</summary>
+    public bool Succeeded => ReturnCode != MqttSubscribeReturnCode.Failure;
+
+    /// <summary>The maximum QoS the broker granted (it may be lower than requested, §3.9.3), or <see langword="null"/> on failure.</summary>
+    public MqttQualityOfService? GrantedQualityOfService =>
+        Succeeded ? (MqttQualityOfService)ReturnCode : null;
+}

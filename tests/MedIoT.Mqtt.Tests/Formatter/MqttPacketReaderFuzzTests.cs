@@ -1,0 +1,98 @@
+using System.Buffers;
+using System.Diagnostics;
+using MedIoT.Mqtt.Formatter;
+using MedIoT.Mqtt.Tests.Support;
+
+namespace MedIoT.Mqtt.Tests.Formatter;
+
+public sealed class MqttPacketReaderFuzzTests
+{
+    private const int Iterations = 50_000;
+
+    [Fact]
+    public void Random_and_mutated_bytes_only_ever_yield_a_result()
+    {
+        var random = new Random(20_240_611);
+        var valid = MqttPacketReaderTests.SamplePackets().Values.Select(PacketBytes.Encode).ToArray();
+        var stopwatch = Stopwatch.StartNew();
+        var outcomes = new Dictionary<MqttReadStatus, int>();
+
+        for (var iteration = 0; iteration < Iterations; iteration++)
+        {
+            var bytes = iteration % 2 == 0 ? RandomBytes(random) : Mutate(random, valid[random.Next(valid.Length)]);
+            var buffer = random.Next(4) == 0
+                ? PacketBytes.Segmented(bytes, 1 + random.Next(8))
+                : new ReadOnlySequence<byte>(bytes);
+            var maximum = random.Next(3) == 0 ? 2 + random.Next(64) : 262_144;
+
+            // Read packets until the buffer is exhausted or the stream is declared broken.
+            while (true)
+            {
+                var before = buffer.Length;
+                var status = MqttPacketReader.TryReadPacket(ref buffer, maximum, out var packet, out var error);
+                outcomes[status] = outcomes.GetValueOrDefault(status) + 1;
+                if (status == MqttReadStatus.Done)
+                {
+                    Assert.NotNull(packet);
+                    Assert.True(buffer.Length < before, "A decoded packet consumes bytes.");
+                    continue;
+                }
+
+                Assert.Null(packet);
+                Assert.Equal(before, buffer.Length);
+                Assert.Equal(status == MqttReadStatus.Error, error != MqttProtocolError.None);
+                break;
+            }
+        }
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"The fuzz run took {stopwatch.Elapsed}.");
+        Assert.All(Enum.GetValues<MqttReadStatus>(), status => Assert.True(outcomes.GetValueOrDefault(status) > 0, $"No {status} outcome was exercised."));
+    }
+
+    private static byte[] RandomBytes(Random random)
+    {
+        var bytes = new byte[random.Next(0, 48)];
+        random.NextBytes(bytes);
+        if (bytes.Length > 0 && random.Next(2) == 0)
+        {
+            // Bias towards valid types and plausible lengths so decoding gets past the fixed header.
+            bytes[0] = (byte)((random.Next(1, 15) << 4) | (random.Next(4) == 0 ? random.Next(16) : 0));
+            if (bytes.Length > 1)
+            {
+                bytes[1] = (byte)random.Next(0, bytes.Length);
+            }
+        }
+
+        return bytes;
+    }
+
+    private static byte[] Mutate(Random random, byte[] original)
+    {
+        var bytes = original.ToList();
+        var mutations = random.Next(1, 4);
+        for (var mutation = 0; mutation < mutations && bytes.Count > 0; mutation++)
+        {
+            var index = random.Next(bytes.Count);
+            switch (random.Next(5))
+            {
+                case 0:
+                    bytes[index] = (byte)random.Next(256);
+                    break;
+                case 1:
+                    bytes[index] ^= (byte)(1 << random.Next(8));
+                    break;
+                case 2:
+                    bytes.RemoveRange(index, bytes.Count - index);
+                    break;
+                case 3:
+                    bytes.Insert(index, (byte)random.Next(256));
+                    break;
+                default:
+                    bytes.RemoveAt(index);
+                    break;
+            }
+        }
+
+        return [.. bytes];
+    }
+}

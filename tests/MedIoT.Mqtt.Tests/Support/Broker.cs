@@ -1,0 +1,34 @@
+using MedIoT.Testing;
+
+namespace MedIoT.Mqtt.Tests.Support;
+
+/// <summary>Shortcuts for tests against the real mosquitto.</summary>
+internal static class Broker
+{
+    /// <summary>The bound of every wait in these tests: generous for a loaded CI machine, far below the test run budget.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    public static MqttClientOptions Options(this MosquittoServer server, string clientId) => new()
+    {
+        Host = server.Host,
+        Port = server.Port,
+        ClientId = clientId,
+    };
+
+    public static async Task<MqttClient> ConnectAsync(this MosquittoServer server, MqttClientOptions options, RecordingLogger<MqttClient>? logger = null)
+    {
+        var client = new MqttClient(options, logger);
+        await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout);
+        return client;
+    }
+
+    public static Task<MqttClient> ConnectAsync(this MosquittoServer server, string clientId) =>
+        server.ConnectAsync(server.Options(clientId));
+
+    public static async Task<MqttReceivedMessage> ReceiveAsync(this MqttClient client) =>
+        await client.Messages.ReadAsync().AsTask().WaitAsync(Timeout);
+
+    public static byte[] Utf8(string text) => System.Text.Encoding.UTF8.GetBytes(text);
+
+    public static string Text(this MqttReceivedMessage message) => System.Text.Encoding.UTF8.GetString(message.Payload.Span);
+}

@@ -1,0 +1,78 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using MedIoT.Mqtt.Formatter;
+using MedIoT.Mqtt.Packets;
+
+namespace MedIoT.Mqtt.Tests.Support;
+
+/// <summary>
+/// A byte-level broker for behaviour no real broker shows (protocol violations, silence). It accepts one
+/// client, answers CONNECT with CONNACK, then does only what the test tells it.
+/// </summary>
+internal sealed class FakeBroker : IAsyncDisposable
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private Socket? _socket;
+    private NetworkStream? _stream;
+    private PipeReader? _reader;
+
+    public FakeBroker() => _listener.Start();
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public MqttClientOptions Options(string clientId) => new() { Port = Port, ClientId = clientId, KeepAlive = TimeSpan.Zero };
+
+    /// <summary>Accepts the client and answers its CONNECT with an accepting CONNACK.</summary>
+    public async Task AcceptAsync()
+    {
+        _socket = await _listener.AcceptSocketAsync().WaitAsync(s_timeout);
+        _stream = new NetworkStream(_socket, ownsSocket: true);
+        _reader = PipeReader.Create(_stream);
+        Assert.IsType<MqttConnectPacket>(await ReceiveAsync());
+        await SendAsync(PacketBytes.Encode(new MqttConnAckPacket(false, MqttConnectReturnCode.Accepted)));
+    }
+
+    public async Task<MqttPacket> ReceiveAsync()
+    {
+        while (true)
+        {
+            var result = await _reader!.ReadAsync().AsTask().WaitAsync(s_timeout);
+            var buffer = result.Buffer;
+            var status = MqttPacketReader.TryReadPacket(ref buffer, MqttFixedHeader.MaximumPacketSize, out var packet, out var error);
+            if (status == MqttReadStatus.Done)
+            {
+                _reader.AdvanceTo(buffer.Start);
+                return packet!;
+            }
+
+            Assert.Equal(MqttProtocolError.None, error);
+            _reader.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                throw new IOException("The client closed the connection.");
+            }
+        }
+    }
+
+    public async Task SendAsync(byte[] bytes) => await _stream!.WriteAsync(bytes).AsTask().WaitAsync(s_timeout);
+
+    /// <summary>Closes the client's connection abruptly, as a crashed broker would.</summary>
+    public void DropConnection()
+    {
+        _socket!.LingerState = new LingerOption(true, 0);
+        _stream!.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_reader is not null)
+        {
+            await _reader.CompleteAsync();
+        }
+
+        _stream?.Dispose();
+        _listener.Dispose();
+    }
+}

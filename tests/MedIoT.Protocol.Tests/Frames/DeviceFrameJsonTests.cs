@@ -1,0 +1,104 @@
+using System.Text;
+using MedIoT.Protocol.Frames;
+
+namespace MedIoT.Protocol.Tests.Frames;
+
+public sealed class DeviceFrameJsonTests
+{
+    private const string ContractExample =
+        """{"v":1,"device":"ward7-bed01-spo2","seq":42,"obs":[{"code":150456,"value":97,"unit":"%","time":"2026-11-21T13:00:00.123Z"}]}""";
+
+    [Fact]
+    public void The_contract_example_parses_and_serialises_back_byte_for_byte()
+    {
+        Assert.True(DeviceFrameJson.TryParse(Encoding.UTF8.GetBytes(ContractExample), out var frame, out var reason, out var detail), detail);
+        Assert.Equal(FrameRejectionReason.None, reason);
+        Assert.Equal("ward7-bed01-spo2", frame.DeviceId);
+        Assert.Equal(42, frame.SequenceNumber);
+        Assert.Equal(new Observation(MdcCodes.OxygenSaturation, 97, "%", 1_795_266_000_123_000_000), Assert.Single(frame.Observations));
+
+        Assert.Equal(ContractExample, Encoding.UTF8.GetString(DeviceFrameJson.Serialize(frame)));
+    }
+
+    [Fact]
+    public void Values_serialise_as_the_shortest_round_trip_text()
+    {
+        var frame = new DeviceFrame("bed-1", 0,
+        [
+            new Observation(MdcCodes.BodyTemperature, 36.6, "Cel", 0),
+            new Observation(MdcCodes.NoninvasiveMean, 93.333333333333329, "mm[Hg]", 1),
+            new Observation(MdcCodes.RespirationRate, -0.0, "/min", 1),
+        ]);
+
+        var json = Encoding.UTF8.GetString(DeviceFrameJson.Serialize(frame));
+
+        Assert.Equal(
+            """{"v":1,"device":"bed-1","seq":0,"obs":[{"code":150364,"value":36.6,"unit":"Cel","time":"1970-01-01T00:00:00Z"},""" +
+            """{"code":150023,"value":93.33333333333333,"unit":"mm[Hg]","time":"1970-01-01T00:00:00.000000001Z"},""" +
+            """{"code":151562,"value":-0,"unit":"/min","time":"1970-01-01T00:00:00.000000001Z"}]}""",
+            json);
+        Assert.True(DeviceFrameJson.TryParse(Encoding.UTF8.GetBytes(json), out var parsed, out _, out _));
+        TestSupport.AssertSameFrame(frame, parsed);
+    }
+
+    [Fact]
+    public void The_constructor_refuses_what_the_parser_would_refuse()
+    {
+        Observation[] good = [new Observation(MdcCodes.OxygenSaturation, 97, "%", 0)];
+
+        Assert.Throws<ArgumentException>(() => new DeviceFrame("", 0, good));
+        Assert.Throws<ArgumentException>(() => new DeviceFrame("bed/1", 0, good));
+        Assert.Throws<ArgumentException>(() => new DeviceFrame(new string('a', 65), 0, good));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DeviceFrame("bed-1", -1, good));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DeviceFrame("bed-1", DeviceFrame.MaxSequenceNumber + 1, good));
+        Assert.Throws<ArgumentException>(() => new DeviceFrame("bed-1", 0, []));
+        Assert.Throws<ArgumentException>(() => new DeviceFrame("bed-1", 0, Enumerable.Repeat(good[0], 65).ToArray()));
+        Assert.Throws<ArgumentException>(() => new DeviceFrame("bed-1", 0, [good[0] with { Unit = "/min" }]));
+        Assert.Throws<ArgumentException>(() => new DeviceFrame("bed-1", 0, [good[0] with { Code = 1 }]));
+        Assert.Throws<ArgumentException>(() => new DeviceFrame("bed-1", 0, [good[0] with { Value = double.NaN }]));
+        Assert.Throws<ArgumentException>(() => new DeviceFrame("bed-1", 0, [good[0] with { Value = double.PositiveInfinity }]));
+        Assert.Throws<ArgumentException>(() => new DeviceFrame("bed-1", 0, [good[0] with { TimeUnixNanoseconds = -1 }]));
+        Assert.Throws<ArgumentException>(() => new DeviceFrame("bed-1", 0, [default]));
+
+        var frame = new DeviceFrame(new string('a', 64), DeviceFrame.MaxSequenceNumber, Enumerable.Repeat(good[0], 64).ToArray());
+        Assert.Equal(64, frame.Observations.Count);
+    }
+
+    [Theory]
+    [InlineData("a")]
+    [InlineData("ward7-bed01-spo2")]
+    [InlineData("A.b_C-9")]
+    public void Valid_device_ids(string id) => Assert.True(DeviceFrame.IsValidDeviceId(id));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("bed 1")]
+    [InlineData("bed/1")]
+    [InlineData("bed+1")]
+    [InlineData("bed#1")]
+    [InlineData("bédé")]
+    public void Invalid_device_ids(string id) => Assert.False(DeviceFrame.IsValidDeviceId(id));
+
+    [Fact]
+    public void Details_never_repeat_payload_values()
+    {
+        // A distinctive value in each place a rule can fail.
+        string[] payloads =
+        [
+            """{"v":1,"device":"bed-1","seq":-987654,"obs":[{"code":150456,"value":97,"unit":"%","time":"2026-11-21T13:00:00Z"}]}""",
+            """{"v":1,"device":"bed-1","seq":1,"obs":[{"code":987654,"value":97,"unit":"%","time":"2026-11-21T13:00:00Z"}]}""",
+            """{"v":1,"device":"bed-1","seq":1,"obs":[{"code":150456,"value":"987654","unit":"%","time":"2026-11-21T13:00:00Z"}]}""",
+            """{"v":1,"device":"bed-1","seq":1,"obs":[{"code":150456,"value":97,"unit":"987654","time":"2026-11-21T13:00:00Z"}]}""",
+            """{"v":1,"device":"bed-1","seq":1,"obs":[{"code":150456,"value":97,"unit":"%","time":"987654"}]}""",
+            """{"v":1,"device":"bed-1","seq":1,"obs":[{"code":150456,"value":97,"unit":"%","time":"2026-11-21T13:00:00Z","987654":1}]}""",
+            """{"v":1,"device":"bed/987654","seq":1,"obs":[{"code":150456,"value":97,"unit":"%","time":"2026-11-21T13:00:00Z"}]}""",
+        ];
+
+        foreach (var payload in payloads)
+        {
+            Assert.False(DeviceFrameJson.TryParse(Encoding.UTF8.GetBytes(payload), out _, out var reason, out var detail));
+            Assert.NotEqual(FrameRejectionReason.None, reason);
+            Assert.DoesNotContain("987654", detail, StringComparison.Ordinal);
+        }
+    }
+}
