@@ -29,8 +29,8 @@ done
 configs/install.sh
 echo "demo: building"
 dotnet restore MedIoT.sln --nologo -v quiet
-dotnet build gateway/MedIoT.Gateway/MedIoT.Gateway.csproj --no-restore --nologo -v quiet -c Release -o "$root/.demo/bin/gateway"
-dotnet build firmware-sim/MedIoT.FirmwareSim/MedIoT.FirmwareSim.csproj --no-restore --nologo -v quiet -c Release -o "$root/.demo/bin/sim"
+dotnet build gateway/MedIoT.Gateway/MedIoT.Gateway.csproj --no-restore --nologo -v quiet -clp:NoSummary -c Release -o "$root/.demo/bin/gateway"
+dotnet build firmware-sim/MedIoT.FirmwareSim/MedIoT.FirmwareSim.csproj --no-restore --nologo -v quiet -clp:NoSummary -c Release -o "$root/.demo/bin/sim"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/mediot-demo.XXXXXX")"
 chmod 700 "$work"
@@ -44,7 +44,9 @@ stop_all() {
   rm -rf "$work"
   echo "demo: stopped every process it started and removed $work"
 }
-trap stop_all INT TERM EXIT
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
+trap stop_all EXIT
 
 # Waits (bounded) until a log file shows a line, or the process died.
 wait_for_line() {

@@ -14,8 +14,8 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Information, "MQTT connected to {Host}:{Port} (session present: {SessionPresent})")]
     public static partial void MqttConnected(ILogger logger, string host, int port, bool sessionPresent);
 
-    [LoggerMessage(11, LogLevel.Information, "MQTT subscribed to {TopicFilter} (granted {Granted})")]
-    public static partial void MqttSubscribed(ILogger logger, string topicFilter, string granted);
+    [LoggerMessage(11, LogLevel.Information, "MQTT subscribed to {TopicFilter} (granted QoS {GrantedQualityOfService})")]
+    public static partial void MqttSubscribed(ILogger logger, string topicFilter, int grantedQualityOfService);
 
     [LoggerMessage(12, LogLevel.Warning, "MQTT connection lost: {Reason}")]
     public static partial void MqttConnectionLost(ILogger logger, string reason);

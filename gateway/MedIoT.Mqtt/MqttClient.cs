@@ -281,7 +281,8 @@ public sealed class MqttClient : IAsyncDisposable
     /// <summary>
     /// Sends DISCONNECT (§3.14), closes the connection and completes <see cref="Completion"/> successfully.
     /// Publishes still awaiting a PUBACK fail with <see cref="MqttConnectionClosedException"/>. Messages
-    /// already in <see cref="Messages"/> stay readable. Does nothing if the connection already ended.
+    /// already in <see cref="Messages"/> stay readable. Waits at most <see cref="MqttClientOptions.ConnectTimeout"/>
+    /// for the broker to close its side (§3.14.4), so the DISCONNECT is not lost to a reset. Does nothing if the connection already ended.
     /// </summary>
     public async Task DisconnectAsync(CancellationToken cancellationToken)
     {
@@ -583,6 +584,11 @@ public sealed class MqttClient : IAsyncDisposable
         catch (MqttConnectionClosedException exception)
         {
             await CloseAsync(exception.InnerException ?? exception).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            // Whatever ended the loop ends the connection through Completion, never through DisposeAsync.
+            await CloseAsync(exception).ConfigureAwait(false);
         }
     }
 

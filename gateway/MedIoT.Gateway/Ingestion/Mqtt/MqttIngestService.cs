@@ -46,7 +46,7 @@ internal sealed class MqttIngestService(
                         throw new MqttConnectionClosedException("The broker refused the subscription.");
                     }
 
-                    Log.MqttSubscribed(_logger, _options.FramesTopicFilter, granted[0].ReturnCode.ToString());
+                    Log.MqttSubscribed(_logger, _options.FramesTopicFilter, (int)granted[0].GrantedQualityOfService!.Value);
                     statistics.RecordSubscribed();
                     delay = TimeSpan.FromMilliseconds(_options.ReconnectInitialDelayMilliseconds);
 

@@ -1,0 +1,149 @@
+using MedIoT.Mqtt.Packets;
+using MedIoT.Mqtt.Tests.Support;
+
+namespace MedIoT.Mqtt.Tests;
+
+/// <summary>Broker misbehaviour no real broker shows on demand, played by <see cref="FakeBroker"/>.</summary>
+public sealed class MqttClientFaultTests
+{
+    private const int TestTimeout = 30_000;
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task A_broker_that_stops_answering_pings_faults_Completion_with_a_keep_alive_timeout()
+    {
+        await using var broker = new FakeBroker();
+        var options = broker.Options("silent-broker");
+        options.KeepAlive = TimeSpan.FromSeconds(1);
+        await using var client = new MqttClient(options);
+        var accepted = broker.AcceptAsync();
+        await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
+        await accepted;
+
+        Assert.IsType<MqttPingReqPacket>(await broker.ReceiveAsync());
+        var failure = await Assert.ThrowsAsync<MqttKeepAliveTimeoutException>(() => client.Completion.WaitAsync(Broker.Timeout));
+
+        Assert.Equal(TimeSpan.FromSeconds(1), failure.KeepAlive);
+        Assert.False(client.IsConnected);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task A_reserved_packet_type_closes_the_connection_with_a_protocol_error_and_a_logged_reason()
+    {
+        await using var broker = new FakeBroker();
+        var logger = new RecordingLogger<MqttClient>();
+        await using var client = new MqttClient(broker.Options("garbage"), logger);
+        var accepted = broker.AcceptAsync();
+        await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
+        await accepted;
+
+        await broker.SendAsync([0xF0, 0x00]);
+
+        var failure = await Assert.ThrowsAsync<MqttProtocolException>(() => client.Completion.WaitAsync(Broker.Timeout));
+        Assert.Equal(MqttProtocolError.UnknownPacketType, failure.Error);
+        var channelFailure = await Assert.ThrowsAsync<MqttProtocolException>(() => client.Messages.Completion.WaitAsync(Broker.Timeout));
+        Assert.Same(failure, channelFailure);
+        Assert.Contains(logger.Entries, entry => entry.EventId.Id == 4 && entry.Message.Contains("UnknownPacketType", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task A_packet_over_the_maximum_size_is_refused_without_its_body()
+    {
+        await using var broker = new FakeBroker();
+        var options = broker.Options("oversized");
+        options.MaximumIncomingPacketSize = 1024;
+        await using var client = new MqttClient(options);
+        var accepted = broker.AcceptAsync();
+        await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
+        await accepted;
+
+        // A PUBLISH header declaring 1,000,000 bytes; the body never comes.
+        await broker.SendAsync([0x30, 0xC0, 0x84, 0x3D]);
+
+        var failure = await Assert.ThrowsAsync<MqttProtocolException>(() => client.Completion.WaitAsync(Broker.Timeout));
+        Assert.Equal(MqttProtocolError.PacketTooLarge, failure.Error);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task A_PUBACK_for_an_unknown_packet_identifier_is_a_protocol_error()
+    {
+        await using var broker = new FakeBroker();
+        await using var client = new MqttClient(broker.Options("stray-puback"));
+        var accepted = broker.AcceptAsync();
+        await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
+        await accepted;
+
+        await broker.SendAsync(PacketBytes.Encode(new MqttPubAckPacket(4242)));
+
+        var failure = await Assert.ThrowsAsync<MqttProtocolException>(() => client.Completion.WaitAsync(Broker.Timeout));
+        Assert.Equal(MqttProtocolError.UnknownPacketIdentifier, failure.Error);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task A_publish_awaiting_its_PUBACK_fails_when_the_connection_drops()
+    {
+        await using var broker = new FakeBroker();
+        await using var client = new MqttClient(broker.Options("dropped"));
+        var accepted = broker.AcceptAsync();
+        await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
+        await accepted;
+
+        var publish = client.PublishAsync(new MqttApplicationMessage("vitals", new byte[] { 1 }), CancellationToken.None);
+        var sent = Assert.IsType<MqttPublishPacket>(await broker.ReceiveAsync());
+        Assert.Equal(MqttQualityOfService.AtLeastOnce, sent.QualityOfService);
+        Assert.False(publish.IsCompleted);
+        broker.DropConnection();
+
+        var failure = await Assert.ThrowsAsync<MqttConnectionClosedException>(() => publish.WaitAsync(Broker.Timeout));
+        Assert.IsAssignableFrom<IOException>(failure.InnerException);
+        await Assert.ThrowsAnyAsync<IOException>(() => client.Completion.WaitAsync(Broker.Timeout));
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task Publishes_beyond_the_in_flight_limit_wait_until_a_PUBACK_frees_a_slot()
+    {
+        await using var broker = new FakeBroker();
+        var options = broker.Options("in-flight");
+        options.MaximumInFlightPublishes = 2;
+        await using var client = new MqttClient(options);
+        var accepted = broker.AcceptAsync();
+        await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
+        await accepted;
+
+        var publishes = Enumerable.Range(0, 3)
+            .Select(index => client.PublishAsync(new MqttApplicationMessage("vitals", new[] { (byte)index }), CancellationToken.None))
+            .ToArray();
+        var first = Assert.IsType<MqttPublishPacket>(await broker.ReceiveAsync());
+        var second = Assert.IsType<MqttPublishPacket>(await broker.ReceiveAsync());
+        Assert.Equal(2, client.PendingRequestCount);
+
+        // The third goes out only after a PUBACK; PUBACKs may come in any order.
+        await broker.SendAsync(PacketBytes.Encode(new MqttPubAckPacket(second.PacketIdentifier)));
+        var third = Assert.IsType<MqttPublishPacket>(await broker.ReceiveAsync());
+        Assert.Equal(new byte[] { 2 }, third.Payload.ToArray());
+        await publishes[1].WaitAsync(Broker.Timeout);
+        Assert.False(publishes[0].IsCompleted);
+
+        await broker.SendAsync([.. PacketBytes.Encode(new MqttPubAckPacket(first.PacketIdentifier)), .. PacketBytes.Encode(new MqttPubAckPacket(third.PacketIdentifier))]);
+        await Task.WhenAll(publishes).WaitAsync(Broker.Timeout);
+        Assert.Equal(0, client.PendingRequestCount);
+
+        // §3.14: DISCONNECT goes out; the client then waits for the broker to close the connection.
+        var disconnect = client.DisconnectAsync(CancellationToken.None);
+        Assert.IsType<MqttDisconnectPacket>(await broker.ReceiveAsync());
+        broker.DropConnection();
+        await disconnect.WaitAsync(Broker.Timeout);
+        await client.Completion.WaitAsync(Broker.Timeout);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task A_connect_that_gets_no_CONNACK_times_out()
+    {
+        await using var broker = new FakeBroker();
+        var options = broker.Options("no-connack");
+        options.ConnectTimeout = TimeSpan.FromMilliseconds(300);
+        await using var client = new MqttClient(options);
+
+        await Assert.ThrowsAsync<TimeoutException>(() => client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout));
+        await Assert.ThrowsAsync<TimeoutException>(() => client.Completion.WaitAsync(Broker.Timeout));
+    }
+}
