@@ -43,6 +43,28 @@ public sealed class GatewayFixture : IAsyncLifetime
         Influx = await influx;
         Devices = WardProvisioner.Provision(_wardFolder.Path, "7A", Beds);
 
+        await StartGatewayAsync();
+    }
+
+    /// <summary>Stops the gateway as a service stop would, and starts a new gateway process-equivalent (fresh in-memory state).</summary>
+    public async Task RestartGatewayAsync()
+    {
+        await StopGatewayAsync();
+        await StartGatewayAsync();
+    }
+
+    private async Task StopGatewayAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+            _host = null;
+        }
+    }
+
+    private async Task StartGatewayAsync()
+    {
         var builder = GatewayHost.CreateBuilder([], configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Gateway:GatewayId"] = "gw-test",
@@ -78,12 +100,7 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_host is not null)
-        {
-            await _host.StopAsync();
-            _host.Dispose();
-        }
-
+        await StopGatewayAsync();
         await Mosquitto.DisposeAsync();
         await Influx.DisposeAsync();
         _wardFolder.Dispose();

@@ -1,0 +1,50 @@
+using MedIoT.Protocol.Frames;
+
+namespace MedIoT.Gateway.Tests.Integration;
+
+/// <summary>
+/// No loss while InfluxDB is away: frames stay unacknowledged (held by the broker in the gateway's
+/// persistent session) until they are durable, so even a gateway stopped during the outage loses nothing.
+/// </summary>
+public sealed class StorageOutageTests(GatewayFixture ward) : IClassFixture<GatewayFixture>
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Frames_received_while_InfluxDB_is_down_are_stored_after_it_returns_even_across_a_gateway_restart()
+    {
+        const int FramesDuringOutage = 20;
+        await using var device = await ward.ConnectDeviceAsync(0);
+        var frames = new List<DeviceFrame> { await device.PublishNextAsync(CancellationToken.None) };
+        await ward.Statistics.WaitUntilAsync(s => s.ObservationsStored >= 2, s_timeout);
+
+        await ward.Influx.StopAsync();
+        var failuresBefore = ward.Statistics.StoreFailures;
+        for (var i = 0; i < FramesDuringOutage; i++)
+        {
+            frames.Add(await device.PublishNextAsync(CancellationToken.None));
+        }
+
+        // Verified and queued, but the store refuses: nothing is stored or acknowledged.
+        await ward.Statistics.WaitUntilAsync(s => s.Accepted >= 1 + FramesDuringOutage && s.StoreFailures > failuresBefore, s_timeout);
+        Assert.Equal(2, ward.Statistics.ObservationsStored);
+
+        // A gateway that stops now forgets everything it held in memory; the broker still has the frames.
+        await ward.RestartGatewayAsync();
+        await ward.Influx.RestartAsync();
+
+        await ward.Statistics.WaitUntilAsync(s => s.ObservationsStored >= 2 * FramesDuringOutage, s_timeout);
+        var rows = await ward.Influx.QueryAsync(GatewayFixture.Database, $"SELECT * FROM vitals WHERE device = '{device.Device.DeviceId}'");
+        var stored = rows.Select(r => (Sequence: r.Columns["seq"].GetInt64(), Code: r.Columns["code"].GetString())).ToHashSet();
+        foreach (var frame in frames)
+        {
+            foreach (var observation in frame.Observations)
+            {
+                Assert.Contains((frame.SequenceNumber, observation.Code.ToString(System.Globalization.CultureInfo.InvariantCulture)), stored);
+            }
+        }
+
+        Assert.Equal(frames.Sum(f => f.Observations.Count), rows.Count);
+        ward.Logs.AssertNoErrors();
+    }
+}
