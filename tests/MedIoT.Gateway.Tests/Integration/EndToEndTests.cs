@@ -82,7 +82,15 @@ public sealed class EndToEndTests(GatewayFixture ward) : IClassFixture<GatewayFi
             await intruder.PublishAsync(new MqttApplicationMessage(topic ?? device.Topic, payload), CancellationToken.None);
         }
 
-        await Good();
+        var staleToken = device.SignNext(out var staleFrame);
+        await intruder.PublishAsync(new MqttApplicationMessage(device.Topic, staleToken), CancellationToken.None);             // accepted now...
+        goodFrames.Add(staleFrame);
+        for (var i = 0; i < GatewayFixture.ReplayWindow; i++)
+        {
+            await Good();
+        }
+
+        await Bad(staleToken);                                                                                                      // ...a replay once the window has moved on
         var token = device.SignNext(out var signedFrame);
         var parts = Encoding.ASCII.GetString(token).Split('.');
         var tampered = Encoding.UTF8.GetString(Base64Url.TryDecode(parts[1], out var payloadBytes) ? payloadBytes : []).Replace("\"seq\":", "\"seq\":1", StringComparison.Ordinal);
@@ -104,7 +112,7 @@ public sealed class EndToEndTests(GatewayFixture ward) : IClassFixture<GatewayFi
 
         var goodObservations = goodFrames.Sum(f => f.Observations.Count);
         await statistics.WaitUntilAsync(s =>
-            s.ObservationsStored >= storedBefore + goodObservations && s.RejectedTotal >= before.Values.Sum() + 7 && s.Duplicates > duplicatesBefore, s_timeout);
+            s.ObservationsStored >= storedBefore + goodObservations && s.RejectedTotal >= before.Values.Sum() + 8 && s.Duplicates > duplicatesBefore, s_timeout);
 
         Assert.Equal(acceptedBefore + goodFrames.Count, statistics.Accepted);
         Assert.Equal(duplicatesBefore + 1, statistics.Duplicates);
@@ -117,6 +125,7 @@ public sealed class EndToEndTests(GatewayFixture ward) : IClassFixture<GatewayFi
             [FrameRejectionReason.MalformedPayload] = 1,
             [FrameRejectionReason.Oversize] = 1,
             [FrameRejectionReason.SequenceConflict] = 1,
+            [FrameRejectionReason.ReplayedSequence] = 1,
         };
         foreach (var reason in Enum.GetValues<FrameRejectionReason>())
         {

@@ -20,6 +20,9 @@ public sealed class GatewayFixture : IAsyncLifetime
     public const string Database = "mediot_test";
     public const int Beds = 8;
 
+    /// <summary>A small replay window, so a test can step past it with a few frames.</summary>
+    public const int ReplayWindow = 8;
+
     private readonly TemporaryDirectory _wardFolder = TemporaryDirectory.Create("ward");
     private IHost? _host;
 
@@ -74,6 +77,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Gateway:Influx:Url"] = Influx.BaseAddress.ToString(),
             ["Gateway:Influx:Database"] = Database,
             ["Gateway:Influx:FlushIntervalMilliseconds"] = "20",
+            ["Gateway:Ingestion:ReplayWindow"] = ReplayWindow.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:Influx:RetryInitialDelayMilliseconds"] = "50",
         }));
         builder.Logging.ClearProviders();
