@@ -16,18 +16,14 @@ public static class GatewayHost
         ArgumentNullException.ThrowIfNull(args);
         var (settingsFile, remaining) = FindSettingsFile(args);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = remaining });
-        var settingsFolder = Environment.CurrentDirectory;
-        if (settingsFile is not null)
+        var fullPath = Path.GetFullPath(settingsFile.Path);
+        if (settingsFile.Required && !File.Exists(fullPath))
         {
-            var fullPath = Path.GetFullPath(settingsFile.Path);
-            if (settingsFile.Required && !File.Exists(fullPath))
-            {
-                throw new FileNotFoundException($"The settings file '{fullPath}' does not exist.", fullPath);
-            }
-
-            settingsFolder = Path.GetDirectoryName(fullPath)!;
-            builder.Configuration.AddJsonFile(fullPath, optional: !settingsFile.Required, reloadOnChange: false);
+            throw new FileNotFoundException($"The settings file '{fullPath}' does not exist.", fullPath);
         }
+
+        var settingsFolder = Path.GetDirectoryName(fullPath)!;
+        builder.Configuration.AddJsonFile(fullPath, optional: !settingsFile.Required, reloadOnChange: false);
 
         builder.Configuration.AddEnvironmentVariables("MEDIOT_");
         builder.Configuration.AddCommandLine(remaining);
@@ -45,7 +41,7 @@ public static class GatewayHost
         return builder;
     }
 
-    private static (SettingsFile? File, string[] Remaining) FindSettingsFile(string[] args)
+    private static (SettingsFile File, string[] Remaining) FindSettingsFile(string[] args)
     {
         var remaining = new List<string>();
         SettingsFile? file = null;
@@ -66,8 +62,7 @@ public static class GatewayHost
             file = new SettingsFile(fromEnvironment, Required: true);
         }
 
-        file ??= new SettingsFile(Path.Combine("configs", "gateway.json"), Required: false);
-        return (file, [.. remaining]);
+        return (file ?? new SettingsFile(Path.Combine("configs", "gateway.json"), Required: false), [.. remaining]);
     }
 
     private sealed record SettingsFile(string Path, bool Required);

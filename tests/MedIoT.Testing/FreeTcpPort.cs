@@ -16,4 +16,31 @@ public static class FreeTcpPort
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>
+    /// Starts a server with <paramref name="attempt"/>, which probes its own ports; a start that fails
+    /// (most likely another process took a port between probing and binding) is tried again with new ports.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Every attempt failed; <paramref name="folder"/> is deleted.</exception>
+    public static async Task<TServer> StartWithRetriesAsync<TServer>(string serverName, TemporaryDirectory folder, Func<Task<TServer>> attempt)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(attempt);
+        const int Attempts = 3;
+        Exception? lastFailure = null;
+        for (var i = 0; i < Attempts; i++)
+        {
+            try
+            {
+                return await attempt().ConfigureAwait(false);
+            }
+            catch (InvalidOperationException exception)
+            {
+                lastFailure = exception;
+            }
+        }
+
+        folder.Dispose();
+        throw new InvalidOperationException($"{serverName} did not start after {Attempts} attempts.", lastFailure);
+    }
 }

@@ -10,7 +10,6 @@ namespace MedIoT.Testing;
 /// </summary>
 public sealed class InfluxServer : IAsyncDisposable
 {
-    private const int StartAttempts = 3;
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
 
     private readonly TemporaryDirectory _folder;
@@ -42,8 +41,7 @@ public sealed class InfluxServer : IAsyncDisposable
     {
         var executable = ServerBinary.Require("influxd", "influxdb");
         var folder = TemporaryDirectory.Create("influxdb");
-        Exception? lastFailure = null;
-        for (var attempt = 0; attempt < StartAttempts; attempt++)
+        return await FreeTcpPort.StartWithRetriesAsync("influxd", folder, async () =>
         {
             var httpPort = FreeTcpPort.Next();
             var rpcPort = FreeTcpPort.Next();
@@ -55,15 +53,12 @@ public sealed class InfluxServer : IAsyncDisposable
                 await server.StartProcessAsync().ConfigureAwait(false);
                 return server;
             }
-            catch (InvalidOperationException exception)
+            catch (InvalidOperationException)
             {
-                lastFailure = exception;
                 server._http.Dispose();
+                throw;
             }
-        }
-
-        folder.Dispose();
-        throw new InvalidOperationException($"influxd did not start after {StartAttempts} attempts.", lastFailure);
+        }).ConfigureAwait(false);
     }
 
     /// <summary>Renders the project's influxd configuration for the given ports and folder.</summary>

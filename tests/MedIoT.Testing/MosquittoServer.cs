@@ -6,7 +6,6 @@ namespace MedIoT.Testing;
 /// </summary>
 public sealed class MosquittoServer : IAsyncDisposable
 {
-    private const int StartAttempts = 3;
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(20);
 
     private readonly TemporaryDirectory _folder;
@@ -23,7 +22,7 @@ public sealed class MosquittoServer : IAsyncDisposable
     }
 
     /// <summary>The loopback port the broker listens on.</summary>
-    public int Port { get; private set; }
+    public int Port { get; }
 
     /// <summary>Always the IPv4 loopback address.</summary>
     public string Host => "127.0.0.1";
@@ -40,27 +39,15 @@ public sealed class MosquittoServer : IAsyncDisposable
         var executable = ServerBinary.Require("mosquitto", "mosquitto");
         var folder = TemporaryDirectory.Create("mosquitto");
         var extra = extraConfiguration?.ToArray() ?? [];
-        Exception? lastFailure = null;
-        for (var attempt = 0; attempt < StartAttempts; attempt++)
+        return await FreeTcpPort.StartWithRetriesAsync("mosquitto", folder, async () =>
         {
             var port = FreeTcpPort.Next();
             var configurationPath = folder.Combine("mosquitto.conf");
             await File.WriteAllTextAsync(configurationPath, Render(port, folder.Path, extra)).ConfigureAwait(false);
             var server = new MosquittoServer(folder, executable, configurationPath, port);
-            try
-            {
-                await server.StartProcessAsync().ConfigureAwait(false);
-                return server;
-            }
-            catch (InvalidOperationException exception)
-            {
-                // Most likely another process took the port between probing and binding.
-                lastFailure = exception;
-            }
-        }
-
-        folder.Dispose();
-        throw new InvalidOperationException($"mosquitto did not start after {StartAttempts} attempts.", lastFailure);
+            await server.StartProcessAsync().ConfigureAwait(false);
+            return server;
+        }).ConfigureAwait(false);
     }
 
     /// <summary>Renders the project's mosquitto configuration for a port and folder.</summary>

@@ -23,25 +23,15 @@ public sealed partial class DeviceRegistry
     /// <summary>Creates a registry from already validated entries.</summary>
     /// <exception cref="ArgumentException">Two entries share a device id.</exception>
     public DeviceRegistry(IEnumerable<RegisteredDevice> devices)
+        : this(Index(devices ?? throw new ArgumentNullException(nameof(devices)),
+            (device, _) => throw new ArgumentException($"Device id '{device.DeviceId}' is registered twice.", nameof(devices))))
     {
-        ArgumentNullException.ThrowIfNull(devices);
-        var byId = new Dictionary<string, RegisteredDevice>(StringComparer.Ordinal);
-        foreach (var device in devices)
-        {
-            if (!byId.TryAdd(device.DeviceId, device))
-            {
-                throw new ArgumentException($"Device id '{device.DeviceId}' is registered twice.", nameof(devices));
-            }
-        }
-
-        _devices = byId.ToFrozenDictionary(StringComparer.Ordinal);
     }
+
+    private DeviceRegistry(Dictionary<string, RegisteredDevice> devices) => _devices = devices.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>How many devices are registered (revoked ones included).</summary>
     public int Count => _devices.Count;
-
-    /// <summary>All registered devices.</summary>
-    public IEnumerable<RegisteredDevice> Devices => _devices.Values;
 
     /// <summary>Finds a device by id.</summary>
     public bool TryGet(string deviceId, [NotNullWhen(true)] out RegisteredDevice? device) =>
@@ -84,23 +74,28 @@ public sealed partial class DeviceRegistry
                 throw new InvalidDataException($"Device registry '{source}' must be an object with a \"devices\" array.");
             }
 
-            var devices = new List<RegisteredDevice>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
             var index = 0;
-            foreach (var entry in entries.EnumerateArray())
-            {
-                var device = ParseEntry(entry, source, index);
-                if (!seen.Add(device.DeviceId))
-                {
-                    throw new InvalidDataException($"Device registry '{source}', entry {index}: device id '{device.DeviceId}' is registered twice.");
-                }
+            var devices = entries.EnumerateArray().Select(entry => ParseEntry(entry, source, index++)).ToList();
+            return new DeviceRegistry(Index(devices, (device, position) => throw new InvalidDataException(
+                $"Device registry '{source}', entry {position}: device id '{device.DeviceId}' is registered twice.")));
+        }
+    }
 
-                devices.Add(device);
-                index++;
+    private static Dictionary<string, RegisteredDevice> Index(IEnumerable<RegisteredDevice> devices, Action<RegisteredDevice, int> onDuplicate)
+    {
+        var byId = new Dictionary<string, RegisteredDevice>(StringComparer.Ordinal);
+        var position = 0;
+        foreach (var device in devices)
+        {
+            if (!byId.TryAdd(device.DeviceId, device))
+            {
+                onDuplicate(device, position);
             }
 
-            return new DeviceRegistry(devices);
+            position++;
         }
+
+        return byId;
     }
 
     private static RegisteredDevice ParseEntry(JsonElement entry, string source, int index)

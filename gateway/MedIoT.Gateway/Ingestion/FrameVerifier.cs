@@ -30,17 +30,12 @@ public sealed class FrameVerifier
     /// <summary>Checks one frame received on <paramref name="topic"/>.</summary>
     public IngestionOutcome Verify(string topic, ReadOnlySpan<byte> payload)
     {
-        // Size before anything else: an oversize payload costs no parsing.
-        if (payload.Length > _maxFrameBytes)
-        {
-            return IngestionOutcome.Rejected(FrameRejectionReason.Oversize, TopicDevice(topic), "the frame is larger than Gateway:Ingestion:MaxFrameBytes");
-        }
-
         if (!DeviceTopic.TryParseFrames(topic, out var topicDeviceId))
         {
             return IngestionOutcome.Rejected(FrameRejectionReason.TopicMismatch, null, "the topic is not mediot/v1/devices/{deviceId}/frames");
         }
 
+        // The decoder checks the size before reading anything: an oversize payload costs no parsing.
         if (!JwsFrameDecoder.TryDecode(payload, _maxFrameBytes, out var token, out var reason, out var detail))
         {
             return IngestionOutcome.Rejected(reason, topicDeviceId, detail);
@@ -81,6 +76,4 @@ public sealed class FrameVerifier
                 FrameRejectionReason.ReplayedSequence, device.DeviceId, "the sequence number is older than the replay window"),
         };
     }
-
-    private static string? TopicDevice(string topic) => DeviceTopic.TryParseFrames(topic, out var deviceId) ? deviceId : null;
 }

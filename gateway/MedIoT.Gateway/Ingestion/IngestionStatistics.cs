@@ -21,13 +21,13 @@ public sealed class IngestionStatistics : IDisposable
     private readonly Counter<long> _acceptedCounter;
     private readonly Counter<long> _rejectedCounter;
     private readonly long[] _rejections = new long[s_reasons.Length];
-    private readonly object _gate = new();
     private long _accepted;
     private long _duplicates;
     private long _observationsStored;
     private long _storeFailures;
     private long _subscriptions;
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Created only by a waiter, so recording costs nothing when nobody waits.
+    private TaskCompletionSource? _changed;
 
     public IngestionStatistics(ILogger<IngestionStatistics> logger, IMeterFactory meterFactory)
     {
@@ -134,12 +134,8 @@ public sealed class IngestionStatistics : IDisposable
         timeoutSource.CancelAfter(timeout);
         while (true)
         {
-            Task changed;
-            lock (_gate)
-            {
-                changed = _changed.Task;
-            }
-
+            // Take the signal before checking, so a change between the check and the wait is not missed.
+            var changed = Volatile.Read(ref _changed) ?? InstallSignal();
             if (condition(this))
             {
                 return;
@@ -147,7 +143,7 @@ public sealed class IngestionStatistics : IDisposable
 
             try
             {
-                await changed.WaitAsync(timeoutSource.Token).ConfigureAwait(false);
+                await changed.Task.WaitAsync(timeoutSource.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -159,16 +155,12 @@ public sealed class IngestionStatistics : IDisposable
 
     public void Dispose() => _meter.Dispose();
 
-    private void Signal()
-    {
-        TaskCompletionSource previous;
-        lock (_gate)
-        {
-            previous = _changed;
-            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
+    private void Signal() => Interlocked.Exchange(ref _changed, null)?.TrySetResult();
 
-        previous.TrySetResult();
+    private TaskCompletionSource InstallSignal()
+    {
+        var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return Interlocked.CompareExchange(ref _changed, created, null) ?? created;
     }
 
     private void LogFirstRejection(in IngestionOutcome outcome)

@@ -49,9 +49,9 @@ internal sealed class ReplayGuard(int window)
 
         public Verdict Check(long sequenceNumber, ReadOnlySpan<byte> signature)
         {
-            Span<byte> fingerprint = stackalloc byte[32];
-            SHA256.HashData(signature, fingerprint);
-            fingerprint = fingerprint[..FingerprintLength];
+            // An Ed25519 signature (already verified) is unique to its message: its first bytes
+            // (part of R, RFC 8032 §5.1.6) tell a redelivery from different content without hashing.
+            var fingerprint = signature[..FingerprintLength];
 
             if (_highest >= 0 && sequenceNumber <= _highest - size)
             {

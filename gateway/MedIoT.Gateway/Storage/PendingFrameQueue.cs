@@ -29,7 +29,4 @@ public sealed class PendingFrameQueue
 
     /// <summary>Where the store takes them.</summary>
     public ChannelReader<PendingFrame> Reader => _channel.Reader;
-
-    /// <summary>Frames waiting to be stored.</summary>
-    public int Count => _channel.Reader.Count;
 }

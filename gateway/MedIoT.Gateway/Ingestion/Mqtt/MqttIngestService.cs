@@ -63,7 +63,8 @@ internal sealed class MqttIngestService(
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
-                    await DisconnectQuietlyAsync(client).ConfigureAwait(false);
+                    // Disposing the client sends DISCONNECT; the broker keeps the session and
+                    // redelivers whatever was not acknowledged.
                     return;
                 }
                 catch (Exception exception) when (IsConnectionFailure(exception))
@@ -101,24 +102,7 @@ internal sealed class MqttIngestService(
         TimeProvider = timeProvider,
     };
 
+    // MqttConnectionClosedException and MqttKeepAliveTimeoutException are IOExceptions.
     private static bool IsConnectionFailure(Exception exception) => exception is
-        IOException or SocketException or TimeoutException or MqttProtocolException or MqttConnectException or MqttConnectionClosedException;
-
-    private static async Task DisconnectQuietlyAsync(MqttClient client)
-    {
-        if (!client.IsConnected)
-        {
-            return;
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
-        {
-            await client.DisconnectAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (IsConnectionFailure(exception) || exception is OperationCanceledException)
-        {
-            // Stopping anyway; the broker keeps the session and redelivers whatever was not acknowledged.
-        }
-    }
+        IOException or SocketException or TimeoutException or MqttProtocolException or MqttConnectException;
 }

@@ -20,6 +20,7 @@ internal sealed class InfluxWriteClient
     private readonly InfluxOptions _options;
     private readonly ILogger<InfluxWriteClient> _logger;
     private readonly Uri _writeUri;
+    private readonly AuthenticationHeaderValue? _authorization;
 
     public InfluxWriteClient(IHttpClientFactory httpClientFactory, IOptions<InfluxOptions> options, ILogger<InfluxWriteClient> logger)
     {
@@ -35,6 +36,11 @@ internal sealed class InfluxWriteClient
         }
 
         _writeUri = new Uri(_options.Url, query.ToString());
+        if (!string.IsNullOrEmpty(_options.Username))
+        {
+            var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.Username}:{_options.Password}"));
+            _authorization = new AuthenticationHeaderValue("Basic", credentials);
+        }
     }
 
     /// <summary>Creates the database if it is missing (InfluxQL <c>CREATE DATABASE</c> is idempotent).</summary>
@@ -60,12 +66,7 @@ internal sealed class InfluxWriteClient
 
     private async Task<InfluxWriteResult> SendAsync(HttpRequestMessage request, string operation, CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrEmpty(_options.Username))
-        {
-            var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.Username}:{_options.Password}"));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials);
-        }
-
+        request.Headers.Authorization = _authorization;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(_options.RequestTimeoutSeconds));
         try
