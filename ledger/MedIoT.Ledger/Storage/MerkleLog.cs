@@ -76,6 +76,12 @@ public sealed class MerkleLog : IDisposable, IMerkleNodeSource
             {
                 info.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
             }
+
+            // The new folder's own name must be durable before anything in it is.
+            if (info.Parent is not null)
+            {
+                DurableFolder.Flush(info.Parent.FullName);
+            }
         }
 
         // FileShare.None takes an exclusive lock (flock on Unix) that the OS releases when the process dies.

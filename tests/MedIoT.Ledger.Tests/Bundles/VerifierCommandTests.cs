@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MedIoT.Ledger.Bundles;
+using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Entries;
 using MedIoT.Ledger.Verifier;
 
@@ -196,6 +197,38 @@ public sealed class VerifierCommandTests(BundleFixture fixture) : IClassFixture<
         Assert.Equal(VerifierCommands.UsageError, Run("bundle", path, "--log-key", fixture.LogVerifierKey, "--device-keys", path + ".missing").ExitCode);
         Assert.Equal(VerifierCommands.UsageError, Run("bundle", path + ".missing", "--log-key", fixture.LogVerifierKey).ExitCode);
         Assert.NotEqual(VerifierCommands.Verified, Run("bundle", path).ExitCode);
+    }
+
+    [Fact]
+    public void Fuzzed_bundles_never_throw_and_never_verify()
+    {
+        Assert.True(NoteVerifierKey.TryParse(fixture.LogVerifierKey, out var logKey, out _));
+        var random = new Random(51);
+        var original = fixture.Bundles[5];
+        const string alphabet = "ABCabc019+/=\n \u2014-.x";
+        for (var trial = 0; trial < 3000; trial++)
+        {
+            var characters = original.ToCharArray();
+            for (var edits = random.Next(1, 4); edits > 0; edits--)
+            {
+                characters[random.Next(characters.Length)] = alphabet[random.Next(alphabet.Length)];
+            }
+
+            var text = new string(characters);
+            if (text == original)
+            {
+                continue;
+            }
+
+            if (ProofBundle.TryParse(text, out var bundle, out _))
+            {
+                // Every part of a bundle is canonical (base64, decimal, note syntax), so no other text proves anything.
+                Assert.False(ProofBundleVerifier.Verify(bundle, [logKey], null).Succeeded, "a changed bundle verified");
+            }
+
+            SignedNote.TryParse(text, out _);
+            Checkpoint.TryOpen(text, [logKey], null, out _, out _);
+        }
     }
 
     [Fact]
