@@ -33,6 +33,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         var random = new Random(31);
         var signed = new Dictionary<long, byte[]>();
         long durable = 0;
+        var tornTails = 0;
 
         for (var kill = 0; kill < Kills; kill++)
         {
@@ -58,12 +59,21 @@ public sealed class CrashTests(ITestOutputHelper output)
                 }
             }
 
+            var treeFile = Path.Combine(folder.Path, "log", MerkleLog.TreeFileName);
+            var lengthAtCrash = File.Exists(treeFile) ? new FileInfo(treeFile).Length : 0;
             var size = VerifyAfterCrash(folder.Path, verifierKey, durable, signed);
-            output.WriteLine($"kill {kill}: after {progressBeforeKill} progress lines; reported durable {durable}, reopened at {size}, {signed.Count} signed checkpoints hold");
+            if (lengthAtCrash > MerkleLog.NodeCount(size) * MerkleHash.Length)
+            {
+                tornTails++;
+            }
+
+            output.WriteLine($"kill {kill}: after {progressBeforeKill} progress lines; reported durable {durable}, reopened at {size} " +
+                $"(torn tail of {lengthAtCrash - (MerkleLog.NodeCount(size) * MerkleHash.Length)} tree bytes discarded), {signed.Count} signed checkpoints hold");
         }
 
         Assert.True(durable > 0);
         Assert.NotEmpty(signed);
+        output.WriteLine($"{tornTails} of {Kills} kills left a partly written batch behind");
     }
 
     private static long VerifyAfterCrash(string folder, NoteVerifierKey verifierKey, long durable, Dictionary<long, byte[]> signed)

@@ -111,6 +111,30 @@ public sealed class PublicVectorTests
     }
 
     [Fact]
+    public void The_generated_variants_are_exactly_the_files_of_the_public_test_data()
+    {
+        // File names of testdata/inclusion/1 and testdata/consistency/1 (without ".json"; later commits renamed some,
+        // e.g. "leafIdx-^-2" to "leafIdx-XOR-@2", with the same content).
+        string[] inclusionFiles =
+        [
+            "empty-root", "inserted-component", "leafIdx-+-1", "leafIdx---1", "leafIdx-^-2", "modified-proof[0]-bit-3",
+            "modified-proof[1]-bit-3", "modified-proof[2]-bit-3", "preceding-garbage", "preceding-root", "random-root",
+            "removed-component", "trailing-garbage", "trailing-root", "treeSize-*-2", "treeSize-div-2", "wrong-leaf",
+        ];
+        string[] consistencyFiles =
+        [
+            "empty-proof", "modified-proof[0]-bit-4", "modified-proof[1]-bit-4", "modified-proof[2]-bit-4", "preceding-garbage",
+            "preceding-proof[0]", "preceding-root1", "preceding-root2", "size1-+-1", "size1---1", "size1-^-2", "size2-*-2",
+            "size2-div-2", "swapped-roots", "trailing-garbage", "trailing-root1", "trailing-root2", "truncated-proof",
+            "wrong-root1", "wrong-root2",
+        ];
+        Assert.Equal(inclusionFiles.Order(StringComparer.Ordinal),
+            ProbeVectors.CorruptedInclusion(ProbeVectors.InclusionHappy(1)).Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(consistencyFiles.Order(StringComparer.Ordinal),
+            ProbeVectors.CorruptedConsistency(ProbeVectors.ConsistencyHappy(1)).Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Edge_cases_are_decided_explicitly()
     {
         var root = ReferenceTree.Root(3);
