@@ -349,14 +349,23 @@ public sealed class MerkleLog : IDisposable, IMerkleNodeSource
             }
         }
 
+        // Generation 0 is made durable before any batch starts, and later commits alternate slots, so one slot is
+        // always valid once data exists. No valid slot next to data means the commit file was damaged: stop rather
+        // than truncate the log to nothing.
+        if (best is null && (RandomAccess.GetLength(_tree) > 0 || RandomAccess.GetLength(_entries) > 0 || RandomAccess.GetLength(_index) > 0))
+        {
+            throw new InvalidDataException(
+                $"The log in '{Folder}' has data but no valid commit record in '{CommitFileName}'. Restore the folder from a backup.");
+        }
+
         var durable = best ?? new CommitRecord(0, 0, 0);
         TruncateTail(_tree, TreeFileName, NodeCount(durable.Size) * MerkleHash.Length);
         TruncateTail(_entries, EntriesFileName, durable.EntryBytes);
         TruncateTail(_index, IndexFileName, durable.Size * sizeof(long));
         if (best is null)
         {
-            // A new log, or one whose very first batch never became durable: write generation 0 explicitly, and
-            // make the new files' names durable (fsync of the folder) before any batch relies on them.
+            // A new log: write generation 0 explicitly, and make the new files' names durable (fsync of the
+            // folder) before any batch relies on them.
             WriteCommit(durable);
             DurableFolder.Flush(Folder);
         }

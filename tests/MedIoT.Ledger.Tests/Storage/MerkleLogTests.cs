@@ -164,6 +164,21 @@ public sealed class MerkleLogTests
     }
 
     [Fact]
+    public void A_destroyed_commit_file_next_to_data_is_reported_not_truncated_away()
+    {
+        using var folder = TemporaryDirectory.Create("ledger");
+        using (var log = MerkleLog.Open(folder.Path))
+        {
+            log.AppendBatch(Entries(0, 10));
+        }
+
+        File.WriteAllBytes(Path.Combine(folder.Path, MerkleLog.CommitFileName), new byte[CommitRecord.FileLength]);
+        var error = Assert.Throws<InvalidDataException>(() => MerkleLog.Open(folder.Path));
+        Assert.Contains("no valid commit record", error.Message, StringComparison.Ordinal);
+        Assert.Equal(MerkleLog.NodeCount(10) * 32, new FileInfo(Path.Combine(folder.Path, MerkleLog.TreeFileName)).Length);
+    }
+
+    [Fact]
     public void A_second_writer_cannot_open_the_same_folder()
     {
         using var folder = TemporaryDirectory.Create("ledger");
