@@ -15,12 +15,14 @@ internal sealed class VitalTracker
     private readonly DateTimeOffset?[] _onsets;
     private readonly bool[] _confirmed;
     private readonly Queue<(DateTimeOffset At, double Value)> _history = new();
+    private readonly DateTimeOffset?[] _rateOnsets;
 
     public VitalTracker(VitalRule rule)
     {
         Rule = rule;
         _onsets = new DateTimeOffset?[rule.Limits.Count];
         _confirmed = new bool[rule.Limits.Count];
+        _rateOnsets = new DateTimeOffset?[rule.RatesOfChange.Count];
     }
 
     public VitalRule Rule { get; }
@@ -75,8 +77,9 @@ internal sealed class VitalTracker
                 _history.Dequeue();
             }
 
-            foreach (var rate in Rule.RatesOfChange)
+            for (var index = 0; index < _rateOnsets.Length; index++)
             {
+                var rate = Rule.RatesOfChange[index];
                 var highest = value;
                 var lowest = value;
                 foreach (var (at, past) in _history)
@@ -88,13 +91,18 @@ internal sealed class VitalTracker
                     }
                 }
 
-                if (rate.Direction == TrendDirection.Falling && highest - value >= rate.Change)
+                var holds = rate.Direction == TrendDirection.Falling ? highest - value >= rate.Change : value - lowest >= rate.Change;
+                if (!holds)
                 {
-                    falling = rate.Priority;
+                    _rateOnsets[index] = null;
+                    continue;
                 }
-                else if (rate.Direction == TrendDirection.Rising && value - lowest >= rate.Change)
+
+                _rateOnsets[index] ??= now;
+                if (now - _rateOnsets[index]!.Value >= rate.Persistence)
                 {
-                    rising = rate.Priority;
+                    ref var side = ref rate.Direction == TrendDirection.Falling ? ref falling : ref rising;
+                    side = rate.Priority;
                 }
             }
 

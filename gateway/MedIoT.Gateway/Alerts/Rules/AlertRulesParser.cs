@@ -177,12 +177,13 @@ internal static partial class AlertRulesParser
             var rates = new List<RateOfChangeRule>();
             foreach (var (rateElement, ratePath) in vital.Array("ratesOfChange", required: false, maxCount: 2))
             {
-                var rate = RuleObject.Open(rateElement, ratePath, source, "direction", "change", "withinSeconds", "priority", "source");
+                var rate = RuleObject.Open(rateElement, ratePath, source, "direction", "change", "withinSeconds", "priority", "persistenceSeconds", "source");
                 var parsed = new RateOfChangeRule(
                     rate.Choice("direction", s_trends),
                     rate.Number("change", double.Epsilon, 1_000_000),
                     rate.Seconds("withinSeconds", MaxPersistenceSeconds, minimumSeconds: 1),
                     rate.Choice("priority", s_priorities),
+                    rate.Seconds("persistenceSeconds", MaxPersistenceSeconds),
                     rate.Text("source", MaxSourceLength));
                 if (rates.Any(other => other.Direction == parsed.Direction))
                 {
