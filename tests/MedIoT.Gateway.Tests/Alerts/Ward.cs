@@ -44,13 +44,16 @@ internal sealed class Ward(AlertRules rules)
     }
 
     /// <summary>Normal adult vitals on every device channel, once.</summary>
-    public void NormalVitals(BedLocation? bed = null, string device = "dev-1")
+    public void NormalVitals(BedLocation? bed = null, string device = "dev-1") => Vitals(bed: bed, device: device);
+
+    /// <summary>One reading on every device channel (normal adult values unless given).</summary>
+    public void Vitals(double spo2 = 97, double pulse = 72, double respiration = 16, double systolic = 125, double temperature = 36.8, BedLocation? bed = null, string device = "dev-1")
     {
-        Reading(MdcCodes.OxygenSaturation, 97, bed, device);
-        Reading(MdcCodes.PulseRateOximeter, 72, bed, device);
-        Reading(MdcCodes.RespirationRate, 16, bed, device);
-        Reading(MdcCodes.NoninvasiveSystolic, 125, bed, device);
-        Reading(MdcCodes.BodyTemperature, 36.8, bed, device);
+        Reading(MdcCodes.OxygenSaturation, spo2, bed, device);
+        Reading(MdcCodes.PulseRateOximeter, pulse, bed, device);
+        Reading(MdcCodes.RespirationRate, respiration, bed, device);
+        Reading(MdcCodes.NoninvasiveSystolic, systolic, bed, device);
+        Reading(MdcCodes.BodyTemperature, temperature, bed, device);
     }
 
     public AlertInputRejection Consciousness(Consciousness level, BedLocation? bed = null) =>
