@@ -23,6 +23,15 @@ namespace MedIoT.Gateway.Alerts;
 /// </remarks>
 public sealed partial class AlertEngine
 {
+    /// <summary>
+    /// Distinct active security alarms before further devices' events are counted on one alarm per reason whose
+    /// subject is <see cref="ManyDevices"/>.
+    /// </summary>
+    public const int MaxSecurityAlarms = 256;
+
+    /// <summary>The subject of the per-reason security alarm that collects events beyond <see cref="MaxSecurityAlarms"/>.</summary>
+    public const string ManyDevices = "many-devices";
+
     private readonly AlertRules _rules;
     private readonly AlarmBook _book;
     private readonly Dictionary<BedLocation, BedState> _beds = [];
@@ -307,7 +316,17 @@ public sealed partial class AlertEngine
             return AlertInputRejection.InvalidLocation;
         }
 
-        _book.Occurred(security.Bed, AlarmCondition.Security(security.Reason, security.DeviceId), security.DeviceId, _rules.Security.Priority, now, events);
+        var condition = AlarmCondition.Security(security.Reason, security.DeviceId);
+        var bedOfAlarm = security.Bed;
+        if (_book.SecurityCount >= MaxSecurityAlarms && !_book.IsActive(bedOfAlarm, condition))
+        {
+            // The claimed device id is chosen by whoever sends the frame: a flood of invented ids must not grow
+            // memory or bury IT in alarms. Beyond the cap, events are counted on one alarm per reason.
+            condition = AlarmCondition.Security(security.Reason, ManyDevices);
+            bedOfAlarm = null;
+        }
+
+        _book.Occurred(bedOfAlarm, condition, condition.Subject, _rules.Security.Priority, now, events);
         return AlertInputRejection.None;
     }
 

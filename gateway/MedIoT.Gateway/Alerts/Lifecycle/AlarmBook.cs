@@ -15,6 +15,12 @@ internal sealed class AlarmBook(LifecycleRules rules)
 
     public int Count => _byId.Count;
 
+    /// <summary>Active alarms in the security category.</summary>
+    public int SecurityCount { get; private set; }
+
+    /// <summary>Whether an alarm is active for the place and condition.</summary>
+    public bool IsActive(BedLocation? bed, AlarmCondition condition) => _byCondition.ContainsKey((bed, condition));
+
     public IEnumerable<Alarm> Snapshot() => _byId.Values.Select(alarm => alarm.Snapshot());
 
     /// <summary>
@@ -99,6 +105,7 @@ internal sealed class AlarmBook(LifecycleRules rules)
         alarm = new ActiveAlarm(++_lastId, bed, condition, deviceId, priority, now) { ConditionPresent = false };
         _byCondition.Add((bed, condition), alarm);
         _byId.Add(alarm.AlarmId, alarm);
+        SecurityCount += condition.Category == AlarmCategory.Security ? 1 : 0;
         events.Add(new AlarmEvent(AlarmEventKind.Raised, now, alarm.Snapshot()));
     }
 
@@ -149,6 +156,7 @@ internal sealed class AlarmBook(LifecycleRules rules)
     {
         _byCondition.Remove((alarm.Bed, alarm.Condition));
         _byId.Remove(alarm.AlarmId);
+        SecurityCount -= alarm.Condition.Category == AlarmCategory.Security ? 1 : 0;
     }
 
     // Unacknowledged high-priority alarms latch (IEC 60601-1-8): they neither clear nor lose priority on their own.

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MedIoT.Gateway.Tests.Alerts.Scenarios;
 
 /// <summary>
-/// A simulator scenario from <c>configs/scenarios/</c> (format in docs/alerts.md §5): value tracks per device and
+/// A simulator scenario from <c>configs/scenarios/</c> (format in docs/alerts.md §4): value tracks per device and
 /// code, linearly interpolated between points, optional single-sample spikes, device status windows, silences,
 /// staff observations, and the alarms it must raise.
 /// </summary>

@@ -70,4 +70,26 @@ public sealed class SecurityAlarmTests
         Assert.Equal(AlertInputRejection.NotASecurityReason, ward.Send(new SecurityEvent(reason, "dev-9", null)));
         Assert.Empty(ward.Events);
     }
+
+    [Fact]
+    public void A_flood_of_invented_device_ids_is_capped_and_counted_on_one_alarm_per_reason()
+    {
+        var ward = new Ward(AlertTestRules.Shipped());
+
+        for (var index = 0; index < AlertEngine.MaxSecurityAlarms + 1000; index++)
+        {
+            ward.Send(new SecurityEvent(FrameRejectionReason.UnknownDevice, $"forged-{index}", null));
+        }
+
+        var active = ward.Engine.ActiveAlarms();
+        Assert.Equal(AlertEngine.MaxSecurityAlarms + 1, active.Count);
+        var overflow = Assert.Single(active, a => a.Condition == AlarmCondition.Security(FrameRejectionReason.UnknownDevice, AlertEngine.ManyDevices));
+        Assert.Equal(1000, overflow.Occurrences);
+
+        // Acknowledging frees room: a new device gets its own alarm again.
+        ward.Acknowledge(active[0].AlarmId, "it.oncall");
+        ward.Acknowledge(overflow.AlarmId, "it.oncall");
+        ward.Send(new SecurityEvent(FrameRejectionReason.BadSignature, "dev-7", null));
+        Assert.NotNull(ward.Find(AlarmCondition.Security(FrameRejectionReason.BadSignature, "dev-7")));
+    }
 }
