@@ -71,11 +71,11 @@ public sealed partial class AlertEngine
             VitalReading reading => OnReading(reading, now, events),
             DeviceStatusReport report => OnDeviceStatus(report, now, events),
             ConsciousnessRecorded observation => OnStaffObservation(observation.Bed, observation.StaffId, now, events,
-                Enum.IsDefined(observation.Level), news2 => news2.RecordConsciousness(observation.Level, Earlier(observation.ObservedAt, now))),
+                Enum.IsDefined(observation.Level), news2 => news2.RecordConsciousness(observation.Level, Earlier(observation.ObservedAt, now), observation.StaffId)),
             SupplementalOxygenRecorded observation => OnStaffObservation(observation.Bed, observation.StaffId, now, events,
-                true, news2 => news2.RecordOxygen(observation.OnOxygen, Earlier(observation.ObservedAt, now))),
+                true, news2 => news2.RecordOxygen(observation.OnOxygen, Earlier(observation.ObservedAt, now), observation.StaffId)),
             OxygenSaturationScaleSet assignment => OnStaffObservation(assignment.Bed, assignment.StaffId, now, events,
-                Enum.IsDefined(assignment.Scale), news2 => news2.Scale = assignment.Scale),
+                Enum.IsDefined(assignment.Scale), news2 => news2.SetScale(assignment.Scale, assignment.StaffId)),
             SerialPortStatus port => OnSerialPort(port, now, events),
             GatewayBacklogLevel backlog => OnBacklog(backlog, now, events),
             SecurityEvent security => OnSecurityEvent(security, now, events),
@@ -156,7 +156,7 @@ public sealed partial class AlertEngine
         var sampleTime = Earlier(reading.SampleTime, now);
         if (BedNews2.ParameterOf(reading.MdcCode) is { } parameter)
         {
-            state.News2.Record(parameter, reading.Value, sampleTime);
+            state.News2.Record(parameter, reading.Value, sampleTime, reading.DeviceId);
         }
 
         var news2 = StepNews2(reading.Bed, state, now, events);

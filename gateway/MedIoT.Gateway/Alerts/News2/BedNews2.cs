@@ -14,12 +14,16 @@ internal sealed class BedNews2
     private readonly double[] _values = new double[ParameterCount];
     private readonly DateTimeOffset?[] _times = new DateTimeOffset?[ParameterCount];
     private readonly int?[] _lastFreshScores = new int?[ParameterCount];
+    private readonly string?[] _sources = new string?[ParameterCount];
     private Consciousness _consciousness;
     private bool _onOxygen;
     private DateTimeOffset? _upwardSince;
     private DateTimeOffset? _downwardSince;
 
-    public OxygenSaturationScale Scale { get; set; } = OxygenSaturationScale.Scale1;
+    public OxygenSaturationScale Scale { get; private set; } = OxygenSaturationScale.Scale1;
+
+    /// <summary>Who set the SpO2 scale; null while it is the default scale 1.</summary>
+    public string? ScaleSetBy { get; private set; }
 
     /// <summary>The priority the NEWS2 condition currently calls for (after persistence and clear delay); null: no alarm.</summary>
     public AlarmPriority? Applied { get; private set; }
@@ -35,35 +39,50 @@ internal sealed class BedNews2
         _ => null,
     };
 
-    /// <summary>Keeps a measured value when it is at least as recent as the one held.</summary>
-    public void Record(News2Parameter parameter, double value, DateTimeOffset at)
+    /// <summary>Keeps a measured value when it is at least as recent as the one held; <paramref name="source"/> is the device id.</summary>
+    public void Record(News2Parameter parameter, double value, DateTimeOffset at, string source)
+    {
+        if (Newer(parameter, at, source))
+        {
+            _values[(int)parameter] = value;
+        }
+    }
+
+    /// <summary>Keeps a consciousness level recorded by <paramref name="staffId"/> when it is at least as recent as the one held.</summary>
+    public void RecordConsciousness(Consciousness level, DateTimeOffset at, string staffId)
+    {
+        if (Newer(News2Parameter.Consciousness, at, staffId))
+        {
+            _consciousness = level;
+        }
+    }
+
+    /// <summary>Keeps an air-or-oxygen record by <paramref name="staffId"/> when it is at least as recent as the one held.</summary>
+    public void RecordOxygen(bool onOxygen, DateTimeOffset at, string staffId)
+    {
+        if (Newer(News2Parameter.AirOrOxygen, at, staffId))
+        {
+            _onOxygen = onOxygen;
+        }
+    }
+
+    public void SetScale(OxygenSaturationScale scale, string staffId)
+    {
+        Scale = scale;
+        ScaleSetBy = staffId;
+    }
+
+    private bool Newer(News2Parameter parameter, DateTimeOffset at, string source)
     {
         var index = (int)parameter;
         if (_times[index] is { } held && at < held)
         {
-            return;
+            return false;
         }
 
-        _values[index] = value;
         _times[index] = at;
-    }
-
-    public void RecordConsciousness(Consciousness level, DateTimeOffset at)
-    {
-        if (_times[(int)News2Parameter.Consciousness] is not { } held || at >= held)
-        {
-            _consciousness = level;
-            _times[(int)News2Parameter.Consciousness] = at;
-        }
-    }
-
-    public void RecordOxygen(bool onOxygen, DateTimeOffset at)
-    {
-        if (_times[(int)News2Parameter.AirOrOxygen] is not { } held || at >= held)
-        {
-            _onOxygen = onOxygen;
-            _times[(int)News2Parameter.AirOrOxygen] = at;
-        }
+        _sources[index] = source;
+        return true;
     }
 
     /// <summary>The assessment from fresh values only.</summary>
@@ -97,7 +116,7 @@ internal sealed class BedNews2
             _lastFreshScores[index] = scores[index];
         }
 
-        return new News2Assessment(scores, Scale);
+        return new News2Assessment(scores, Scale, (string?[])_sources.Clone(), (DateTimeOffset?[])_times.Clone(), ScaleSetBy);
     }
 
     /// <summary>
@@ -117,7 +136,8 @@ internal sealed class BedNews2
         }
         else
         {
-            var carried = rules.PriorityFor(new News2Assessment((int?[])_lastFreshScores.Clone(), Scale).Band);
+            var carried = rules.PriorityFor(News2Scoring.ResponseBand(
+                _lastFreshScores.Sum(score => score ?? 0), _lastFreshScores.Any(score => score == 3)));
             target = Rank(carried) < Rank(Applied) ? carried : Applied;
         }
 

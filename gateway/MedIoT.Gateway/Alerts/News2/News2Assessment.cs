@@ -8,11 +8,16 @@ namespace MedIoT.Gateway.Alerts.News2;
 public sealed class News2Assessment
 {
     private readonly int?[] _scores;
+    private readonly string?[] _sources;
+    private readonly DateTimeOffset?[] _times;
 
-    internal News2Assessment(int?[] scores, OxygenSaturationScale scale)
+    internal News2Assessment(int?[] scores, OxygenSaturationScale scale, string?[] sources, DateTimeOffset?[] times, string? scaleSetBy)
     {
         _scores = scores;
+        _sources = sources;
+        _times = times;
         Scale = scale;
+        ScaleSetBy = scaleSetBy;
         var aggregate = 0;
         var anyThree = false;
         var missing = new List<News2Parameter>();
@@ -47,6 +52,9 @@ public sealed class News2Assessment
     /// <summary>The SpO2 scale used.</summary>
     public OxygenSaturationScale Scale { get; }
 
+    /// <summary>The clinician who set the SpO2 scale; null while it is the default scale 1.</summary>
+    public string? ScaleSetBy { get; }
+
     /// <summary>Parameters without a fresh value (scored as 0).</summary>
     public IReadOnlyList<News2Parameter> MissingParameters { get; }
 
@@ -55,6 +63,15 @@ public sealed class News2Assessment
 
     /// <summary>The score of one parameter, 0–3; null when it has no fresh value.</summary>
     public int? ScoreOf(News2Parameter parameter) => _scores[(int)parameter];
+
+    /// <summary>
+    /// Who supplied the parameter's latest value, fresh or not: the device id for measured parameters, the staff
+    /// id for consciousness and air or oxygen; null when none was ever received.
+    /// </summary>
+    public string? SourceOf(News2Parameter parameter) => _sources[(int)parameter];
+
+    /// <summary>When the parameter's latest value was measured or observed; null when none was ever received.</summary>
+    public DateTimeOffset? TimeOf(News2Parameter parameter) => _times[(int)parameter];
 
     /// <inheritdoc />
     public override string ToString() => $"NEWS2 assessment ({_scores.Length - MissingParameters.Count} of {_scores.Length} parameters fresh)";

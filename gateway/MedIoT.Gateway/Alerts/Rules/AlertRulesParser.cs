@@ -180,7 +180,7 @@ internal static partial class AlertRulesParser
                 var rate = RuleObject.Open(rateElement, ratePath, source, "direction", "change", "withinSeconds", "priority", "persistenceSeconds", "source");
                 var parsed = new RateOfChangeRule(
                     rate.Choice("direction", s_trends),
-                    rate.Number("change", double.Epsilon, 1_000_000),
+                    rate.Number("change", 0.001, 1_000_000),
                     rate.Seconds("withinSeconds", MaxPersistenceSeconds, minimumSeconds: 1),
                     rate.Choice("priority", s_priorities),
                     rate.Seconds("persistenceSeconds", MaxPersistenceSeconds),

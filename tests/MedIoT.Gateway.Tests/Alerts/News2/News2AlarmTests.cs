@@ -183,7 +183,9 @@ public sealed class News2AlarmTests
 
         var assessment = ward.Engine.AssessNews2(Ward.Bed1, ward.Now)!;
         Assert.Equal(expected, assessment.ScoreOf(News2Parameter.OxygenSaturation));
-        Assert.Equal(scale, assessment.Scale);
+        Assert.Equal((scale, "dr.okafor"), (assessment.Scale, assessment.ScaleSetBy));
+        Assert.Equal(("dev-1", "nurse.jones"), (assessment.SourceOf(News2Parameter.OxygenSaturation), assessment.SourceOf(News2Parameter.AirOrOxygen)));
+        Assert.Equal(ward.Now, assessment.TimeOf(News2Parameter.AirOrOxygen));
     }
 
     [Fact]
