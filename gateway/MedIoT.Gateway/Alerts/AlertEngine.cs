@@ -76,6 +76,8 @@ public sealed partial class AlertEngine
                 true, news2 => news2.RecordOxygen(observation.OnOxygen, Earlier(observation.ObservedAt, now), observation.StaffId)),
             OxygenSaturationScaleSet assignment => OnStaffObservation(assignment.Bed, assignment.StaffId, now, events,
                 Enum.IsDefined(assignment.Scale), news2 => news2.SetScale(assignment.Scale, assignment.StaffId)),
+            PatientDischarged discharge => OnDischarge(discharge, now, events),
+            DeviceRemoved removal => OnDeviceRemoved(removal, now, events),
             SerialPortStatus port => OnSerialPort(port, now, events),
             GatewayBacklogLevel backlog => OnBacklog(backlog, now, events),
             SecurityEvent security => OnSecurityEvent(security, now, events),
@@ -236,6 +238,42 @@ public sealed partial class AlertEngine
         var state = Bed(bed);
         record(state.News2);
         StepNews2(bed, state, now, events);
+        return AlertInputRejection.None;
+    }
+
+    private AlertInputRejection OnDischarge(PatientDischarged discharge, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        if (!IsPlace(discharge.Bed))
+        {
+            return AlertInputRejection.InvalidLocation;
+        }
+
+        if (!IsStaffId(discharge.StaffId))
+        {
+            return AlertInputRejection.InvalidStaffIdentity;
+        }
+
+        _beds.Remove(discharge.Bed);
+        _book.ResolveAll(discharge.Bed, AlarmCategory.Physiological, now, events);
+        return AlertInputRejection.None;
+    }
+
+    private AlertInputRejection OnDeviceRemoved(DeviceRemoved removal, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        if (!IsName(removal.DeviceId))
+        {
+            return AlertInputRejection.InvalidDeviceId;
+        }
+
+        if (_devices.Remove(removal.DeviceId, out var device))
+        {
+            _book.Set(device.Bed, AlarmCondition.DeviceSilent(device.DeviceId), device.DeviceId, null, null, now, events);
+            foreach (var rule in _rules.Technical.DeviceStatus)
+            {
+                _book.Set(device.Bed, AlarmCondition.DeviceReports(device.DeviceId, rule.Status), device.DeviceId, null, null, now, events);
+            }
+        }
+
         return AlertInputRejection.None;
     }
 

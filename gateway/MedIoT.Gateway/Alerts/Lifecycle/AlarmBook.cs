@@ -133,6 +133,17 @@ internal sealed class AlarmBook(LifecycleRules rules)
         return AlertInputRejection.None;
     }
 
+    /// <summary>Resolves every alarm of <paramref name="category"/> at <paramref name="bed"/> at once, latched or not.</summary>
+    public void ResolveAll(BedLocation bed, AlarmCategory category, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        foreach (var alarm in _byId.Values.Where(alarm => alarm.Bed == bed && alarm.Condition.Category == category).ToList())
+        {
+            Remove(alarm);
+            alarm.ConditionPresent = false;
+            events.Add(new AlarmEvent(AlarmEventKind.Resolved, now, alarm.Snapshot()));
+        }
+    }
+
     /// <summary>Escalates every unacknowledged alarm whose next step is due, one event per level reached.</summary>
     public void Escalate(DateTimeOffset now, List<AlarmEvent> events)
     {

@@ -188,4 +188,40 @@ public sealed class AlarmLifecycleTests
         Assert.Contains("vital-below/150021", raised.ToString(), StringComparison.Ordinal);
         Assert.Contains("7A/01", raised.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_discharge_resolves_the_bed_s_physiological_alarms_and_forgets_the_patient_s_scale_and_observations()
+    {
+        var ward = WithHighSpO2Alarm();
+        ward.Send(new MedIoT.Gateway.Alerts.Staff.OxygenSaturationScaleSet(Ward.Bed1, MedIoT.Gateway.Alerts.News2.OxygenSaturationScale.Scale2, "dr.okafor"));
+        ward.Status(DeviceStatus.LowBattery);
+        ward.Reading(MdcCodes.NoninvasiveSystolic, 85, Ward.Bed2, "dev-2");
+
+        Assert.Equal(AlertInputRejection.None, ward.Send(new MedIoT.Gateway.Alerts.Staff.PatientDischarged(Ward.Bed1, "nurse.jones")));
+
+        Assert.Null(ward.Find(s_spo2Low));
+        Assert.Contains(ward.Of(AlarmEventKind.Resolved), e => e.Alarm.Condition == s_spo2Low && e.Alarm.Priority == AlarmPriority.High);
+        Assert.Null(ward.Engine.AssessNews2(Ward.Bed1, ward.Now));
+        Assert.NotNull(ward.Find(AlarmCondition.DeviceReports("dev-1", DeviceStatus.LowBattery)));
+        Assert.Contains(ward.Engine.ActiveAlarms(), a => a.Bed == Ward.Bed2 && a.Condition == AlarmCondition.VitalBelow(MdcCodes.NoninvasiveSystolic));
+
+        // The next patient in the bed is scored on scale 1 again.
+        ward.Reading(MdcCodes.OxygenSaturation, 89);
+        Assert.Equal(MedIoT.Gateway.Alerts.News2.OxygenSaturationScale.Scale1, ward.Engine.AssessNews2(Ward.Bed1, ward.Now)!.Scale);
+    }
+
+    [Fact]
+    public void A_removed_device_is_no_longer_watched_and_its_technical_alarms_resolve()
+    {
+        var ward = new Ward(AlertTestRules.Shipped());
+        ward.Reading(MdcCodes.OxygenSaturation, 97);
+        ward.Advance(30);
+        Assert.NotNull(ward.Find(AlarmCondition.DeviceSilent("dev-1")));
+
+        Assert.Equal(AlertInputRejection.None, ward.Send(new MedIoT.Gateway.Alerts.Technical.DeviceRemoved("dev-1")));
+        ward.Advance(600);
+
+        Assert.Empty(ward.Engine.ActiveAlarms());
+        Assert.Single(ward.Of(AlarmEventKind.Raised));
+    }
 }
