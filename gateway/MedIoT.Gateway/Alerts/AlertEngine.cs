@@ -66,7 +66,8 @@ public sealed partial class AlertEngine
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(events);
         now = Advance(now);
-        var rejection = input switch
+        // Escalation is time-driven and left to Tick, keeping the per-reading path short.
+        return input switch
         {
             VitalReading reading => OnReading(reading, now, events),
             DeviceStatusReport report => OnDeviceStatus(report, now, events),
@@ -86,12 +87,6 @@ public sealed partial class AlertEngine
                 : AlertInputRejection.InvalidStaffIdentity,
             _ => throw new ArgumentException($"Unsupported alert input type {input.GetType().Name}.", nameof(input)),
         };
-        if (rejection == AlertInputRejection.None)
-        {
-            _book.Escalate(now, events);
-        }
-
-        return rejection;
     }
 
     /// <summary>

@@ -13,8 +13,6 @@ internal sealed class AlarmBook(LifecycleRules rules)
     private readonly SortedDictionary<long, ActiveAlarm> _byId = [];
     private long _lastId;
 
-    public int Count => _byId.Count;
-
     /// <summary>Active alarms in the security category.</summary>
     public int SecurityCount { get; private set; }
 
