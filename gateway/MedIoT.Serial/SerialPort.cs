@@ -28,9 +28,10 @@ public sealed class SerialPort : IAsyncDisposable
     private volatile bool _stopping;
     private int _disposed;
 
-    private SerialPort(string path, SerialLineSettings settings, int fileDescriptor)
+    private SerialPort(string path, SerialLineSettings settings, int fileDescriptor, bool isPseudoTerminal)
     {
         Path = path;
+        IsPseudoTerminal = isPseudoTerminal;
         Settings = settings;
         _fileDescriptor = fileDescriptor;
         // Bounded: when the consumer falls behind, the read thread stops reading and the kernel's buffer (then the
@@ -44,6 +45,13 @@ public sealed class SerialPort : IAsyncDisposable
 
     /// <summary>The line settings applied.</summary>
     public SerialLineSettings Settings { get; }
+
+    /// <summary>
+    /// Whether the port is a pseudo-terminal (/dev/pts/N, as made by socat for tests and simulators). Linux's pty
+    /// driver always keeps 8 data bits and no parity (drivers/tty/pty.c, pty_set_termios), so on a pseudo-terminal
+    /// only the baud rate of the applied settings can be read back.
+    /// </summary>
+    public bool IsPseudoTerminal { get; }
 
     /// <summary>The bytes received. Completes (without an exception) when the port is disconnected or disposed.</summary>
     public PipeReader Input => _pipe.Reader;
@@ -73,6 +81,7 @@ public sealed class SerialPort : IAsyncDisposable
             throw new IOException($"Cannot open serial port '{path}': {LibC.Describe(Marshal.GetLastPInvokeError())}.");
         }
 
+        bool isPseudoTerminal;
         try
         {
             if (LibC.IsTerminal(descriptor) != 1)
@@ -80,7 +89,9 @@ public sealed class SerialPort : IAsyncDisposable
                 throw new IOException($"'{path}' is not a serial port (not a terminal device). Check the path in the settings.");
             }
 
-            Configure(path, descriptor, settings);
+            var name = Marshal.PtrToStringUTF8(LibC.TerminalName(descriptor)) ?? string.Empty;
+            isPseudoTerminal = name.StartsWith("/dev/pts/", StringComparison.Ordinal);
+            Configure(path, descriptor, settings, isPseudoTerminal);
         }
         catch
         {
@@ -88,7 +99,7 @@ public sealed class SerialPort : IAsyncDisposable
             throw;
         }
 
-        return new SerialPort(path, settings, descriptor);
+        return new SerialPort(path, settings, descriptor, isPseudoTerminal);
     }
 
     /// <summary>
@@ -125,7 +136,7 @@ public sealed class SerialPort : IAsyncDisposable
         _writeLock.Dispose();
     }
 
-    private static unsafe void Configure(string path, int descriptor, SerialLineSettings settings)
+    private static unsafe void Configure(string path, int descriptor, SerialLineSettings settings, bool isPseudoTerminal)
     {
         var termios = stackalloc byte[LibC.TermiosBufferBytes];
         new Span<byte>(termios, LibC.TermiosBufferBytes).Clear();
@@ -155,9 +166,9 @@ public sealed class SerialPort : IAsyncDisposable
             throw new IOException($"Cannot read back the line settings of '{path}': {LibC.Describe(Marshal.GetLastPInvokeError())}.");
         }
 
-        const uint Relevant = LibC.CharacterSizeMask | LibC.TwoStopBits | LibC.ParityEnable | LibC.ParityOdd;
+        var relevant = isPseudoTerminal ? 0u : LibC.CharacterSizeMask | LibC.TwoStopBits | LibC.ParityEnable | LibC.ParityOdd;
         var applied = *(uint*)(check + LibC.ControlFlagsOffset);
-        if ((applied & Relevant) != (controlFlags & Relevant) || LibC.GetInputSpeed(check) != speed)
+        if ((applied & relevant) != (controlFlags & relevant) || LibC.GetInputSpeed(check) != speed)
         {
             throw new IOException($"'{path}' did not accept the line settings {settings}. Check that the adapter supports them.");
         }

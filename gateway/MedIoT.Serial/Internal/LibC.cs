@@ -73,6 +73,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "isatty", SetLastError = true)]
     public static partial int IsTerminal(int fileDescriptor);
 
+    [LibraryImport(Library, EntryPoint = "ttyname")]
+    public static partial nint TerminalName(int fileDescriptor);
+
     [LibraryImport(Library, EntryPoint = "tcgetattr", SetLastError = true)]
     public static partial int GetAttributes(int fileDescriptor, byte* termios);
 
