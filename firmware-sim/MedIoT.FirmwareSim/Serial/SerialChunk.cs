@@ -9,7 +9,7 @@ namespace MedIoT.FirmwareSim.Serial;
 /// <param name="SignedFrame">For the signed protocol, the frame that was signed; otherwise null.</param>
 public sealed record SerialChunk(byte[] Bytes, SerialFault Fault, IReadOnlyList<Observation> Observations, DeviceFrame? SignedFrame)
 {
-    /// <summary>Whether the receiver can read this reading (garbage before it does not hide it).</summary>
+    /// <summary>Whether the receiver can read this reading (garbage after it does not hide it).</summary>
     public bool IsReadable => Fault is SerialFault.None or SerialFault.Garbage;
 }
 
@@ -19,7 +19,7 @@ public enum SerialFault
     /// <summary>None.</summary>
     None,
 
-    /// <summary>Noise before the reading.</summary>
+    /// <summary>Noise after the reading.</summary>
     Garbage,
 
     /// <summary>The reading cut short.</summary>

@@ -105,7 +105,7 @@ public sealed class SerialReadingSource
         byte[] bytes = fault switch
         {
             // Bit 7 clear: noise that can never pass for a frame start.
-            SerialFault.Garbage => [.. Enumerable.Range(0, _random.Next(3, 40)).Select(_ => (byte)_random.Next(0x80)), .. packet],
+            SerialFault.Garbage => [.. packet, .. Enumerable.Range(0, _random.Next(3, 40)).Select(_ => (byte)_random.Next(0x80))],
             SerialFault.Truncated => packet[..(12 * NoninFrameReader.FrameLength)],
             SerialFault.BadChecksum => Damage(packet, (10 * NoninFrameReader.FrameLength) + 4),
             _ => packet,
@@ -127,7 +127,7 @@ public sealed class SerialReadingSource
         {
             case SerialFault.Garbage:
                 var noise = Enumerable.Range(0, _random.Next(3, 40)).Select(_ => (byte)_random.Next(0x01, 0x0A)).ToArray();
-                return [.. noise, .. crlf, .. content, .. crlf];
+                return [.. content, .. crlf, .. noise, .. crlf];
             case SerialFault.Truncated:
                 return [.. content.AsSpan(0, content.Length / 2), .. crlf];
             case SerialFault.BadChecksum:

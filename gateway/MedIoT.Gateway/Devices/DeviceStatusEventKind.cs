@@ -3,6 +3,9 @@ namespace MedIoT.Gateway.Devices;
 /// <summary>What happened to a device's connection or self-reported status.</summary>
 public enum DeviceStatusEventKind
 {
+    /// <summary>The device's serial port opened for the first time since the gateway started.</summary>
+    Connected,
+
     /// <summary>The device's serial port went away (cable pulled, adapter re-enumerated) or could not be opened.</summary>
     Disconnected,
 

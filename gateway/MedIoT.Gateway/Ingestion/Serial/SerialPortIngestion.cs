@@ -62,6 +62,7 @@ internal sealed class SerialPortIngestion
         var delay = initialDelay;
         long? disconnectedAt = null;
         var unavailableLogged = false;
+        var connectedBefore = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             var port = TryOpen(out var openError);
@@ -104,6 +105,12 @@ internal sealed class SerialPortIngestion
                     _serialStatistics.RecordReconnect(_device.DeviceId);
                     Publish(DeviceStatusEventKind.Reconnected, null);
                 }
+                else if (!connectedBefore)
+                {
+                    Publish(DeviceStatusEventKind.Connected, null);
+                }
+
+                connectedBefore = true;
 
                 string reason;
                 try
