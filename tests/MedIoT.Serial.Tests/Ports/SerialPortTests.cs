@@ -111,6 +111,17 @@ public sealed class SerialPortTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_removed_device_link_counts_as_a_disconnection_even_without_a_hang_up()
+    {
+        // As when udev removes /dev/serial/by-id/... for an adapter that went away while the line was idle.
+        await using var gateway = SerialPort.Open(_pair.PathB, new SerialLineSettings());
+        File.Delete(_pair.PathB);
+        Assert.Equal("the device node disappeared", await gateway.Disconnected.WaitAsync(s_timeout));
+        var final = await gateway.Input.ReadAsync().AsTask().WaitAsync(s_timeout);
+        Assert.True(final.IsCompleted);
+    }
+
+    [Fact]
     public async Task Disposing_an_idle_port_returns_promptly_and_completes_the_input()
     {
         var gateway = SerialPort.Open(_pair.PathB, new SerialLineSettings());
