@@ -80,11 +80,7 @@ internal sealed class SerialPortIngestion
                     }
                 }
 
-                try
-                {
-                    await Task.Delay(delay * (0.75 + (Random.Shared.NextDouble() / 2)), _timeProvider, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
+                if (!await BackOffAsync(delay, stoppingToken).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -93,7 +89,6 @@ internal sealed class SerialPortIngestion
                 continue;
             }
 
-            delay = initialDelay;
             unavailableLogged = false;
             await using (port.ConfigureAwait(false))
             {
@@ -113,9 +108,10 @@ internal sealed class SerialPortIngestion
                 connectedBefore = true;
 
                 string reason;
+                bool receivedBytes;
                 try
                 {
-                    reason = await PumpAsync(port, stoppingToken).ConfigureAwait(false);
+                    (reason, receivedBytes) = await PumpAsync(port, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -130,7 +126,30 @@ internal sealed class SerialPortIngestion
                 disconnectedAt = _timeProvider.GetTimestamp();
                 Log.SerialPortDisconnected(_logger, _port.DevicePath, _device.DeviceId, reason);
                 RaiseDisconnected(reason);
+
+                // A port that opens but fails before delivering a byte (an adapter in a bad state) must not be
+                // reopened in a tight loop: the backoff only starts over once a connection has carried data.
+                delay = receivedBytes ? initialDelay : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maximumDelay.Ticks));
             }
+
+            if (!await BackOffAsync(delay, stoppingToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Waits about <paramref name="delay"/> (±25 % jitter); <see langword="false"/> when the gateway is stopping.</summary>
+    private async Task<bool> BackOffAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay * (0.75 + (Random.Shared.NextDouble() / 2)), _timeProvider, stoppingToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
@@ -155,14 +174,15 @@ internal sealed class SerialPortIngestion
         Publish(DeviceStatusEventKind.Disconnected, reason);
     }
 
-    /// <summary>Reads until the port goes away; returns why.</summary>
-    private async Task<string> PumpAsync(SerialPort port, CancellationToken stoppingToken)
+    /// <summary>Reads until the port goes away; returns why, and whether any byte arrived.</summary>
+    private async Task<(string Reason, bool ReceivedBytes)> PumpAsync(SerialPort port, CancellationToken stoppingToken)
     {
         var input = port.Input;
         var decoder = new SerialFrameDecoder(_port.Protocol, _maxFrameBytes);
         var noDataTimeout = TimeSpan.FromSeconds(_port.NoDataTimeoutSeconds);
         var lastData = _timeProvider.GetTimestamp();
         var silent = false;
+        var receivedBytes = false;
         var items = new List<SerialItem>();
         // The timer wakes the pending read; the read loop then decides whether the line really was silent.
         await using var noDataTimer = _timeProvider.CreateTimer(static state => ((PipeReader)state!).CancelPendingRead(), input, noDataTimeout, Timeout.InfiniteTimeSpan);
@@ -190,6 +210,7 @@ internal sealed class SerialPortIngestion
             var buffer = result.Buffer;
             if (!buffer.IsEmpty)
             {
+                receivedBytes = true;
                 lastData = _timeProvider.GetTimestamp();
                 noDataTimer.Change(noDataTimeout, Timeout.InfiniteTimeSpan);
                 if (silent)
@@ -210,7 +231,7 @@ internal sealed class SerialPortIngestion
 
             if (result.IsCompleted)
             {
-                return await port.Disconnected.ConfigureAwait(false);
+                return (await port.Disconnected.ConfigureAwait(false), receivedBytes);
             }
         }
     }
