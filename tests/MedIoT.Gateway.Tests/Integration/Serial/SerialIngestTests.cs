@@ -261,4 +261,31 @@ public sealed class SerialIngestTests(SerialWardFixture ward) : IClassFixture<Se
         Assert.DoesNotContain(ward.Logs.Entries, e => e.Message.Contains(secret, StringComparison.Ordinal));
         ward.Logs.AssertNoErrors();
     }
+
+    [Fact]
+    public async Task A_port_missing_at_start_is_reported_disconnected_and_opened_when_its_adapter_appears()
+    {
+        var disconnected = await ward.WaitForEventAsync(0, e => e.Device.DeviceId == SerialWardFixture.LateDeviceId && e.Kind == DeviceStatusEventKind.Disconnected, s_timeout);
+        Assert.Contains("errno 2", disconnected.Detail, StringComparison.Ordinal);
+        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == 43 && e.Message.Contains(SerialWardFixture.LateDeviceId, StringComparison.Ordinal));
+
+        var mark = ward.EventMark;
+        await using var line = await SocatPtyPair.StartAsync(ward.LateLineFolder);
+        await ward.WaitForEventAsync(mark, e => e.Device.DeviceId == SerialWardFixture.LateDeviceId && e.Kind == DeviceStatusEventKind.Reconnected, s_timeout);
+
+        var from = Nanoseconds(TimeProvider.System.GetUtcNow());
+        var storedBefore = ward.Statistics.ObservationsStored;
+        await using (var port = SerialWardFixture.OpenDeviceEnd(line))
+        {
+            var packet = new byte[NoninPacketEncoder.PacketLength];
+            NoninPacketEncoder.Encode(93, 101, NoninPacketEncoder.StatusBitsFor(DeviceStatus.None), packet);
+            await port.WriteAsync(packet);
+        }
+
+        await ward.Statistics.WaitUntilAsync(s => s.ObservationsStored >= storedBefore + 2, s_timeout);
+        var rows = await RowsAsync(SerialWardFixture.LateDeviceId, from);
+        Assert.Equal([93.0, 101.0], rows.OrderBy(r => r.Columns["code"].GetString()).Select(r => r.Columns["value"].GetDouble()).Reverse());
+        Assert.All(rows, r => Assert.Equal("04", r.Columns["bed"].GetString()));
+        ward.Logs.AssertNoErrors();
+    }
 }

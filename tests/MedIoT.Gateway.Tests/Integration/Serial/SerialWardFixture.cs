@@ -30,6 +30,9 @@ public sealed class SerialWardFixture : IAsyncLifetime
     public const string MasimoDeviceId = "ward7a-bed02-masimo";
     public const string NoninDeviceId = "ward7a-bed03-nonin";
 
+    /// <summary>A device whose port does not exist when the gateway starts (its adapter is plugged in later).</summary>
+    public const string LateDeviceId = "ward7a-bed04-nonin";
+
     /// <summary>The Nonin port's no-data timeout, short so a test can wait for it.</summary>
     public const int NoninNoDataTimeoutSeconds = 1;
 
@@ -55,6 +58,9 @@ public sealed class SerialWardFixture : IAsyncLifetime
 
     internal CapturingLoggerProvider Logs { get; private set; } = new();
 
+    /// <summary>The folder where the late device's socat pair is started by the test.</summary>
+    public string LateLineFolder => _folder.Combine("late");
+
     public string IdentityKeyFile => _folder.Combine("identity", "gateway-key.jwk");
 
     public string StateFolder => _folder.Combine("state");
@@ -78,6 +84,8 @@ public sealed class SerialWardFixture : IAsyncLifetime
         var registry = JsonNode.Parse(await File.ReadAllTextAsync(registryPath))!;
         registry["devices"]!.AsArray().Add(JsonNode.Parse($$"""{ "deviceId": "{{MasimoDeviceId}}", "kind": "pulse-oximeter", "ward": "7A", "bed": "02", "trust": "gateway-attested" }"""));
         registry["devices"]!.AsArray().Add(JsonNode.Parse($$"""{ "deviceId": "{{NoninDeviceId}}", "kind": "pulse-oximeter", "ward": "7A", "bed": "03", "trust": "gateway-attested" }"""));
+        registry["devices"]!.AsArray().Add(JsonNode.Parse($$"""{ "deviceId": "{{LateDeviceId}}", "kind": "pulse-oximeter", "ward": "7A", "bed": "04", "trust": "gateway-attested" }"""));
+        Directory.CreateDirectory(LateLineFolder);
         await File.WriteAllTextAsync(registryPath, registry.ToJsonString());
 
         await StartGatewayAsync();
@@ -129,6 +137,11 @@ public sealed class SerialWardFixture : IAsyncLifetime
         Port(0, SignedLine, "Signed", SignedDeviceId, 600);
         Port(1, MasimoLine, "Masimo", MasimoDeviceId, 600);
         Port(2, NoninLine, "Nonin", NoninDeviceId, NoninNoDataTimeoutSeconds);
+        settings["Gateway:Serial:Ports:3:DevicePath"] = Path.Combine(LateLineFolder, "pty-b");
+        settings["Gateway:Serial:Ports:3:BaudRate"] = "115200";
+        settings["Gateway:Serial:Ports:3:Protocol"] = "Nonin";
+        settings["Gateway:Serial:Ports:3:DeviceId"] = LateDeviceId;
+        settings["Gateway:Serial:Ports:3:NoDataTimeoutSeconds"] = "600";
 
         var builder = GatewayHost.CreateBuilder([], configuration => configuration.AddInMemoryCollection(settings));
         builder.Logging.ClearProviders();
