@@ -159,35 +159,42 @@ public sealed class SerialIngestTests(SerialWardFixture ward) : IClassFixture<Se
         ward.Logs.AssertNoErrors();
     }
 
-    [Fact]
-    public async Task A_pulled_and_replugged_cable_raises_disconnected_and_reconnected_and_readings_arrive_before_and_after()
+    [Theory]
+    [InlineData(SerialOutputProtocol.Signed)]
+    [InlineData(SerialOutputProtocol.Masimo)]
+    [InlineData(SerialOutputProtocol.Nonin)]
+    public async Task A_pulled_and_replugged_cable_raises_disconnected_and_reconnected_and_readings_arrive_before_and_after(SerialOutputProtocol protocol)
     {
+        var deviceId = DeviceId(protocol);
+        var line = Line(protocol);
         var from = Nanoseconds(TimeProvider.System.GetUtcNow());
         var storedBefore = ward.Statistics.ObservationsStored;
         var disconnectsBefore = ward.SerialStatistics.Disconnects;
         var reconnectsBefore = ward.SerialStatistics.Reconnects;
-        var before = await WriteAsync(SerialOutputProtocol.Masimo, SerialFaults.None, 3, 41);
-        await ward.Statistics.WaitUntilAsync(s => s.ObservationsStored >= storedBefore + 9, s_timeout);
+        var before = await WriteAsync(protocol, SerialFaults.None, 3, 41);
+        var beforeCount = before.Sum(c => c.Observations.Count);
+        await ward.Statistics.WaitUntilAsync(s => s.ObservationsStored >= storedBefore + beforeCount, s_timeout);
 
         var mark = ward.EventMark;
-        await ward.MasimoLine.KillAsync();                                             // the cable is pulled
-        var disconnected = await ward.WaitForEventAsync(mark, e => e.Device.DeviceId == SerialWardFixture.MasimoDeviceId && e.Kind == DeviceStatusEventKind.Disconnected, s_timeout);
+        await line.KillAsync();                                                        // the cable is pulled
+        var disconnected = await ward.WaitForEventAsync(mark, e => e.Device.DeviceId == deviceId && e.Kind == DeviceStatusEventKind.Disconnected, s_timeout);
         Assert.Equal("7A", disconnected.Device.Ward);
-        Assert.Equal("02", disconnected.Device.Bed);
         Assert.NotNull(disconnected.Detail);
 
-        await ward.MasimoLine.StartAgainAsync();                                       // plugged back in (new pty behind the same path)
-        await ward.WaitForEventAsync(mark, e => e.Device.DeviceId == SerialWardFixture.MasimoDeviceId && e.Kind == DeviceStatusEventKind.Reconnected, s_timeout);
-        var after = await WriteAsync(SerialOutputProtocol.Masimo, SerialFaults.None, 3, 42);
-        await ward.Statistics.WaitUntilAsync(s => s.ObservationsStored >= storedBefore + 18, s_timeout);
+        await line.StartAgainAsync();                                                  // plugged back in (a new pty behind the same path)
+        await ward.WaitForEventAsync(mark, e => e.Device.DeviceId == deviceId && e.Kind == DeviceStatusEventKind.Reconnected, s_timeout);
+        var after = await WriteAsync(protocol, SerialFaults.None, 3, 42);
+        var total = beforeCount + after.Sum(c => c.Observations.Count);
+        await ward.Statistics.WaitUntilAsync(s => s.ObservationsStored >= storedBefore + total, s_timeout);
 
         Assert.Equal(disconnectsBefore + 1, ward.SerialStatistics.Disconnects);
         Assert.Equal(reconnectsBefore + 1, ward.SerialStatistics.Reconnects);
-        var rows = await RowsAsync(SerialWardFixture.MasimoDeviceId, from);
+        var rows = await RowsAsync(deviceId, from);
+        Assert.Equal(total, rows.Count);
         var saturations = rows.Where(r => r.Columns["code"].GetString() == "150456").OrderBy(r => r.Columns["seq"].GetInt64()).Select(r => r.Columns["value"].GetDouble());
         Assert.Equal(before.Concat(after).Select(c => c.Observations[0].Value), saturations);
-        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == 41);
-        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == 42);
+        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == 41 && e.Message.Contains(deviceId, StringComparison.Ordinal));
+        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == 42 && e.Message.Contains(deviceId, StringComparison.Ordinal));
         ward.Logs.AssertNoErrors();
     }
 
