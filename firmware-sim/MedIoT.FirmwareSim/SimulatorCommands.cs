@@ -2,10 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using MedIoT.FirmwareSim.Devices;
 using MedIoT.FirmwareSim.Provisioning;
+using MedIoT.FirmwareSim.Serial;
+using MedIoT.Protocol.Jose;
+using MedIoT.Serial;
 
 namespace MedIoT.FirmwareSim;
 
-/// <summary>The <c>mediot-sim</c> command line: <c>provision</c> and <c>run</c>.</summary>
+/// <summary>The <c>mediot-sim</c> command line: <c>provision</c>, <c>run</c> and <c>serial</c>.</summary>
 internal static class SimulatorCommands
 {
     public static RootCommand Create()
@@ -13,6 +16,7 @@ internal static class SimulatorCommands
         var root = new RootCommand("MedIoT firmware simulator: simulated bedside devices that sign their frames (docs/device-protocol.md).");
         root.Subcommands.Add(CreateProvision());
         root.Subcommands.Add(CreateRun());
+        root.Subcommands.Add(CreateSerial());
         return root;
     }
 
@@ -80,6 +84,87 @@ internal static class SimulatorCommands
                 {
                     await device.DisposeAsync().ConfigureAwait(false);
                 }
+            }
+        });
+        return command;
+    }
+
+    private static Command CreateSerial()
+    {
+        var port = new Option<string>("--port") { Description = "The serial port or pseudo-terminal to write to (e.g. a socat link).", Required = true };
+        var protocol = new Option<SerialOutputProtocol>("--protocol") { Description = "signed, masimo or nonin.", Required = true };
+        var folder = new Option<DirectoryInfo?>("--ward-folder") { Description = "For signed: a folder made by 'provision' (devices.json and keys/)." };
+        var device = new Option<string?>("--device") { Description = "For signed: the provisioned device id whose key signs the frames." };
+        var baud = new Option<int>("--baud") { Description = "Baud rate (9600, 19200, 38400, 57600, 115200).", DefaultValueFactory = _ => 9600 };
+        var interval = new Option<int>("--interval-ms") { Description = "Milliseconds between readings (10–60000).", DefaultValueFactory = _ => 1000 };
+        var frames = new Option<long?>("--frames") { Description = "Readings to write, then stop (default: until Ctrl+C)." };
+        var garbage = new Option<int>("--garbage-every") { Description = "Noise before every Nth reading (0 = never).", DefaultValueFactory = _ => 0 };
+        var truncate = new Option<int>("--truncate-every") { Description = "Cut every Nth reading short (0 = never).", DefaultValueFactory = _ => 0 };
+        var badChecksum = new Option<int>("--bad-checksum-every") { Description = "Damage every Nth reading: checksum, field or signature (0 = never).", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the simulated patient and the noise.", DefaultValueFactory = _ => 1 };
+        var command = new Command("serial", "Write one simulated serial device's protocol to a port, with optional fault injection (docs/serial.md).")
+        {
+            port, protocol, folder, device, baud, interval, frames, garbage, truncate, badChecksum, seed,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var intervalMilliseconds = parseResult.GetValue(interval);
+            if (intervalMilliseconds is < 10 or > 60_000)
+            {
+                await Console.Error.WriteLineAsync("--interval-ms must be between 10 and 60000.").ConfigureAwait(false);
+                return 2;
+            }
+
+            var faults = new SerialFaults(parseResult.GetValue(garbage), parseResult.GetValue(truncate), parseResult.GetValue(badChecksum));
+            var chosen = parseResult.GetValue(protocol);
+            MedIoT.Protocol.Cryptography.Ed25519PrivateKey? key = null;
+            SerialReadingSource source;
+            if (chosen == SerialOutputProtocol.Signed)
+            {
+                var wardFolder = parseResult.GetValue(folder)?.FullName;
+                var deviceId = parseResult.GetValue(device);
+                if (wardFolder is null || deviceId is null)
+                {
+                    await Console.Error.WriteLineAsync("--protocol signed needs --ward-folder and --device.").ConfigureAwait(false);
+                    return 2;
+                }
+
+                var provisioned = WardProvisioner.Load(
+                    Path.Combine(wardFolder, WardProvisioner.RegistryFileName), Path.Combine(wardFolder, WardProvisioner.KeysFolderName))
+                    .FirstOrDefault(d => d.DeviceId == deviceId);
+                if (provisioned is null)
+                {
+                    await Console.Error.WriteLineAsync($"Device '{deviceId}' is not provisioned in {wardFolder}.").ConfigureAwait(false);
+                    return 2;
+                }
+
+                key = DeviceKeyFile.ReadPrivateKey(provisioned.PrivateKeyPath);
+                source = SerialReadingSource.Signed(deviceId, key, new SequenceCounter(Path.ChangeExtension(provisioned.PrivateKeyPath, ".seq")),
+                    faults, parseResult.GetValue(seed), TimeProvider.System);
+            }
+            else
+            {
+                source = SerialReadingSource.Unsigned(chosen, faults, parseResult.GetValue(seed), TimeProvider.System);
+            }
+
+            try
+            {
+                await using var serialPort = SerialPort.Open(parseResult.GetValue(port)!, new SerialLineSettings { BaudRate = parseResult.GetValue(baud) });
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Writing {chosen} readings to {serialPort.Path} ({serialPort.Settings}) every {intervalMilliseconds} ms. Ctrl+C stops."));
+                var written = await SerialDeviceRunner.RunAsync(source, serialPort, TimeSpan.FromMilliseconds(intervalMilliseconds),
+                    parseResult.GetValue(frames), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {written} readings."));
+                return 0;
+            }
+            catch (IOException exception)
+            {
+                await Console.Error.WriteLineAsync(exception.Message).ConfigureAwait(false);
+                return 1;
+            }
+            finally
+            {
+                key?.Dispose();
             }
         });
         return command;

@@ -1,7 +1,9 @@
 using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
+using MedIoT.Gateway.Identity;
 using MedIoT.Gateway.Ingestion.Mqtt;
+using MedIoT.Gateway.Ingestion.Serial;
 using MedIoT.Gateway.Storage;
 using MedIoT.Gateway.Storage.Influx;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -52,6 +54,7 @@ public static class GatewayServiceCollectionExtensions
             Log.GatewayStarting(provider.GetRequiredService<ILoggerFactory>().CreateLogger("MedIoT.Gateway"), gateway.GatewayId, registry.Count, path);
             return registry;
         });
+        AddSerial(services, configuration, settingsFolder);
         services.AddMetrics();
         services.AddSingleton<IngestionStatistics>();
         services.AddSingleton<FrameVerifier>();
@@ -68,6 +71,36 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService<MqttIngestService>();
         services.AddHostedService<IngestionSummaryService>();
         return services;
+    }
+
+    /// <summary>Serial ports (docs/serial.md), the gateway's identity and the device status events.</summary>
+    private static void AddSerial(IServiceCollection services, IConfiguration configuration, string settingsFolder)
+    {
+        AddSettings<SerialOptions>(services, configuration, SerialOptions.SectionName);
+        services.AddSingleton<IValidateOptions<SerialOptions>, SerialSettingsValidator>();
+        AddSettings<IdentityOptions>(services, configuration, IdentityOptions.SectionName);
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<IdentityOptions>>().Value;
+            var keyFile = Path.GetFullPath(options.KeyFile, settingsFolder);
+            var identity = GatewayIdentity.LoadOrCreate(keyFile, options.Name, out var created);
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("MedIoT.Gateway");
+            if (created)
+            {
+                Log.GatewayIdentityCreated(logger, identity.Name, identity.KeyFile, identity.Thumbprint);
+            }
+            else
+            {
+                Log.GatewayIdentityLoaded(logger, identity.Name, identity.KeyFile, identity.Thumbprint);
+            }
+
+            return identity;
+        });
+        services.AddSingleton(provider => new SerialStatePaths(
+            Path.GetFullPath(provider.GetRequiredService<IOptions<SerialOptions>>().Value.StateFolder, settingsFolder)));
+        services.AddSingleton<SerialStatistics>();
+        services.AddSingleton<DeviceStatusEvents>();
+        services.AddHostedService<SerialIngestService>();
     }
 
     private static void AddSettings<TOptions>(

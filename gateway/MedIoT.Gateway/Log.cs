@@ -49,4 +49,34 @@ internal static partial class Log
 
     [LoggerMessage(34, LogLevel.Information, "Readings are being stored: first {Count} written to database {Database}, measurement {Measurement}")]
     public static partial void FirstReadingsStored(ILogger logger, int count, string database, string measurement);
+
+    [LoggerMessage(40, LogLevel.Information, "Serial port {DevicePath} open ({LineSettings}, {Protocol}) for device {DeviceId}")]
+    public static partial void SerialPortOpened(ILogger logger, string devicePath, string lineSettings, string protocol, string deviceId);
+
+    [LoggerMessage(41, LogLevel.Warning, "Serial port {DevicePath} of device {DeviceId} disconnected: {Reason}. Reopening when it comes back")]
+    public static partial void SerialPortDisconnected(ILogger logger, string devicePath, string deviceId, string reason);
+
+    [LoggerMessage(42, LogLevel.Information, "Serial port {DevicePath} of device {DeviceId} reconnected after {DowntimeSeconds:0.0} s")]
+    public static partial void SerialPortReconnected(ILogger logger, string devicePath, string deviceId, double downtimeSeconds);
+
+    [LoggerMessage(43, LogLevel.Warning, "Serial port {DevicePath} of device {DeviceId} cannot be opened ({Reason}); retrying with backoff up to every {MaximumDelayMilliseconds} ms")]
+    public static partial void SerialPortUnavailable(ILogger logger, string devicePath, string deviceId, string reason, int maximumDelayMilliseconds);
+
+    [LoggerMessage(44, LogLevel.Warning, "Serial port {DevicePath} of device {DeviceId} has been silent for {TimeoutSeconds} s")]
+    public static partial void SerialNoData(ILogger logger, string devicePath, string deviceId, int timeoutSeconds);
+
+    [LoggerMessage(45, LogLevel.Information, "Serial port {DevicePath} of device {DeviceId} receives data again")]
+    public static partial void SerialDataResumed(ILogger logger, string devicePath, string deviceId);
+
+    [LoggerMessage(46, LogLevel.Warning, "Serial bytes skipped on {DevicePath} (device {DeviceId}): {Reason}; resynchronised at the next frame. Further skips for this reason are counted, not logged")]
+    public static partial void SerialBytesRejected(ILogger logger, string devicePath, string deviceId, MedIoT.Protocol.Serial.SerialRejectionReason reason);
+
+    [LoggerMessage(47, LogLevel.Information, "Device {DeviceId} reports status {Status}")]
+    public static partial void DeviceStatusChanged(ILogger logger, string deviceId, DeviceStatus status);
+
+    [LoggerMessage(48, LogLevel.Information, "Gateway identity {Name} created: key {KeyFile} (mode 0600), thumbprint {Thumbprint}")]
+    public static partial void GatewayIdentityCreated(ILogger logger, string name, string keyFile, string thumbprint);
+
+    [LoggerMessage(49, LogLevel.Information, "Gateway identity {Name} loaded from {KeyFile}, thumbprint {Thumbprint}")]
+    public static partial void GatewayIdentityLoaded(ILogger logger, string name, string keyFile, string thumbprint);
 }

@@ -11,8 +11,12 @@ namespace MedIoT.Gateway.Devices;
 /// The devices this gateway accepts frames from, loaded from the registry file (JSON):
 /// <code>
 /// { "devices": [ { "deviceId": "ward7a-bed01-spo2", "kind": "pulse-oximeter", "ward": "7A", "bed": "01",
-///                  "publicKey": { "kty": "OKP", "crv": "Ed25519", "x": "..." }, "revoked": false } ] }
+///                  "publicKey": { "kty": "OKP", "crv": "Ed25519", "x": "..." }, "revoked": false },
+///                { "deviceId": "ward7a-bed02-masimo", "kind": "pulse-oximeter", "ward": "7A", "bed": "02",
+///                  "trust": "gateway-attested" } ] }
 /// </code>
+/// <c>"trust"</c> is <c>"device-signed"</c> (the default; <c>publicKey</c> required) or <c>"gateway-attested"</c>
+/// (no key: a serial device the gateway vouches for; docs/serial.md).
 /// The file is written by staff or by <c>mediot-sim provision</c>; a mistake in it stops the gateway at start
 /// with a message naming the file, the entry and the field.
 /// </summary>
@@ -123,14 +127,38 @@ public sealed partial class DeviceRegistry
         var kind = RequiredString("kind", LabelPattern(), "must be 1–32 of a–z 0–9 and -.");
         var ward = RequiredString("ward", PlacePattern(), "must be 1–32 of A–Z a–z 0–9 . _ -.");
         var bed = RequiredString("bed", PlacePattern(), "must be 1–32 of A–Z a–z 0–9 . _ -.");
-        if (!entry.TryGetProperty("publicKey", out var jwk) || jwk.ValueKind != JsonValueKind.Object)
+        var trust = DeviceTrust.DeviceSigned;
+        if (entry.TryGetProperty("trust", out var trustElement))
         {
-            Fail("publicKey", "is required and must be an OKP JSON Web Key (RFC 8037).");
+            var text = trustElement.ValueKind == JsonValueKind.String ? trustElement.GetString() : null;
+            if (text is not ("device-signed" or "gateway-attested"))
+            {
+                Fail("trust", "must be \"device-signed\" (the default) or \"gateway-attested\".");
+            }
+
+            trust = text == "gateway-attested" ? DeviceTrust.GatewayAttested : DeviceTrust.DeviceSigned;
         }
 
-        if (!OkpJsonWebKey.TryParsePublic(JsonSerializer.SerializeToUtf8Bytes(jwk), out var publicKey, out var keyError))
+        Protocol.Cryptography.Ed25519PublicKey? publicKey = null;
+        var hasKey = entry.TryGetProperty("publicKey", out var jwk);
+        if (trust == DeviceTrust.GatewayAttested)
         {
-            Fail("publicKey", $"is not a valid Ed25519 public JWK ({keyError}).");
+            if (hasKey)
+            {
+                Fail("publicKey", "must be absent for a gateway-attested device (the gateway signs its readings with its own key).");
+            }
+        }
+        else
+        {
+            if (!hasKey || jwk.ValueKind != JsonValueKind.Object)
+            {
+                Fail("publicKey", "is required and must be an OKP JSON Web Key (RFC 8037).");
+            }
+
+            if (!OkpJsonWebKey.TryParsePublic(JsonSerializer.SerializeToUtf8Bytes(jwk), out publicKey, out var keyError))
+            {
+                Fail("publicKey", $"is not a valid Ed25519 public JWK ({keyError}).");
+            }
         }
 
         var revoked = false;
@@ -144,7 +172,7 @@ public sealed partial class DeviceRegistry
             revoked = revokedElement.GetBoolean();
         }
 
-        return new RegisteredDevice(deviceId, kind, ward, bed, publicKey!, revoked);
+        return new RegisteredDevice(deviceId, kind, ward, bed, publicKey, revoked, trust);
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]

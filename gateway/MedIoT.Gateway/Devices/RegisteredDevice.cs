@@ -7,6 +7,8 @@ namespace MedIoT.Gateway.Devices;
 /// <param name="Kind">What the device is, for example <c>pulse-oximeter</c>.</param>
 /// <param name="Ward">The ward the device serves.</param>
 /// <param name="Bed">The bed the device is attached to.</param>
-/// <param name="PublicKey">The device's Ed25519 public key.</param>
+/// <param name="PublicKey">The device's Ed25519 public key; null exactly when <paramref name="Trust"/> is <see cref="DeviceTrust.GatewayAttested"/>.</param>
 /// <param name="Revoked">A revoked device's frames are rejected as a security event.</param>
-public sealed record RegisteredDevice(string DeviceId, string Kind, string Ward, string Bed, Ed25519PublicKey PublicKey, bool Revoked);
+/// <param name="Trust">Whether the device signs its frames or the gateway attests its readings.</param>
+public sealed record RegisteredDevice(
+    string DeviceId, string Kind, string Ward, string Bed, Ed25519PublicKey? PublicKey, bool Revoked, DeviceTrust Trust = DeviceTrust.DeviceSigned);

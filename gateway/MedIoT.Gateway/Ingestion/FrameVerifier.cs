@@ -1,6 +1,7 @@
 using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
 using MedIoT.Protocol;
+using MedIoT.Protocol.Cryptography;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,8 @@ namespace MedIoT.Gateway.Ingestion;
 /// <summary>
 /// Decides whether an incoming frame is genuine (docs/device-protocol.md, "What the gateway does with
 /// bad frames"). Cheap checks come first and nothing from an unauthenticated payload is parsed before
-/// its signature verifies. Pure apart from the per-device sequence state; not thread-safe.
+/// its signature verifies. Pure apart from the per-device sequence state, which a lock guards: MQTT and each
+/// serial port verify from their own loops.
 /// </summary>
 public sealed class FrameVerifier
 {
@@ -35,15 +37,42 @@ public sealed class FrameVerifier
             return IngestionOutcome.Rejected(FrameRejectionReason.TopicMismatch, null, "the topic is not mediot/v1/devices/{deviceId}/frames");
         }
 
+        return VerifyToken(topicDeviceId, payload, attestingKey: null);
+    }
+
+    /// <summary>
+    /// Checks one signed frame read from the serial port configured for <paramref name="portDeviceId"/>: exactly the
+    /// checks of <see cref="Verify(string, ReadOnlySpan{byte})"/>, with the port's device in place of the topic's
+    /// (a different <c>kid</c> is a <see cref="FrameRejectionReason.TopicMismatch"/>).
+    /// </summary>
+    public IngestionOutcome VerifyFromSerialPort(string portDeviceId, ReadOnlySpan<byte> payload)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(portDeviceId);
+        return VerifyToken(portDeviceId, payload, attestingKey: null);
+    }
+
+    /// <summary>
+    /// Checks a frame the gateway attested (signed with its own key, <paramref name="gatewayKey"/>) for the
+    /// gateway-attested device on a serial port, through the same checks as a device-signed frame.
+    /// </summary>
+    public IngestionOutcome VerifyAttested(string portDeviceId, ReadOnlySpan<byte> payload, Ed25519PublicKey gatewayKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(portDeviceId);
+        ArgumentNullException.ThrowIfNull(gatewayKey);
+        return VerifyToken(portDeviceId, payload, gatewayKey);
+    }
+
+    private IngestionOutcome VerifyToken(string channelDeviceId, ReadOnlySpan<byte> payload, Ed25519PublicKey? attestingKey)
+    {
         // The decoder checks the size before reading anything: an oversize payload costs no parsing.
         if (!JwsFrameDecoder.TryDecode(payload, _maxFrameBytes, out var token, out var reason, out var detail))
         {
-            return IngestionOutcome.Rejected(reason, topicDeviceId, detail);
+            return IngestionOutcome.Rejected(reason, channelDeviceId, detail);
         }
 
-        if (!string.Equals(token.KeyId, topicDeviceId, StringComparison.Ordinal))
+        if (!string.Equals(token.KeyId, channelDeviceId, StringComparison.Ordinal))
         {
-            return IngestionOutcome.Rejected(FrameRejectionReason.TopicMismatch, topicDeviceId, "the JWS kid differs from the device id in the topic");
+            return IngestionOutcome.Rejected(FrameRejectionReason.TopicMismatch, channelDeviceId, "the JWS kid differs from the device id of the topic or serial port");
         }
 
         if (!_registry.TryGet(token.KeyId, out var device))
@@ -56,7 +85,17 @@ public sealed class FrameVerifier
             return IngestionOutcome.Rejected(FrameRejectionReason.RevokedDevice, device.DeviceId, "the device is revoked in the registry");
         }
 
-        if (!token.VerifySignature(device.PublicKey))
+        // A gateway-attested device has no key of its own: only the gateway's attestation of its serial port counts,
+        // and a device-signed device is never vouched for by the gateway.
+        var key = device.Trust == DeviceTrust.GatewayAttested ? attestingKey : attestingKey is null ? device.PublicKey : null;
+        if (key is null)
+        {
+            return IngestionOutcome.Rejected(FrameRejectionReason.BadSignature, device.DeviceId, device.Trust == DeviceTrust.GatewayAttested
+                ? "the device is gateway-attested: its readings are accepted only from its serial port"
+                : "the device signs its own frames: the gateway does not attest for it");
+        }
+
+        if (!token.VerifySignature(key))
         {
             return IngestionOutcome.Rejected(FrameRejectionReason.BadSignature, device.DeviceId, "the Ed25519 signature does not verify with the registered key");
         }
@@ -66,9 +105,16 @@ public sealed class FrameVerifier
             return IngestionOutcome.Rejected(reason, device.DeviceId, detail);
         }
 
-        return _replayGuard.Check(device.DeviceId, frame.SequenceNumber, token.Signature.Span) switch
+        ReplayGuard.Verdict verdict;
+        lock (_replayGuard)
         {
-            ReplayGuard.Verdict.New => IngestionOutcome.Accepted(new VerifiedFrame(device, frame)),
+            verdict = _replayGuard.Check(device.DeviceId, frame.SequenceNumber, token.Signature.Span);
+        }
+
+        var attestation = attestingKey is null ? FrameAttestation.DeviceSigned : FrameAttestation.GatewayAttested;
+        return verdict switch
+        {
+            ReplayGuard.Verdict.New => IngestionOutcome.Accepted(new VerifiedFrame(device, frame, attestation)),
             ReplayGuard.Verdict.Duplicate => IngestionOutcome.Duplicate(device.DeviceId),
             ReplayGuard.Verdict.Conflict => IngestionOutcome.Rejected(
                 FrameRejectionReason.SequenceConflict, device.DeviceId, "a different frame was already accepted with this sequence number"),

@@ -15,6 +15,12 @@ public static class MdcCodes
     /// <summary>MDC_PULS_OXIM_PULS_RATE (IEEE 11073-10101), pulse rate from the oximeter; unit "/min".</summary>
     public const int PulseRateOximeter = 149530;
 
+    /// <summary>
+    /// MDC_PULS_OXIM_PERF_REL (IEEE 11073-10101, term code 19376 in partition 2), the relative perfusion index
+    /// an oximeter reports (Masimo "PI"); unit "%".
+    /// </summary>
+    public const int PerfusionIndex = 150448;
+
     /// <summary>MDC_ECG_HEART_RATE (IEEE 11073-10101), heart rate from the ECG; unit "/min".</summary>
     public const int HeartRateEcg = 147842;
 
@@ -37,7 +43,7 @@ public static class MdcCodes
     public static IReadOnlyList<int> All { get; } =
     [
         OxygenSaturation, PulseRateOximeter, HeartRateEcg, RespirationRate, BodyTemperature,
-        NoninvasiveSystolic, NoninvasiveDiastolic, NoninvasiveMean,
+        NoninvasiveSystolic, NoninvasiveDiastolic, NoninvasiveMean, PerfusionIndex,
     ];
 
     /// <summary>The UCUM unit a frame must give for <paramref name="code"/>; <see langword="false"/> for an unsupported code.</summary>
@@ -45,7 +51,7 @@ public static class MdcCodes
     {
         ucumUnit = code switch
         {
-            OxygenSaturation => "%",
+            OxygenSaturation or PerfusionIndex => "%",
             PulseRateOximeter or HeartRateEcg or RespirationRate => "/min",
             BodyTemperature => "Cel",
             NoninvasiveSystolic or NoninvasiveDiastolic or NoninvasiveMean => "mm[Hg]",
@@ -65,6 +71,7 @@ public static class MdcCodes
         NoninvasiveSystolic => "MDC_PRESS_BLD_NONINV_SYS",
         NoninvasiveDiastolic => "MDC_PRESS_BLD_NONINV_DIA",
         NoninvasiveMean => "MDC_PRESS_BLD_NONINV_MEAN",
+        PerfusionIndex => "MDC_PULS_OXIM_PERF_REL",
         _ => null,
     };
 }

@@ -13,6 +13,7 @@ public sealed class MdcCodesTests
     [InlineData(150021, "mm[Hg]", "MDC_PRESS_BLD_NONINV_SYS")]
     [InlineData(150022, "mm[Hg]", "MDC_PRESS_BLD_NONINV_DIA")]
     [InlineData(150023, "mm[Hg]", "MDC_PRESS_BLD_NONINV_MEAN")]
+    [InlineData(150448, "%", "MDC_PULS_OXIM_PERF_REL")]
     public void Each_code_has_its_UCUM_unit_and_reference_id(int code, string unit, string referenceId)
     {
         Assert.True(MdcCodes.TryGetUnit(code, out var actual));

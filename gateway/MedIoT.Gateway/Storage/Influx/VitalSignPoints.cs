@@ -8,6 +8,8 @@ namespace MedIoT.Gateway.Storage.Influx;
 /// measurement (default <c>vitals</c>) with tags <c>ward</c>, <c>bed</c>, <c>device</c>, <c>code</c>
 /// (IEEE 11073 MDC code) and fields <c>value</c> (float), <c>unit</c> (UCUM string), <c>seq</c> (the
 /// frame's sequence number, integer); the timestamp is the device's measurement time in nanoseconds.
+/// Readings the gateway attested for a device that cannot sign (docs/serial.md) also carry the tag
+/// <c>attested=gateway</c>; device-signed readings have no such tag.
 /// </summary>
 internal static class VitalSignPoints
 {
@@ -18,6 +20,11 @@ internal static class VitalSignPoints
         foreach (var observation in verified.Frame.Observations)
         {
             LineProtocol.WriteMeasurement(output, measurement);
+            if (verified.Attestation == FrameAttestation.GatewayAttested)
+            {
+                LineProtocol.WriteTag(output, "attested", "gateway");
+            }
+
             LineProtocol.WriteTag(output, "bed", device.Bed);
             LineProtocol.WriteTag(output, "code", observation.Code.ToString(System.Globalization.CultureInfo.InvariantCulture));
             LineProtocol.WriteTag(output, "device", device.DeviceId);

@@ -1,0 +1,297 @@
+using System.IO.Pipelines;
+using MedIoT.Gateway.Configuration;
+using MedIoT.Gateway.Devices;
+using MedIoT.Gateway.Identity;
+using MedIoT.Gateway.Storage;
+using MedIoT.Protocol.Frames;
+using MedIoT.Protocol.Serial;
+using MedIoT.Serial;
+
+namespace MedIoT.Gateway.Ingestion.Serial;
+
+/// <summary>
+/// Reads one serial port for as long as the gateway runs: opens it (retrying with backoff while it is missing),
+/// decodes its protocol, verifies signed frames or attests unsigned readings, queues accepted frames for storage,
+/// and turns disconnections, silences and device status changes into logged, counted <see cref="DeviceStatusEvent"/>s.
+/// Serial has no acknowledgement: a reading is queued and that is all (docs/serial.md, "Durability").
+/// </summary>
+internal sealed class SerialPortIngestion
+{
+    private static readonly Func<CancellationToken, ValueTask> s_nothingToAcknowledge = _ => ValueTask.CompletedTask;
+
+    private readonly SerialPortOptions _port;
+    private readonly RegisteredDevice _device;
+    private readonly SerialOptions _serial;
+    private readonly int _maxFrameBytes;
+    private readonly FrameVerifier _verifier;
+    private readonly PendingFrameQueue _queue;
+    private readonly IngestionStatistics _statistics;
+    private readonly SerialStatistics _serialStatistics;
+    private readonly DeviceStatusEvents _events;
+    private readonly GatewayIdentity? _identity;
+    private readonly AttestationSequence? _sequence;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly HashSet<SerialRejectionReason> _loggedRejections = [];
+    private DeviceStatus _lastStatus;
+
+    public SerialPortIngestion(
+        SerialPortOptions port, RegisteredDevice device, SerialOptions serial, int maxFrameBytes, FrameVerifier verifier, PendingFrameQueue queue,
+        IngestionStatistics statistics, SerialStatistics serialStatistics, DeviceStatusEvents events,
+        GatewayIdentity? identity, AttestationSequence? sequence, TimeProvider timeProvider, ILogger logger)
+    {
+        _port = port;
+        _device = device;
+        _serial = serial;
+        _maxFrameBytes = maxFrameBytes;
+        _verifier = verifier;
+        _queue = queue;
+        _statistics = statistics;
+        _serialStatistics = serialStatistics;
+        _events = events;
+        _identity = identity;
+        _sequence = sequence;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var initialDelay = TimeSpan.FromMilliseconds(_serial.ReopenInitialDelayMilliseconds);
+        var maximumDelay = TimeSpan.FromMilliseconds(_serial.ReopenMaximumDelayMilliseconds);
+        var delay = initialDelay;
+        long? disconnectedAt = null;
+        var unavailableLogged = false;
+        var connectedBefore = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var port = TryOpen(out var openError);
+            if (port is null)
+            {
+                if (!unavailableLogged)
+                {
+                    unavailableLogged = true;
+                    Log.SerialPortUnavailable(_logger, _port.DevicePath, _device.DeviceId, openError!, _serial.ReopenMaximumDelayMilliseconds);
+                    if (disconnectedAt is null)
+                    {
+                        // Missing from the start: as much a disconnected device as one whose cable was pulled.
+                        disconnectedAt = _timeProvider.GetTimestamp();
+                        RaiseDisconnected(openError!);
+                    }
+                }
+
+                if (!await BackOffAsync(delay, stoppingToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maximumDelay.Ticks));
+                continue;
+            }
+
+            unavailableLogged = false;
+            await using (port.ConfigureAwait(false))
+            {
+                Log.SerialPortOpened(_logger, _port.DevicePath, port.Settings.ToString(), _port.Protocol.ToString(), _device.DeviceId);
+                if (disconnectedAt is { } since)
+                {
+                    disconnectedAt = null;
+                    Log.SerialPortReconnected(_logger, _port.DevicePath, _device.DeviceId, _timeProvider.GetElapsedTime(since).TotalSeconds);
+                    _serialStatistics.RecordReconnect(_device.DeviceId);
+                    Publish(DeviceStatusEventKind.Reconnected, null);
+                }
+                else if (!connectedBefore)
+                {
+                    Publish(DeviceStatusEventKind.Connected, null);
+                }
+
+                connectedBefore = true;
+
+                string reason;
+                bool receivedBytes;
+                try
+                {
+                    (reason, receivedBytes) = await PumpAsync(port, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                disconnectedAt = _timeProvider.GetTimestamp();
+                Log.SerialPortDisconnected(_logger, _port.DevicePath, _device.DeviceId, reason);
+                RaiseDisconnected(reason);
+
+                // A port that opens but fails before delivering a byte (an adapter in a bad state) must not be
+                // reopened in a tight loop: the backoff only starts over once a connection has carried data.
+                delay = receivedBytes ? initialDelay : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maximumDelay.Ticks));
+            }
+
+            if (!await BackOffAsync(delay, stoppingToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Waits about <paramref name="delay"/> (±25 % jitter); <see langword="false"/> when the gateway is stopping.</summary>
+    private async Task<bool> BackOffAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay * (0.75 + (Random.Shared.NextDouble() / 2)), _timeProvider, stoppingToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private SerialPort? TryOpen(out string? error)
+    {
+        try
+        {
+            error = null;
+            return SerialPort.Open(_port.DevicePath, _port.LineSettings);
+        }
+        catch (IOException exception)
+        {
+            // Missing path, adapter not ready, permissions: all retried, the message says which.
+            error = exception.Message;
+            return null;
+        }
+    }
+
+    private void RaiseDisconnected(string reason)
+    {
+        _serialStatistics.RecordDisconnect(_device.DeviceId);
+        Publish(DeviceStatusEventKind.Disconnected, reason);
+    }
+
+    /// <summary>Reads until the port goes away; returns why, and whether any byte arrived.</summary>
+    private async Task<(string Reason, bool ReceivedBytes)> PumpAsync(SerialPort port, CancellationToken stoppingToken)
+    {
+        var input = port.Input;
+        var decoder = new SerialFrameDecoder(_port.Protocol, _maxFrameBytes);
+        var noDataTimeout = TimeSpan.FromSeconds(_port.NoDataTimeoutSeconds);
+        var lastData = _timeProvider.GetTimestamp();
+        var silent = false;
+        var receivedBytes = false;
+        var items = new List<SerialItem>();
+        // The timer wakes the pending read; the read loop then decides whether the line really was silent.
+        await using var noDataTimer = _timeProvider.CreateTimer(static state => ((PipeReader)state!).CancelPendingRead(), input, noDataTimeout, Timeout.InfiniteTimeSpan);
+        while (true)
+        {
+            var result = await input.ReadAsync(stoppingToken).ConfigureAwait(false);
+            if (result.IsCanceled)
+            {
+                var quiet = _timeProvider.GetElapsedTime(lastData);
+                if (quiet >= noDataTimeout && !silent)
+                {
+                    silent = true;
+                    Log.SerialNoData(_logger, _port.DevicePath, _device.DeviceId, _port.NoDataTimeoutSeconds);
+                    _serialStatistics.RecordNoData(_device.DeviceId);
+                    Publish(DeviceStatusEventKind.NoData, null);
+                }
+                else if (quiet < noDataTimeout)
+                {
+                    noDataTimer.Change(noDataTimeout - quiet, Timeout.InfiniteTimeSpan);
+                }
+
+                continue;
+            }
+
+            var buffer = result.Buffer;
+            if (!buffer.IsEmpty)
+            {
+                receivedBytes = true;
+                lastData = _timeProvider.GetTimestamp();
+                noDataTimer.Change(noDataTimeout, Timeout.InfiniteTimeSpan);
+                if (silent)
+                {
+                    silent = false;
+                    Log.SerialDataResumed(_logger, _port.DevicePath, _device.DeviceId);
+                    Publish(DeviceStatusEventKind.DataResumed, null);
+                }
+            }
+
+            items.Clear();
+            decoder.Decode(ref buffer, items, OnRejection);
+            input.AdvanceTo(buffer.Start, buffer.End);
+            foreach (var item in items)
+            {
+                await IngestAsync(item, stoppingToken).ConfigureAwait(false);
+            }
+
+            if (result.IsCompleted)
+            {
+                return (await port.Disconnected.ConfigureAwait(false), receivedBytes);
+            }
+        }
+    }
+
+    private async ValueTask IngestAsync(SerialItem item, CancellationToken cancellationToken)
+    {
+        IngestionOutcome outcome;
+        if (item.Token is { } token)
+        {
+            outcome = _verifier.VerifyFromSerialPort(_device.DeviceId, token);
+        }
+        else
+        {
+            if (item.Status != _lastStatus)
+            {
+                _lastStatus = item.Status;
+                Log.DeviceStatusChanged(_logger, _device.DeviceId, item.Status);
+                Publish(DeviceStatusEventKind.StatusChanged, null);
+            }
+
+            if (item.Values.Count == 0)
+            {
+                return; // Only dashes (sensor off, searching): a status, no reading.
+            }
+
+            outcome = _verifier.VerifyAttested(_device.DeviceId, Attest(item.Values), _identity!.PublicKey);
+        }
+
+        _statistics.Record(outcome);
+        if (outcome.Frame is not null)
+        {
+            // No acknowledgement exists on a serial line; the queue waits when full, so the port's buffers hold the rest.
+            await _queue.Writer.WriteAsync(new PendingFrame(outcome.Frame, s_nothingToAcknowledge), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Builds the device's frame with the gateway's receive time and signs it with the gateway key.</summary>
+    private byte[] Attest(IReadOnlyList<(int Code, double Value)> values)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var timeNanoseconds = (now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+        var observations = new Observation[values.Count];
+        for (var i = 0; i < values.Count; i++)
+        {
+            MdcCodes.TryGetUnit(values[i].Code, out var unit);
+            observations[i] = new Observation(values[i].Code, values[i].Value, unit!, timeNanoseconds);
+        }
+
+        return _identity!.SignFrame(new DeviceFrame(_device.DeviceId, _sequence!.Next(), observations));
+    }
+
+    private void OnRejection(SerialRejectionReason reason)
+    {
+        _serialStatistics.RecordRejection(_device.DeviceId, reason);
+        if (_loggedRejections.Add(reason))
+        {
+            Log.SerialBytesRejected(_logger, _port.DevicePath, _device.DeviceId, reason);
+        }
+    }
+
+    private void Publish(DeviceStatusEventKind kind, string? detail) =>
+        _events.Publish(new DeviceStatusEvent(_device, kind, _lastStatus, _timeProvider.GetUtcNow(), detail));
+}

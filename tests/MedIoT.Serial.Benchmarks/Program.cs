@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(MedIoT.Serial.Benchmarks.SerialReaderBenchmarks).Assembly).Run(args);
