@@ -7,6 +7,7 @@
 #   MEDIOT_DEMO_BEDS        beds to simulate (default 8)
 #   MEDIOT_DEMO_MQTT_PORT   loopback port of the demo's mosquitto (default 18830)
 #   MEDIOT_DEMO_INFLUX_PORT loopback port of the demo's InfluxDB HTTP API (default 18086)
+#   MEDIOT_DEMO_HTTP_PORT   loopback port of the gateway's HTTP surface (default 18080)
 #   MEDIOT_DEMO_INTERVAL_MS milliseconds between frames of one device (default 1000)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,12 +17,13 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 beds="${MEDIOT_DEMO_BEDS:-8}"
 mqtt_port="${MEDIOT_DEMO_MQTT_PORT:-18830}"
 influx_port="${MEDIOT_DEMO_INFLUX_PORT:-18086}"
+http_port="${MEDIOT_DEMO_HTTP_PORT:-18080}"
 interval_ms="${MEDIOT_DEMO_INTERVAL_MS:-1000}"
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in "$mqtt_port" "$influx_port"; do
+for port in "$mqtt_port" "$influx_port" "$http_port"; do
   if port_in_use "$port"; then
-    echo "demo: port $port on 127.0.0.1 is taken; choose others with MEDIOT_DEMO_MQTT_PORT / MEDIOT_DEMO_INFLUX_PORT" >&2
+    echo "demo: port $port on 127.0.0.1 is taken; choose others with MEDIOT_DEMO_MQTT_PORT / MEDIOT_DEMO_INFLUX_PORT / MEDIOT_DEMO_HTTP_PORT" >&2
     exit 1
   fi
 done
@@ -80,6 +82,7 @@ MEDIOT_Gateway__GatewayId=gw-demo \
 MEDIOT_Gateway__DeviceRegistryPath="$work/ward/devices.json" \
 MEDIOT_Gateway__Mqtt__Port="$mqtt_port" \
 MEDIOT_Gateway__Influx__Url="http://127.0.0.1:$influx_port/" \
+MEDIOT_Gateway__Http__Url="http://127.0.0.1:$http_port" \
 MEDIOT_Gateway__Ingestion__RejectionSummaryIntervalSeconds=15 \
   dotnet .demo/bin/gateway/MedIoT.Gateway.dll --settings configs/gateway.json > >(sed -u 's/^/[gateway] /') 2>&1 &
 pids+=($!)
@@ -94,6 +97,8 @@ demo: the ward is running. Where to look:
   - [gateway] lines: "MQTT connected", "subscribed" = ingestion is up; "Readings are being stored" = the first
     batch is durable in InfluxDB; "Ingestion totals" every 15 s; a "Frame rejected" or "SECURITY" line names a
     bad frame's device and reason (never its values).
+  - The gateway's health and totals:
+      curl -s http://127.0.0.1:$http_port/health
   - The latest reading of every bed:
       curl -sG 'http://127.0.0.1:$influx_port/query' --data-urlencode 'db=mediot' --data-urlencode "q=$query"
   - All readings of bed 01:

@@ -1,5 +1,6 @@
 using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
+using MedIoT.Gateway.Http;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Identity;
 using MedIoT.Gateway.Ingestion.Mqtt;
@@ -70,6 +71,14 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService<InfluxWriterService>();
         services.AddHostedService<MqttIngestService>();
         services.AddHostedService<IngestionSummaryService>();
+
+        AddSettings<HttpOptions>(services, configuration, HttpOptions.SectionName, options =>
+            options.Url is { IsAbsoluteUri: true, Scheme: "http", AbsolutePath: "/" }
+                ? []
+                : [(nameof(HttpOptions.Url), "must be an absolute http:// address with no path, such as http://127.0.0.1:8080.")]);
+        services.AddSingleton<IGatewayEndpoints, HealthEndpoints>();
+        services.AddSingleton<GatewayHttpServer>();
+        services.AddHostedService(provider => provider.GetRequiredService<GatewayHttpServer>());
         return services;
     }
 

@@ -79,4 +79,10 @@ internal static partial class Log
 
     [LoggerMessage(49, LogLevel.Information, "Gateway identity {Name} loaded from {KeyFile}, thumbprint {Thumbprint}")]
     public static partial void GatewayIdentityLoaded(ILogger logger, string name, string keyFile, string thumbprint);
+
+    [LoggerMessage(60, LogLevel.Information, "HTTP surface listening on {Address}")]
+    public static partial void HttpListening(ILogger logger, Uri address);
+
+    [LoggerMessage(61, LogLevel.Information, "HTTP surface disabled (Gateway:Http:Enabled is false)")]
+    public static partial void HttpDisabled(ILogger logger);
 }

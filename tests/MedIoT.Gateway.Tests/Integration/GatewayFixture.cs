@@ -1,5 +1,6 @@
 using MedIoT.FirmwareSim.Devices;
 using MedIoT.FirmwareSim.Provisioning;
+using MedIoT.Gateway.Http;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Testing;
@@ -33,6 +34,9 @@ public sealed class GatewayFixture : IAsyncLifetime
     public IReadOnlyList<ProvisionedDevice> Devices { get; private set; } = [];
 
     public IngestionStatistics Statistics { get; private set; } = null!;
+
+    /// <summary>The gateway's HTTP surface (on a free port chosen at start).</summary>
+    public Task<Uri> HttpAddress => _host!.Services.GetRequiredService<GatewayHttpServer>().Listening;
 
     internal CapturingLoggerProvider Logs { get; } = new();
 
@@ -75,6 +79,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Gateway:Mqtt:Port"] = Mosquitto.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:Mqtt:ReconnectInitialDelayMilliseconds"] = "100",
             ["Gateway:Influx:Url"] = Influx.BaseAddress.ToString(),
+            ["Gateway:Http:Url"] = "http://127.0.0.1:0",
             ["Gateway:Influx:Database"] = Database,
             ["Gateway:Influx:FlushIntervalMilliseconds"] = "20",
             ["Gateway:Ingestion:ReplayWindow"] = ReplayWindow.ToString(System.Globalization.CultureInfo.InvariantCulture),

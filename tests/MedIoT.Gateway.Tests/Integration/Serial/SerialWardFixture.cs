@@ -117,6 +117,7 @@ public sealed class SerialWardFixture : IAsyncLifetime
             ["Gateway:DeviceRegistryPath"] = Path.Combine(_folder.Combine("ward"), WardProvisioner.RegistryFileName),
             ["Gateway:Mqtt:Port"] = Text(Mosquitto.Port),
             ["Gateway:Influx:Url"] = Influx.BaseAddress.ToString(),
+            ["Gateway:Http:Url"] = "http://127.0.0.1:0",
             ["Gateway:Influx:Database"] = Database,
             ["Gateway:Influx:FlushIntervalMilliseconds"] = "20",
             ["Gateway:Identity:KeyFile"] = IdentityKeyFile,
