@@ -29,16 +29,15 @@ public sealed class MerkleLogTests
             Assert.Equal(ReferenceTree.RootsHex[size], Convert.ToHexStringLower(log.GetRootHash(size)));
         }
 
-        for (var i = 0; i < ProbeVectors.InclusionHappyPaths.Length; i++)
+        // The happy paths of the public probes (transparency-dev/merkle testdata), transcribed in Proofs/Data.
+        foreach (var probe in PublicProbes.Inclusion.Where(p => !p.WantErr))
         {
-            var probe = ProbeVectors.InclusionHappy(i);
-            Assert.Equal(probe.Proof, log.GetInclusionProof(probe.Index, probe.Size));
+            Assert.Equal(probe.Proof, log.GetInclusionProof((long)probe.LeafIndex, (long)probe.TreeSize));
         }
 
-        for (var i = 0; i < ProbeVectors.ConsistencyHappyPaths.Length; i++)
+        foreach (var probe in PublicProbes.Consistency.Where(p => !p.WantErr))
         {
-            var probe = ProbeVectors.ConsistencyHappy(i);
-            Assert.Equal(probe.Proof, log.GetConsistencyProof(probe.Size1, probe.Size2));
+            Assert.Equal(probe.Proof, log.GetConsistencyProof((long)probe.Size1, (long)probe.Size2));
         }
 
         Assert.Equal(leaves[5], log.ReadEntry(5));
