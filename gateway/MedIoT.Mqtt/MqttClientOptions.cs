@@ -59,10 +59,44 @@ public sealed class MqttClientOptions
     /// <summary>How many received messages <see cref="MqttClient.Messages"/> holds before reading from the broker pauses, 1 or more. Default 1024.</summary>
     public int ReceiveBufferCapacity { get; set; } = 1024;
 
-    /// <summary>How many QoS 1 publishes may await their PUBACK at once, 1–65535. Further publishes wait. Default 100.</summary>
+    /// <summary>
+    /// How many QoS 1 and QoS 2 publishes may await their PUBACK or PUBCOMP at once (the in-flight window),
+    /// 1–65535. Further publishes wait. Default 100.
+    /// </summary>
     public int MaximumInFlightPublishes { get; set; } = 100;
 
-    /// <summary>The clock for keep-alive and timeouts. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>
+    /// Whether a lost connection (broker gone, keep-alive timeout, protocol violation) is re-established
+    /// automatically. Default <see langword="false"/>: <see cref="MqttClient.Completion"/> then ends with
+    /// the connection. When <see langword="true"/> the client retries with jittered exponential backoff
+    /// (<see cref="ReconnectInitialDelay"/> doubling up to <see cref="ReconnectMaximumDelay"/>), resubscribes
+    /// when the broker has no session, resends unacknowledged QoS 1 and 2 publishes (PUBLISH with DUP,
+    /// PUBREL for QoS 2 awaiting PUBCOMP, §4.4), and <see cref="MqttClient.Completion"/> ends only with
+    /// <see cref="MqttClient.DisconnectAsync"/> or dispose.
+    /// </summary>
+    public bool AutomaticReconnect { get; set; }
+
+    /// <summary>The delay before the first reconnect attempt, above zero; each failure doubles it. Randomised to 50–100 % of its value so a ward of clients does not reconnect in lockstep. Default 500 ms.</summary>
+    public TimeSpan ReconnectInitialDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest delay between reconnect attempts, at least <see cref="ReconnectInitialDelay"/>. Default 30 s.</summary>
+    public TimeSpan ReconnectMaximumDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The will message (§3.1.2.5): the broker publishes it when the connection ends without DISCONNECT
+    /// (crash, network loss, keep-alive timeout). <see langword="null"/> (default) for none. Typically a
+    /// retained "offline" on a status topic, paired with <see cref="OnlineMessage"/>.
+    /// </summary>
+    public MqttApplicationMessage? WillMessage { get; set; }
+
+    /// <summary>
+    /// A message published after every successful connection, reconnects included, before the client
+    /// reports itself connected; typically a retained "online" on the topic of <see cref="WillMessage"/>.
+    /// <see langword="null"/> (default) for none.
+    /// </summary>
+    public MqttApplicationMessage? OnlineMessage { get; set; }
+
+    /// <summary>The clock for keep-alive, reconnect delays and timeouts. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Checks every setting.</summary>
@@ -141,6 +175,21 @@ public sealed class MqttClientOptions
         if (MaximumInFlightPublishes is < 1 or > ushort.MaxValue)
         {
             throw Invalid(nameof(MaximumInFlightPublishes), MaximumInFlightPublishes, "It must be 1–65535, the number of usable packet identifiers (§2.3.1).");
+        }
+
+        if (ReconnectInitialDelay <= TimeSpan.Zero || ReconnectInitialDelay.TotalMilliseconds > int.MaxValue)
+        {
+            throw Invalid(nameof(ReconnectInitialDelay), ReconnectInitialDelay, "It must be above zero and below 24 days; 500 ms suits a local broker.");
+        }
+
+        if (ReconnectMaximumDelay < ReconnectInitialDelay || ReconnectMaximumDelay.TotalMilliseconds > int.MaxValue)
+        {
+            throw Invalid(nameof(ReconnectMaximumDelay), ReconnectMaximumDelay, "It must be at least ReconnectInitialDelay and below 24 days; 30 s is usual.");
+        }
+
+        if (WillMessage is { Payload.Length: > MqttStrings.MaximumEncodedLength })
+        {
+            throw Invalid(nameof(WillMessage), WillMessage.Topic, "Its payload must be at most 65535 bytes (§3.1.3.3).");
         }
 
         if (TimeProvider is null)

@@ -39,6 +39,9 @@ internal sealed class MqttConnection : IAsyncDisposable
     /// <summary>When the last packet was written, as a <see cref="TimeProvider.GetTimestamp"/> value.</summary>
     public long LastSentTimestamp => Volatile.Read(ref _lastSentTimestamp);
 
+    /// <summary>Cancelled when the connection closes.</summary>
+    public CancellationToken Closing => _closing.Token;
+
     /// <summary>How many packets have been read; the keep-alive monitor watches it change.</summary>
     public long PacketsReceived => Volatile.Read(ref _packetsReceived);
 
