@@ -55,4 +55,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "MQTT client {ClientId} could not resume after reconnecting")]
     public static partial void ResumeFailed(ILogger logger, string clientId, Exception exception);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "MQTT broker sent PUBREL for packet id {PacketIdentifier} to client {ClientId} while that message awaits the application's acknowledgement; answered PUBCOMP, message kept (broker state lost in a crash?)")]
+    public static partial void ReleaseOfHeldMessage(ILogger logger, string clientId, ushort packetIdentifier);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Warning, Message = "MQTT broker reused packet id {PacketIdentifier} for a new QoS 2 message to client {ClientId} before releasing it (no DUP); delivered as a new message (broker state lost in a crash?)")]
+    public static partial void IdentifierReusedWithoutDuplicate(ILogger logger, string clientId, ushort packetIdentifier);
 }

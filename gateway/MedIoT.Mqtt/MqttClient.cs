@@ -344,7 +344,7 @@ public sealed class MqttClient : IAsyncDisposable
     }
 
     /// <summary>Sends the PUBACK (QoS 1, on the connection the message came on) or PUBREC (QoS 2, on the current connection).</summary>
-    internal async Task AcknowledgeAsync(MqttReceivedMessage message, MqttConnection connection, int incomingEpoch, CancellationToken cancellationToken)
+    internal async Task AcknowledgeAsync(MqttReceivedMessage message, MqttConnection connection, long delivery, CancellationToken cancellationToken)
     {
         if (message.QualityOfService == MqttQualityOfService.AtLeastOnce)
         {
@@ -353,7 +353,7 @@ public sealed class MqttClient : IAsyncDisposable
         }
 
         // §4.3.3: from now on a redelivery of this identifier is answered with PUBREC, never delivered again.
-        if (!_session.MarkIncomingReceived(message.PacketIdentifier, incomingEpoch))
+        if (!_session.MarkIncomingReceived(message.PacketIdentifier, delivery))
         {
             return;
         }
@@ -711,12 +711,13 @@ public sealed class MqttClient : IAsyncDisposable
                 Acknowledge(pubComp.PacketIdentifier, packet);
                 break;
             case MqttPubRelPacket pubRel:
-                // §4.3.3: the broker releases a QoS 2 message we acknowledged with PUBREC; the identifier is free again.
+                // §4.3.3: the broker releases a QoS 2 message we acknowledged with PUBREC; the identifier is free
+                // again. A PUBREL is always answered with PUBCOMP (§4.3.3, receiver method B). One for an
+                // identifier whose current message the application still holds comes from a broker that lost
+                // state in a crash: that message keeps its state, so its redelivery is still recognised.
                 if (!_session.TryReleaseIncoming(pubRel.PacketIdentifier))
                 {
-                    throw new MqttProtocolException(
-                        MqttProtocolError.UnexpectedPacket,
-                        $"The MQTT broker sent PUBREL for packet identifier {pubRel.PacketIdentifier} before this client sent PUBREC (§4.3.3).");
+                    Log.ReleaseOfHeldMessage(_logger, _options.ClientId, pubRel.PacketIdentifier);
                 }
 
                 await connection.SendAsync(new MqttPubCompPacket(pubRel.PacketIdentifier), _shutdown.Token).ConfigureAwait(false);
@@ -767,10 +768,16 @@ public sealed class MqttClient : IAsyncDisposable
     private async Task ReceivePublishAsync(MqttConnection connection, MqttPublishPacket publish)
     {
         Log.PublishReceived(_logger, publish.Topic, publish.QualityOfService, publish.PacketIdentifier, publish.Duplicate);
-        var epoch = _session.IncomingEpoch;
+        long delivery = 0;
         if (publish.QualityOfService == MqttQualityOfService.ExactlyOnce)
         {
-            switch (_session.RecordIncomingExactlyOnce(publish.PacketIdentifier))
+            var state = _session.RecordIncomingExactlyOnce(publish.PacketIdentifier, publish.Duplicate, out delivery, out var replaced);
+            if (replaced)
+            {
+                Log.IdentifierReusedWithoutDuplicate(_logger, _options.ClientId, publish.PacketIdentifier);
+            }
+
+            switch (state)
             {
                 case true:
                     // Redelivered after our PUBREC was lost: answer again, deliver nothing (§4.3.3).
@@ -786,7 +793,7 @@ public sealed class MqttClient : IAsyncDisposable
             }
         }
 
-        var message = new MqttReceivedMessage(publish, this, connection, epoch);
+        var message = new MqttReceivedMessage(publish, this, connection, delivery);
         try
         {
             await _messages.Writer.WriteAsync(message, _delivery.Token).ConfigureAwait(false);

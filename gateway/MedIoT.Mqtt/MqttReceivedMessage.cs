@@ -14,7 +14,7 @@ public sealed class MqttReceivedMessage
 {
     private readonly MqttClient? _client;
     private readonly MqttConnection? _connection;
-    private readonly int _incomingEpoch;
+    private readonly long _delivery;
     private int _acknowledged;
 
     /// <summary>
@@ -34,14 +34,14 @@ public sealed class MqttReceivedMessage
         PacketIdentifier = packetIdentifier;
     }
 
-    internal MqttReceivedMessage(MqttPublishPacket publish, MqttClient client, MqttConnection connection, int incomingEpoch)
+    internal MqttReceivedMessage(MqttPublishPacket publish, MqttClient client, MqttConnection connection, long delivery)
         : this(publish.Topic, publish.Payload, publish.QualityOfService, publish.Retain, publish.Duplicate, publish.PacketIdentifier)
     {
         if (publish.QualityOfService != MqttQualityOfService.AtMostOnce)
         {
             _client = client;
             _connection = connection;
-            _incomingEpoch = incomingEpoch;
+            _delivery = delivery;
         }
     }
 
@@ -83,7 +83,7 @@ public sealed class MqttReceivedMessage
 
         try
         {
-            await _client.AcknowledgeAsync(this, _connection!, _incomingEpoch, cancellationToken).ConfigureAwait(false);
+            await _client.AcknowledgeAsync(this, _connection!, _delivery, cancellationToken).ConfigureAwait(false);
         }
         catch (MqttConnectionClosedException)
         {

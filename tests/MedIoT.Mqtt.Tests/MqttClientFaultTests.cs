@@ -45,6 +45,30 @@ public sealed class MqttClientFaultTests
         Assert.Contains(logger.Entries, entry => entry.EventId.Id == 4 && entry.Message.Contains("UnknownPacketType", StringComparison.Ordinal));
     }
 
+    [Theory(Timeout = TestTimeout)]
+    [InlineData(new byte[] { 0x40, 0x03, 0x00, 0x01, 0x00 }, MqttProtocolError.MalformedPacket)] // PUBACK with a remaining length of 3 (§3.4.1)
+    [InlineData(new byte[] { 0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x01 }, MqttProtocolError.MalformedRemainingLength)] // five length bytes (§2.2.3)
+    [InlineData(new byte[] { 0x62, 0x02, 0x00, 0x00 }, MqttProtocolError.InvalidPacketIdentifier)] // PUBREL with packet identifier 0 (§2.3.1)
+    [InlineData(new byte[] { 0x36, 0x05, 0x00, 0x01, 0x74, 0x00, 0x01 }, MqttProtocolError.InvalidQualityOfService)] // PUBLISH with QoS 3 (§3.3.1.2)
+    [InlineData(new byte[] { 0x82, 0x06, 0x00, 0x01, 0x00, 0x01, 0x74, 0x00 }, MqttProtocolError.UnexpectedPacket)] // SUBSCRIBE, which only a client sends
+    [InlineData(new byte[] { 0x30, 0x04, 0x00, 0x02, 0xC3, 0x28 }, MqttProtocolError.InvalidUtf8String)] // topic with an invalid UTF-8 sequence (§1.5.3)
+    public async Task Bad_input_from_the_broker_closes_the_connection_with_the_logged_reason(byte[] bytes, MqttProtocolError expected)
+    {
+        await using var broker = new FakeBroker();
+        var logger = new RecordingLogger<MqttClient>();
+        await using var client = new MqttClient(broker.Options("bad-input"), logger);
+        var accepted = broker.AcceptAsync();
+        await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
+        await accepted;
+
+        await broker.SendAsync(bytes);
+
+        var failure = await Assert.ThrowsAsync<MqttProtocolException>(() => client.Completion.WaitAsync(Broker.Timeout));
+        Assert.Equal(expected, failure.Error);
+        Assert.False(client.IsConnected);
+        Assert.Contains(logger.Entries, entry => entry.EventId.Id == 4 && entry.Message.Contains(expected.ToString(), StringComparison.Ordinal));
+    }
+
     [Fact(Timeout = TestTimeout)]
     public async Task A_packet_over_the_maximum_size_is_refused_without_its_body()
     {

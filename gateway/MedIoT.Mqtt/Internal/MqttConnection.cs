@@ -163,7 +163,11 @@ internal sealed class MqttConnection : IAsyncDisposable
         await _writeLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
+            // Completing flushes what a failed write left buffered, into a stream that is gone.
             await _writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is ObjectDisposedException or IOException)
+        {
         }
         finally
         {

@@ -15,16 +15,16 @@ internal sealed class MqttSession
     private readonly Lock _lock = new();
     private readonly Dictionary<ushort, MqttPendingRequest> _pending = [];
 
-    // QoS 2 messages received (§4.3.3, method B): false = handed to the application, PUBREC not yet sent;
-    // true = PUBREC sent, awaiting PUBREL. The identifier stays here until the PUBREL.
-    private readonly Dictionary<ushort, bool> _incomingExactlyOnce = [];
+    // QoS 2 messages received (§4.3.3, method B), by identifier until the PUBREL: which delivery to the
+    // application (a token the message carries) and whether its PUBREC was sent.
+    private readonly Dictionary<ushort, (long Delivery, bool PubRecSent)> _incomingExactlyOnce = [];
 
     // Waiting, never failing, when all identifiers or publish slots are taken: back-pressure on the caller.
     private readonly SemaphoreSlim _freeIdentifiers = new(UsableIdentifiers, UsableIdentifiers);
     private readonly SemaphoreSlim _publishSlots;
     private ushort _nextIdentifier = 1;
     private long _nextSequence;
-    private int _incomingEpoch;
+    private long _nextDelivery;
     private Exception? _closedReason;
 
     public MqttSession(int maximumInFlightPublishes) =>
@@ -182,52 +182,60 @@ internal sealed class MqttSession
         }
     }
 
-    /// <summary>Changes whenever <see cref="ForgetIncoming"/> discards the received QoS 2 state, so an acknowledgement of a message from before cannot mark a newer message with the same identifier.</summary>
-    public int IncomingEpoch => Volatile.Read(ref _incomingEpoch);
-
     /// <summary>
     /// QoS 2, receiver side: a PUBLISH with <paramref name="packetIdentifier"/> arrived. Returns
-    /// <see langword="null"/> when it is new (now recorded: deliver it), otherwise whether its PUBREC was
-    /// already sent (a redelivery: answer PUBREC again if so, never deliver it twice, §4.3.3).
+    /// <see langword="null"/> when it is new (now recorded under <paramref name="delivery"/>: deliver it),
+    /// otherwise whether its PUBREC was already sent (a redelivery: answer PUBREC again if so, never deliver
+    /// it twice, §4.3.3). A PUBLISH without DUP is a first attempt (§3.3.1.1), so it is new even if its
+    /// identifier is still recorded: a broker reuses one only after losing its state (a crash).
     /// </summary>
-    public bool? RecordIncomingExactlyOnce(ushort packetIdentifier)
+    public bool? RecordIncomingExactlyOnce(ushort packetIdentifier, bool duplicate, out long delivery, out bool replaced)
     {
         lock (_lock)
         {
-            if (_incomingExactlyOnce.TryGetValue(packetIdentifier, out var pubRecSent))
+            replaced = false;
+            if (_incomingExactlyOnce.TryGetValue(packetIdentifier, out var state))
             {
-                return pubRecSent;
+                if (duplicate)
+                {
+                    delivery = state.Delivery;
+                    return state.PubRecSent;
+                }
+
+                replaced = true;
             }
 
-            _incomingExactlyOnce.Add(packetIdentifier, false);
+            delivery = ++_nextDelivery;
+            _incomingExactlyOnce[packetIdentifier] = (delivery, false);
             return null;
         }
     }
 
-    /// <summary>The application acknowledged a QoS 2 message: its PUBREC goes out. False when the session no longer holds it.</summary>
-    public bool MarkIncomingReceived(ushort packetIdentifier, int epoch)
+    /// <summary>The application acknowledged delivery <paramref name="delivery"/>: its PUBREC goes out. False when the session no longer holds that delivery.</summary>
+    public bool MarkIncomingReceived(ushort packetIdentifier, long delivery)
     {
         lock (_lock)
         {
-            if (epoch != _incomingEpoch || !_incomingExactlyOnce.ContainsKey(packetIdentifier))
+            if (!_incomingExactlyOnce.TryGetValue(packetIdentifier, out var state) || state.Delivery != delivery)
             {
                 return false;
             }
 
-            _incomingExactlyOnce[packetIdentifier] = true;
+            _incomingExactlyOnce[packetIdentifier] = (delivery, true);
             return true;
         }
     }
 
     /// <summary>
-    /// A PUBREL arrived: the identifier is released (§4.3.3). Returns <see langword="false"/> when the
-    /// message is still with the application unacknowledged (the broker cannot have had a PUBREC).
+    /// A PUBREL arrived: the identifier is released (§4.3.3). Returns <see langword="false"/>, and keeps the
+    /// state, when the message is still with the application unacknowledged (the broker cannot have had a
+    /// PUBREC for it; the PUBREL is about an earlier message with the same identifier).
     /// </summary>
     public bool TryReleaseIncoming(ushort packetIdentifier)
     {
         lock (_lock)
         {
-            if (_incomingExactlyOnce.TryGetValue(packetIdentifier, out var pubRecSent) && !pubRecSent)
+            if (_incomingExactlyOnce.TryGetValue(packetIdentifier, out var state) && !state.PubRecSent)
             {
                 return false;
             }
@@ -243,7 +251,6 @@ internal sealed class MqttSession
         lock (_lock)
         {
             _incomingExactlyOnce.Clear();
-            _incomingEpoch++;
         }
     }
 
