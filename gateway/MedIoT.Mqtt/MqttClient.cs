@@ -118,8 +118,10 @@ public sealed class MqttClient : IAsyncDisposable
     /// <summary>
     /// Opens the TCP connection, sends CONNECT (§3.1) and waits for CONNACK (§3.2), all within
     /// <see cref="MqttClientOptions.ConnectTimeout"/>; then publishes <see cref="MqttClientOptions.OnlineMessage"/>
-    /// if set. May be called once per instance; this first attempt is not retried, even with
-    /// <see cref="MqttClientOptions.AutomaticReconnect"/> (which covers losing a connection once established).
+    /// if set. May be called once per instance. With <see cref="MqttClientOptions.AutomaticReconnect"/> a
+    /// failed attempt (broker unreachable, refused, timed out) is logged and retried with the reconnect
+    /// backoff until it succeeds or <paramref name="cancellationToken"/> is cancelled; without it the
+    /// first failure is thrown.
     /// </summary>
     /// <exception cref="MqttConnectException">The broker refused the connection; see <see cref="MqttConnectException.ReturnCode"/>.</exception>
     /// <exception cref="TimeoutException">No CONNACK within the connect timeout.</exception>
@@ -147,14 +149,37 @@ public sealed class MqttClient : IAsyncDisposable
 
         MqttConnection connection;
         bool sessionPresent;
-        try
+        var delay = _options.ReconnectInitialDelay;
+        for (var attempt = 1; ; attempt++)
         {
-            (connection, sessionPresent) = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            await CloseAsync(exception).ConfigureAwait(false);
-            throw;
+            try
+            {
+                (connection, sessionPresent) = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception exception) when (_options.AutomaticReconnect && IsRetryable(exception) && !cancellationToken.IsCancellationRequested)
+            {
+                // Logged by OpenAsync. With automatic reconnect a broker that is not there yet is waited for.
+            }
+            catch (Exception exception)
+            {
+                await CloseAsync(exception is OperationCanceledException && cancellationToken.IsCancellationRequested ? null : exception).ConfigureAwait(false);
+                throw;
+            }
+
+            var jittered = ReconnectBackoff.Jitter(delay, Random.Shared.NextDouble());
+            Log.Reconnecting(_logger, _options.ClientId, (long)jittered.TotalMilliseconds, attempt);
+            try
+            {
+                await Task.Delay(jittered, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await CloseAsync(null).ConfigureAwait(false);
+                throw;
+            }
+
+            delay = ReconnectBackoff.Next(delay, _options.ReconnectMaximumDelay);
         }
 
         if (!TryStart(connection, sessionPresent, StateConnecting))
@@ -956,8 +981,7 @@ public sealed class MqttClient : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or TimeoutException
-                or MqttProtocolException or MqttConnectException or OperationCanceledException)
+            catch (Exception exception) when (IsRetryable(exception))
             {
                 // Logged by OpenAsync; try again later.
             }
@@ -965,6 +989,9 @@ public sealed class MqttClient : IAsyncDisposable
             delay = ReconnectBackoff.Next(delay, _options.ReconnectMaximumDelay);
         }
     }
+
+    private static bool IsRetryable(Exception exception) => exception is IOException or System.Net.Sockets.SocketException
+        or TimeoutException or MqttProtocolException or MqttConnectException or OperationCanceledException;
 
     private void LogConnectionEnd(Exception reason)
     {
