@@ -128,6 +128,7 @@ public sealed class MqttClient : IAsyncDisposable
     /// <exception cref="IOException">The connection failed.</exception>
     /// <exception cref="System.Net.Sockets.SocketException">The broker could not be reached.</exception>
     /// <exception cref="MqttProtocolException">The broker answered with something other than a valid CONNACK.</exception>
+    /// <exception cref="System.Security.Authentication.AuthenticationException">The TLS handshake failed (<see cref="MqttClientOptions.Tls"/>).</exception>
     /// <exception cref="InvalidOperationException">Called a second time.</exception>
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
@@ -413,7 +414,7 @@ public sealed class MqttClient : IAsyncDisposable
         MqttConnection? connection = null;
         try
         {
-            var stream = await MqttConnection.ConnectTcpAsync(_options.Host, _options.Port, linked.Token).ConfigureAwait(false);
+            var stream = await MqttConnection.ConnectAsync(_options.Host, _options.Port, _options.Tls, linked.Token).ConfigureAwait(false);
 #pragma warning disable CA2000 // Ownership passes to the caller on success; the finally block disposes it otherwise.
             connection = new MqttConnection(stream, _options.ProtocolVersion, _options.MaximumIncomingPacketSize, _timeProvider);
 #pragma warning restore CA2000
@@ -991,7 +992,7 @@ public sealed class MqttClient : IAsyncDisposable
     }
 
     private static bool IsRetryable(Exception exception) => exception is IOException or System.Net.Sockets.SocketException
-        or TimeoutException or MqttProtocolException or MqttConnectException or OperationCanceledException;
+        or System.Security.Authentication.AuthenticationException or TimeoutException or MqttProtocolException or MqttConnectException or OperationCanceledException;
 
     private void LogConnectionEnd(Exception reason)
     {

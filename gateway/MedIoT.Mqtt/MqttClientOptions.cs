@@ -10,7 +10,7 @@ public sealed class MqttClientOptions
     /// <summary>The broker's host name or IP address. Default "127.0.0.1".</summary>
     public string Host { get; set; } = "127.0.0.1";
 
-    /// <summary>The broker's TCP port, 1–65535. Default 1883 (the IANA port for MQTT without TLS, §4.2).</summary>
+    /// <summary>The broker's TCP port, 1–65535. Default 1883 (the IANA port for MQTT without TLS, §4.2; 8883 with TLS).</summary>
     public int Port { get; set; } = 1883;
 
     /// <summary>
@@ -36,6 +36,9 @@ public sealed class MqttClientOptions
 
     /// <summary>The password (§3.1.3.5), or <see langword="null"/> for none; requires <see cref="Username"/> (§3.1.2.9).</summary>
     public string? Password { get; set; }
+
+    /// <summary>TLS settings; <see langword="null"/> (default) for plain TCP. Use TLS whenever the broker is not on this machine: user names, passwords and vital signs cross the network.</summary>
+    public MqttTlsOptions? Tls { get; set; }
 
     /// <summary>The protocol version. Default (and only value for now) <see cref="MqttProtocolVersion.V311"/>.</summary>
     public MqttProtocolVersion ProtocolVersion { get; set; } = MqttProtocolVersion.V311;
@@ -192,6 +195,11 @@ public sealed class MqttClientOptions
             throw Invalid(nameof(WillMessage), WillMessage.Topic, "Its payload must be at most 65535 bytes (§3.1.3.3).");
         }
 
+        if (Tls is { ClientCertificate: { HasPrivateKey: false } certificate })
+        {
+            throw Invalid(nameof(Tls), certificate.Subject, "Tls.ClientCertificate has no private key; load it together with its key (e.g. X509Certificate2.CreateFromPemFile(certificate, key)).");
+        }
+
         if (TimeProvider is null)
         {
             throw new ArgumentException("MqttClientOptions.TimeProvider is null. Leave it at TimeProvider.System or set a test clock.", nameof(TimeProvider));
@@ -199,7 +207,12 @@ public sealed class MqttClientOptions
     }
 
     /// <summary>A copy, so later changes to this instance do not affect a running client.</summary>
-    internal MqttClientOptions Clone() => (MqttClientOptions)MemberwiseClone();
+    internal MqttClientOptions Clone()
+    {
+        var clone = (MqttClientOptions)MemberwiseClone();
+        clone.Tls = Tls?.Clone();
+        return clone;
+    }
 
     private static ArgumentException Invalid(string name, object? value, string fix) =>
         new(string.Create(CultureInfo.InvariantCulture, $"MqttClientOptions.{name} is '{value}'. {fix}"), name);

@@ -1,13 +1,15 @@
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using MedIoT.Mqtt.Formatter;
 using MedIoT.Mqtt.Packets;
 
 namespace MedIoT.Mqtt.Internal;
 
 /// <summary>
-/// One network connection carrying MQTT packets over a <see cref="Stream"/> (a <see cref="NetworkStream"/>
-/// today; an SslStream slots in unchanged). Reads are framed by <see cref="MqttPacketReader"/> over a
+/// One network connection carrying MQTT packets over a <see cref="Stream"/> (a <see cref="NetworkStream"/>,
+/// or an <see cref="SslStream"/> over one). Reads are framed by <see cref="MqttPacketReader"/> over a
 /// <see cref="PipeReader"/> and used by one reader at a time; writes are serialised by a semaphore so
 /// packets never interleave.
 /// </summary>
@@ -46,7 +48,7 @@ internal sealed class MqttConnection : IAsyncDisposable
     public long PacketsReceived => Volatile.Read(ref _packetsReceived);
 
     /// <summary>Opens a TCP connection to <paramref name="host"/>:<paramref name="port"/>.</summary>
-    public static async Task<Stream> ConnectTcpAsync(string host, int port, CancellationToken cancellationToken)
+    private static async Task<Stream> ConnectTcpAsync(string host, int port, CancellationToken cancellationToken)
     {
         Socket? socket = new(SocketType.Stream, ProtocolType.Tcp);
         try
@@ -60,6 +62,57 @@ internal sealed class MqttConnection : IAsyncDisposable
         finally
         {
             socket?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Opens a TCP connection and, if <paramref name="tls"/> is set, authenticates the broker with TLS
+    /// (and this client, with a client certificate).
+    /// </summary>
+    /// <exception cref="System.Security.Authentication.AuthenticationException">The TLS handshake failed: the broker's certificate is not trusted or does not name the host, or the broker refused ours.</exception>
+    public static async Task<Stream> ConnectAsync(string host, int port, MqttTlsOptions? tls, CancellationToken cancellationToken)
+    {
+        var stream = await ConnectTcpAsync(host, port, cancellationToken).ConfigureAwait(false);
+        if (tls is null)
+        {
+            return stream;
+        }
+
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+        try
+        {
+            var options = new SslClientAuthenticationOptions
+            {
+                TargetHost = tls.TargetHost ?? host,
+                EnabledSslProtocols = tls.EnabledProtocols,
+                CertificateRevocationCheckMode = tls.CheckCertificateRevocation ? X509RevocationMode.Online : X509RevocationMode.NoCheck,
+            };
+            if (tls.ClientCertificate is { } clientCertificate)
+            {
+                options.ClientCertificates = [clientCertificate];
+            }
+
+            if (tls.TrustedCertificateAuthorities is { Count: > 0 } authorities)
+            {
+                options.CertificateChainPolicy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    RevocationMode = options.CertificateRevocationCheckMode,
+                };
+                options.CertificateChainPolicy.CustomTrustStore.AddRange(authorities);
+            }
+
+            await ssl.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
+            var authenticated = ssl;
+            ssl = null;
+            return authenticated;
+        }
+        finally
+        {
+            if (ssl is not null)
+            {
+                await ssl.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
