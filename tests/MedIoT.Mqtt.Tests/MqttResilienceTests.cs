@@ -180,6 +180,58 @@ public sealed class MqttResilienceTests
         Assert.Contains(mosquittoSubscriber.Lines, line => line.Contains("PUBREL", StringComparison.Ordinal));
     }
 
+    [Fact(Timeout = TestTimeout)]
+    public async Task Two_subscribers_of_a_shared_subscription_split_a_stream_and_the_remaining_one_takes_the_rest()
+    {
+        const int Half = 100;
+        const string Shared = "$share/gateways/ward/3/frames";
+        await using var server = await MosquittoServer.StartAsync();
+        await using var first = await server.ConnectAsync("shared-1");
+        await using var second = await server.ConnectAsync("shared-2");
+        await first.SubscribeAsync([new MqttTopicFilter(Shared, MqttQualityOfService.AtLeastOnce)], CancellationToken.None).WaitAsync(Broker.Timeout);
+        await second.SubscribeAsync([new MqttTopicFilter(Shared, MqttQualityOfService.AtLeastOnce)], CancellationToken.None).WaitAsync(Broker.Timeout);
+        await using var publisher = await server.ConnectAsync("shared-publisher");
+
+        await Task.WhenAll(Enumerable.Range(0, Half).Select(index => publisher.PublishAsync(
+            new MqttApplicationMessage("ward/3/frames", Broker.Utf8(index.ToString(CultureInfo.InvariantCulture))), CancellationToken.None))).WaitAsync(Broker.Timeout);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byFirst = 0;
+        var bySecond = 0;
+        while (seen.Count < Half)
+        {
+            // Both read concurrently; whichever has a message next.
+            var reads = new[] { first.Messages.WaitToReadAsync().AsTask(), second.Messages.WaitToReadAsync().AsTask() };
+            await Task.WhenAny(reads).WaitAsync(Broker.Timeout);
+            while (first.Messages.TryRead(out var message))
+            {
+                byFirst++;
+                seen[message.Text()] = seen.GetValueOrDefault(message.Text()) + 1;
+            }
+
+            while (second.Messages.TryRead(out var message))
+            {
+                bySecond++;
+                seen[message.Text()] = seen.GetValueOrDefault(message.Text()) + 1;
+            }
+        }
+
+        Assert.True(byFirst > 0 && bySecond > 0, $"Not split: {byFirst} and {bySecond}.");
+        Assert.Equal(Half, byFirst + bySecond);
+        Assert.All(seen.Values, count => Assert.Equal(1, count));
+
+        // One member leaves the group: the other gets everything that follows.
+        await second.DisconnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
+        await Task.WhenAll(Enumerable.Range(Half, Half).Select(index => publisher.PublishAsync(
+            new MqttApplicationMessage("ward/3/frames", Broker.Utf8(index.ToString(CultureInfo.InvariantCulture))), CancellationToken.None))).WaitAsync(Broker.Timeout);
+        var rest = new HashSet<string>(StringComparer.Ordinal);
+        while (rest.Count < Half)
+        {
+            Assert.True(rest.Add((await first.ReceiveAsync()).Text()));
+        }
+
+        Assert.Equal(Enumerable.Range(Half, Half).Select(index => index.ToString(CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal), rest.Order(StringComparer.Ordinal));
+    }
+
     private static MqttClientOptions PersistentOptions(int port, string clientId) => new()
     {
         Port = port,
