@@ -1,0 +1,50 @@
+using System.Buffers;
+using BenchmarkDotNet.Attributes;
+using MedIoT.Mqtt.Formatter;
+using MedIoT.Mqtt.Packets;
+
+namespace MedIoT.Mqtt.Benchmarks;
+
+/// <summary>Time and allocations to decode one received PUBLISH (201-byte payload, as a device frame) from buffered bytes.</summary>
+[MemoryDiagnoser]
+[SimpleJob(warmupCount: 3, iterationCount: 8)]
+public class DecoderBenchmarks
+{
+    private ReadOnlySequence<byte> _qos0;
+    private ReadOnlySequence<byte> _qos1;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _qos0 = Encode(MqttQualityOfService.AtMostOnce);
+        _qos1 = Encode(MqttQualityOfService.AtLeastOnce);
+    }
+
+    [Benchmark(Baseline = true)]
+    public object? PublishQos0() => Read(_qos0);
+
+    [Benchmark]
+    public object? PublishQos1() => Read(_qos1);
+
+    private static MqttPacket? Read(ReadOnlySequence<byte> bytes)
+    {
+        var buffer = bytes;
+        MqttPacketReader.TryReadPacket(ref buffer, MqttProtocolVersion.V311, 262_144, out var packet, out _);
+        return packet;
+    }
+
+    private static ReadOnlySequence<byte> Encode(MqttQualityOfService qualityOfService)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        MqttPacketWriter.Write(
+            new MqttPublishPacket
+            {
+                Topic = "mediot/v1/devices/bed-12/frames",
+                Payload = new byte[ThroughputHarness.PayloadBytes],
+                QualityOfService = qualityOfService,
+                PacketIdentifier = qualityOfService == MqttQualityOfService.AtMostOnce ? (ushort)0 : (ushort)7,
+            },
+            output);
+        return new ReadOnlySequence<byte>(output.WrittenMemory);
+    }
+}
