@@ -69,6 +69,57 @@ public sealed class MqttClientFaultTests
         Assert.Contains(logger.Entries, entry => entry.EventId.Id == 4 && entry.Message.Contains(expected.ToString(), StringComparison.Ordinal));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Random_and_mutated_bytes_from_the_broker_end_the_connection_only_with_a_protocol_or_connection_error()
+    {
+        const int Connections = 60;
+        var random = new Random(20_261_121);
+        var valid = Formatter.MqttPacketReaderTests.SamplePackets().Values.Select(PacketBytes.Encode).ToArray();
+        await using var broker = new FakeBroker();
+        var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        for (var connection = 0; connection < Connections; connection++)
+        {
+            var options = broker.Options($"fuzzed-{connection}");
+            options.AutoAcknowledge = random.Next(2) == 0;
+            await using var client = new MqttClient(options);
+            var accepted = broker.AcceptAsync();
+            await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
+            await accepted;
+
+            // Several valid packets with one mutated among them, or plain noise; then the broker goes away.
+            var bytes = new List<byte>();
+            for (var packet = 0; packet < 3; packet++)
+            {
+                var sample = valid[random.Next(valid.Length)];
+                bytes.AddRange(packet == 1 ? Mutate(random, sample) : sample);
+            }
+
+            if (connection % 4 == 0)
+            {
+                bytes.Clear();
+                bytes.AddRange(Enumerable.Range(0, random.Next(1, 64)).Select(_ => (byte)random.Next(256)));
+            }
+
+            await broker.SendAsync([.. bytes]);
+            broker.DropConnection();
+
+            var failure = await Assert.ThrowsAnyAsync<Exception>(() => client.Completion.WaitAsync(Broker.Timeout));
+            Assert.True(failure is MqttProtocolException or IOException, $"Connection {connection}: {failure}");
+            outcomes[failure.GetType().Name] = outcomes.GetValueOrDefault(failure.GetType().Name) + 1;
+        }
+
+        Assert.True(outcomes.GetValueOrDefault(nameof(MqttProtocolException)) > 0, string.Join(", ", outcomes));
+    }
+
+    private static byte[] Mutate(Random random, byte[] original)
+    {
+        var bytes = original.ToArray();
+        var index = random.Next(bytes.Length);
+        bytes[index] = random.Next(2) == 0 ? (byte)random.Next(256) : (byte)(bytes[index] ^ (1 << random.Next(8)));
+        return bytes;
+    }
+
     [Fact(Timeout = TestTimeout)]
     public async Task A_packet_over_the_maximum_size_is_refused_without_its_body()
     {
