@@ -23,6 +23,7 @@ internal sealed class MqttConnection : IAsyncDisposable
     private readonly MqttProtocolVersion _protocolVersion;
     private readonly int _maximumPacketSize;
     private readonly TimeProvider _timeProvider;
+    private readonly MqttTopicCache _topics = new();
     private long _lastSentTimestamp;
     private long _packetsReceived;
     private int _closed;
@@ -125,7 +126,7 @@ internal sealed class MqttConnection : IAsyncDisposable
         {
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            switch (MqttPacketReader.TryReadPacket(ref buffer, _protocolVersion, _maximumPacketSize, out var packet, out var error))
+            switch (MqttPacketReader.TryReadPacket(ref buffer, _protocolVersion, _maximumPacketSize, _topics, out var packet, out var error))
             {
                 case MqttReadStatus.Done:
                     _reader.AdvanceTo(buffer.Start);
