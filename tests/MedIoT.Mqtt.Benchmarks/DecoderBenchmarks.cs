@@ -5,7 +5,7 @@ using MedIoT.Mqtt.Packets;
 
 namespace MedIoT.Mqtt.Benchmarks;
 
-/// <summary>Time and allocations to decode one received PUBLISH (201-byte payload, as a device frame) from buffered bytes.</summary>
+/// <summary>Time and allocations to decode one received PUBLISH (201-byte payload, 31-character topic, as a device frame) from buffered bytes.</summary>
 [MemoryDiagnoser]
 [SimpleJob(warmupCount: 3, iterationCount: 8)]
 public class DecoderBenchmarks
@@ -26,10 +26,16 @@ public class DecoderBenchmarks
     [Benchmark]
     public object? PublishQos1() => Read(_qos1);
 
-    private static MqttPacket? Read(ReadOnlySequence<byte> bytes)
+    /// <summary>As the client reads: with the connection's topic cache (the topic repeats).</summary>
+    [Benchmark]
+    public object? PublishQos1WithTopicCache() => Read(_qos1, _topics);
+
+    private readonly MqttTopicCache _topics = new();
+
+    private static MqttPacket? Read(ReadOnlySequence<byte> bytes, MqttTopicCache? topics = null)
     {
         var buffer = bytes;
-        MqttPacketReader.TryReadPacket(ref buffer, MqttProtocolVersion.V311, 262_144, out var packet, out _);
+        MqttPacketReader.TryReadPacket(ref buffer, MqttProtocolVersion.V311, 262_144, topics, out var packet, out _);
         return packet;
     }
 
