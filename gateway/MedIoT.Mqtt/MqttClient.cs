@@ -185,6 +185,7 @@ public sealed class MqttClient : IAsyncDisposable
 
         if (!TryStart(connection, sessionPresent, StateConnecting))
         {
+            await connection.DisposeAsync().ConfigureAwait(false);
             throw new MqttConnectionClosedException("The MQTT client was disposed while connecting.");
         }
 
@@ -476,22 +477,15 @@ public sealed class MqttClient : IAsyncDisposable
     {
         lock (_stateLock)
         {
-            if (_state == expectedState)
+            if (_state != expectedState)
             {
-                _connection = connection;
-                SessionPresent = sessionPresent;
-                _state = StateConnected;
-                Interlocked.Increment(ref _connections);
+                return false;
             }
-            else
-            {
-                connection = null!;
-            }
-        }
 
-        if (connection is null)
-        {
-            return false;
+            _connection = connection;
+            SessionPresent = sessionPresent;
+            _state = StateConnected;
+            Interlocked.Increment(ref _connections);
         }
 
         if (!sessionPresent)

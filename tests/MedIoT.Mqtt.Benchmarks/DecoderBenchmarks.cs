@@ -10,6 +10,7 @@ namespace MedIoT.Mqtt.Benchmarks;
 [SimpleJob(warmupCount: 3, iterationCount: 8)]
 public class DecoderBenchmarks
 {
+    private readonly MqttTopicCache _topics = new();
     private ReadOnlySequence<byte> _qos0;
     private ReadOnlySequence<byte> _qos1;
 
@@ -29,8 +30,6 @@ public class DecoderBenchmarks
     /// <summary>As the client reads: with the connection's topic cache (the topic repeats).</summary>
     [Benchmark]
     public object? PublishQos1WithTopicCache() => Read(_qos1, _topics);
-
-    private readonly MqttTopicCache _topics = new();
 
     private static MqttPacket? Read(ReadOnlySequence<byte> bytes, MqttTopicCache? topics = null)
     {
