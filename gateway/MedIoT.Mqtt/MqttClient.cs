@@ -94,6 +94,9 @@ public sealed class MqttClient : IAsyncDisposable
     /// </summary>
     public Task Completion => _completion.Task;
 
+    /// <summary>The client identifier this client connects with (<see cref="MqttClientOptions.ClientId"/>).</summary>
+    public string ClientId => _options.ClientId;
+
     /// <summary>Whether the client is connected now.</summary>
     public bool IsConnected => Volatile.Read(ref _state) == StateConnected;
 

@@ -11,7 +11,8 @@ namespace MedIoT.Gateway.Ingestion.Mqtt;
 /// the store has made it durable. Every frame is verified, counted and queued in arrival order.
 /// The client reconnects by itself (jittered exponential backoff, session resumed, subscription restored
 /// if the broker lost it) and announces the gateway on <c>mediot/v1/gateways/{clientId}/status</c>:
-/// a retained "online" after every connect, and "offline" as its will when the connection dies.
+/// a retained "online" after every connect, "offline" as its will when the connection dies, and "offline"
+/// published before a clean shutdown.
 /// </summary>
 internal sealed class MqttIngestService(
     FrameVerifier verifier,
@@ -57,11 +58,34 @@ internal sealed class MqttIngestService(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                // Disposing the client sends DISCONNECT; the broker keeps the session and
-                // redelivers whatever was not acknowledged.
+                // A clean DISCONNECT discards the will (§3.1.2.5), so say "offline" ourselves. Disposing the
+                // client then sends DISCONNECT; the broker keeps the session and redelivers whatever was not
+                // acknowledged.
+                await AnnounceOfflineAsync(client).ConfigureAwait(false);
             }
         }
     }
+
+    private async Task AnnounceOfflineAsync(MqttClient client)
+    {
+        if (!client.IsConnected)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.KeepAliveSeconds), timeProvider);
+        try
+        {
+            await client.PublishAsync(Offline(client.ClientId), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException)
+        {
+            Log.MqttConnectionLost(_logger, exception.Message);
+        }
+    }
+
+    private static MqttApplicationMessage Offline(string clientId) =>
+        new(StatusTopic(clientId), "offline"u8.ToArray(), MqttQualityOfService.AtLeastOnce, retain: true);
 
     /// <summary>Subscribes to the frames topic, retrying while the broker refuses or the connection drops.</summary>
     private async Task SubscribeAsync(MqttClient client, CancellationToken stoppingToken)
@@ -109,7 +133,7 @@ internal sealed class MqttIngestService(
             AutomaticReconnect = true,
             ReconnectInitialDelay = TimeSpan.FromMilliseconds(_options.ReconnectInitialDelayMilliseconds),
             ReconnectMaximumDelay = TimeSpan.FromMilliseconds(Math.Max(_options.ReconnectInitialDelayMilliseconds, _options.ReconnectMaximumDelayMilliseconds)),
-            WillMessage = new MqttApplicationMessage(StatusTopic(clientId), "offline"u8.ToArray(), MqttQualityOfService.AtLeastOnce, retain: true),
+            WillMessage = Offline(clientId),
             OnlineMessage = new MqttApplicationMessage(StatusTopic(clientId), "online"u8.ToArray(), MqttQualityOfService.AtLeastOnce, retain: true),
             TimeProvider = timeProvider,
         };
