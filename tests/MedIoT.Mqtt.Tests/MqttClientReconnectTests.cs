@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using MedIoT.Mqtt.Internal;
 using MedIoT.Mqtt.Packets;
 using MedIoT.Mqtt.Tests.Support;
+using MedIoT.Testing;
 
 namespace MedIoT.Mqtt.Tests;
 
@@ -10,6 +11,7 @@ public sealed class MqttClientReconnectTests
 {
     private const int TestTimeout = 30_000;
     private const int DuplicateExactlyOnceEvent = 15;
+    private const int ReconnectingEvent = 11;
 
     [Fact(Timeout = TestTimeout)]
     public async Task After_a_dropped_connection_the_client_reconnects_resends_the_unacknowledged_publish_with_DUP_and_resubscribes()
@@ -280,6 +282,51 @@ public sealed class MqttClientReconnectTests
         {
             Assert.Contains("error=UnknownPacketIdentifier", recorded);
         }
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task The_reconnect_delay_runs_on_the_configured_TimeProvider()
+    {
+        var clock = new ManualTimeProvider();
+        await using var broker = new FakeBroker();
+        var options = ReconnectingOptions(broker, "clocked-reconnect");
+        options.TimeProvider = clock;
+        options.ReconnectInitialDelay = TimeSpan.FromSeconds(10);
+        options.ReconnectMaximumDelay = TimeSpan.FromSeconds(10);
+
+        // The connect timeout runs on the same clock: far beyond what the test advances.
+        options.ConnectTimeout = TimeSpan.FromHours(1);
+        var logger = new RecordingLogger<MqttClient>();
+        var client = new MqttClient(options, logger);
+        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.Connected += (_, e) =>
+        {
+            if (e.IsReconnect)
+            {
+                reconnected.TrySetResult();
+            }
+        };
+        var accepted = broker.AcceptAsync();
+        await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
+        await accepted;
+
+        broker.DropConnection();
+        await logger.WaitForEventAsync(ReconnectingEvent);
+        var reconnect = broker.AcceptAsync(sessionPresent: true);
+
+        // The jittered wait is 5–10 s of the client's clock; real time does not move it.
+        clock.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.False(reconnect.IsCompleted);
+        Assert.Equal(1, client.ConnectionCount);
+        clock.Advance(TimeSpan.FromSeconds(5.2));
+        await reconnect.WaitAsync(Broker.Timeout);
+        await reconnected.Task.WaitAsync(Broker.Timeout);
+
+        var disposed = client.DisposeAsync().AsTask();
+        Assert.IsType<MqttDisconnectPacket>(await broker.ReceiveAsync());
+        broker.DropConnection();
+        await disposed.WaitAsync(Broker.Timeout);
+        Assert.Equal(2, client.ConnectionCount);
     }
 
     [Fact]
