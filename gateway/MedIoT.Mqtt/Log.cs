@@ -37,4 +37,28 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "MQTT PINGREQ sent by client {ClientId}")]
     public static partial void PingSent(ILogger logger, string clientId);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "MQTT client {ClientId} reconnecting in {DelayMilliseconds} ms (attempt {Attempt})")]
+    public static partial void Reconnecting(ILogger logger, string clientId, long delayMilliseconds, int attempt);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "MQTT client {ClientId} resent {Count} unacknowledged packets on the new connection")]
+    public static partial void Resent(ILogger logger, string clientId, int count);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "MQTT client {ClientId} resubscribed to {Count} topic filters (the broker had no session)")]
+    public static partial void Resubscribed(ILogger logger, string clientId, int count);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "MQTT broker refused the resubscription of client {ClientId} to {TopicFilter}")]
+    public static partial void ResubscriptionRefused(ILogger logger, string clientId, string topicFilter);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Debug, Message = "MQTT QoS 2 PUBLISH with packet id {PacketIdentifier} received again; not delivered twice (§4.3.3)")]
+    public static partial void DuplicateExactlyOnce(ILogger logger, ushort packetIdentifier);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "MQTT client {ClientId} could not resume after reconnecting")]
+    public static partial void ResumeFailed(ILogger logger, string clientId, Exception exception);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "MQTT broker sent PUBREL for packet id {PacketIdentifier} to client {ClientId} while that message awaits the application's acknowledgement; answered PUBCOMP, message kept (broker state lost in a crash?)")]
+    public static partial void ReleaseOfHeldMessage(ILogger logger, string clientId, ushort packetIdentifier);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Warning, Message = "MQTT broker reused packet id {PacketIdentifier} for a new QoS 2 message to client {ClientId} before releasing it (no DUP); delivered as a new message (broker state lost in a crash?)")]
+    public static partial void IdentifierReusedWithoutDuplicate(ILogger logger, string clientId, ushort packetIdentifier);
 }

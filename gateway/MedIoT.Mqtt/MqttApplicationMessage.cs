@@ -8,7 +8,7 @@ public sealed class MqttApplicationMessage
     /// <summary>Creates a message.</summary>
     /// <param name="topic">The topic name (§4.7): non-empty, no '+' or '#', at most 65535 UTF-8 bytes, no U+0000.</param>
     /// <param name="payload">The application payload; MQTT does not interpret it (§3.3.3).</param>
-    /// <param name="qualityOfService">The delivery guarantee; <see cref="MqttQualityOfService.ExactlyOnce"/> is rejected when published.</param>
+    /// <param name="qualityOfService">The delivery guarantee (§4.3).</param>
     /// <param name="retain">Whether the broker keeps the message for future subscribers (§3.3.1.3).</param>
     /// <exception cref="ArgumentException">The topic is not a valid topic name.</exception>
     public MqttApplicationMessage(
@@ -26,7 +26,7 @@ public sealed class MqttApplicationMessage
 
         if (!Enum.IsDefined(qualityOfService))
         {
-            throw new ArgumentOutOfRangeException(nameof(qualityOfService), qualityOfService, "The QoS must be 0 or 1 (§4.3).");
+            throw new ArgumentOutOfRangeException(nameof(qualityOfService), qualityOfService, "The QoS must be 0, 1 or 2 (§4.3).");
         }
 
         Topic = topic;

@@ -8,10 +8,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace MedIoT.Mqtt;
 
 /// <summary>
-/// An MQTT 3.1.1 client for one connection: QoS 0 and 1 publish and subscribe, keep-alive, manual or
-/// automatic acknowledgement. Create one instance per connection; when <see cref="Completion"/> has
-/// completed, create a new instance (with <see cref="MqttClientOptions.CleanSession"/> off to resume the
-/// broker's session). All members are thread-safe.
+/// An MQTT 3.1.1 client: QoS 0, 1 and 2 publish and subscribe, keep-alive, manual or automatic
+/// acknowledgement, will message. Without <see cref="MqttClientOptions.AutomaticReconnect"/> one instance
+/// serves one connection: when <see cref="Completion"/> has completed, create a new instance (with
+/// <see cref="MqttClientOptions.CleanSession"/> off to resume the broker's session). With it, the instance
+/// keeps its session across connections: it reconnects with jittered exponential backoff, resubscribes when
+/// the broker lost the session, and resends unacknowledged publishes (§4.4). All members are thread-safe.
 /// </summary>
 public sealed class MqttClient : IAsyncDisposable
 {
@@ -19,6 +21,7 @@ public sealed class MqttClient : IAsyncDisposable
     private const int StateConnecting = 1;
     private const int StateConnected = 2;
     private const int StateClosed = 3;
+    private const int StateReconnecting = 4;
 
     private readonly MqttClientOptions _options;
     private readonly ILogger _logger;
@@ -32,12 +35,18 @@ public sealed class MqttClient : IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly CancellationTokenSource _delivery;
     private readonly SemaphoreSlim _publishOrder = new(1, 1);
+    private readonly Lock _stateLock = new();
+
+    // The filters the broker granted, resubscribed after a reconnect that finds no session. Guarded by _stateLock.
+    private readonly Dictionary<string, MqttTopicFilter> _subscriptions = new(StringComparer.Ordinal);
     private MqttConnection? _connection;
     private Task _readLoop = Task.CompletedTask;
     private Task _keepAliveLoop = Task.CompletedTask;
+    private Task _reconnectLoop = Task.CompletedTask;
     private int _state;
     private int _disconnecting;
     private int _pingResponses;
+    private int _connections;
 
     /// <summary>Creates a client; nothing happens on the network until <see cref="ConnectAsync"/>.</summary>
     /// <exception cref="ArgumentException">An option is invalid (see <see cref="MqttClientOptions.Validate"/>).</exception>
@@ -57,22 +66,45 @@ public sealed class MqttClient : IAsyncDisposable
         _delivery = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
     }
 
-    /// <summary>Messages from subscriptions, in the order received. Completes with <see cref="Completion"/>'s outcome.</summary>
+    /// <summary>
+    /// Raised after every successful connection once it is resumed (pending packets resent, subscriptions
+    /// restored, <see cref="MqttClientOptions.OnlineMessage"/> sent). Handlers run on the client's own task and must not block.
+    /// </summary>
+    public event EventHandler<MqttConnectedEventArgs>? Connected;
+
+    /// <summary>
+    /// Raised with <see cref="MqttClientOptions.AutomaticReconnect"/> when a connection is lost and the client
+    /// starts reconnecting. Handlers run on the client's own task and must not block.
+    /// </summary>
+    public event EventHandler<MqttConnectionLostEventArgs>? ConnectionLost;
+
+    /// <summary>
+    /// Messages from subscriptions, in the order received. Completes with <see cref="Completion"/>'s outcome;
+    /// with <see cref="MqttClientOptions.AutomaticReconnect"/> it stays open across reconnects.
+    /// </summary>
     public ChannelReader<MqttReceivedMessage> Messages => _messages.Reader;
 
     /// <summary>
-    /// Completes when the connection ends: successfully after <see cref="DisconnectAsync"/> or dispose;
+    /// Completes when the client is done: successfully after <see cref="DisconnectAsync"/> or dispose;
     /// faulted with <see cref="MqttProtocolException"/> when the broker violated the protocol, or an
     /// <see cref="IOException"/> (including <see cref="MqttKeepAliveTimeoutException"/>) when the connection died.
+    /// With <see cref="MqttClientOptions.AutomaticReconnect"/> a lost connection does not complete it (the
+    /// client reconnects); only the first <see cref="ConnectAsync"/> failing, a disconnect or dispose do.
     /// Never faults with anything else from the network.
     /// </summary>
     public Task Completion => _completion.Task;
 
-    /// <summary>Whether the client is connected and the connection has not ended.</summary>
+    /// <summary>The client identifier this client connects with (<see cref="MqttClientOptions.ClientId"/>).</summary>
+    public string ClientId => _options.ClientId;
+
+    /// <summary>Whether the client is connected now.</summary>
     public bool IsConnected => Volatile.Read(ref _state) == StateConnected;
 
-    /// <summary>Whether the broker resumed a stored session (CONNACK, §3.2.2.2). Valid after <see cref="ConnectAsync"/>.</summary>
+    /// <summary>Whether the broker resumed a stored session (CONNACK, §3.2.2.2) on the latest connection.</summary>
     public bool SessionPresent { get; private set; }
+
+    /// <summary>How many connections were established (1 after <see cref="ConnectAsync"/>, plus one per reconnect).</summary>
+    public int ConnectionCount => Volatile.Read(ref _connections);
 
     /// <summary>How many PINGRESP packets arrived (for diagnostics and tests).</summary>
     internal int PingResponseCount => Volatile.Read(ref _pingResponses);
@@ -80,90 +112,94 @@ public sealed class MqttClient : IAsyncDisposable
     /// <summary>Called from the read loop with the running count after each PINGRESP. Must not block.</summary>
     internal Action<int>? PingResponseReceived { get; set; }
 
-    /// <summary>How many requests (QoS 1 publishes, subscribes, unsubscribes) await acknowledgement.</summary>
+    /// <summary>How many requests (QoS 1/2 publishes, subscribes, unsubscribes) await acknowledgement.</summary>
     internal int PendingRequestCount => _session.PendingCount;
+
+    /// <summary>How many received QoS 2 messages await the broker's PUBREL.</summary>
+    internal int IncomingExactlyOnceCount => _session.IncomingExactlyOnceCount;
 
     /// <summary>
     /// Opens the TCP connection, sends CONNECT (§3.1) and waits for CONNACK (§3.2), all within
-    /// <see cref="MqttClientOptions.ConnectTimeout"/>. May be called once per instance.
+    /// <see cref="MqttClientOptions.ConnectTimeout"/>; then publishes <see cref="MqttClientOptions.OnlineMessage"/>
+    /// if set. May be called once per instance. With <see cref="MqttClientOptions.AutomaticReconnect"/> a
+    /// failed attempt (broker unreachable, refused, timed out) is logged and retried with the reconnect
+    /// backoff until it succeeds or <paramref name="cancellationToken"/> is cancelled; without it the
+    /// first failure is thrown.
     /// </summary>
     /// <exception cref="MqttConnectException">The broker refused the connection; see <see cref="MqttConnectException.ReturnCode"/>.</exception>
     /// <exception cref="TimeoutException">No CONNACK within the connect timeout.</exception>
     /// <exception cref="IOException">The connection failed.</exception>
     /// <exception cref="System.Net.Sockets.SocketException">The broker could not be reached.</exception>
     /// <exception cref="MqttProtocolException">The broker answered with something other than a valid CONNACK.</exception>
+    /// <exception cref="System.Security.Authentication.AuthenticationException">The TLS handshake failed (<see cref="MqttClientOptions.Tls"/>).</exception>
     /// <exception cref="InvalidOperationException">Called a second time.</exception>
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.CompareExchange(ref _state, StateConnecting, StateNew) != StateNew)
+        bool started;
+        lock (_stateLock)
+        {
+            started = _state == StateNew;
+            if (started)
+            {
+                _state = StateConnecting;
+            }
+        }
+
+        if (!started)
         {
             throw new InvalidOperationException(
-                "ConnectAsync may be called once per MqttClient. Create a new MqttClient to connect again (with CleanSession = false to resume the session).");
+                "ConnectAsync may be called once per MqttClient. Create a new MqttClient to connect again (with CleanSession = false to resume the session), or set AutomaticReconnect.");
         }
 
-        Log.Connecting(_logger, _options.Host, _options.Port, _options.ClientId);
-        using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _shutdown.Token);
         MqttConnection connection;
-        try
+        bool sessionPresent;
+        var delay = _options.ReconnectInitialDelay;
+        for (var attempt = 1; ; attempt++)
         {
-            var stream = await MqttConnection.ConnectTcpAsync(_options.Host, _options.Port, linked.Token).ConfigureAwait(false);
-            connection = new MqttConnection(stream, _options.ProtocolVersion, _options.MaximumIncomingPacketSize, _timeProvider);
-            _connection = connection;
-            await connection.SendAsync(CreateConnectPacket(), linked.Token).ConfigureAwait(false);
-
-            // §3.2: the first packet from the broker must be CONNACK.
-            var first = await connection.ReceiveAsync(linked.Token).ConfigureAwait(false);
-            if (first is not MqttConnAckPacket connAck)
+            try
             {
-                throw new MqttProtocolException(
-                    MqttProtocolError.UnexpectedPacket, $"The MQTT broker sent {first.Type} before CONNACK (§3.2).");
+                (connection, sessionPresent) = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception exception) when (_options.AutomaticReconnect && IsRetryable(exception) && !cancellationToken.IsCancellationRequested)
+            {
+                // Logged by OpenAsync. With automatic reconnect a broker that is not there yet is waited for.
+            }
+            catch (Exception exception)
+            {
+                await CloseAsync(exception is OperationCanceledException && cancellationToken.IsCancellationRequested ? null : exception).ConfigureAwait(false);
+                throw;
             }
 
-            if (connAck.ReturnCode != MqttConnectReturnCode.Accepted)
+            var jittered = ReconnectBackoff.Jitter(delay, Random.Shared.NextDouble());
+            Log.Reconnecting(_logger, _options.ClientId, (long)jittered.TotalMilliseconds, attempt);
+            try
             {
-                Log.ConnectionRefused(_logger, _options.ClientId, connAck.ReturnCode);
-                throw new MqttConnectException(connAck.ReturnCode);
+                await Task.Delay(jittered, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await CloseAsync(null).ConfigureAwait(false);
+                throw;
             }
 
-            SessionPresent = connAck.SessionPresent;
-        }
-        catch (Exception exception)
-        {
-            var failure = exception is OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested
-                ? new TimeoutException(
-                    $"The MQTT broker at {_options.Host}:{_options.Port} did not accept the connection within MqttClientOptions.ConnectTimeout ({_options.ConnectTimeout.TotalSeconds:0.###} s).",
-                    exception)
-                : exception;
-            if (failure is not MqttConnectException)
-            {
-                Log.ConnectFailed(_logger, _options.ClientId, _options.Host, _options.Port, failure);
-            }
-
-            await CloseAsync(failure).ConfigureAwait(false);
-            if (ReferenceEquals(failure, exception))
-            {
-                ExceptionDispatchInfo.Throw(exception);
-            }
-
-            throw failure;
+            delay = ReconnectBackoff.Next(delay, _options.ReconnectMaximumDelay);
         }
 
-        if (Interlocked.CompareExchange(ref _state, StateConnected, StateConnecting) != StateConnecting)
+        if (!TryStart(connection, sessionPresent, StateConnecting))
         {
+            await connection.DisposeAsync().ConfigureAwait(false);
             throw new MqttConnectionClosedException("The MQTT client was disposed while connecting.");
         }
 
-        Log.Connected(_logger, _options.ClientId, SessionPresent);
-        _readLoop = Task.Run(() => ReadLoopAsync(connection), CancellationToken.None);
-        _keepAliveLoop = Task.Run(() => KeepAliveLoopAsync(connection), CancellationToken.None);
+        await ResumeAsync(connection, sessionPresent, isReconnect: false).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Subscribes to <paramref name="filters"/> (§3.8) and returns the broker's answer for each, in order (§3.9.3).
+    /// Granted filters are remembered and restored after a reconnect that finds no session.
     /// </summary>
-    /// <exception cref="NotSupportedException">A filter requests QoS 2.</exception>
-    /// <exception cref="MqttConnectionClosedException">The connection ended before the SUBACK.</exception>
+    /// <exception cref="MqttConnectionClosedException">Not connected now, or the connection ended before the SUBACK.</exception>
     public async Task<IReadOnlyList<MqttSubscribeResult>> SubscribeAsync(IReadOnlyList<MqttTopicFilter> filters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filters);
@@ -176,26 +212,22 @@ public sealed class MqttClient : IAsyncDisposable
         foreach (var filter in copy)
         {
             ArgumentNullException.ThrowIfNull(filter, nameof(filters));
-            if (filter.MaximumQualityOfService == MqttQualityOfService.ExactlyOnce)
-            {
-                throw new NotSupportedException($"QoS 2 is not supported yet; subscribe to '{filter.Filter}' with QoS 1 (AtLeastOnce).");
-            }
         }
 
-        var acknowledgement = await RequestAsync(
-            MqttPacketType.SubAck, isPublish: false, id => new MqttSubscribePacket(id, copy), cancellationToken).ConfigureAwait(false);
-        var subAck = (MqttSubAckPacket)acknowledgement;
-        var results = new MqttSubscribeResult[copy.Length];
-        for (var index = 0; index < copy.Length; index++)
+        var results = await SubscribeCoreAsync(copy, cancellationToken).ConfigureAwait(false);
+        lock (_stateLock)
         {
-            results[index] = new MqttSubscribeResult(copy[index], subAck.ReturnCodes[index]);
+            foreach (var result in results.Where(result => result.Succeeded))
+            {
+                _subscriptions[result.Filter.Filter] = result.Filter;
+            }
         }
 
         return results;
     }
 
     /// <summary>Removes subscriptions (§3.10) and waits for UNSUBACK (§3.11).</summary>
-    /// <exception cref="MqttConnectionClosedException">The connection ended before the UNSUBACK.</exception>
+    /// <exception cref="MqttConnectionClosedException">Not connected now, or the connection ended before the UNSUBACK.</exception>
     public async Task UnsubscribeAsync(IReadOnlyList<string> filters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filters);
@@ -211,27 +243,32 @@ public sealed class MqttClient : IAsyncDisposable
             _ = new MqttTopicFilter(filter, MqttQualityOfService.AtMostOnce);
         }
 
-        await RequestAsync(MqttPacketType.UnsubAck, isPublish: false, id => new MqttUnsubscribePacket(id, copy), cancellationToken)
-            .ConfigureAwait(false);
+        await RequestAsync(MqttPacketType.UnsubAck, id => new MqttUnsubscribePacket(id, copy), cancellationToken).ConfigureAwait(false);
+        lock (_stateLock)
+        {
+            foreach (var filter in copy)
+            {
+                _subscriptions.Remove(filter);
+            }
+        }
     }
 
     /// <summary>
     /// Publishes <paramref name="message"/> (§3.3). QoS 0 completes once the packet is written to the socket;
-    /// QoS 1 completes when the PUBACK arrives (§4.3.2). Any number of calls may run concurrently; beyond
-    /// <see cref="MqttClientOptions.MaximumInFlightPublishes"/> unacknowledged QoS 1 publishes, further calls wait.
-    /// Cancelling stops the wait; a QoS 1 message already written may still be delivered.
+    /// QoS 1 completes when the PUBACK arrives (§4.3.2); QoS 2 when the PUBCOMP arrives (§4.3.3). Any number
+    /// of calls may run concurrently; beyond <see cref="MqttClientOptions.MaximumInFlightPublishes"/>
+    /// unacknowledged QoS 1 and 2 publishes, further calls wait. With <see cref="MqttClientOptions.AutomaticReconnect"/>
+    /// a QoS 1 or 2 publish survives a lost connection: it is (re)sent on the next one. Cancelling stops the
+    /// wait; a QoS 1 or 2 message already written may still be delivered.
     /// </summary>
-    /// <exception cref="NotSupportedException">The message has QoS 2.</exception>
-    /// <exception cref="MqttConnectionClosedException">The connection ended before the message was written (QoS 0) or acknowledged (QoS 1).</exception>
+    /// <exception cref="MqttConnectionClosedException">
+    /// The client is closed; or, without automatic reconnect, the connection ended before the message was
+    /// written (QoS 0) or acknowledged (QoS 1, 2); or a QoS 0 message was published while reconnecting.
+    /// </exception>
     public async Task PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.QualityOfService == MqttQualityOfService.ExactlyOnce)
-        {
-            throw new NotSupportedException($"QoS 2 is not supported yet; publish to '{message.Topic}' with QoS 1 (AtLeastOnce).");
-        }
-
-        var connection = RequireConnection();
+        ThrowIfNotStarted(allowReconnecting: message.QualityOfService != MqttQualityOfService.AtMostOnce);
         MqttPendingRequest? pending = null;
 
         // Publishes go out in the order PublishAsync was called (§4.6): the FIFO order lock is taken before
@@ -248,23 +285,23 @@ public sealed class MqttClient : IAsyncDisposable
                     QualityOfService = MqttQualityOfService.AtMostOnce,
                     Retain = message.Retain,
                 };
-                await SendAsync(connection, packet, cancellationToken).ConfigureAwait(false);
+                await SendAsync(RequireConnection(), packet, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                pending = await BeginRequestAsync(
-                    connection,
-                    MqttPacketType.PubAck,
+                pending = await _session.BeginRequestAsync(
+                    message.QualityOfService == MqttQualityOfService.AtLeastOnce ? MqttPacketType.PubAck : MqttPacketType.PubRec,
                     isPublish: true,
                     id => new MqttPublishPacket
                     {
                         Topic = message.Topic,
                         Payload = message.Payload,
-                        QualityOfService = MqttQualityOfService.AtLeastOnce,
+                        QualityOfService = message.QualityOfService,
                         Retain = message.Retain,
                         PacketIdentifier = id,
                     },
                     cancellationToken).ConfigureAwait(false);
+                await SendRequestAsync(pending, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -280,9 +317,10 @@ public sealed class MqttClient : IAsyncDisposable
 
     /// <summary>
     /// Sends DISCONNECT (§3.14), closes the connection and completes <see cref="Completion"/> successfully.
-    /// Publishes still awaiting a PUBACK fail with <see cref="MqttConnectionClosedException"/>. Messages
+    /// Publishes still awaiting acknowledgement fail with <see cref="MqttConnectionClosedException"/>. Messages
     /// already in <see cref="Messages"/> stay readable. Waits at most <see cref="MqttClientOptions.ConnectTimeout"/>
-    /// for the broker to close its side (§3.14.4), so the DISCONNECT is not lost to a reset. Does nothing if the connection already ended.
+    /// for the broker to close its side (§3.14.4), so the DISCONNECT is not lost to a reset. Stops reconnecting.
+    /// Does nothing if the client is already closed.
     /// </summary>
     public async Task DisconnectAsync(CancellationToken cancellationToken)
     {
@@ -293,7 +331,7 @@ public sealed class MqttClient : IAsyncDisposable
             return;
         }
 
-        // Stop handing messages to the application: an unacknowledged QoS 1 message stays with the broker.
+        // Stop handing messages to the application: an unacknowledged QoS 1/2 message stays with the broker.
         await _delivery.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -328,10 +366,32 @@ public sealed class MqttClient : IAsyncDisposable
         }
 
         await CloseAsync(null).ConfigureAwait(false);
+        await _reconnectLoop.ConfigureAwait(false);
         await _readLoop.ConfigureAwait(false);
         await _keepAliveLoop.ConfigureAwait(false);
         _delivery.Dispose();
         _shutdown.Dispose();
+    }
+
+    /// <summary>Sends the PUBACK (QoS 1, on the connection the message came on) or PUBREC (QoS 2, on the current connection).</summary>
+    internal async Task AcknowledgeAsync(MqttReceivedMessage message, MqttConnection connection, long delivery, CancellationToken cancellationToken)
+    {
+        if (message.QualityOfService == MqttQualityOfService.AtLeastOnce)
+        {
+            await connection.SendAsync(new MqttPubAckPacket(message.PacketIdentifier), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // §4.3.3: from now on a redelivery of this identifier is answered with PUBREC, never delivered again.
+        if (!_session.MarkIncomingReceived(message.PacketIdentifier, delivery))
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _state) == StateConnected && _connection is { } current)
+        {
+            await current.SendAsync(new MqttPubRecPacket(message.PacketIdentifier), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private MqttConnectPacket CreateConnectPacket() => new()
@@ -343,9 +403,186 @@ public sealed class MqttClient : IAsyncDisposable
         Username = _options.Username,
         // Careful: a null byte[] would convert to an empty, non-null ReadOnlyMemory and set the password flag.
         Password = _options.Password is null ? (ReadOnlyMemory<byte>?)null : System.Text.Encoding.UTF8.GetBytes(_options.Password),
+        WillTopic = _options.WillMessage?.Topic,
+        WillPayload = _options.WillMessage?.Payload ?? default,
+        WillQualityOfService = _options.WillMessage?.QualityOfService ?? MqttQualityOfService.AtMostOnce,
+        WillRetain = _options.WillMessage?.Retain ?? false,
     };
 
-    private MqttConnection RequireConnection()
+    /// <summary>One connection attempt: TCP connect, CONNECT, CONNACK, within the connect timeout.</summary>
+    private async Task<(MqttConnection Connection, bool SessionPresent)> OpenAsync(CancellationToken cancellationToken)
+    {
+        Log.Connecting(_logger, _options.Host, _options.Port, _options.ClientId);
+        using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _shutdown.Token);
+        MqttConnection? connection = null;
+        try
+        {
+            var stream = await MqttConnection.ConnectAsync(_options.Host, _options.Port, _options.Tls, linked.Token).ConfigureAwait(false);
+#pragma warning disable CA2000 // Ownership passes to the caller on success; the finally block disposes it otherwise.
+            connection = new MqttConnection(stream, _options.ProtocolVersion, _options.MaximumIncomingPacketSize, _timeProvider);
+#pragma warning restore CA2000
+            await connection.SendAsync(CreateConnectPacket(), linked.Token).ConfigureAwait(false);
+
+            // §3.2: the first packet from the broker must be CONNACK.
+            var first = await connection.ReceiveAsync(linked.Token).ConfigureAwait(false);
+            if (first is not MqttConnAckPacket connAck)
+            {
+                throw new MqttProtocolException(
+                    MqttProtocolError.UnexpectedPacket, $"The MQTT broker sent {first.Type} before CONNACK (§3.2).");
+            }
+
+            if (connAck.ReturnCode != MqttConnectReturnCode.Accepted)
+            {
+                Log.ConnectionRefused(_logger, _options.ClientId, connAck.ReturnCode);
+                throw new MqttConnectException(connAck.ReturnCode);
+            }
+
+            var opened = (connection, connAck.SessionPresent);
+            connection = null;
+            return opened;
+        }
+        catch (Exception exception)
+        {
+            var failure = exception is OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+                ? new TimeoutException(
+                    $"The MQTT broker at {_options.Host}:{_options.Port} did not accept the connection within MqttClientOptions.ConnectTimeout ({_options.ConnectTimeout.TotalSeconds:0.###} s).",
+                    exception)
+                : exception;
+            if (failure is MqttProtocolException protocol)
+            {
+                MqttMetrics.RecordProtocolError(protocol.Error);
+            }
+
+            if (failure is not MqttConnectException && !_shutdown.IsCancellationRequested)
+            {
+                Log.ConnectFailed(_logger, _options.ClientId, _options.Host, _options.Port, failure);
+            }
+
+            if (ReferenceEquals(failure, exception))
+            {
+                ExceptionDispatchInfo.Throw(exception);
+            }
+
+            throw failure;
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Makes <paramref name="connection"/> the current one and starts its loops, unless the client closed meanwhile.</summary>
+    private bool TryStart(MqttConnection connection, bool sessionPresent, int expectedState)
+    {
+        lock (_stateLock)
+        {
+            if (_state != expectedState)
+            {
+                return false;
+            }
+
+            _connection = connection;
+            SessionPresent = sessionPresent;
+            _state = StateConnected;
+            Interlocked.Increment(ref _connections);
+        }
+
+        if (!sessionPresent)
+        {
+            // §3.2.2.2: the broker has no session, so it forgot the QoS 2 messages it was sending us.
+            _session.ForgetIncoming();
+        }
+
+        Log.Connected(_logger, _options.ClientId, sessionPresent);
+        _readLoop = Task.Run(() => ReadLoopAsync(connection), CancellationToken.None);
+        _keepAliveLoop = Task.Run(() => KeepAliveLoopAsync(connection), CancellationToken.None);
+        return true;
+    }
+
+    /// <summary>
+    /// After CONNACK: resends what the session holds (§4.4), restores subscriptions the broker forgot,
+    /// announces the client online, and raises <see cref="Connected"/>.
+    /// </summary>
+    private async Task ResumeAsync(MqttConnection connection, bool sessionPresent, bool isReconnect)
+    {
+        var resent = 0;
+        foreach (var pending in _session.Snapshot())
+        {
+            if (!pending.TryClaim(connection, out var packet))
+            {
+                continue;
+            }
+
+            await SendAsync(connection, packet, _shutdown.Token).ConfigureAwait(false);
+            resent++;
+        }
+
+        if (resent > 0)
+        {
+            MqttMetrics.Resends.Add(resent);
+            Log.Resent(_logger, _options.ClientId, resent);
+        }
+
+        if (isReconnect && !sessionPresent)
+        {
+            MqttTopicFilter[] filters;
+            lock (_stateLock)
+            {
+                filters = [.. _subscriptions.Values];
+            }
+
+            if (filters.Length > 0)
+            {
+                var results = await SubscribeCoreAsync(filters, _shutdown.Token).ConfigureAwait(false);
+                foreach (var refused in results.Where(result => !result.Succeeded))
+                {
+                    Log.ResubscriptionRefused(_logger, _options.ClientId, refused.Filter.Filter);
+                }
+
+                Log.Resubscribed(_logger, _options.ClientId, filters.Length);
+            }
+        }
+
+        if (_options.OnlineMessage is { } online)
+        {
+            // Not awaited to its acknowledgement: a QoS 1 announcement stays in the session and is resent if need be.
+            _ = PublishOnlineAsync(online);
+        }
+
+        Connected?.Invoke(this, new MqttConnectedEventArgs(sessionPresent, isReconnect));
+    }
+
+    private async Task PublishOnlineAsync(MqttApplicationMessage online)
+    {
+        try
+        {
+            await PublishAsync(online, _shutdown.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Closed meanwhile; the next connection announces again.
+        }
+    }
+
+    private async Task<MqttSubscribeResult[]> SubscribeCoreAsync(MqttTopicFilter[] filters, CancellationToken cancellationToken)
+    {
+        var acknowledgement = await RequestAsync(
+            MqttPacketType.SubAck, id => new MqttSubscribePacket(id, filters), cancellationToken).ConfigureAwait(false);
+        var subAck = (MqttSubAckPacket)acknowledgement;
+        var results = new MqttSubscribeResult[filters.Length];
+        for (var index = 0; index < filters.Length; index++)
+        {
+            results[index] = new MqttSubscribeResult(filters[index], subAck.ReturnCodes[index]);
+        }
+
+        return results;
+    }
+
+    private void ThrowIfNotStarted(bool allowReconnecting)
     {
         switch (Volatile.Read(ref _state))
         {
@@ -354,36 +591,68 @@ public sealed class MqttClient : IAsyncDisposable
                 throw new InvalidOperationException("The MQTT client is not connected yet: await ConnectAsync first.");
             case StateClosed:
                 throw new MqttConnectionClosedException("The MQTT connection is closed.", Completion.Exception?.InnerException);
+            case StateReconnecting when !allowReconnecting:
+                throw new MqttConnectionClosedException("The MQTT client is reconnecting; a QoS 0 message is not queued. Retry, or publish with QoS 1.");
             default:
-                return _connection!;
+                break;
         }
     }
 
-    /// <summary>Sends a request that carries a packet identifier and waits for its acknowledgement (§2.3.1).</summary>
-    private async Task<MqttPacket> RequestAsync(
-        MqttPacketType acknowledgementType, bool isPublish, Func<ushort, MqttPacket> createRequest, CancellationToken cancellationToken)
+    private MqttConnection RequireConnection()
     {
-        var pending = await BeginRequestAsync(RequireConnection(), acknowledgementType, isPublish, createRequest, cancellationToken).ConfigureAwait(false);
+        ThrowIfNotStarted(allowReconnecting: false);
+        return _connection!;
+    }
+
+    /// <summary>Sends a request that carries a packet identifier and waits for its acknowledgement (§2.3.1).</summary>
+    private async Task<MqttPacket> RequestAsync(MqttPacketType acknowledgementType, Func<ushort, MqttPacket> createRequest, CancellationToken cancellationToken)
+    {
+        RequireConnection();
+        var pending = await _session.BeginRequestAsync(acknowledgementType, isPublish: false, createRequest, cancellationToken).ConfigureAwait(false);
+        await SendRequestAsync(pending, cancellationToken).ConfigureAwait(false);
         return await pending.Acknowledgement.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Allocates a packet identifier, registers the request in the session and writes it.</summary>
-    private async Task<MqttPendingRequest> BeginRequestAsync(
-        MqttConnection connection, MqttPacketType acknowledgementType, bool isPublish, Func<ushort, MqttPacket> createRequest, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a registered request on the current connection. While reconnecting a publish is left for the
+    /// next connection's resend pass (<see cref="ResumeAsync"/>); the per-connection claim makes sure only one
+    /// of the two writes it.
+    /// </summary>
+    private async Task SendRequestAsync(MqttPendingRequest pending, CancellationToken cancellationToken)
     {
-        var pending = await _session.BeginRequestAsync(acknowledgementType, isPublish, createRequest, cancellationToken).ConfigureAwait(false);
+        var connection = Volatile.Read(ref _state) == StateConnected ? _connection : null;
+        if (connection is null)
+        {
+            if (pending.HoldsPublishSlot && _options.AutomaticReconnect && Volatile.Read(ref _state) == StateReconnecting)
+            {
+                return;
+            }
+
+            var closed = new MqttConnectionClosedException("The MQTT client is not connected.");
+            _session.Abandon(pending, closed);
+            throw closed;
+        }
+
+        if (!pending.TryClaim(connection, out var packet))
+        {
+            return;
+        }
+
         try
         {
-            await SendAsync(connection, pending.Request, cancellationToken).ConfigureAwait(false);
+            await SendAsync(connection, packet, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MqttConnectionClosedException) when (pending.HoldsPublishSlot && _options.AutomaticReconnect && Volatile.Read(ref _disconnecting) == 0)
+        {
+            // The next connection resends it.
         }
         catch (Exception exception)
         {
             // Not written (cancelled while waiting for the writer, not encodable, or the connection is gone).
+            pending.ReleaseClaim(connection);
             _session.Abandon(pending, exception);
             throw;
         }
-
-        return pending;
     }
 
     private async Task SendAsync(MqttConnection connection, MqttPacket packet, CancellationToken cancellationToken)
@@ -395,7 +664,7 @@ public sealed class MqttClient : IAsyncDisposable
         catch (MqttConnectionClosedException exception) when (exception.InnerException is not null)
         {
             // A failed write means a dead connection, even if the read loop has not noticed yet.
-            await CloseAsync(exception.InnerException).ConfigureAwait(false);
+            await ConnectionFailedAsync(connection, exception.InnerException).ConfigureAwait(false);
             throw;
         }
     }
@@ -427,11 +696,14 @@ public sealed class MqttClient : IAsyncDisposable
         if (failure is null || Volatile.Read(ref _disconnecting) != 0)
         {
             // After our DISCONNECT the broker closing the connection is the expected end (§3.14.4).
-            await CloseAsync(null).ConfigureAwait(false);
+            if (ReferenceEquals(connection, _connection))
+            {
+                await CloseAsync(null).ConfigureAwait(false);
+            }
         }
         else
         {
-            await CloseAsync(failure).ConfigureAwait(false);
+            await ConnectionFailedAsync(connection, failure).ConfigureAwait(false);
         }
     }
 
@@ -440,10 +712,38 @@ public sealed class MqttClient : IAsyncDisposable
         switch (packet)
         {
             case MqttPublishPacket publish:
-                await DeliverAsync(connection, publish).ConfigureAwait(false);
+                await ReceivePublishAsync(connection, publish).ConfigureAwait(false);
                 break;
             case MqttPubAckPacket pubAck:
                 Acknowledge(pubAck.PacketIdentifier, packet);
+                break;
+            case MqttPubRecPacket pubRec:
+                // §4.3.3: our QoS 2 publish reached the broker; release it with PUBREL.
+                if (!_session.TryAdvanceToRelease(pubRec.PacketIdentifier, out var releasing))
+                {
+                    throw UnknownIdentifier(packet.Type, pubRec.PacketIdentifier);
+                }
+
+                if (releasing!.TryClaim(connection, out var release))
+                {
+                    await connection.SendAsync(release, _shutdown.Token).ConfigureAwait(false);
+                }
+
+                break;
+            case MqttPubCompPacket pubComp:
+                Acknowledge(pubComp.PacketIdentifier, packet);
+                break;
+            case MqttPubRelPacket pubRel:
+                // §4.3.3: the broker releases a QoS 2 message we acknowledged with PUBREC; the identifier is free
+                // again. A PUBREL is always answered with PUBCOMP (§4.3.3, receiver method B). One for an
+                // identifier whose current message the application still holds comes from a broker that lost
+                // state in a crash: that message keeps its state, so its redelivery is still recognised.
+                if (!_session.TryReleaseIncoming(pubRel.PacketIdentifier))
+                {
+                    Log.ReleaseOfHeldMessage(_logger, _options.ClientId, pubRel.PacketIdentifier);
+                }
+
+                await connection.SendAsync(new MqttPubCompPacket(pubRel.PacketIdentifier), _shutdown.Token).ConfigureAwait(false);
                 break;
             case MqttSubAckPacket subAck:
                 Acknowledge(subAck.PacketIdentifier, packet);
@@ -457,22 +757,21 @@ public sealed class MqttClient : IAsyncDisposable
                 break;
             case MqttConnAckPacket:
                 throw new MqttProtocolException(MqttProtocolError.UnexpectedPacket, "The MQTT broker sent a second CONNACK (§3.2).");
-            case MqttPubRecPacket or MqttPubRelPacket or MqttPubCompPacket:
-                throw new MqttProtocolException(
-                    MqttProtocolError.UnexpectedPacket, $"The MQTT broker sent {packet.Type}, a QoS 2 packet, although this client never uses QoS 2 (§4.3.3).");
             default:
                 throw new MqttProtocolException(
                     MqttProtocolError.UnexpectedPacket, $"The MQTT broker sent {packet.Type}, which only a client may send (§2.2.1).");
         }
     }
 
+    private static MqttProtocolException UnknownIdentifier(MqttPacketType type, ushort packetIdentifier) => new(
+        MqttProtocolError.UnknownPacketIdentifier,
+        $"The MQTT broker sent {type} for packet identifier {packetIdentifier}, which has no request awaiting it (§2.3.1).");
+
     private void Acknowledge(ushort packetIdentifier, MqttPacket acknowledgement)
     {
         if (!_session.TryTake(packetIdentifier, acknowledgement.Type, out var pending))
         {
-            throw new MqttProtocolException(
-                MqttProtocolError.UnknownPacketIdentifier,
-                $"The MQTT broker sent {acknowledgement.Type} for packet identifier {packetIdentifier}, which has no request awaiting it (§2.3.1).");
+            throw UnknownIdentifier(acknowledgement.Type, packetIdentifier);
         }
 
         // §3.9.3: one SUBACK return code per filter, in order.
@@ -489,17 +788,35 @@ public sealed class MqttClient : IAsyncDisposable
         pending!.Complete(acknowledgement);
     }
 
-    private async Task DeliverAsync(MqttConnection connection, MqttPublishPacket publish)
+    private async Task ReceivePublishAsync(MqttConnection connection, MqttPublishPacket publish)
     {
         Log.PublishReceived(_logger, publish.Topic, publish.QualityOfService, publish.PacketIdentifier, publish.Duplicate);
+        long delivery = 0;
         if (publish.QualityOfService == MqttQualityOfService.ExactlyOnce)
         {
-            // §3.8.4: the broker must not exceed the granted QoS, and this client never asks for 2.
-            throw new MqttProtocolException(
-                MqttProtocolError.UnexpectedPacket, "The MQTT broker sent a QoS 2 PUBLISH although this client never subscribes with QoS 2 (§3.8.4).");
+            var state = _session.RecordIncomingExactlyOnce(publish.PacketIdentifier, publish.Duplicate, out delivery, out var replaced);
+            if (replaced)
+            {
+                Log.IdentifierReusedWithoutDuplicate(_logger, _options.ClientId, publish.PacketIdentifier);
+            }
+
+            switch (state)
+            {
+                case true:
+                    // Redelivered after our PUBREC was lost: answer again, deliver nothing (§4.3.3).
+                    Log.DuplicateExactlyOnce(_logger, publish.PacketIdentifier);
+                    await connection.SendAsync(new MqttPubRecPacket(publish.PacketIdentifier), _shutdown.Token).ConfigureAwait(false);
+                    return;
+                case false:
+                    // The application holds it and has not acknowledged yet; its acknowledgement sends the PUBREC.
+                    Log.DuplicateExactlyOnce(_logger, publish.PacketIdentifier);
+                    return;
+                default:
+                    break;
+            }
         }
 
-        var message = new MqttReceivedMessage(publish, connection);
+        var message = new MqttReceivedMessage(publish, this, connection, delivery);
         try
         {
             await _messages.Writer.WriteAsync(message, _delivery.Token).ConfigureAwait(false);
@@ -510,8 +827,8 @@ public sealed class MqttClient : IAsyncDisposable
             return;
         }
 
-        // With automatic acknowledgement the PUBACK follows the hand-over to the application, so
-        // PUBACKs leave in receive order (§4.6) and only for messages the application holds.
+        // With automatic acknowledgement the PUBACK/PUBREC follows the hand-over to the application, so
+        // acknowledgements leave in receive order (§4.6) and only for messages the application holds.
         if (_options.AutoAcknowledge)
         {
             await message.AcknowledgeAsync(_shutdown.Token).ConfigureAwait(false);
@@ -526,7 +843,8 @@ public sealed class MqttClient : IAsyncDisposable
             return;
         }
 
-        var token = _shutdown.Token;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token, connection.Closing);
+        var token = stop.Token;
         try
         {
             long? pingSentAt = null;
@@ -579,48 +897,149 @@ public sealed class MqttClient : IAsyncDisposable
         catch (MqttKeepAliveTimeoutException exception)
         {
             Log.KeepAliveTimeout(_logger, _options.ClientId, keepAlive.TotalSeconds);
-            await CloseAsync(exception).ConfigureAwait(false);
+            await ConnectionFailedAsync(connection, exception).ConfigureAwait(false);
         }
         catch (MqttConnectionClosedException exception)
         {
-            await CloseAsync(exception.InnerException ?? exception).ConfigureAwait(false);
+            await ConnectionFailedAsync(connection, exception.InnerException ?? exception).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
             // Whatever ended the loop ends the connection through Completion, never through DisposeAsync.
-            await CloseAsync(exception).ConfigureAwait(false);
+            await ConnectionFailedAsync(connection, exception).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Ends the connection once: <paramref name="reason"/> <see langword="null"/> means a clean end.</summary>
-    private async Task CloseAsync(Exception? reason)
+    /// <summary>
+    /// <paramref name="connection"/> died. Without automatic reconnect (or while disconnecting) the client
+    /// closes; otherwise, once per connection, the session is kept and the reconnect loop starts.
+    /// </summary>
+    private async Task ConnectionFailedAsync(MqttConnection connection, Exception reason)
     {
-        if (Interlocked.Exchange(ref _state, StateClosed) == StateClosed)
+        if (!_options.AutomaticReconnect || Volatile.Read(ref _disconnecting) != 0 || _shutdown.IsCancellationRequested)
         {
+            if (ReferenceEquals(connection, _connection))
+            {
+                await CloseAsync(Volatile.Read(ref _disconnecting) != 0 ? null : reason).ConfigureAwait(false);
+            }
+
             return;
         }
 
-        switch (reason)
+        lock (_stateLock)
         {
-            case null:
-                Log.Disconnected(_logger, _options.ClientId);
-                break;
-            case MqttProtocolException protocol:
-                Log.ProtocolViolation(_logger, _options.ClientId, protocol.Error, protocol);
-                break;
-            case MqttKeepAliveTimeoutException or MqttConnectException or TimeoutException:
-                break;
-            default:
-                if (_completion.Task.IsCompleted is false && _connection is not null)
+            if (!ReferenceEquals(_connection, connection) || _state != StateConnected)
+            {
+                return;
+            }
+
+            _state = StateReconnecting;
+        }
+
+        LogConnectionEnd(reason);
+        await connection.DisposeAsync().ConfigureAwait(false);
+        _session.FailNonPublishRequests(new MqttConnectionClosedException("The MQTT connection was lost before the broker acknowledged the request.", reason));
+        ConnectionLost?.Invoke(this, new MqttConnectionLostEventArgs(reason));
+        _reconnectLoop = Task.Run(ReconnectLoopAsync, CancellationToken.None);
+    }
+
+    /// <summary>Retries the connection with jittered exponential backoff until it succeeds or the client closes.</summary>
+    private async Task ReconnectLoopAsync()
+    {
+        var delay = _options.ReconnectInitialDelay;
+        var token = _shutdown.Token;
+        for (var attempt = 1; !token.IsCancellationRequested; attempt++)
+        {
+            var jittered = ReconnectBackoff.Jitter(delay, Random.Shared.NextDouble());
+            Log.Reconnecting(_logger, _options.ClientId, (long)jittered.TotalMilliseconds, attempt);
+            try
+            {
+                await Task.Delay(jittered, _timeProvider, token).ConfigureAwait(false);
+                var (connection, sessionPresent) = await OpenAsync(token).ConfigureAwait(false);
+                if (!TryStart(connection, sessionPresent, StateReconnecting))
                 {
-                    Log.ConnectionLost(_logger, _options.ClientId, reason);
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    return;
                 }
 
+                MqttMetrics.Reconnects.Add(1);
+                try
+                {
+                    await ResumeAsync(connection, sessionPresent, isReconnect: true).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !token.IsCancellationRequested)
+                {
+                    // The new connection failed too; its failure started the next reconnect loop.
+                    Log.ResumeFailed(_logger, _options.ClientId, exception);
+                }
+
+                return;
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (IsRetryable(exception))
+            {
+                // Logged by OpenAsync; try again later.
+            }
+
+            delay = ReconnectBackoff.Next(delay, _options.ReconnectMaximumDelay);
+        }
+    }
+
+    private static bool IsRetryable(Exception exception) => exception is IOException or System.Net.Sockets.SocketException
+        or System.Security.Authentication.AuthenticationException or TimeoutException or MqttProtocolException or MqttConnectException or OperationCanceledException;
+
+    private void LogConnectionEnd(Exception reason)
+    {
+        switch (reason)
+        {
+            case MqttProtocolException protocol:
+                MqttMetrics.RecordProtocolError(protocol.Error);
+                MqttMetrics.ConnectionsLost.Add(1);
+                Log.ProtocolViolation(_logger, _options.ClientId, protocol.Error, protocol);
                 break;
+            case MqttKeepAliveTimeoutException:
+                MqttMetrics.ConnectionsLost.Add(1);
+                break;
+            case MqttConnectException or TimeoutException:
+                break;
+            default:
+                MqttMetrics.ConnectionsLost.Add(1);
+                Log.ConnectionLost(_logger, _options.ClientId, reason);
+                break;
+        }
+    }
+
+    /// <summary>Ends the client once: <paramref name="reason"/> <see langword="null"/> means a clean end.</summary>
+    private async Task CloseAsync(Exception? reason)
+    {
+        MqttConnection? connection;
+        lock (_stateLock)
+        {
+            if (_state == StateClosed)
+            {
+                return;
+            }
+
+            _state = StateClosed;
+            connection = _connection;
+        }
+
+        if (reason is null)
+        {
+            Log.Disconnected(_logger, _options.ClientId);
+        }
+        else if (connection is not null)
+        {
+            // A failed ConnectAsync was logged where it failed.
+            LogConnectionEnd(reason);
         }
 
         await _shutdown.CancelAsync().ConfigureAwait(false);
-        if (_connection is { } connection)
+
+        if (connection is not null)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
         }

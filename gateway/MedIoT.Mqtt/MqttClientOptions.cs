@@ -10,7 +10,7 @@ public sealed class MqttClientOptions
     /// <summary>The broker's host name or IP address. Default "127.0.0.1".</summary>
     public string Host { get; set; } = "127.0.0.1";
 
-    /// <summary>The broker's TCP port, 1–65535. Default 1883 (the IANA port for MQTT without TLS, §4.2).</summary>
+    /// <summary>The broker's TCP port, 1–65535. Default 1883 (the IANA port for MQTT without TLS, §4.2; 8883 with TLS).</summary>
     public int Port { get; set; } = 1883;
 
     /// <summary>
@@ -37,6 +37,9 @@ public sealed class MqttClientOptions
     /// <summary>The password (§3.1.3.5), or <see langword="null"/> for none; requires <see cref="Username"/> (§3.1.2.9).</summary>
     public string? Password { get; set; }
 
+    /// <summary>TLS settings; <see langword="null"/> (default) for plain TCP. Use TLS whenever the broker is not on this machine: user names, passwords and vital signs cross the network.</summary>
+    public MqttTlsOptions? Tls { get; set; }
+
     /// <summary>The protocol version. Default (and only value for now) <see cref="MqttProtocolVersion.V311"/>.</summary>
     public MqttProtocolVersion ProtocolVersion { get; set; } = MqttProtocolVersion.V311;
 
@@ -59,10 +62,44 @@ public sealed class MqttClientOptions
     /// <summary>How many received messages <see cref="MqttClient.Messages"/> holds before reading from the broker pauses, 1 or more. Default 1024.</summary>
     public int ReceiveBufferCapacity { get; set; } = 1024;
 
-    /// <summary>How many QoS 1 publishes may await their PUBACK at once, 1–65535. Further publishes wait. Default 100.</summary>
+    /// <summary>
+    /// How many QoS 1 and QoS 2 publishes may await their PUBACK or PUBCOMP at once (the in-flight window),
+    /// 1–65535. Further publishes wait. Default 100.
+    /// </summary>
     public int MaximumInFlightPublishes { get; set; } = 100;
 
-    /// <summary>The clock for keep-alive and timeouts. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>
+    /// Whether a lost connection (broker gone, keep-alive timeout, protocol violation) is re-established
+    /// automatically. Default <see langword="false"/>: <see cref="MqttClient.Completion"/> then ends with
+    /// the connection. When <see langword="true"/> the client retries with jittered exponential backoff
+    /// (<see cref="ReconnectInitialDelay"/> doubling up to <see cref="ReconnectMaximumDelay"/>), resubscribes
+    /// when the broker has no session, resends unacknowledged QoS 1 and 2 publishes (PUBLISH with DUP,
+    /// PUBREL for QoS 2 awaiting PUBCOMP, §4.4), and <see cref="MqttClient.Completion"/> ends only with
+    /// <see cref="MqttClient.DisconnectAsync"/> or dispose.
+    /// </summary>
+    public bool AutomaticReconnect { get; set; }
+
+    /// <summary>The delay before the first reconnect attempt, above zero; each failure doubles it. Randomised to 50–100 % of its value so a ward of clients does not reconnect in lockstep. Default 500 ms.</summary>
+    public TimeSpan ReconnectInitialDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest delay between reconnect attempts, at least <see cref="ReconnectInitialDelay"/>. Default 30 s.</summary>
+    public TimeSpan ReconnectMaximumDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The will message (§3.1.2.5): the broker publishes it when the connection ends without DISCONNECT
+    /// (crash, network loss, keep-alive timeout). <see langword="null"/> (default) for none. Typically a
+    /// retained "offline" on a status topic, paired with <see cref="OnlineMessage"/>.
+    /// </summary>
+    public MqttApplicationMessage? WillMessage { get; set; }
+
+    /// <summary>
+    /// A message published after every successful connection, reconnects included, before the client
+    /// reports itself connected; typically a retained "online" on the topic of <see cref="WillMessage"/>.
+    /// <see langword="null"/> (default) for none.
+    /// </summary>
+    public MqttApplicationMessage? OnlineMessage { get; set; }
+
+    /// <summary>The clock for keep-alive, reconnect delays and timeouts. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Checks every setting.</summary>
@@ -143,6 +180,26 @@ public sealed class MqttClientOptions
             throw Invalid(nameof(MaximumInFlightPublishes), MaximumInFlightPublishes, "It must be 1–65535, the number of usable packet identifiers (§2.3.1).");
         }
 
+        if (ReconnectInitialDelay <= TimeSpan.Zero || ReconnectInitialDelay.TotalMilliseconds > int.MaxValue)
+        {
+            throw Invalid(nameof(ReconnectInitialDelay), ReconnectInitialDelay, "It must be above zero and below 24 days; 500 ms suits a local broker.");
+        }
+
+        if (ReconnectMaximumDelay < ReconnectInitialDelay || ReconnectMaximumDelay.TotalMilliseconds > int.MaxValue)
+        {
+            throw Invalid(nameof(ReconnectMaximumDelay), ReconnectMaximumDelay, "It must be at least ReconnectInitialDelay and below 24 days; 30 s is usual.");
+        }
+
+        if (WillMessage is { Payload.Length: > MqttStrings.MaximumEncodedLength })
+        {
+            throw Invalid(nameof(WillMessage), WillMessage.Topic, "Its payload must be at most 65535 bytes (§3.1.3.3).");
+        }
+
+        if (Tls is { ClientCertificate: { HasPrivateKey: false } certificate })
+        {
+            throw Invalid(nameof(Tls), certificate.Subject, "Tls.ClientCertificate has no private key; load it together with its key (e.g. X509Certificate2.CreateFromPemFile(certificate, key)).");
+        }
+
         if (TimeProvider is null)
         {
             throw new ArgumentException("MqttClientOptions.TimeProvider is null. Leave it at TimeProvider.System or set a test clock.", nameof(TimeProvider));
@@ -150,7 +207,12 @@ public sealed class MqttClientOptions
     }
 
     /// <summary>A copy, so later changes to this instance do not affect a running client.</summary>
-    internal MqttClientOptions Clone() => (MqttClientOptions)MemberwiseClone();
+    internal MqttClientOptions Clone()
+    {
+        var clone = (MqttClientOptions)MemberwiseClone();
+        clone.Tls = Tls?.Clone();
+        return clone;
+    }
 
     private static ArgumentException Invalid(string name, object? value, string fix) =>
         new(string.Create(CultureInfo.InvariantCulture, $"MqttClientOptions.{name} is '{value}'. {fix}"), name);

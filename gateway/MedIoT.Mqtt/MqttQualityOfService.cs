@@ -9,6 +9,6 @@ public enum MqttQualityOfService : byte
     /// <summary>QoS 1: acknowledged with PUBACK and resent until acknowledged (§4.3.2). A message may arrive twice.</summary>
     AtLeastOnce = 1,
 
-    /// <summary>QoS 2 (§4.3.3). Declared for the wire format; publishing or subscribing with it throws <see cref="NotSupportedException"/> for now.</summary>
+    /// <summary>QoS 2: a four-step handshake (PUBLISH, PUBREC, PUBREL, PUBCOMP, §4.3.3); the message arrives exactly once.</summary>
     ExactlyOnce = 2,
 }

@@ -4,14 +4,17 @@ using MedIoT.Mqtt.Packets;
 namespace MedIoT.Mqtt;
 
 /// <summary>
-/// A message the broker delivered (a PUBLISH, §3.3). For QoS 1, the broker redelivers it until it is
-/// acknowledged (§4.3.2): with <see cref="MqttClientOptions.AutoAcknowledge"/> off, call
+/// A message the broker delivered (a PUBLISH, §3.3). For QoS 1 and 2, the broker redelivers it until it is
+/// acknowledged (§4.3.2, §4.3.3): with <see cref="MqttClientOptions.AutoAcknowledge"/> off, call
 /// <see cref="AcknowledgeAsync"/> once the message is safely stored, and do so in the order the
-/// messages were received, because MQTT requires PUBACKs in receive order (§4.6).
+/// messages were received, because MQTT requires PUBACKs and PUBRECs in receive order (§4.6).
+/// A QoS 2 message is handed to the application once per session even if the broker sends it again.
 /// </summary>
 public sealed class MqttReceivedMessage
 {
+    private readonly MqttClient? _client;
     private readonly MqttConnection? _connection;
+    private readonly long _delivery;
     private int _acknowledged;
 
     /// <summary>
@@ -31,10 +34,15 @@ public sealed class MqttReceivedMessage
         PacketIdentifier = packetIdentifier;
     }
 
-    internal MqttReceivedMessage(MqttPublishPacket publish, MqttConnection? connection)
+    internal MqttReceivedMessage(MqttPublishPacket publish, MqttClient client, MqttConnection connection, long delivery)
         : this(publish.Topic, publish.Payload, publish.QualityOfService, publish.Retain, publish.Duplicate, publish.PacketIdentifier)
     {
-        _connection = publish.QualityOfService == MqttQualityOfService.AtMostOnce ? null : connection;
+        if (publish.QualityOfService != MqttQualityOfService.AtMostOnce)
+        {
+            _client = client;
+            _connection = connection;
+            _delivery = delivery;
+        }
     }
 
     /// <summary>The topic name the message was published to.</summary>
@@ -55,26 +63,27 @@ public sealed class MqttReceivedMessage
     /// <summary>The packet identifier (§2.3.1); 0 for QoS 0.</summary>
     public ushort PacketIdentifier { get; }
 
-    /// <summary>Whether a PUBACK has been sent (or is being sent) for this message.</summary>
+    /// <summary>Whether a PUBACK or PUBREC has been sent (or is being sent) for this message.</summary>
     public bool IsAcknowledged => Volatile.Read(ref _acknowledged) != 0;
 
     /// <summary>
-    /// Sends the PUBACK for a QoS 1 message (§3.4), once: later calls, QoS 0 messages and messages
-    /// already acknowledged automatically complete at once. If the connection is gone this completes
-    /// without error; the broker redelivers the message on the next connection of a persistent session (§4.4).
-    /// Acknowledge in receive order (§4.6).
+    /// Sends the PUBACK for a QoS 1 message (§3.4) or the PUBREC for a QoS 2 message (§3.5), once: later
+    /// calls, QoS 0 messages and messages already acknowledged automatically complete at once. If the
+    /// connection is gone this completes without error: a QoS 1 message is redelivered on the next connection
+    /// of a persistent session (§4.4); for a QoS 2 message the client answers the redelivery with the PUBREC
+    /// without handing it to the application again. Acknowledge in receive order (§4.6).
     /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled before the PUBACK was written; it may be retried.</exception>
     public async ValueTask AcknowledgeAsync(CancellationToken cancellationToken = default)
     {
-        if (_connection is null || Interlocked.Exchange(ref _acknowledged, 1) != 0)
+        if (_client is null || Interlocked.Exchange(ref _acknowledged, 1) != 0)
         {
             return;
         }
 
         try
         {
-            await _connection.SendAsync(new MqttPubAckPacket(PacketIdentifier), cancellationToken).ConfigureAwait(false);
+            await _client.AcknowledgeAsync(this, _connection!, _delivery, cancellationToken).ConfigureAwait(false);
         }
         catch (MqttConnectionClosedException)
         {

@@ -45,6 +45,81 @@ public sealed class MqttClientFaultTests
         Assert.Contains(logger.Entries, entry => entry.EventId.Id == 4 && entry.Message.Contains("UnknownPacketType", StringComparison.Ordinal));
     }
 
+    [Theory(Timeout = TestTimeout)]
+    [InlineData(new byte[] { 0x40, 0x03, 0x00, 0x01, 0x00 }, MqttProtocolError.MalformedPacket)] // PUBACK with a remaining length of 3 (§3.4.1)
+    [InlineData(new byte[] { 0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x01 }, MqttProtocolError.MalformedRemainingLength)] // five length bytes (§2.2.3)
+    [InlineData(new byte[] { 0x62, 0x02, 0x00, 0x00 }, MqttProtocolError.InvalidPacketIdentifier)] // PUBREL with packet identifier 0 (§2.3.1)
+    [InlineData(new byte[] { 0x36, 0x05, 0x00, 0x01, 0x74, 0x00, 0x01 }, MqttProtocolError.InvalidQualityOfService)] // PUBLISH with QoS 3 (§3.3.1.2)
+    [InlineData(new byte[] { 0x82, 0x06, 0x00, 0x01, 0x00, 0x01, 0x74, 0x00 }, MqttProtocolError.UnexpectedPacket)] // SUBSCRIBE, which only a client sends
+    [InlineData(new byte[] { 0x30, 0x04, 0x00, 0x02, 0xC3, 0x28 }, MqttProtocolError.InvalidUtf8String)] // topic with an invalid UTF-8 sequence (§1.5.3)
+    public async Task Bad_input_from_the_broker_closes_the_connection_with_the_logged_reason(byte[] bytes, MqttProtocolError expected)
+    {
+        await using var broker = new FakeBroker();
+        var logger = new RecordingLogger<MqttClient>();
+        await using var client = new MqttClient(broker.Options("bad-input"), logger);
+        var accepted = broker.AcceptAsync();
+        await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
+        await accepted;
+
+        await broker.SendAsync(bytes);
+
+        var failure = await Assert.ThrowsAsync<MqttProtocolException>(() => client.Completion.WaitAsync(Broker.Timeout));
+        Assert.Equal(expected, failure.Error);
+        Assert.False(client.IsConnected);
+        Assert.Contains(logger.Entries, entry => entry.EventId.Id == 4 && entry.Message.Contains(expected.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Random_and_mutated_bytes_from_the_broker_end_the_connection_only_with_a_protocol_or_connection_error()
+    {
+        const int Connections = 60;
+        var random = new Random(20_261_121);
+        var valid = Formatter.MqttPacketReaderTests.SamplePackets().Values.Select(PacketBytes.Encode).ToArray();
+        await using var broker = new FakeBroker();
+        var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        for (var connection = 0; connection < Connections; connection++)
+        {
+            var options = broker.Options($"fuzzed-{connection}");
+            options.AutoAcknowledge = random.Next(2) == 0;
+            await using var client = new MqttClient(options);
+            var accepted = broker.AcceptAsync();
+            await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
+            await accepted;
+
+            // Several valid packets with one mutated among them, or plain noise; then the broker goes away.
+            var bytes = new List<byte>();
+            for (var packet = 0; packet < 3; packet++)
+            {
+                var sample = valid[random.Next(valid.Length)];
+                bytes.AddRange(packet == 1 ? Mutate(random, sample) : sample);
+            }
+
+            if (connection % 4 == 0)
+            {
+                bytes.Clear();
+                bytes.AddRange(Enumerable.Range(0, random.Next(1, 64)).Select(_ => (byte)random.Next(256)));
+            }
+
+            await broker.SendAsync([.. bytes]);
+            broker.DropConnection();
+
+            var failure = await Assert.ThrowsAnyAsync<Exception>(() => client.Completion.WaitAsync(Broker.Timeout));
+            Assert.True(failure is MqttProtocolException or IOException, $"Connection {connection}: {failure}");
+            outcomes[failure.GetType().Name] = outcomes.GetValueOrDefault(failure.GetType().Name) + 1;
+        }
+
+        Assert.True(outcomes.GetValueOrDefault(nameof(MqttProtocolException)) > 0, string.Join(", ", outcomes));
+    }
+
+    private static byte[] Mutate(Random random, byte[] original)
+    {
+        var bytes = original.ToArray();
+        var index = random.Next(bytes.Length);
+        bytes[index] = random.Next(2) == 0 ? (byte)random.Next(256) : (byte)(bytes[index] ^ (1 << random.Next(8)));
+        return bytes;
+    }
+
     [Fact(Timeout = TestTimeout)]
     public async Task A_packet_over_the_maximum_size_is_refused_without_its_body()
     {

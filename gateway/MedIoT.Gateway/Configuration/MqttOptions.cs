@@ -38,7 +38,11 @@ public sealed class MqttOptions
     /// <summary>Broker password; empty for none. Set it through the environment (<c>MEDIOT_Gateway__Mqtt__Password</c>), never in a committed file.</summary>
     public string? Password { get; set; }
 
-    /// <summary>First reconnect delay in milliseconds, 100–60000; doubled up to <see cref="ReconnectMaximumDelayMilliseconds"/>. Default 500.</summary>
+    /// <summary>
+    /// First reconnect delay in milliseconds, 100–60000; doubled after each failed attempt up to
+    /// <see cref="ReconnectMaximumDelayMilliseconds"/>, each wait randomised to 50–100 % of the delay. Also paces
+    /// the first connection while the broker is not reachable yet. Default 500.
+    /// </summary>
     [Range(100, 60_000)]
     public int ReconnectInitialDelayMilliseconds { get; set; } = 500;
 

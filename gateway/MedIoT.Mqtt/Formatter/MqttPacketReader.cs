@@ -24,6 +24,12 @@ internal static class MqttPacketReader
     /// </summary>
     public static MqttReadStatus TryReadPacket(
         ref ReadOnlySequence<byte> buffer, MqttProtocolVersion protocolVersion, int maximumPacketSize,
+        out MqttPacket? packet, out MqttProtocolError error) =>
+        TryReadPacket(ref buffer, protocolVersion, maximumPacketSize, null, out packet, out error);
+
+    /// <summary>As above, reusing topic name strings from <paramref name="topics"/> (one per connection).</summary>
+    public static MqttReadStatus TryReadPacket(
+        ref ReadOnlySequence<byte> buffer, MqttProtocolVersion protocolVersion, int maximumPacketSize, MqttTopicCache? topics,
         out MqttPacket? packet, out MqttProtocolError error)
     {
         packet = null;
@@ -90,7 +96,7 @@ internal static class MqttPacketReader
 
         var bodySequence = buffer.Slice(reader.Position, remainingLength);
         var body = bodySequence.IsSingleSegment ? bodySequence.FirstSpan : bodySequence.ToArray();
-        error = Decode((MqttPacketType)type, (byte)(firstByte & 0x0F), body, out packet);
+        error = Decode((MqttPacketType)type, (byte)(firstByte & 0x0F), body, topics, out packet);
         if (error != MqttProtocolError.None)
         {
             packet = null;
@@ -107,7 +113,7 @@ internal static class MqttPacketReader
         return MqttReadStatus.Error;
     }
 
-    private static MqttProtocolError Decode(MqttPacketType type, byte flags, ReadOnlySpan<byte> body, out MqttPacket? packet)
+    private static MqttProtocolError Decode(MqttPacketType type, byte flags, ReadOnlySpan<byte> body, MqttTopicCache? topics, out MqttPacket? packet)
     {
         packet = null;
         var reader = new MqttSpanReader(body);
@@ -118,7 +124,7 @@ internal static class MqttPacketReader
             case MqttPacketType.ConnAck:
                 return DecodeConnAck(ref reader, out packet);
             case MqttPacketType.Publish:
-                return DecodePublish(ref reader, flags, out packet);
+                return DecodePublish(ref reader, flags, topics, out packet);
             case MqttPacketType.PubAck:
             case MqttPacketType.PubRec:
             case MqttPacketType.PubRel:
@@ -289,7 +295,7 @@ internal static class MqttPacketReader
         return MqttProtocolError.None;
     }
 
-    private static MqttProtocolError DecodePublish(ref MqttSpanReader reader, byte flags, out MqttPacket? packet)
+    private static MqttProtocolError DecodePublish(ref MqttSpanReader reader, byte flags, MqttTopicCache? topics, out MqttPacket? packet)
     {
         packet = null;
         var duplicate = (flags & 0x08) != 0;
@@ -307,16 +313,25 @@ internal static class MqttPacketReader
             return MqttProtocolError.InvalidFlags;
         }
 
-        var error = reader.TryReadString(out var topic);
+        var topicStart = reader;
+        var error = reader.TryReadTopic(topics, out var topic, out var cached);
         if (error != MqttProtocolError.None)
         {
             return error;
         }
 
         // §3.3.2.1: a topic name, not a filter: no wildcards; §4.7.3: at least one character.
-        if (!MqttStrings.IsValidTopicName(topic))
+        if (!cached)
         {
-            return MqttProtocolError.InvalidTopicName;
+            if (!MqttStrings.IsValidTopicName(topic))
+            {
+                return MqttProtocolError.InvalidTopicName;
+            }
+
+            if (topics is not null && topicStart.TryReadBinary(out var topicBytes))
+            {
+                topics.Add(topicBytes, topic);
+            }
         }
 
         ushort packetIdentifier = 0;

@@ -68,6 +68,32 @@ internal ref struct MqttSpanReader(ReadOnlySpan<byte> body)
         return MqttProtocolError.None;
     }
 
+    /// <summary>A topic name (§3.3.2.1) through <paramref name="cache"/>: a cached topic is neither validated nor allocated again.</summary>
+    public MqttProtocolError TryReadTopic(MqttTopicCache? cache, out string value, out bool fromCache)
+    {
+        fromCache = false;
+        if (cache is null)
+        {
+            return TryReadString(out value);
+        }
+
+        value = string.Empty;
+        var before = _remaining;
+        if (!TryReadBinary(out var utf8))
+        {
+            return MqttProtocolError.MalformedPacket;
+        }
+
+        if (cache.TryGet(utf8, out value))
+        {
+            fromCache = true;
+            return MqttProtocolError.None;
+        }
+
+        _remaining = before;
+        return TryReadString(out value);
+    }
+
     /// <summary>Everything not yet read (a PUBLISH payload, §3.3.3).</summary>
     public ReadOnlySpan<byte> ReadRest()
     {

@@ -1,13 +1,15 @@
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using MedIoT.Mqtt.Formatter;
 using MedIoT.Mqtt.Packets;
 
 namespace MedIoT.Mqtt.Internal;
 
 /// <summary>
-/// One network connection carrying MQTT packets over a <see cref="Stream"/> (a <see cref="NetworkStream"/>
-/// today; an SslStream slots in unchanged). Reads are framed by <see cref="MqttPacketReader"/> over a
+/// One network connection carrying MQTT packets over a <see cref="Stream"/> (a <see cref="NetworkStream"/>,
+/// or an <see cref="SslStream"/> over one). Reads are framed by <see cref="MqttPacketReader"/> over a
 /// <see cref="PipeReader"/> and used by one reader at a time; writes are serialised by a semaphore so
 /// packets never interleave.
 /// </summary>
@@ -21,6 +23,7 @@ internal sealed class MqttConnection : IAsyncDisposable
     private readonly MqttProtocolVersion _protocolVersion;
     private readonly int _maximumPacketSize;
     private readonly TimeProvider _timeProvider;
+    private readonly MqttTopicCache _topics = new();
     private long _lastSentTimestamp;
     private long _packetsReceived;
     private int _closed;
@@ -39,11 +42,14 @@ internal sealed class MqttConnection : IAsyncDisposable
     /// <summary>When the last packet was written, as a <see cref="TimeProvider.GetTimestamp"/> value.</summary>
     public long LastSentTimestamp => Volatile.Read(ref _lastSentTimestamp);
 
+    /// <summary>Cancelled when the connection closes.</summary>
+    public CancellationToken Closing => _closing.Token;
+
     /// <summary>How many packets have been read; the keep-alive monitor watches it change.</summary>
     public long PacketsReceived => Volatile.Read(ref _packetsReceived);
 
     /// <summary>Opens a TCP connection to <paramref name="host"/>:<paramref name="port"/>.</summary>
-    public static async Task<Stream> ConnectTcpAsync(string host, int port, CancellationToken cancellationToken)
+    private static async Task<Stream> ConnectTcpAsync(string host, int port, CancellationToken cancellationToken)
     {
         Socket? socket = new(SocketType.Stream, ProtocolType.Tcp);
         try
@@ -60,6 +66,57 @@ internal sealed class MqttConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Opens a TCP connection and, if <paramref name="tls"/> is set, authenticates the broker with TLS
+    /// (and this client, with a client certificate).
+    /// </summary>
+    /// <exception cref="System.Security.Authentication.AuthenticationException">The TLS handshake failed: the broker's certificate is not trusted or does not name the host, or the broker refused ours.</exception>
+    public static async Task<Stream> ConnectAsync(string host, int port, MqttTlsOptions? tls, CancellationToken cancellationToken)
+    {
+        var stream = await ConnectTcpAsync(host, port, cancellationToken).ConfigureAwait(false);
+        if (tls is null)
+        {
+            return stream;
+        }
+
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+        try
+        {
+            var options = new SslClientAuthenticationOptions
+            {
+                TargetHost = tls.TargetHost ?? host,
+                EnabledSslProtocols = tls.EnabledProtocols,
+                CertificateRevocationCheckMode = tls.CheckCertificateRevocation ? X509RevocationMode.Online : X509RevocationMode.NoCheck,
+            };
+            if (tls.ClientCertificate is { } clientCertificate)
+            {
+                options.ClientCertificates = [clientCertificate];
+            }
+
+            if (tls.TrustedCertificateAuthorities is { Count: > 0 } authorities)
+            {
+                options.CertificateChainPolicy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    RevocationMode = options.CertificateRevocationCheckMode,
+                };
+                options.CertificateChainPolicy.CustomTrustStore.AddRange(authorities);
+            }
+
+            await ssl.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
+            var authenticated = ssl;
+            ssl = null;
+            return authenticated;
+        }
+        finally
+        {
+            if (ssl is not null)
+            {
+                await ssl.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Reads the next packet.</summary>
     /// <exception cref="MqttProtocolException">The peer sent bytes that are not a valid packet.</exception>
     /// <exception cref="IOException">The peer closed the connection or it failed.</exception>
@@ -69,7 +126,7 @@ internal sealed class MqttConnection : IAsyncDisposable
         {
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            switch (MqttPacketReader.TryReadPacket(ref buffer, _protocolVersion, _maximumPacketSize, out var packet, out var error))
+            switch (MqttPacketReader.TryReadPacket(ref buffer, _protocolVersion, _maximumPacketSize, _topics, out var packet, out var error))
             {
                 case MqttReadStatus.Done:
                     _reader.AdvanceTo(buffer.Start);
@@ -160,7 +217,11 @@ internal sealed class MqttConnection : IAsyncDisposable
         await _writeLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
+            // Completing flushes what a failed write left buffered, into a stream that is gone.
             await _writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is ObjectDisposedException or IOException)
+        {
         }
         finally
         {

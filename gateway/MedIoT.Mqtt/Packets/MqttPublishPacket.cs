@@ -22,4 +22,15 @@ internal sealed class MqttPublishPacket : MqttPacket
 
     /// <summary>The packet identifier, present only for QoS 1 and 2 (§3.3.2.2); 0 for QoS 0.</summary>
     public ushort PacketIdentifier { get; init; }
+
+    /// <summary>The same packet with DUP set, for a resend (§3.3.1.1, §4.4).</summary>
+    public MqttPublishPacket AsDuplicate() => new()
+    {
+        Topic = Topic,
+        Payload = Payload,
+        QualityOfService = QualityOfService,
+        Retain = Retain,
+        Duplicate = true,
+        PacketIdentifier = PacketIdentifier,
+    };
 }

@@ -16,6 +16,7 @@ public sealed class MqttPacketReaderFuzzTests
         var valid = MqttPacketReaderTests.SamplePackets().Values.Select(PacketBytes.Encode).ToArray();
         var stopwatch = Stopwatch.StartNew();
         var outcomes = new Dictionary<MqttReadStatus, int>();
+        var topics = new MqttTopicCache();
 
         for (var iteration = 0; iteration < Iterations; iteration++)
         {
@@ -29,7 +30,8 @@ public sealed class MqttPacketReaderFuzzTests
             while (true)
             {
                 var before = buffer.Length;
-                var status = MqttPacketReader.TryReadPacket(ref buffer, maximum, out var packet, out var error);
+                var status = MqttPacketReader.TryReadPacket(
+                    ref buffer, MqttProtocolVersion.V311, maximum, iteration % 3 == 0 ? null : topics, out var packet, out var error);
                 outcomes[status] = outcomes.GetValueOrDefault(status) + 1;
                 if (status == MqttReadStatus.Done)
                 {
@@ -47,6 +49,32 @@ public sealed class MqttPacketReaderFuzzTests
 
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"The fuzz run took {stopwatch.Elapsed}.");
         Assert.All(Enum.GetValues<MqttReadStatus>(), status => Assert.True(outcomes.GetValueOrDefault(status) > 0, $"No {status} outcome was exercised."));
+    }
+
+    [Fact]
+    public void The_topic_cache_returns_the_same_string_for_the_same_topic_and_never_admits_an_invalid_one()
+    {
+        var topics = new MqttTopicCache();
+        var publish = PacketBytes.Encode(new MedIoT.Mqtt.Packets.MqttPublishPacket { Topic = "mediot/v1/devices/bed-12/frames", Payload = new byte[] { 1 } });
+        var wildcard = PacketBytes.Encode(new MedIoT.Mqtt.Packets.MqttPublishPacket { Topic = "mediot/v1/devices/+/frames", Payload = new byte[] { 1 } });
+
+        var first = ReadPublish(publish, topics);
+        var second = ReadPublish(publish, topics);
+
+        Assert.Same(first.Topic, second.Topic);
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var buffer = new ReadOnlySequence<byte>(wildcard);
+            Assert.Equal(MqttReadStatus.Error, MqttPacketReader.TryReadPacket(ref buffer, MqttProtocolVersion.V311, 1024, topics, out _, out var error));
+            Assert.Equal(MqttProtocolError.InvalidTopicName, error);
+        }
+    }
+
+    private static MedIoT.Mqtt.Packets.MqttPublishPacket ReadPublish(byte[] bytes, MqttTopicCache topics)
+    {
+        var buffer = new ReadOnlySequence<byte>(bytes);
+        Assert.Equal(MqttReadStatus.Done, MqttPacketReader.TryReadPacket(ref buffer, MqttProtocolVersion.V311, 1024, topics, out var packet, out _));
+        return Assert.IsType<MedIoT.Mqtt.Packets.MqttPublishPacket>(packet);
     }
 
     private static byte[] RandomBytes(Random random)

@@ -7,8 +7,9 @@ using MedIoT.Mqtt.Packets;
 namespace MedIoT.Mqtt.Tests.Support;
 
 /// <summary>
-/// A byte-level broker for behaviour no real broker shows (protocol violations, silence). It accepts one
-/// client, answers CONNECT with CONNACK, then does only what the test tells it.
+/// A byte-level broker for behaviour no real broker shows (protocol violations, silence). It accepts a
+/// client (again after <see cref="DropConnection"/>, for reconnect tests), answers CONNECT with CONNACK,
+/// then does only what the test tells it.
 /// </summary>
 internal sealed class FakeBroker : IAsyncDisposable
 {
@@ -17,21 +18,30 @@ internal sealed class FakeBroker : IAsyncDisposable
     private Socket? _socket;
     private NetworkStream? _stream;
     private PipeReader? _reader;
+    private readonly List<NetworkStream> _previous = [];
 
     public FakeBroker() => _listener.Start();
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    public MqttClientOptions Options(string clientId) => new() { Port = Port, ClientId = clientId, KeepAlive = TimeSpan.Zero };
+    // A short connect timeout also bounds how long DisconnectAsync waits for this broker to close its side.
+    public MqttClientOptions Options(string clientId) => new() { Port = Port, ClientId = clientId, KeepAlive = TimeSpan.Zero, ConnectTimeout = TimeSpan.FromSeconds(1) };
 
-    /// <summary>Accepts the client and answers its CONNECT with an accepting CONNACK.</summary>
-    public async Task AcceptAsync()
+    /// <summary>Accepts the client, answers its CONNECT with an accepting CONNACK and returns the CONNECT.</summary>
+    public async Task<MqttConnectPacket> AcceptAsync(bool sessionPresent = false)
     {
+        // An earlier connection stays open (a silent peer, for keep-alive tests) until dispose.
+        if (_stream is not null)
+        {
+            _previous.Add(_stream);
+        }
+
         _socket = await _listener.AcceptSocketAsync().WaitAsync(s_timeout);
         _stream = new NetworkStream(_socket, ownsSocket: true);
         _reader = PipeReader.Create(_stream);
-        Assert.IsType<MqttConnectPacket>(await ReceiveAsync());
-        await SendAsync(PacketBytes.Encode(new MqttConnAckPacket(false, MqttConnectReturnCode.Accepted)));
+        var connect = Assert.IsType<MqttConnectPacket>(await ReceiveAsync());
+        await SendAsync(PacketBytes.Encode(new MqttConnAckPacket(sessionPresent, MqttConnectReturnCode.Accepted)));
+        return connect;
     }
 
     public async Task<MqttPacket> ReceiveAsync()
@@ -73,6 +83,11 @@ internal sealed class FakeBroker : IAsyncDisposable
         }
 
         _stream?.Dispose();
+        foreach (var stream in _previous)
+        {
+            await stream.DisposeAsync();
+        }
+
         _listener.Dispose();
     }
 }

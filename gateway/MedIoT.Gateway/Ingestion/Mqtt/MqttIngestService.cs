@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Storage;
 using MedIoT.Mqtt;
@@ -9,8 +8,11 @@ namespace MedIoT.Gateway.Ingestion.Mqtt;
 /// <summary>
 /// Receives device frames from the ward's broker: a persistent session (stable client id, clean
 /// session off) subscribed at QoS 1 with manual acknowledgement, so a frame stays with the broker until
-/// the store has made it durable. Every frame is verified, counted and queued in arrival order;
-/// a lost connection is re-established with exponential backoff.
+/// the store has made it durable. Every frame is verified, counted and queued in arrival order.
+/// The client reconnects by itself (jittered exponential backoff, session resumed, subscription restored
+/// if the broker lost it) and announces the gateway on <c>mediot/v1/gateways/{clientId}/status</c>:
+/// a retained "online" after every connect, "offline" as its will when the connection dies, and "offline"
+/// published before a clean shutdown.
 /// </summary>
 internal sealed class MqttIngestService(
     FrameVerifier verifier,
@@ -24,85 +26,116 @@ internal sealed class MqttIngestService(
     private readonly MqttOptions _options = mqttOptions.Value;
     private readonly ILogger<MqttIngestService> _logger = loggerFactory.CreateLogger<MqttIngestService>();
 
+    /// <summary>The retained status topic of a gateway with MQTT client id <paramref name="clientId"/>.</summary>
+    public static string StatusTopic(string clientId) => $"mediot/v1/gateways/{clientId}/status";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var delay = TimeSpan.FromMilliseconds(_options.ReconnectInitialDelayMilliseconds);
-        var maximumDelay = TimeSpan.FromMilliseconds(_options.ReconnectMaximumDelayMilliseconds);
-        while (!stoppingToken.IsCancellationRequested)
+        var client = new MqttClient(CreateClientOptions(), loggerFactory.CreateLogger<MqttClient>());
+        await using (client.ConfigureAwait(false))
         {
-            var client = new MqttClient(CreateClientOptions(), loggerFactory.CreateLogger<MqttClient>());
-            await using (client.ConfigureAwait(false))
+            client.Connected += (_, e) =>
             {
-                try
+                Log.MqttConnected(_logger, _options.Host, _options.Port, e.SessionPresent);
+                if (e.IsReconnect)
                 {
-                    await client.ConnectAsync(stoppingToken).ConfigureAwait(false);
-                    Log.MqttConnected(_logger, _options.Host, _options.Port, client.SessionPresent);
-                    var granted = await client.SubscribeAsync(
-                        [new MqttTopicFilter(_options.FramesTopicFilter, MqttQualityOfService.AtLeastOnce)], stoppingToken).ConfigureAwait(false);
-                    if (!granted[0].Succeeded)
-                    {
-                        // The broker's access control refuses the subscription: a setting to fix, retried meanwhile.
-                        Log.MqttSubscriptionRefused(_logger, _options.FramesTopicFilter);
-                        throw new MqttConnectionClosedException("The broker refused the subscription.");
-                    }
-
-                    Log.MqttSubscribed(_logger, _options.FramesTopicFilter, (int)granted[0].GrantedQualityOfService!.Value);
+                    // The broker kept the subscription in the session, or the client restored it.
                     statistics.RecordSubscribed();
-                    delay = TimeSpan.FromMilliseconds(_options.ReconnectInitialDelayMilliseconds);
-
-                    await foreach (var message in client.Messages.ReadAllAsync(stoppingToken).ConfigureAwait(false))
-                    {
-                        var outcome = verifier.Verify(message.Topic, message.Payload.Span);
-                        statistics.Record(outcome);
-                        await queue.Writer.WriteAsync(new PendingFrame(outcome.Frame, message.AcknowledgeAsync), stoppingToken).ConfigureAwait(false);
-                    }
-
-                    // The message stream ended: the connection is gone. Completion says why.
-                    await client.Completion.ConfigureAwait(false);
-                    Log.MqttConnectionLost(_logger, "the broker closed the connection");
                 }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    // Disposing the client sends DISCONNECT; the broker keeps the session and
-                    // redelivers whatever was not acknowledged.
-                    return;
-                }
-                catch (Exception exception) when (IsConnectionFailure(exception))
-                {
-                    Log.MqttConnectionLost(_logger, exception.Message);
-                }
-            }
-
-            var jittered = delay * (0.5 + (Random.Shared.NextDouble() / 2));
-            Log.MqttReconnecting(_logger, _options.Host, _options.Port, (int)jittered.TotalMilliseconds);
+            };
+            client.ConnectionLost += (_, e) => Log.MqttConnectionLost(_logger, e.Reason.Message);
             try
             {
-                await Task.Delay(jittered, timeProvider, stoppingToken).ConfigureAwait(false);
+                // Waits for the broker (retrying with backoff); afterwards the client reconnects on its own.
+                await client.ConnectAsync(stoppingToken).ConfigureAwait(false);
+                await SubscribeAsync(client, stoppingToken).ConfigureAwait(false);
+                await foreach (var message in client.Messages.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    var outcome = verifier.Verify(message.Topic, message.Payload.Span);
+                    statistics.Record(outcome);
+                    await queue.Writer.WriteAsync(new PendingFrame(outcome.Frame, message.AcknowledgeAsync), stoppingToken).ConfigureAwait(false);
+                }
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                // A clean DISCONNECT discards the will (§3.1.2.5), so say "offline" ourselves. Disposing the
+                // client then sends DISCONNECT; the broker keeps the session and redelivers whatever was not
+                // acknowledged.
+                await AnnounceOfflineAsync(client).ConfigureAwait(false);
             }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maximumDelay.Ticks));
         }
     }
 
-    private MqttClientOptions CreateClientOptions() => new()
+    private async Task AnnounceOfflineAsync(MqttClient client)
     {
-        Host = _options.Host,
-        Port = _options.Port,
-        ClientId = string.IsNullOrEmpty(_options.ClientId) ? "mediot-" + gatewayOptions.Value.GatewayId : _options.ClientId,
-        // A persistent session: while the gateway is away, the broker queues its frames (MQTT 3.1.1 §3.1.2.4).
-        CleanSession = false,
-        AutoAcknowledge = false,
-        KeepAlive = TimeSpan.FromSeconds(_options.KeepAliveSeconds),
-        Username = string.IsNullOrEmpty(_options.Username) ? null : _options.Username,
-        Password = string.IsNullOrEmpty(_options.Password) ? null : _options.Password,
-        TimeProvider = timeProvider,
-    };
+        if (!client.IsConnected)
+        {
+            return;
+        }
 
-    // MqttConnectionClosedException and MqttKeepAliveTimeoutException are IOExceptions.
-    private static bool IsConnectionFailure(Exception exception) => exception is
-        IOException or SocketException or TimeoutException or MqttProtocolException or MqttConnectException;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.KeepAliveSeconds), timeProvider);
+        try
+        {
+            await client.PublishAsync(Offline(client.ClientId), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException)
+        {
+            Log.MqttConnectionLost(_logger, exception.Message);
+        }
+    }
+
+    private static MqttApplicationMessage Offline(string clientId) =>
+        new(StatusTopic(clientId), "offline"u8.ToArray(), MqttQualityOfService.AtLeastOnce, retain: true);
+
+    /// <summary>Subscribes to the frames topic, retrying while the broker refuses or the connection drops.</summary>
+    private async Task SubscribeAsync(MqttClient client, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            try
+            {
+                var granted = await client.SubscribeAsync(
+                    [new MqttTopicFilter(_options.FramesTopicFilter, MqttQualityOfService.AtLeastOnce)], stoppingToken).ConfigureAwait(false);
+                if (granted[0].Succeeded)
+                {
+                    Log.MqttSubscribed(_logger, _options.FramesTopicFilter, (int)granted[0].GrantedQualityOfService!.Value);
+                    statistics.RecordSubscribed();
+                    return;
+                }
+
+                // The broker's access control refuses the subscription: a setting to fix, retried meanwhile.
+                Log.MqttSubscriptionRefused(_logger, _options.FramesTopicFilter);
+            }
+            catch (MqttConnectionClosedException exception)
+            {
+                // Lost between CONNACK and SUBACK; the client is reconnecting.
+                Log.MqttConnectionLost(_logger, exception.Message);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(_options.ReconnectMaximumDelayMilliseconds), timeProvider, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private MqttClientOptions CreateClientOptions()
+    {
+        var clientId = string.IsNullOrEmpty(_options.ClientId) ? "mediot-" + gatewayOptions.Value.GatewayId : _options.ClientId;
+        return new()
+        {
+            Host = _options.Host,
+            Port = _options.Port,
+            ClientId = clientId,
+            // A persistent session: while the gateway is away, the broker queues its frames (MQTT 3.1.1 §3.1.2.4).
+            CleanSession = false,
+            AutoAcknowledge = false,
+            KeepAlive = TimeSpan.FromSeconds(_options.KeepAliveSeconds),
+            Username = string.IsNullOrEmpty(_options.Username) ? null : _options.Username,
+            Password = string.IsNullOrEmpty(_options.Password) ? null : _options.Password,
+            AutomaticReconnect = true,
+            ReconnectInitialDelay = TimeSpan.FromMilliseconds(_options.ReconnectInitialDelayMilliseconds),
+            ReconnectMaximumDelay = TimeSpan.FromMilliseconds(Math.Max(_options.ReconnectInitialDelayMilliseconds, _options.ReconnectMaximumDelayMilliseconds)),
+            WillMessage = Offline(clientId),
+            OnlineMessage = new MqttApplicationMessage(StatusTopic(clientId), "online"u8.ToArray(), MqttQualityOfService.AtLeastOnce, retain: true),
+            TimeProvider = timeProvider,
+        };
+    }
 }
