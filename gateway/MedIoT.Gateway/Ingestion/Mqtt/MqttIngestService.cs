@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Storage;
 using MedIoT.Mqtt;
@@ -16,6 +17,7 @@ internal sealed class MqttIngestService(
     FrameVerifier verifier,
     PendingFrameQueue queue,
     IngestionStatistics statistics,
+    AlertFeed alertFeed,
     IOptions<MqttOptions> mqttOptions,
     IOptions<GatewayOptions> gatewayOptions,
     TimeProvider timeProvider,
@@ -54,6 +56,7 @@ internal sealed class MqttIngestService(
                     {
                         var outcome = verifier.Verify(message.Topic, message.Payload.Span);
                         statistics.Record(outcome);
+                        alertFeed.Post(outcome);
                         await queue.Writer.WriteAsync(new PendingFrame(outcome.Frame, message.AcknowledgeAsync), stoppingToken).ConfigureAwait(false);
                     }
 
