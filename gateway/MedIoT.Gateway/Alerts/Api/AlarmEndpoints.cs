@@ -208,7 +208,7 @@ internal sealed partial class AlarmEndpoints(
                     {
                         consciousness = member.Value.ValueKind == JsonValueKind.String ? ParseConsciousness(member.Value.GetString()!) : null;
                         problem = consciousness is null
-                            ? new ApiProblem(400, "bad-consciousness", "consciousness must be one of Alert, NewConfusion, Voice, Pain, Unresponsive (or A, C, V, P, U).")
+                            ? new ApiProblem(400, "bad-consciousness", "consciousness must be an ACVPU level: Alert, NewConfusion, Voice, Pain, Unresponsive (or A, C, V, P, U).")
                             : null;
                     }
                     else if (member.NameEquals("onOxygen"))
