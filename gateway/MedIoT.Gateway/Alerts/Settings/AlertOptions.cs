@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace MedIoT.Gateway.Alerts.Settings;
 
-/// <summary>Settings of the alert service and its delivery (section <c>Gateway:Alerts</c>, docs/alerts.md §6).</summary>
+/// <summary>Settings of the alert service and its delivery (section <c>Gateway:Alerts</c>, docs/alerts.md §5–7, README settings table).</summary>
 public sealed class AlertOptions
 {
     /// <summary>The configuration section.</summary>
