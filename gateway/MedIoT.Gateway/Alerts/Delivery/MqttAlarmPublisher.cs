@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using MedIoT.Gateway.Alerts.Feed;
@@ -133,6 +134,10 @@ internal sealed class MqttAlarmPublisher : BackgroundService
         await client.PublishAsync(new MqttApplicationMessage(message.Topic, payload, MqttQualityOfService.AtLeastOnce, message.Retain), cancellationToken)
             .ConfigureAwait(false);
         _statistics.RecordMqttPublished();
+        if (message.ArrivalTimestamp != 0)
+        {
+            _statistics.RecordFrameToPublish(Stopwatch.GetElapsedTime(message.ArrivalTimestamp));
+        }
     }
 
     private List<KeyValuePair<string, byte[]>> LatestStates()

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using MedIoT.Gateway.Alerts.Hosting;
 using MedIoT.Gateway.Alerts.Security;
@@ -65,7 +66,7 @@ public sealed class AlertFeed
         AlertWork work;
         if (outcome.Frame is { } frame)
         {
-            work = AlertWork.ForFrame(frame, _clock.GetUtcNow());
+            work = AlertWork.ForFrame(frame, _clock.GetUtcNow(), Stopwatch.GetTimestamp());
         }
         else if (!outcome.IsDuplicate && SecurityEvent.IsSecurityReason(outcome.Reason))
         {

@@ -10,6 +10,7 @@ namespace MedIoT.Gateway.Alerts.Feed;
 public sealed class AlertStatistics : IDisposable
 {
     private readonly Meter _meter;
+    private readonly Histogram<double> _frameToPublish;
     private static readonly int s_rejectionCount = Enum.GetValues<AlertInputRejection>().Length;
     private static readonly int s_eventKindCount = Enum.GetValues<AlarmEventKind>().Max(kind => (int)kind) + 1;
 
@@ -30,6 +31,9 @@ public sealed class AlertStatistics : IDisposable
     // Created only by a waiter, so recording costs nothing when nobody waits.
     private TaskCompletionSource? _changed;
 
+    /// <summary>The histogram of frame-to-publish latency (ms), for the load harness and dashboards.</summary>
+    public const string FrameToPublishInstrument = "mediot.alerts.frame_to_publish";
+
     /// <summary>Registers the counters on the gateway's meter.</summary>
     public AlertStatistics(IMeterFactory meterFactory)
     {
@@ -44,6 +48,8 @@ public sealed class AlertStatistics : IDisposable
         meter.CreateObservableCounter("mediot.alerts.mqtt.dropped", () => MqttDropped, "{message}", "Alarm messages dropped because the MQTT queue was full.");
         meter.CreateObservableCounter("mediot.alerts.webhooks.delivered", () => WebhooksDelivered, "{request}", "Webhook deliveries accepted by the receiver.");
         meter.CreateObservableCounter("mediot.alerts.webhooks.failed", () => WebhooksFailed, "{request}", "Webhook deliveries refused permanently (4xx other than 408 and 429).");
+        _frameToPublish = meter.CreateHistogram<double>(
+            FrameToPublishInstrument, "ms", "From a frame's hand-over by ingestion to the broker's acknowledgement of the alarm event it caused.");
         meter.CreateObservableCounter("mediot.alerts.webhooks.dropped", () => WebhooksDropped, "{request}", "Webhook deliveries dropped because the outbox was full.");
     }
 
@@ -163,6 +169,8 @@ public sealed class AlertStatistics : IDisposable
     internal void RecordMqttPublished() => Add(ref _mqttPublished);
 
     internal long RecordMqttDropped() => Add(ref _mqttDropped);
+
+    internal void RecordFrameToPublish(TimeSpan latency) => _frameToPublish.Record(latency.TotalMilliseconds);
 
     internal void RecordMqttConnection() => Add(ref _mqttConnections);
 

@@ -5,8 +5,9 @@ namespace MedIoT.Gateway.Alerts.Feed;
 /// <summary>One item for the alert service's single consumer: exactly one of its members is set.</summary>
 internal sealed class AlertWork
 {
-    private AlertWork(VerifiedFrame? frame, AlertInput? input, AlertRequest? request, bool tick, DateTimeOffset receivedAt)
+    private AlertWork(VerifiedFrame? frame, AlertInput? input, AlertRequest? request, bool tick, DateTimeOffset receivedAt, long arrivalTimestamp = 0)
     {
+        ArrivalTimestamp = arrivalTimestamp;
         Frame = frame;
         Input = input;
         Request = request;
@@ -26,10 +27,17 @@ internal sealed class AlertWork
     /// <summary>The 1 s tick.</summary>
     public bool IsTick { get; }
 
+    /// <summary>
+    /// <see cref="System.Diagnostics.Stopwatch"/> timestamp of the hand-over from ingestion (0 for other work), for the
+    /// frame-to-publish latency metric only; never used for alarm logic, which runs on the alert clock.
+    /// </summary>
+    public long ArrivalTimestamp { get; }
+
     /// <summary>When the gateway received it (alert clock).</summary>
     public DateTimeOffset ReceivedAt { get; }
 
-    public static AlertWork ForFrame(VerifiedFrame frame, DateTimeOffset receivedAt) => new(frame, null, null, false, receivedAt);
+    public static AlertWork ForFrame(VerifiedFrame frame, DateTimeOffset receivedAt, long arrivalTimestamp) =>
+        new(frame, null, null, false, receivedAt, arrivalTimestamp);
 
     public static AlertWork ForInput(AlertInput input, DateTimeOffset receivedAt) => new(null, input, null, false, receivedAt);
 

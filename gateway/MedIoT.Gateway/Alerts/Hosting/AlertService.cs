@@ -134,7 +134,7 @@ internal sealed class AlertService : BackgroundService
                     Handle(work, events);
                     if (events.Count > 0)
                     {
-                        Dispatch(events);
+                        Dispatch(events, work.ArrivalTimestamp);
                         events.Clear();
                     }
                 }
@@ -186,7 +186,7 @@ internal sealed class AlertService : BackgroundService
         }
     }
 
-    private void Dispatch(List<AlarmEvent> events)
+    private void Dispatch(List<AlarmEvent> events, long arrivalTimestamp)
     {
         var changedPlaces = new HashSet<(AlarmChannel, BedLocation?)>();
         foreach (var alarmEvent in events)
@@ -194,7 +194,7 @@ internal sealed class AlertService : BackgroundService
             var alarm = alarmEvent.Alarm;
             Log.AlarmEventOccurred(_logger, alarmEvent.Kind, alarm.AlarmId, alarm.Condition.Key, alarm.Bed?.ToString() ?? "gateway", alarm.Priority, alarm.EscalationLevel);
             var topic = alarm.Channel == AlarmChannel.InformationTechnology ? _topics.SecurityEvents : _topics.Events(alarm.Bed);
-            _publisher.Enqueue(new AlarmMessage(topic, AlarmJson.Event(alarmEvent, _gatewayId, _options), Retain: false));
+            _publisher.Enqueue(new AlarmMessage(topic, AlarmJson.Event(alarmEvent, _gatewayId, _options), Retain: false, arrivalTimestamp));
             _webhooks.Accept(alarmEvent);
             changedPlaces.Add(alarm.Channel == AlarmChannel.InformationTechnology ? (alarm.Channel, null) : (alarm.Channel, alarm.Bed));
         }
