@@ -156,6 +156,35 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
         await gateway.Ingestion.WaitUntilAsync(s => s.ObservationsStored >= 11, TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task An_acknowledgement_made_while_the_broker_is_down_reaches_the_retained_state_once_it_is_back()
+    {
+        await using var gateway = await ward.StartGatewayAsync();
+        long alarmId;
+        await using (var station = await gateway.ConnectStationAsync())
+        {
+            alarmId = await RaiseLowSaturationAsync(gateway, station);
+            await gateway.Alerts.WaitUntilAsync(s => s.MqttPublished >= 2, s_wait);
+        }
+
+        await ward.Mosquitto.StopAsync();
+        var publishedBefore = gateway.Alerts.MqttPublished;
+        using (var response = await gateway.AcknowledgeAsync(alarmId, "nurse.jones"))
+        {
+            // The API does not depend on the broker.
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await ward.Mosquitto.RestartAsync();
+        await gateway.Alerts.WaitUntilAsync(s => s.MqttConnections >= 2 && s.MqttPublished >= publishedBefore + 2, TimeSpan.FromSeconds(30));
+
+        await using var late = await gateway.ConnectStationAsync("alerts/7A/01/state");
+        await late.WaitUntilAsync(
+            s => s.Messages.Any(m => m.Json.GetProperty("alarms").EnumerateArray().Any(a => a.GetProperty("acknowledgedBy").GetString() == "nurse.jones")),
+            s_wait, "the acknowledged alarm in the retained state");
+        Assert.Equal(0, gateway.Alerts.MqttDropped);
+    }
+
     /// <summary>Sends 80 % SpO2 once a second until the high "below 85 %" limit (10 s persistence) raises; returns the alarm id.</summary>
     private static async Task<long> RaiseLowSaturationAsync(AlertGateway gateway, AlarmStation station)
     {

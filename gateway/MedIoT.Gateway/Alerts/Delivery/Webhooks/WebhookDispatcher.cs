@@ -25,7 +25,8 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Channel<AlarmEvent> _intake;
-    private readonly Dictionary<WebhookTarget, SemaphoreSlim> _appended = [];
+    // One signal per webhook: a channel of capacity 1 that drops further writes, so appends never pile up a count.
+    private readonly Dictionary<WebhookTarget, Channel<bool>> _appended = [];
 
     public WebhookDispatcher(
         IReadOnlyList<WebhookTarget> targets, AlertOptions options, string gatewayId, HttpClient http,
@@ -40,7 +41,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         _logger = logger;
         foreach (var target in targets)
         {
-            _appended[target] = new SemaphoreSlim(0);
+            _appended[target] = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         }
 
         // Bounded: writing to the outbox is quick, so this only fills if the disk stalls; then the oldest is dropped and counted.
@@ -73,16 +74,6 @@ internal sealed class WebhookDispatcher : BackgroundService
         return Task.WhenAll(loops);
     }
 
-    public override void Dispose()
-    {
-        foreach (var signal in _appended.Values)
-        {
-            signal.Dispose();
-        }
-
-        base.Dispose();
-    }
-
     private async Task IntakeAsync(CancellationToken stoppingToken)
     {
         try
@@ -92,12 +83,24 @@ internal sealed class WebhookDispatcher : BackgroundService
                 foreach (var target in _targets.Where(target => target.Channel == alarmEvent.Alarm.Channel))
                 {
                     var body = AlarmJson.Event(alarmEvent, _gatewayId, _options, deliveryId: Guid.NewGuid().ToString("N"));
-                    for (var dropped = target.Outbox.Append(body); dropped > 0; dropped--)
+                    int dropped;
+                    try
+                    {
+                        dropped = target.Outbox.Append(body);
+                    }
+                    catch (IOException)
+                    {
+                        // The disk refused (full, read-only): this event is lost for this webhook, counted and logged;
+                        // MQTT delivery carries on.
+                        dropped = 1;
+                    }
+
+                    for (; dropped > 0; dropped--)
                     {
                         Dropped("webhook " + target.Name, _options.OutboxCapacity);
                     }
 
-                    _appended[target].Release();
+                    _appended[target].Writer.TryWrite(true);
                 }
             }
         }
@@ -117,7 +120,7 @@ internal sealed class WebhookDispatcher : BackgroundService
             {
                 if (!target.Outbox.TryPeek(out var sequence, out var body))
                 {
-                    await _appended[target].WaitAsync(stoppingToken).ConfigureAwait(false);
+                    await _appended[target].Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
