@@ -185,6 +185,38 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
         Assert.Equal(0, gateway.Alerts.MqttDropped);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_configured_webhook_receives_the_signed_alarm_events_of_its_channel()
+    {
+        var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var secretFile = Path.Combine(ward.Folder, "webhook-" + Guid.NewGuid().ToString("N") + ".secret");
+        await File.WriteAllBytesAsync(secretFile, secret);
+        File.SetUnixFileMode(secretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await using var receiver = new Gateway.Tests.Alerts.Delivery.WebhookReceiver(secret);
+        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Alerts:Webhooks:0:Name"] = "ward-7a",
+            ["Gateway:Alerts:Webhooks:0:Url"] = receiver.Url.ToString(),
+            ["Gateway:Alerts:Webhooks:0:SecretFile"] = secretFile,
+            ["Gateway:Alerts:Webhooks:1:Name"] = "it",
+            ["Gateway:Alerts:Webhooks:1:Url"] = receiver.Url.ToString(),
+            ["Gateway:Alerts:Webhooks:1:Channel"] = "InformationTechnology",
+            ["Gateway:Alerts:Webhooks:1:SecretFile"] = secretFile,
+        });
+        await using var station = await gateway.ConnectStationAsync();
+        var alarmId = await RaiseLowSaturationAsync(gateway, station);
+
+        await gateway.Alerts.WaitUntilAsync(s => s.WebhooksDelivered >= 1, s_wait);
+        var delivered = Assert.Single(receiver.Received);
+        Assert.True(delivered.SignatureValid);
+        Assert.Equal(alarmId, delivered.AlarmId);
+        Assert.Equal("raised", delivered.Json.GetProperty("event").GetString());
+        Assert.Equal("care-team", delivered.Json.GetProperty("alarm").GetProperty("channel").GetString());
+        Assert.DoesNotContain(gateway.Logs.Entries, entry => entry.Message.Contains(Convert.ToHexStringLower(secret), StringComparison.Ordinal));
+        gateway.Logs.AssertNoErrors();
+    }
+
     /// <summary>Sends 80 % SpO2 once a second until the high "below 85 %" limit (10 s persistence) raises; returns the alarm id.</summary>
     private static async Task<long> RaiseLowSaturationAsync(AlertGateway gateway, AlarmStation station)
     {
