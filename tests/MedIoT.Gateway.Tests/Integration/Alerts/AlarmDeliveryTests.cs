@@ -217,6 +217,46 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
         gateway.Logs.AssertNoErrors();
     }
 
+    [Fact]
+    public async Task A_serial_port_missing_at_start_raises_its_technical_alarm_after_the_persistence_and_resolves_when_it_appears()
+    {
+        var line = Path.Combine(ward.Folder, "line-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(line);
+        var devicePath = Path.Combine(line, "pty-b");
+        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Serial:Ports:0:DevicePath"] = devicePath,
+            ["Gateway:Serial:Ports:0:BaudRate"] = "9600",
+            ["Gateway:Serial:Ports:0:Protocol"] = "Nonin",
+            ["Gateway:Serial:Ports:0:DeviceId"] = AlertWardFixture.SerialDeviceId,
+            ["Gateway:Serial:Ports:0:NoDataTimeoutSeconds"] = "600",
+            ["Gateway:Serial:StateFolder"] = Path.Combine(line, "state"),
+            ["Gateway:Serial:ReopenInitialDelayMilliseconds"] = "100",
+            ["Gateway:Serial:ReopenMaximumDelayMilliseconds"] = "400",
+            ["Gateway:Identity:KeyFile"] = Path.Combine(line, "identity", "gateway-key.jwk"),
+        });
+        await using var station = await gateway.ConnectStationAsync();
+
+        // Serial ingestion reports the missing port through DeviceStatusEvents; the engine waits its 5 s persistence.
+        await gateway.Alerts.WaitUntilAsync(s => s.InputsProcessed >= 1, s_wait);
+        await gateway.AdvanceAsync(TimeSpan.FromSeconds(4));
+        Assert.Equal(0, gateway.Alerts.AlarmEvents);
+        await gateway.AdvanceAsync(TimeSpan.FromSeconds(2));
+        await station.WaitUntilAsync(s => s.Events.Any(e => e.Event == "raised"), s_wait, "the serial port alarm");
+        var raised = station.Events.Single();
+        Assert.Equal($"{gateway.TopicPrefix}/alerts/7A/06/events", raised.Topic);
+        Assert.Equal("serial-port-disconnected/" + devicePath, raised.Condition);
+        Assert.Equal("technical", raised.Alarm.GetProperty("category").GetString());
+        Assert.Equal("medium", raised.Priority);
+
+        await using var pty = await MedIoT.Testing.SocatPtyPair.StartAsync(line);
+        await gateway.Alerts.WaitUntilAsync(s => s.InputsProcessed >= 2, s_wait);
+        await gateway.AdvanceAsync(TimeSpan.FromSeconds(1));
+        await station.WaitUntilAsync(s => s.Events.Any(e => e.Event == "resolved"), s_wait, "the resolved serial port alarm");
+        Assert.Equal(raised.AlarmId, station.Events.Single(e => e.Event == "resolved").AlarmId);
+        gateway.Logs.AssertNoErrors();
+    }
+
     /// <summary>Sends 80 % SpO2 once a second until the high "below 85 %" limit (10 s persistence) raises; returns the alarm id.</summary>
     private static async Task<long> RaiseLowSaturationAsync(AlertGateway gateway, AlarmStation station)
     {

@@ -18,6 +18,9 @@ public sealed class AlertWardFixture : IAsyncLifetime
 {
     public const string Ward = "7A";
 
+    /// <summary>A gateway-attested serial oximeter at bed 06 (no key: the gateway attests its readings).</summary>
+    public const string SerialDeviceId = "test-7a-06-nonin";
+
     private readonly TemporaryDirectory _folder = TemporaryDirectory.Create("alert-ward");
     private readonly Dictionary<string, ProvisionedDevice> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
@@ -89,6 +92,7 @@ public sealed class AlertWardFixture : IAsyncLifetime
             entries.Add(Encoding.UTF8.GetString(stream.ToArray()));
         }
 
+        entries.Add($$"""{ "deviceId": "{{SerialDeviceId}}", "kind": "pulse-oximeter", "ward": "7A", "bed": "06", "trust": "gateway-attested" }""");
         await File.WriteAllTextAsync(RegistryPath, "{ \"devices\": [\n" + string.Join(",\n", entries) + "\n] }\n");
     }
 
