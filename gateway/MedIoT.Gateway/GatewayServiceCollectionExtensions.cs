@@ -1,3 +1,4 @@
+using MedIoT.Gateway.Alerts.Hosting;
 using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Http;
@@ -71,6 +72,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService<InfluxWriterService>();
         services.AddHostedService<MqttIngestService>();
         services.AddHostedService<IngestionSummaryService>();
+        services.AddAlerts(configuration, settingsFolder);
 
         AddSettings<HttpOptions>(services, configuration, HttpOptions.SectionName, options =>
             options.Url is { IsAbsoluteUri: true, Scheme: "http", AbsolutePath: "/" }

@@ -85,4 +85,35 @@ internal static partial class Log
 
     [LoggerMessage(61, LogLevel.Information, "HTTP surface disabled (Gateway:Http:Enabled is false)")]
     public static partial void HttpDisabled(ILogger logger);
+
+    // 70–79: alerts (Alerts/). Alarm lines name the alarm, condition key, place and priority, never a patient value.
+    [LoggerMessage(70, LogLevel.Information, "Alert service running: {VitalRuleCount} vital rules, {WebhookCount} webhooks, MQTT topic prefix {TopicPrefix}")]
+    public static partial void AlertServiceStarted(ILogger logger, int vitalRuleCount, int webhookCount, string topicPrefix);
+
+    [LoggerMessage(71, LogLevel.Information, "Alarm {AlarmId} {EventKind}: {ConditionKey} at {Place}, priority {Priority}, escalation level {EscalationLevel}")]
+    public static partial void AlarmEventOccurred(ILogger logger, MedIoT.Gateway.Alerts.AlarmEventKind eventKind, long alarmId, string conditionKey, string place, MedIoT.Gateway.Alerts.AlarmPriority priority, int escalationLevel);
+
+    [LoggerMessage(72, LogLevel.Error, "Alert feed full: {RefusedCount} inputs refused so far; the alert service is not keeping up (raise Gateway:Alerts:InputCapacity only after finding why)")]
+    public static partial void AlertFeedFull(ILogger logger, long refusedCount);
+
+    [LoggerMessage(73, LogLevel.Warning, "Alert engine rejected a {InputType}: {Reason}. Further rejections for this reason are counted, not logged")]
+    public static partial void AlertInputRejected(ILogger logger, string inputType, MedIoT.Gateway.Alerts.AlertInputRejection reason);
+
+    [LoggerMessage(74, LogLevel.Information, "Alarm publisher connected to MQTT {Host}:{Port}")]
+    public static partial void AlarmPublisherConnected(ILogger logger, string host, int port);
+
+    [LoggerMessage(75, LogLevel.Warning, "Alarm publisher lost its MQTT connection ({Reason}); reconnecting in {DelayMilliseconds} ms, alarms are kept meanwhile")]
+    public static partial void AlarmPublisherConnectionLost(ILogger logger, string reason, int delayMilliseconds);
+
+    [LoggerMessage(76, LogLevel.Error, "Alarm delivery queue {Queue} full (capacity {Capacity}): the oldest entry was dropped ({DroppedCount} so far)")]
+    public static partial void AlarmDeliveryDropped(ILogger logger, string queue, long droppedCount, int capacity);
+
+    [LoggerMessage(77, LogLevel.Error, "Webhook {Webhook} refused an alarm event for good ({Reason}); the entry is dropped and counted. Check the webhook's address and secret")]
+    public static partial void WebhookDeliveryFailed(ILogger logger, string webhook, string reason);
+
+    [LoggerMessage(78, LogLevel.Warning, "Webhook {Webhook} delivery failed ({Reason}); retrying in {DelayMilliseconds} ms with backoff, the outbox keeps the events")]
+    public static partial void WebhookDeliveryRetrying(ILogger logger, string webhook, string reason, int delayMilliseconds);
+
+    [LoggerMessage(79, LogLevel.Warning, "Alert API request to {Endpoint} refused: {Reason}. Further refusals for this reason are counted, not logged")]
+    public static partial void AlertRequestRejected(ILogger logger, string endpoint, string reason);
 }

@@ -37,6 +37,9 @@ public sealed partial class DeviceRegistry
     /// <summary>How many devices are registered (revoked ones included).</summary>
     public int Count => _devices.Count;
 
+    /// <summary>Every registered device (revoked ones included), in no particular order.</summary>
+    public IEnumerable<RegisteredDevice> Devices => _devices.Values;
+
     /// <summary>Finds a device by id.</summary>
     public bool TryGet(string deviceId, [NotNullWhen(true)] out RegisteredDevice? device) =>
         _devices.TryGetValue(deviceId, out device);

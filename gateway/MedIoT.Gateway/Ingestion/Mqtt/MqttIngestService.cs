@@ -1,3 +1,4 @@
+using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Storage;
 using MedIoT.Mqtt;
@@ -18,6 +19,7 @@ internal sealed class MqttIngestService(
     FrameVerifier verifier,
     PendingFrameQueue queue,
     IngestionStatistics statistics,
+    AlertFeed alertFeed,
     IOptions<MqttOptions> mqttOptions,
     IOptions<GatewayOptions> gatewayOptions,
     TimeProvider timeProvider,
@@ -53,6 +55,7 @@ internal sealed class MqttIngestService(
                 {
                     var outcome = verifier.Verify(message.Topic, message.Payload.Span);
                     statistics.Record(outcome);
+                    alertFeed.Post(outcome);
                     await queue.Writer.WriteAsync(new PendingFrame(outcome.Frame, message.AcknowledgeAsync), stoppingToken).ConfigureAwait(false);
                 }
             }

@@ -1,3 +1,4 @@
+using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Identity;
@@ -21,6 +22,7 @@ internal sealed class SerialIngestService(
     IngestionStatistics statistics,
     SerialStatistics serialStatistics,
     DeviceStatusEvents events,
+    AlertFeed alertFeed,
     IServiceProvider services,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory) : BackgroundService
@@ -45,7 +47,7 @@ internal sealed class SerialIngestService(
 
             _ports.Add(new SerialPortIngestion(
                 port, device, serial, ingestionOptions.Value.MaxFrameBytes, verifier, queue, statistics, serialStatistics, events,
-                identity, sequence, timeProvider, logger));
+                identity, sequence, timeProvider, logger, alertFeed));
         }
 
         return base.StartAsync(cancellationToken);

@@ -125,6 +125,8 @@ public sealed class SerialWardFixture : IAsyncLifetime
             ["Gateway:Serial:StateFolder"] = StateFolder,
             ["Gateway:Serial:ReopenInitialDelayMilliseconds"] = "100",
             ["Gateway:Serial:ReopenMaximumDelayMilliseconds"] = "400",
+            // These tests read DeviceStatusEvents themselves; the stream has one reader, normally the alert service.
+            ["Gateway:Alerts:Enabled"] = "false",
         };
         void Port(int index, SocatPtyPair line, string protocol, string deviceId, int noDataSeconds)
         {

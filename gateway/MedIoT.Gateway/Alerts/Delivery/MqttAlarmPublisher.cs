@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using MedIoT.Gateway.Alerts.Feed;
+using MedIoT.Gateway.Alerts.Settings;
+using MedIoT.Gateway.Configuration;
+using MedIoT.Mqtt;
+using Microsoft.Extensions.Options;
+
+namespace MedIoT.Gateway.Alerts.Delivery;
+
+/// <summary>
+/// Publishes alarm messages at QoS 1 over its own broker connection (client id <c>mediot-{gatewayId}-alerts</c>),
+/// reconnecting with jittered exponential backoff. Events are published in order; a message the broker did not
+/// acknowledge is sent again after reconnecting. State messages are retained (MQTT 3.1.1 §3.3.1.3): the latest
+/// state of every place is kept here and published again on every new connection, so a broker that lost its
+/// retained messages learns them again, and a queued older state is never published after a newer one.
+/// The queue is bounded (<c>Gateway:Alerts:MqttQueueCapacity</c>): while the broker is unreachable for long, the
+/// oldest event is dropped, counted and logged; the retained states are never dropped.
+/// </summary>
+internal sealed class MqttAlarmPublisher : BackgroundService
+{
+    private readonly Channel<AlarmMessage> _queue;
+    private readonly Dictionary<string, byte[]> _latestStates = new(StringComparer.Ordinal);
+    private readonly Lock _statesGate = new();
+    private readonly MqttOptions _mqtt;
+    private readonly string _clientId;
+    private readonly AlertStatistics _statistics;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger<MqttAlarmPublisher> _logger;
+
+    public MqttAlarmPublisher(
+        IOptions<AlertOptions> alertOptions, IOptions<MqttOptions> mqttOptions, IOptions<GatewayOptions> gatewayOptions,
+        AlertStatistics statistics, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        _mqtt = mqttOptions.Value;
+        _clientId = "mediot-" + gatewayOptions.Value.GatewayId + "-alerts";
+        _statistics = statistics;
+        _timeProvider = timeProvider;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<MqttAlarmPublisher>();
+        var capacity = alertOptions.Value.MqttQueueCapacity;
+        _queue = Channel.CreateBounded<AlarmMessage>(
+            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
+            dropped =>
+            {
+                var count = _statistics.RecordMqttDropped();
+                if (count % 1000 == 1)
+                {
+                    Log.AlarmDeliveryDropped(_logger, "MQTT", count, capacity);
+                }
+            });
+    }
+
+    /// <summary>Queues a message; never waits (called by the alert service's consumer).</summary>
+    public void Enqueue(AlarmMessage message)
+    {
+        if (message.Retain)
+        {
+            lock (_statesGate)
+            {
+                _latestStates[message.Topic] = message.Payload;
+            }
+        }
+
+        _queue.Writer.TryWrite(message);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var initialDelay = TimeSpan.FromMilliseconds(_mqtt.ReconnectInitialDelayMilliseconds);
+        var maximumDelay = TimeSpan.FromMilliseconds(_mqtt.ReconnectMaximumDelayMilliseconds);
+        var delay = initialDelay;
+        AlarmMessage? unacknowledged = null;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var client = new MqttClient(CreateClientOptions(), _loggerFactory.CreateLogger<MqttClient>());
+            await using (client.ConfigureAwait(false))
+            {
+                try
+                {
+                    await client.ConnectAsync(stoppingToken).ConfigureAwait(false);
+                    _statistics.RecordMqttConnection();
+                    Log.AlarmPublisherConnected(_logger, _mqtt.Host, _mqtt.Port);
+                    delay = initialDelay;
+                    foreach (var (topic, payload) in LatestStates())
+                    {
+                        await PublishAsync(client, new AlarmMessage(topic, payload, Retain: true), stoppingToken).ConfigureAwait(false);
+                    }
+
+                    while (true)
+                    {
+                        unacknowledged ??= await _queue.Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
+                        await PublishAsync(client, unacknowledged, stoppingToken).ConfigureAwait(false);
+                        unacknowledged = null;
+                    }
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception exception) when (IsConnectionFailure(exception))
+                {
+                    var jittered = delay * (0.5 + (Random.Shared.NextDouble() / 2));
+                    Log.AlarmPublisherConnectionLost(_logger, exception.Message, (int)jittered.TotalMilliseconds);
+                    try
+                    {
+                        await Task.Delay(jittered, _timeProvider, stoppingToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maximumDelay.Ticks));
+                }
+            }
+        }
+    }
+
+    private async Task PublishAsync(MqttClient client, AlarmMessage message, CancellationToken cancellationToken)
+    {
+        var payload = message.Payload;
+        if (message.Retain)
+        {
+            // Always the latest state of the topic, whatever older state was queued.
+            lock (_statesGate)
+            {
+                payload = _latestStates[message.Topic];
+            }
+        }
+
+        await client.PublishAsync(new MqttApplicationMessage(message.Topic, payload, MqttQualityOfService.AtLeastOnce, message.Retain), cancellationToken)
+            .ConfigureAwait(false);
+        _statistics.RecordMqttPublished();
+        if (message.ArrivalTimestamp != 0)
+        {
+            _statistics.RecordFrameToPublish(Stopwatch.GetElapsedTime(message.ArrivalTimestamp));
+        }
+    }
+
+    private List<KeyValuePair<string, byte[]>> LatestStates()
+    {
+        lock (_statesGate)
+        {
+            return [.. _latestStates];
+        }
+    }
+
+    private MqttClientOptions CreateClientOptions() => new()
+    {
+        Host = _mqtt.Host,
+        Port = _mqtt.Port,
+        ClientId = _clientId,
+        // Nothing is subscribed: no session state is needed; undelivered messages are kept here, not at the broker.
+        CleanSession = true,
+        KeepAlive = TimeSpan.FromSeconds(_mqtt.KeepAliveSeconds),
+        Username = string.IsNullOrEmpty(_mqtt.Username) ? null : _mqtt.Username,
+        Password = string.IsNullOrEmpty(_mqtt.Password) ? null : _mqtt.Password,
+        TimeProvider = _timeProvider,
+    };
+
+    // MqttConnectionClosedException and MqttKeepAliveTimeoutException are IOExceptions.
+    private static bool IsConnectionFailure(Exception exception) => exception is
+        IOException or SocketException or TimeoutException or MqttProtocolException or MqttConnectException;
+}

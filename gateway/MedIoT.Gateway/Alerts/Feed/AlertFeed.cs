@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using MedIoT.Gateway.Alerts.Hosting;
+using MedIoT.Gateway.Alerts.Security;
+using MedIoT.Gateway.Alerts.Settings;
+using MedIoT.Gateway.Devices;
+using MedIoT.Gateway.Ingestion;
+using Microsoft.Extensions.Options;
+
+namespace MedIoT.Gateway.Alerts.Feed;
+
+/// <summary>
+/// The way into the alert service: one bounded channel read by the service's single consumer, which owns the engine.
+/// Ingestion hands every verification outcome to <see cref="Post"/>, which never waits: the channel is sized
+/// (<c>Gateway:Alerts:InputCapacity</c>, default 65,536, about 19 s of the 3,400 frames/s ward stress load) so that it
+/// does not fill while the consumer keeps up; if it does fill, the input is refused, counted and logged, and
+/// ingestion and storage carry on untouched. Ticks, device status and the HTTP API wait for room instead.
+/// </summary>
+public sealed class AlertFeed
+{
+    /// <summary>The device id given to a security event whose frame named no readable device.</summary>
+    public const string UnknownDevice = "unknown-device";
+
+    private readonly Channel<AlertWork> _channel;
+    private readonly TimeProvider _clock;
+    private readonly DeviceRegistry _registry;
+    private readonly AlertStatistics _statistics;
+    private readonly ILogger<AlertFeed> _logger;
+    private readonly bool _enabled;
+
+    /// <summary>Creates the feed.</summary>
+    public AlertFeed(
+        IOptions<AlertOptions> options, [FromKeyedServices(AlertClock.Key)] TimeProvider clock, DeviceRegistry registry,
+        AlertStatistics statistics, ILogger<AlertFeed> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _enabled = options.Value.Enabled;
+        _clock = clock;
+        _registry = registry;
+        _statistics = statistics;
+        _logger = logger;
+        _channel = Channel.CreateBounded<AlertWork>(new BoundedChannelOptions(options.Value.InputCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = false,
+        });
+    }
+
+    internal ChannelReader<AlertWork> Reader => _channel.Reader;
+
+    /// <summary>Items waiting for the consumer.</summary>
+    public int Pending => _channel.Reader.Count;
+
+    /// <summary>
+    /// Hands one verification outcome to the alerts: an accepted frame becomes readings, a security rejection a
+    /// security event; anything else is ignored. Never waits and never throws for a full feed.
+    /// </summary>
+    public void Post(in IngestionOutcome outcome)
+    {
+        if (!_enabled)
+        {
+            return;
+        }
+
+        AlertWork work;
+        if (outcome.Frame is { } frame)
+        {
+            work = AlertWork.ForFrame(frame, _clock.GetUtcNow(), Stopwatch.GetTimestamp());
+        }
+        else if (!outcome.IsDuplicate && SecurityEvent.IsSecurityReason(outcome.Reason))
+        {
+            var deviceId = string.IsNullOrEmpty(outcome.DeviceId) ? UnknownDevice : outcome.DeviceId;
+            BedLocation? bed = _registry.TryGet(deviceId, out var device) ? new BedLocation(device.Ward, device.Bed) : null;
+            work = AlertWork.ForInput(new SecurityEvent(outcome.Reason, deviceId, bed), _clock.GetUtcNow());
+        }
+        else
+        {
+            return;
+        }
+
+        if (!_channel.Writer.TryWrite(work))
+        {
+            var refused = _statistics.RecordFeedRefused();
+            // The first refusal and then one line per 1,000, so a long stall cannot flood the log.
+            if (refused % 1000 == 1)
+            {
+                Log.AlertFeedFull(_logger, refused);
+            }
+        }
+    }
+
+    /// <summary>Queues an input, waiting for room (device status, serial ports).</summary>
+    internal ValueTask WriteAsync(AlertInput input, CancellationToken cancellationToken) =>
+        _channel.Writer.WriteAsync(AlertWork.ForInput(input, _clock.GetUtcNow()), cancellationToken);
+
+    /// <summary>Queues a tick due at <paramref name="dueAt"/>.</summary>
+    internal ValueTask WriteTickAsync(DateTimeOffset dueAt, CancellationToken cancellationToken) =>
+        _channel.Writer.WriteAsync(AlertWork.ForTick(dueAt), cancellationToken);
+
+    /// <summary>Runs <paramref name="run"/> on the engine's consumer and returns its answer.</summary>
+    /// <exception cref="InvalidOperationException">The alert service is disabled.</exception>
+    internal async Task<TResult> AskAsync<TResult>(Func<AlertEngine, DateTimeOffset, List<AlarmEvent>, TResult> run, CancellationToken cancellationToken)
+    {
+        if (!_enabled)
+        {
+            throw new InvalidOperationException("The alert service is disabled (Gateway:Alerts:Enabled = false).");
+        }
+
+        var request = new AlertRequest<TResult>(run);
+        await _channel.Writer.WriteAsync(AlertWork.ForRequest(request, _clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        return await request.Answer.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

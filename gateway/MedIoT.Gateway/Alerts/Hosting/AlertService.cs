@@ -1,0 +1,220 @@
+using MedIoT.Gateway.Alerts.Delivery;
+using MedIoT.Gateway.Alerts.Delivery.Webhooks;
+using MedIoT.Gateway.Alerts.Feed;
+using MedIoT.Gateway.Alerts.Physiological;
+using MedIoT.Gateway.Alerts.Rules;
+using MedIoT.Gateway.Alerts.Settings;
+using MedIoT.Gateway.Alerts.Technical;
+using MedIoT.Gateway.Configuration;
+using MedIoT.Gateway.Devices;
+using MedIoT.Gateway.Storage;
+using Microsoft.Extensions.Options;
+
+namespace MedIoT.Gateway.Alerts.Hosting;
+
+/// <summary>
+/// Owns the <see cref="AlertEngine"/> (not thread-safe) as the single consumer of the <see cref="AlertFeed"/>: verified
+/// frames and security rejections from ingestion, device status events, HTTP requests and a 1 s tick on the alert clock.
+/// Each input's alarm events go at once to MQTT (events, then the retained state of the places they changed) and to the
+/// webhook outboxes; neither can hold the engine up. Nothing here depends on storage, so alarms keep flowing while
+/// InfluxDB is down.
+/// </summary>
+internal sealed class AlertService : BackgroundService
+{
+    private readonly AlertFeed _feed;
+    private readonly AlertEngine _engine;
+    private readonly AlertOptions _options;
+    private readonly AlarmTopics _topics;
+    private readonly string _gatewayId;
+    private readonly MqttAlarmPublisher _publisher;
+    private readonly WebhookDispatcher _webhooks;
+    private readonly DeviceStatusEvents _statusEvents;
+    private readonly PendingFrameQueue _pendingFrames;
+    private readonly int _pendingFrameCapacity;
+    private readonly Dictionary<string, string> _portOfDevice = new(StringComparer.Ordinal);
+    private readonly AlertStatistics _statistics;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<AlertService> _logger;
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public AlertService(
+        AlertFeed feed, AlertRules rules, IOptions<AlertOptions> options, IOptions<GatewayOptions> gatewayOptions,
+        IOptions<IngestionOptions> ingestionOptions, IOptions<SerialOptions> serialOptions, MqttAlarmPublisher publisher,
+        WebhookDispatcher webhooks, DeviceStatusEvents statusEvents, PendingFrameQueue pendingFrames, AlertStatistics statistics,
+        [FromKeyedServices(AlertClock.Key)] TimeProvider clock, ILogger<AlertService> logger)
+    {
+        _feed = feed;
+        _engine = new AlertEngine(rules);
+        _options = options.Value;
+        _topics = new AlarmTopics(_options.TopicPrefix);
+        _gatewayId = gatewayOptions.Value.GatewayId;
+        _publisher = publisher;
+        _webhooks = webhooks;
+        _statusEvents = statusEvents;
+        _pendingFrames = pendingFrames;
+        _pendingFrameCapacity = ingestionOptions.Value.PendingFrameCapacity;
+        foreach (var port in serialOptions.Value.Ports)
+        {
+            _portOfDevice.TryAdd(port.DeviceId, port.DevicePath);
+        }
+
+        _statistics = statistics;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    /// <summary>Completes once the consumer runs and the tick timer exists (tests start their fake clock after it).</summary>
+    public Task Started => _started.Task;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
+        Task.Run(() => TickAsync(stoppingToken), CancellationToken.None),
+        Task.Run(() => ForwardDeviceStatusAsync(stoppingToken), CancellationToken.None),
+        Task.Run(() => ConsumeAsync(stoppingToken), CancellationToken.None));
+
+    private async Task TickAsync(CancellationToken stoppingToken)
+    {
+        // IEC 60601-1-8 asks alarm delays to be disclosed: time-driven conditions add up to one tick (docs/alerts.md §3).
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _clock);
+        _started.TrySetResult();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await _feed.WriteTickAsync(_clock.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ForwardDeviceStatusAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var statusEvent in _statusEvents.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                if (ToInput(statusEvent) is { } input)
+                {
+                    await _feed.WriteAsync(input, stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private AlertInput? ToInput(DeviceStatusEvent statusEvent)
+    {
+        var device = statusEvent.Device;
+        var bed = new BedLocation(device.Ward, device.Bed);
+        var port = _portOfDevice.TryGetValue(device.DeviceId, out var path) ? path : device.DeviceId;
+        return statusEvent.Kind switch
+        {
+            DeviceStatusEventKind.StatusChanged => new DeviceStatusReport(bed, device.DeviceId, statusEvent.Status),
+            DeviceStatusEventKind.Connected or DeviceStatusEventKind.Reconnected => new SerialPortStatus(port, bed, Connected: true),
+            DeviceStatusEventKind.Disconnected => new SerialPortStatus(port, bed, Connected: false),
+            // A silent port is judged by the engine from the readings it stops getting (device silent).
+            _ => null,
+        };
+    }
+
+    private async Task ConsumeAsync(CancellationToken stoppingToken)
+    {
+        Log.AlertServiceStarted(_logger, _engine.Rules.Vitals.Count, _options.Webhooks.Count, _topics.Prefix);
+        var events = new List<AlarmEvent>();
+        var reader = _feed.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var work))
+                {
+                    Handle(work, events);
+                    if (events.Count > 0)
+                    {
+                        Dispatch(events, work.ArrivalTimestamp);
+                        events.Clear();
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            while (reader.TryRead(out var work))
+            {
+                work.Request?.Cancel();
+            }
+        }
+    }
+
+    private void Handle(AlertWork work, List<AlarmEvent> events)
+    {
+        var now = _clock.GetUtcNow();
+        if (work.Frame is { } frame)
+        {
+            foreach (var reading in FrameReadings.From(frame, work.ReceivedAt))
+            {
+                Count(reading, _engine.Process(reading, now, events));
+            }
+
+            _statistics.RecordFrame();
+        }
+        else if (work.Input is { } input)
+        {
+            Count(input, _engine.Process(input, now, events));
+            _statistics.RecordInput();
+        }
+        else if (work.Request is { } request)
+        {
+            request.Run(_engine, now, events);
+        }
+        else
+        {
+            _engine.Tick(now, events);
+            Count(null, _engine.Process(new GatewayBacklogLevel(Math.Min(_pendingFrames.Reader.Count, _pendingFrameCapacity), _pendingFrameCapacity), now, events));
+            _statistics.RecordTick();
+        }
+    }
+
+    private void Count(AlertInput? input, AlertInputRejection rejection)
+    {
+        if (rejection != AlertInputRejection.None && _statistics.RecordRejection(rejection) == 1)
+        {
+            Log.AlertInputRejected(_logger, input?.GetType().Name ?? nameof(GatewayBacklogLevel), rejection);
+        }
+    }
+
+    private void Dispatch(List<AlarmEvent> events, long arrivalTimestamp)
+    {
+        var changedPlaces = new HashSet<(AlarmChannel, BedLocation?)>();
+        foreach (var alarmEvent in events)
+        {
+            var alarm = alarmEvent.Alarm;
+            Log.AlarmEventOccurred(_logger, alarmEvent.Kind, alarm.AlarmId, alarm.Condition.Key, alarm.Bed?.ToString() ?? "gateway", alarm.Priority, alarm.EscalationLevel);
+            var topic = alarm.Channel == AlarmChannel.InformationTechnology ? _topics.SecurityEvents : _topics.Events(alarm.Bed);
+            _publisher.Enqueue(new AlarmMessage(topic, AlarmJson.Event(alarmEvent, _gatewayId, _options), Retain: false, arrivalTimestamp));
+            _webhooks.Accept(alarmEvent);
+            changedPlaces.Add(alarm.Channel == AlarmChannel.InformationTechnology ? (alarm.Channel, null) : (alarm.Channel, alarm.Bed));
+        }
+
+        var active = _engine.ActiveAlarms();
+        var now = _clock.GetUtcNow();
+        foreach (var (channel, bed) in changedPlaces)
+        {
+            if (channel == AlarmChannel.InformationTechnology)
+            {
+                var security = active.Where(alarm => alarm.Channel == AlarmChannel.InformationTechnology);
+                _publisher.Enqueue(new AlarmMessage(_topics.SecurityState, AlarmJson.State(null, security, now, _gatewayId, _options), Retain: true));
+            }
+            else
+            {
+                var here = active.Where(alarm => alarm.Channel == AlarmChannel.CareTeam && alarm.Bed == bed);
+                _publisher.Enqueue(new AlarmMessage(_topics.State(bed), AlarmJson.State(bed, here, now, _gatewayId, _options), Retain: true));
+            }
+        }
+
+        _statistics.RecordEvents(events);
+    }
+}

@@ -1,0 +1,20 @@
+namespace MedIoT.Gateway.Alerts.Settings;
+
+/// <summary>One webhook receiving alarm events (an entry of <c>Gateway:Alerts:Webhooks</c>).</summary>
+public sealed class WebhookOptions
+{
+    /// <summary>A name for logs and the outbox folder: 1–32 of A–Z a–z 0–9 . _ -, unique.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The absolute http:// or https:// address alarm events are POSTed to.</summary>
+    public Uri? Url { get; set; }
+
+    /// <summary>Which alarms it receives: <c>CareTeam</c> (physiological and technical, the default) or <c>InformationTechnology</c> (security).</summary>
+    public AlarmChannel Channel { get; set; } = AlarmChannel.CareTeam;
+
+    /// <summary>A file holding the HMAC secret (owner-only permissions, at least 32 bytes), relative to the settings folder.</summary>
+    public string? SecretFile { get; set; }
+
+    /// <summary>Or the name of an environment variable holding the secret (at least 32 characters).</summary>
+    public string? SecretEnvironmentVariable { get; set; }
+}

@@ -1,0 +1,284 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MedIoT.Protocol.Cryptography;
+using MedIoT.Protocol.Frames;
+using MedIoT.Protocol.Jws;
+
+namespace MedIoT.Gateway.Tests.Integration.Alerts;
+
+/// <summary>
+/// The alarm lifecycle as a care team sees it over real mosquitto: latching cleared by an acknowledgement over HTTP,
+/// escalation after the configured time, the retained bed state for a station that connects late, security alarms
+/// on the IT topic only, and alarms that keep flowing while InfluxDB is down.
+/// </summary>
+public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<AlertWardFixture>
+{
+    private const int SpO2 = MdcCodes.OxygenSaturation;
+    private const string Oximeter = "test-7a-01-spo2";
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Acknowledging_a_latched_high_alarm_over_http_resolves_it_and_empties_the_bed_state()
+    {
+        await using var gateway = await ward.StartGatewayAsync();
+        await using var station = await gateway.ConnectStationAsync();
+        var alarmId = await RaiseLowSaturationAsync(gateway, station);
+
+        // Back to 97 % (inside by more than the 2 % hysteresis): the high alarm latches instead of resolving.
+        for (var second = 0; second < 3; second++)
+        {
+            await gateway.SendAsync(Oximeter, gateway.Clock.GetUtcNow(), (SpO2, 97));
+            await gateway.AdvanceAsync(TimeSpan.FromSeconds(1));
+        }
+
+        await station.WaitUntilAsync(s => s.Events.Any(e => e.AlarmId == alarmId && e.Event == "latched"), s_wait, "the latched event");
+        Assert.DoesNotContain(station.Events, e => e.Event == "resolved");
+
+        using var response = await gateway.AcknowledgeAsync(alarmId, "nurse.jones");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("nurse.jones", body.RootElement.GetProperty("alarm").GetProperty("acknowledgedBy").GetString());
+
+        await station.WaitUntilAsync(s => s.Events.Any(e => e.AlarmId == alarmId && e.Event == "resolved"), s_wait, "the resolved event");
+        var acknowledged = station.Events.Single(e => e.AlarmId == alarmId && e.Event == "acknowledged");
+        Assert.Equal("nurse.jones", acknowledged.Alarm.GetProperty("acknowledgedBy").GetString());
+        await station.WaitUntilAsync(s => LastState(s, "7A/01") is { } state && state.GetProperty("alarms").GetArrayLength() == 0, s_wait, "an empty bed state");
+
+        // Acknowledging it again: the alarm is gone.
+        using var again = await gateway.AcknowledgeAsync(alarmId, "nurse.jones");
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        gateway.Logs.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task An_unacknowledged_high_alarm_escalates_to_the_next_recipient_after_the_configured_time()
+    {
+        await using var gateway = await ward.StartGatewayAsync();
+        await using var station = await gateway.ConnectStationAsync();
+        var alarmId = await RaiseLowSaturationAsync(gateway, station);
+        var raisedAt = station.Events.Single(e => e.AlarmId == alarmId && e.Event == "raised").At;
+
+        // Shipped rules: physiological high escalates after 60 s, then 180 s.
+        for (var second = 0; second < 59; second++)
+        {
+            await gateway.SendAsync(Oximeter, gateway.Clock.GetUtcNow(), (SpO2, 80));
+            await gateway.AdvanceAsync(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.DoesNotContain(station.Events, e => e.Event == "escalated");
+        await gateway.AdvanceAsync(TimeSpan.FromSeconds(2));
+        await station.WaitUntilAsync(s => s.Events.Any(e => e.Event == "escalated"), s_wait, "the escalated event");
+        var escalated = station.Events.Single(e => e.Event == "escalated");
+        Assert.Equal(alarmId, escalated.AlarmId);
+        Assert.Equal(1, escalated.Alarm.GetProperty("escalationLevel").GetInt32());
+        Assert.Equal("nurse-in-charge", escalated.Alarm.GetProperty("recipient").GetString());
+        Assert.InRange((escalated.At - raisedAt).TotalSeconds, 60, 61);
+        gateway.Logs.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_station_that_connects_late_receives_the_retained_state_of_the_bed()
+    {
+        await using var gateway = await ward.StartGatewayAsync();
+        await using var station = await gateway.ConnectStationAsync();
+        var alarmId = await RaiseLowSaturationAsync(gateway, station);
+        await gateway.Alerts.WaitUntilAsync(s => s.MqttPublished >= 2, s_wait);
+
+        await using var late = await gateway.ConnectStationAsync("alerts/7A/01/state");
+        await late.WaitUntilAsync(s => s.Messages.Count >= 1, s_wait, "the retained state");
+        var state = late.Messages[0];
+        Assert.True(state.Retained);
+        Assert.Equal("mediot.alarm-state/1", state.Json.GetProperty("schema").GetString());
+        var alarm = Assert.Single(state.Json.GetProperty("alarms").EnumerateArray());
+        Assert.Equal(alarmId, alarm.GetProperty("id").GetInt64());
+        Assert.Equal("vital-below/150456", alarm.GetProperty("condition").GetString());
+        Assert.Equal("high", alarm.GetProperty("priority").GetString());
+        // Care-team payloads carry condition and priority, not the measured value (docs/alerts.md §6).
+        Assert.DoesNotContain("\"value\"", state.Json.GetRawText(), StringComparison.Ordinal);
+
+        // A bed without alarms has no retained state yet: nothing arrives for it, and the late station saw one message.
+        Assert.Single(late.Messages);
+        gateway.Logs.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_forged_frame_raises_a_security_alarm_on_the_it_topic_and_nothing_for_nurses()
+    {
+        await using var gateway = await ward.StartGatewayAsync();
+        await using var nurses = await gateway.ConnectStationAsync("alerts/#");
+        await using var it = await gateway.ConnectStationAsync("it/#");
+
+        // A frame for bed 02's oximeter signed with another key.
+        using var wrongKey = Ed25519PrivateKey.Generate();
+        var frame = new DeviceFrame("test-7a-02-spo2", 1, [new Observation(SpO2, 60, "%", 0)]);
+        await using var device = await FirmwareSim.Devices.SimulatedDevice.ConnectAsync(
+            ward.Devices["test-7a-02-spo2"], ward.Mosquitto.Host, ward.Mosquitto.Port, TimeProvider.System, null, CancellationToken.None);
+        await device.PublishRawAsync(JwsFrameEncoder.Encode(frame, wrongKey), CancellationToken.None);
+
+        await it.WaitUntilAsync(s => s.Events.Any(e => e.Event == "raised"), s_wait, "the security alarm");
+        var raised = it.Events.Single();
+        Assert.Equal($"{gateway.TopicPrefix}/it/security", raised.Topic);
+        Assert.Equal("security/BadSignature/test-7a-02-spo2", raised.Condition);
+        Assert.Equal("it", raised.Alarm.GetProperty("channel").GetString());
+        await it.WaitUntilAsync(s => s.Messages.Any(m => m.Topic.EndsWith("/it/security/state", StringComparison.Ordinal)), s_wait, "the IT state");
+
+        // The care-team side saw nothing: not an event, not a state.
+        await gateway.Alerts.WaitUntilAsync(s => s.MqttPublished >= 2, s_wait);
+        Assert.Empty(nurses.Messages);
+
+        // The forged reading itself raised no physiological alarm, and the alarm is listed for IT only.
+        var list = await gateway.Http.GetFromJsonAsync<JsonElement>("/alarms?channel=care-team");
+        Assert.Equal(0, list.GetProperty("alarms").GetArrayLength());
+        list = await gateway.Http.GetFromJsonAsync<JsonElement>("/alarms?channel=it");
+        Assert.Equal(1, list.GetProperty("alarms").GetArrayLength());
+        gateway.Logs.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task Alarms_keep_flowing_while_influxdb_is_stopped()
+    {
+        await using var gateway = await ward.StartGatewayAsync();
+        await using var station = await gateway.ConnectStationAsync();
+        await ward.Influx.StopAsync();
+        try
+        {
+            var alarmId = await RaiseLowSaturationAsync(gateway, station);
+            Assert.True(alarmId > 0);
+            Assert.Equal(0, gateway.Ingestion.ObservationsStored);
+            await gateway.Ingestion.WaitUntilAsync(s => s.StoreFailures >= 1, s_wait);
+        }
+        finally
+        {
+            await ward.Influx.RestartAsync();
+        }
+
+        await gateway.Ingestion.WaitUntilAsync(s => s.ObservationsStored >= 11, TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task An_acknowledgement_made_while_the_broker_is_down_reaches_the_retained_state_once_it_is_back()
+    {
+        await using var gateway = await ward.StartGatewayAsync();
+        long alarmId;
+        await using (var station = await gateway.ConnectStationAsync())
+        {
+            alarmId = await RaiseLowSaturationAsync(gateway, station);
+            await gateway.Alerts.WaitUntilAsync(s => s.MqttPublished >= 2, s_wait);
+        }
+
+        await ward.Mosquitto.StopAsync();
+        var publishedBefore = gateway.Alerts.MqttPublished;
+        using (var response = await gateway.AcknowledgeAsync(alarmId, "nurse.jones"))
+        {
+            // The API does not depend on the broker.
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await ward.Mosquitto.RestartAsync();
+        await gateway.Alerts.WaitUntilAsync(s => s.MqttConnections >= 2 && s.MqttPublished >= publishedBefore + 2, TimeSpan.FromSeconds(30));
+
+        await using var late = await gateway.ConnectStationAsync("alerts/7A/01/state");
+        await late.WaitUntilAsync(
+            s => s.Messages.Any(m => m.Json.GetProperty("alarms").EnumerateArray().Any(a => a.GetProperty("acknowledgedBy").GetString() == "nurse.jones")),
+            s_wait, "the acknowledged alarm in the retained state");
+        Assert.Equal(0, gateway.Alerts.MqttDropped);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_configured_webhook_receives_the_signed_alarm_events_of_its_channel()
+    {
+        var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var secretFile = Path.Combine(ward.Folder, "webhook-" + Guid.NewGuid().ToString("N") + ".secret");
+        await File.WriteAllBytesAsync(secretFile, secret);
+        File.SetUnixFileMode(secretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await using var receiver = new Gateway.Tests.Alerts.Delivery.WebhookReceiver(secret);
+        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Alerts:Webhooks:0:Name"] = "ward-7a",
+            ["Gateway:Alerts:Webhooks:0:Url"] = receiver.Url.ToString(),
+            ["Gateway:Alerts:Webhooks:0:SecretFile"] = secretFile,
+            ["Gateway:Alerts:Webhooks:1:Name"] = "it",
+            ["Gateway:Alerts:Webhooks:1:Url"] = receiver.Url.ToString(),
+            ["Gateway:Alerts:Webhooks:1:Channel"] = "InformationTechnology",
+            ["Gateway:Alerts:Webhooks:1:SecretFile"] = secretFile,
+        });
+        await using var station = await gateway.ConnectStationAsync();
+        var alarmId = await RaiseLowSaturationAsync(gateway, station);
+
+        await gateway.Alerts.WaitUntilAsync(s => s.WebhooksDelivered >= 1, s_wait);
+        var delivered = Assert.Single(receiver.Received);
+        Assert.True(delivered.SignatureValid);
+        Assert.Equal(alarmId, delivered.AlarmId);
+        Assert.Equal("raised", delivered.Json.GetProperty("event").GetString());
+        Assert.Equal("care-team", delivered.Json.GetProperty("alarm").GetProperty("channel").GetString());
+        Assert.DoesNotContain(gateway.Logs.Entries, entry => entry.Message.Contains(Convert.ToHexStringLower(secret), StringComparison.Ordinal));
+        gateway.Logs.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_serial_port_missing_at_start_raises_its_technical_alarm_after_the_persistence_and_resolves_when_it_appears()
+    {
+        var line = Path.Combine(ward.Folder, "line-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(line);
+        var devicePath = Path.Combine(line, "pty-b");
+        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Serial:Ports:0:DevicePath"] = devicePath,
+            ["Gateway:Serial:Ports:0:BaudRate"] = "9600",
+            ["Gateway:Serial:Ports:0:Protocol"] = "Nonin",
+            ["Gateway:Serial:Ports:0:DeviceId"] = AlertWardFixture.SerialDeviceId,
+            ["Gateway:Serial:Ports:0:NoDataTimeoutSeconds"] = "600",
+            ["Gateway:Serial:StateFolder"] = Path.Combine(line, "state"),
+            ["Gateway:Serial:ReopenInitialDelayMilliseconds"] = "100",
+            ["Gateway:Serial:ReopenMaximumDelayMilliseconds"] = "400",
+            ["Gateway:Identity:KeyFile"] = Path.Combine(line, "identity", "gateway-key.jwk"),
+        });
+        await using var station = await gateway.ConnectStationAsync();
+
+        // Serial ingestion reports the missing port through DeviceStatusEvents; the engine waits its 5 s persistence.
+        await gateway.Alerts.WaitUntilAsync(s => s.InputsProcessed >= 1, s_wait);
+        await gateway.AdvanceAsync(TimeSpan.FromSeconds(4));
+        Assert.Equal(0, gateway.Alerts.AlarmEvents);
+        await gateway.AdvanceAsync(TimeSpan.FromSeconds(2));
+        await station.WaitUntilAsync(s => s.Events.Any(e => e.Event == "raised"), s_wait, "the serial port alarm");
+        var raised = station.Events.Single();
+        Assert.Equal($"{gateway.TopicPrefix}/alerts/7A/06/events", raised.Topic);
+        Assert.Equal("serial-port-disconnected/" + devicePath, raised.Condition);
+        Assert.Equal("technical", raised.Alarm.GetProperty("category").GetString());
+        Assert.Equal("medium", raised.Priority);
+
+        await using var pty = await MedIoT.Testing.SocatPtyPair.StartAsync(line);
+        await gateway.Alerts.WaitUntilAsync(s => s.InputsProcessed >= 2, s_wait);
+        await gateway.AdvanceAsync(TimeSpan.FromSeconds(1));
+        await station.WaitUntilAsync(s => s.Events.Any(e => e.Event == "resolved"), s_wait, "the resolved serial port alarm");
+        Assert.Equal(raised.AlarmId, station.Events.Single(e => e.Event == "resolved").AlarmId);
+        gateway.Logs.AssertNoErrors();
+    }
+
+    /// <summary>Sends 80 % SpO2 once a second until the high "below 85 %" limit (10 s persistence) raises; returns the alarm id.</summary>
+    private static async Task<long> RaiseLowSaturationAsync(AlertGateway gateway, AlarmStation station)
+    {
+        for (var second = 0; second <= 10; second++)
+        {
+            await gateway.SendAsync(Oximeter, gateway.Clock.GetUtcNow(), (SpO2, 80));
+            if (second < 10)
+            {
+                await gateway.AdvanceAsync(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        await station.WaitUntilAsync(s => s.Events.Any(e => e.Event == "raised"), s_wait, "the raised event");
+        var raised = station.Events.Single(e => e.Event == "raised");
+        Assert.Equal($"{gateway.TopicPrefix}/alerts/7A/01/events", raised.Topic);
+        Assert.Equal("vital-below/150456", raised.Condition);
+        Assert.Equal("high", raised.Priority);
+        Assert.Equal(0, raised.Alarm.GetProperty("escalationLevel").GetInt32());
+        Assert.Equal("bedside-nurse", raised.Alarm.GetProperty("recipient").GetString());
+        return raised.AlarmId;
+    }
+
+    private static JsonElement? LastState(AlarmStation station, string place) =>
+        station.Messages.LastOrDefault(m => m.Topic.EndsWith($"/alerts/{place}/state", StringComparison.Ordinal))?.Json;
+}

@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using MedIoT.FirmwareSim.Devices;
+using MedIoT.Gateway.Alerts.Feed;
+using MedIoT.Gateway.Alerts.Hosting;
+using MedIoT.Gateway.Devices;
+using MedIoT.Gateway.Http;
+using MedIoT.Gateway.Ingestion;
+using MedIoT.Gateway.Tests.Support;
+using MedIoT.Protocol.Cryptography;
+using MedIoT.Protocol.Frames;
+using MedIoT.Protocol.Jose;
+using MedIoT.Protocol.Jws;
+using MedIoT.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MedIoT.Gateway.Tests.Integration.Alerts;
+
+/// <summary>
+/// One gateway host of an <see cref="AlertWardFixture"/>: everything runs on real time except the alert service, which
+/// runs on <see cref="Clock"/>. Devices publish real signed frames through the broker.
+/// </summary>
+public sealed class AlertGateway : IAsyncDisposable
+{
+    private readonly AlertWardFixture _ward;
+    private readonly IHost _host;
+    private readonly Dictionary<string, SimulatedDevice> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Ed25519PrivateKey> _keys = new(StringComparer.Ordinal);
+    private long _framesSent;
+    private long _inputsSent;
+    private long _ticks;
+
+    private AlertGateway(AlertWardFixture ward, IHost host, ManualTimeProvider clock, CapturingLoggerProvider logs, string topicPrefix)
+    {
+        _ward = ward;
+        _host = host;
+        Clock = clock;
+        Logs = logs;
+        TopicPrefix = topicPrefix;
+        Alerts = host.Services.GetRequiredService<AlertStatistics>();
+        Ingestion = host.Services.GetRequiredService<IngestionStatistics>();
+    }
+
+    public ManualTimeProvider Clock { get; }
+
+    public AlertStatistics Alerts { get; }
+
+    public IngestionStatistics Ingestion { get; }
+
+    public string TopicPrefix { get; }
+
+    public HttpClient Http { get; } = new();
+
+    internal CapturingLoggerProvider Logs { get; }
+
+    public static async Task<AlertGateway> StartAsync(AlertWardFixture ward, IReadOnlyDictionary<string, string?> settings)
+    {
+        var builder = GatewayHost.CreateBuilder([], configuration => configuration.AddInMemoryCollection(settings));
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
+        builder.Services.AddKeyedSingleton<TimeProvider>(AlertClock.Key, clock);
+        var logs = new CapturingLoggerProvider();
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.AddProvider(logs);
+        var host = builder.Build();
+        await host.StartAsync();
+        var gateway = new AlertGateway(ward, host, clock, logs, settings["Gateway:Alerts:TopicPrefix"]!) { Origin = clock.GetUtcNow() };
+        gateway.Http.BaseAddress = await host.Services.GetRequiredService<GatewayHttpServer>().Listening;
+        await host.Services.GetRequiredService<AlertService>().Started.WaitAsync(TimeSpan.FromSeconds(30));
+        await gateway.Ingestion.WaitUntilAsync(s => s.Subscriptions >= 1, TimeSpan.FromSeconds(30));
+        await gateway.Alerts.WaitUntilAsync(s => s.MqttConnections >= 1, TimeSpan.FromSeconds(30));
+        return gateway;
+    }
+
+    public Task<AlarmStation> ConnectStationAsync(string filter = "#") =>
+        AlarmStation.ConnectAsync(_ward.Mosquitto.Port, filter == "#" ? TopicPrefix + "/#" : TopicPrefix + "/" + filter);
+
+    /// <summary>Publishes one signed frame for <paramref name="deviceId"/> measured at <paramref name="measuredAt"/> and waits until the alert service processed it.</summary>
+    public async Task SendAsync(string deviceId, DateTimeOffset measuredAt, params (int Code, double Value)[] readings)
+    {
+        await PublishAsync(deviceId, measuredAt, readings);
+        await WaitForFramesAsync();
+    }
+
+    /// <summary>Publishes one signed frame without waiting for the alert service.</summary>
+    public async Task PublishAsync(string deviceId, DateTimeOffset measuredAt, IReadOnlyList<(int Code, double Value)> readings)
+    {
+        var device = await DeviceAsync(deviceId);
+        var nanoseconds = (measuredAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+        var observations = readings.Select(reading =>
+        {
+            Assert.True(MdcCodes.TryGetUnit(reading.Code, out var unit));
+            return new Observation(reading.Code, reading.Value, unit, nanoseconds);
+        }).ToArray();
+        var frame = new DeviceFrame(deviceId, _ward.NextSequence(deviceId), observations);
+        await device.PublishRawAsync(JwsFrameEncoder.Encode(frame, _keys[deviceId]), CancellationToken.None);
+        _framesSent++;
+    }
+
+    public Task WaitForFramesAsync() => Alerts.WaitUntilAsync(s => s.FramesProcessed >= _framesSent, TimeSpan.FromSeconds(20));
+
+    /// <summary>Reports a device's status as serial ingestion does, and waits until the alert service processed it.</summary>
+    public async Task ReportStatusAsync(string deviceId, DeviceStatus status)
+    {
+        Assert.True(_host.Services.GetRequiredService<DeviceRegistry>().TryGet(deviceId, out var device));
+        _host.Services.GetRequiredService<DeviceStatusEvents>().Publish(
+            new DeviceStatusEvent(device, DeviceStatusEventKind.StatusChanged, status, Clock.GetUtcNow(), null));
+        _inputsSent++;
+        await Alerts.WaitUntilAsync(s => s.InputsProcessed >= _inputsSent, TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>
+    /// Moves the alert clock on by <paramref name="time"/>. The 1 s tick timer was created at <see cref="Origin"/>, so it
+    /// fires at whole seconds after it: the clock stops at each of those moments until the tick has been processed,
+    /// so the engine sees exactly the tick's time.
+    /// </summary>
+    public async Task AdvanceAsync(TimeSpan time)
+    {
+        var target = Clock.GetUtcNow() + time;
+        while (Clock.GetUtcNow() < target)
+        {
+            var now = Clock.GetUtcNow();
+            var nextTick = Origin + TimeSpan.FromSeconds(Math.Floor((now - Origin).TotalSeconds) + 1);
+            if (nextTick <= target)
+            {
+                Clock.Advance(nextTick - now);
+                _ticks++;
+                await Alerts.WaitUntilAsync(s => s.Ticks >= _ticks, TimeSpan.FromSeconds(20));
+            }
+            else
+            {
+                Clock.Advance(target - now);
+            }
+        }
+    }
+
+    /// <summary>When the alert service's tick timer was created (the fake clock's start).</summary>
+    public DateTimeOffset Origin { get; private init; }
+
+    /// <summary>Records staff observations over the HTTP API.</summary>
+    public async Task<HttpResponseMessage> ObserveAsync(string ward, string bed, object body) =>
+        await Http.PostAsJsonAsync($"/beds/{ward}/{bed}/observations", body);
+
+    public async Task<HttpResponseMessage> AcknowledgeAsync(long alarmId, string staffId) =>
+        await Http.PostAsJsonAsync(string.Create(CultureInfo.InvariantCulture, $"/alarms/{alarmId}/acknowledge"), new { staffId });
+
+    public T Service<T>()
+        where T : notnull => _host.Services.GetRequiredService<T>();
+
+    private async Task<SimulatedDevice> DeviceAsync(string deviceId)
+    {
+        if (!_connections.TryGetValue(deviceId, out var device))
+        {
+            var provisioned = _ward.Devices[deviceId];
+            device = await SimulatedDevice.ConnectAsync(provisioned, _ward.Mosquitto.Host, _ward.Mosquitto.Port, TimeProvider.System, null, CancellationToken.None);
+            _connections[deviceId] = device;
+            _keys[deviceId] = DeviceKeyFile.ReadPrivateKey(provisioned.PrivateKeyPath);
+        }
+
+        return device;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var device in _connections.Values)
+        {
+            await device.DisposeAsync();
+        }
+
+        foreach (var key in _keys.Values)
+        {
+            key.Dispose();
+        }
+
+        Http.Dispose();
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using MedIoT.FirmwareSim.Provisioning;
+using MedIoT.Gateway.Tests.Alerts.Scenarios;
+using MedIoT.Protocol.Cryptography;
+using MedIoT.Protocol.Jose;
+using MedIoT.Testing;
+
+namespace MedIoT.Gateway.Tests.Integration.Alerts;
+
+/// <summary>
+/// A ward for the alert integration tests: a real mosquitto and influxd for the test class, and a registry with a
+/// signing key for every device of every scenario in configs/scenarios/ plus an oximeter on beds 01–08 of ward 7A.
+/// Gateways are started per test (<see cref="StartGatewayAsync"/>) with a fake alert clock, one after the other.
+/// </summary>
+public sealed class AlertWardFixture : IAsyncLifetime
+{
+    public const string Ward = "7A";
+
+    /// <summary>A gateway-attested serial oximeter at bed 06 (no key: the gateway attests its readings).</summary>
+    public const string SerialDeviceId = "test-7a-06-nonin";
+
+    private readonly TemporaryDirectory _folder = TemporaryDirectory.Create("alert-ward");
+    private readonly Dictionary<string, ProvisionedDevice> _devices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
+    private int _gateways;
+
+    public MosquittoServer Mosquitto { get; private set; } = null!;
+
+    public InfluxServer Influx { get; private set; } = null!;
+
+    public string RegistryPath => _folder.Combine(WardProvisioner.RegistryFileName);
+
+    public string Folder => _folder.Path;
+
+    public IReadOnlyDictionary<string, ProvisionedDevice> Devices => _devices;
+
+    public static string ScenarioPath(string file) => Path.Combine(RepositoryLayout.Configs, "scenarios", file);
+
+    public static IEnumerable<string> ScenarioFiles() =>
+        Directory.GetFiles(Path.Combine(RepositoryLayout.Configs, "scenarios"), "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
+
+    public async Task InitializeAsync()
+    {
+        var mosquitto = MosquittoServer.StartAsync();
+        var influx = InfluxServer.StartAsync();
+        Mosquitto = await mosquitto;
+        Influx = await influx;
+
+        var places = new Dictionary<string, (string Ward, string Bed)>(StringComparer.Ordinal);
+        foreach (var file in ScenarioFiles())
+        {
+            var scenario = Scenario.Load(ScenarioPath(file));
+            foreach (var deviceId in scenario.Tracks.Select(track => track.DeviceId))
+            {
+                places[deviceId] = (scenario.Ward, scenario.Bed);
+            }
+        }
+
+        for (var bed = 1; bed <= 8; bed++)
+        {
+            places[$"test-7a-{bed:00}-spo2"] = (Ward, bed.ToString("00", CultureInfo.InvariantCulture));
+        }
+
+        var keys = Directory.CreateDirectory(_folder.Combine("keys"));
+        if (!OperatingSystem.IsWindows())
+        {
+            keys.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        }
+        var entries = new List<string>();
+        foreach (var (deviceId, (ward, bed)) in places)
+        {
+            var keyPath = Path.Combine(keys.FullName, deviceId + ".jwk");
+            using var key = Ed25519PrivateKey.Generate();
+            DeviceKeyFile.WritePrivateKey(keyPath, key);
+            _devices[deviceId] = new ProvisionedDevice(deviceId, WardProvisioner.PulseOximeterKind, ward, bed, keyPath);
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("deviceId", deviceId);
+                writer.WriteString("kind", WardProvisioner.PulseOximeterKind);
+                writer.WriteString("ward", ward);
+                writer.WriteString("bed", bed);
+                writer.WritePropertyName("publicKey");
+                writer.WriteRawValue(OkpJsonWebKey.FormatPublic(key.PublicKey));
+                writer.WriteBoolean("revoked", false);
+                writer.WriteEndObject();
+            }
+
+            entries.Add(Encoding.UTF8.GetString(stream.ToArray()));
+        }
+
+        entries.Add($$"""{ "deviceId": "{{SerialDeviceId}}", "kind": "pulse-oximeter", "ward": "7A", "bed": "06", "trust": "gateway-attested" }""");
+        await File.WriteAllTextAsync(RegistryPath, "{ \"devices\": [\n" + string.Join(",\n", entries) + "\n] }\n");
+    }
+
+    /// <summary>Starts a gateway on this ward with a fake alert clock; <paramref name="settings"/> adds or replaces settings.</summary>
+    public async Task<AlertGateway> StartGatewayAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var number = Interlocked.Increment(ref _gateways);
+        var all = new Dictionary<string, string?>
+        {
+            ["Gateway:GatewayId"] = $"gw-alerts-{number}",
+            ["Gateway:DeviceRegistryPath"] = RegistryPath,
+            ["Gateway:Mqtt:Port"] = Mosquitto.Port.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:Mqtt:ReconnectInitialDelayMilliseconds"] = "100",
+            ["Gateway:Influx:Url"] = Influx.BaseAddress.ToString(),
+            ["Gateway:Influx:Database"] = "mediot_alerts",
+            ["Gateway:Influx:FlushIntervalMilliseconds"] = "20",
+            ["Gateway:Influx:RetryInitialDelayMilliseconds"] = "50",
+            ["Gateway:Http:Url"] = "http://127.0.0.1:0",
+            ["Gateway:Alerts:RulesPath"] = Path.Combine(RepositoryLayout.Configs, "alert-rules.json"),
+            ["Gateway:Alerts:TopicPrefix"] = $"test{number}/v1",
+            ["Gateway:Alerts:OutboxFolder"] = _folder.Combine($"outbox-{number}"),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return await AlertGateway.StartAsync(this, all);
+    }
+
+    /// <summary>The next sequence number of a device (kept across gateways, as a device keeps it across gateway restarts).</summary>
+    public long NextSequence(string deviceId)
+    {
+        lock (_sequences)
+        {
+            _sequences[deviceId] = _sequences.GetValueOrDefault(deviceId) + 1;
+            return _sequences[deviceId];
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Mosquitto.DisposeAsync();
+        await Influx.DisposeAsync();
+        _folder.Dispose();
+    }
+}
