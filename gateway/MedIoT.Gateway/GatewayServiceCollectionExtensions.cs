@@ -5,6 +5,7 @@ using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Identity;
 using MedIoT.Gateway.Ingestion.Mqtt;
 using MedIoT.Gateway.Ingestion.Serial;
+using MedIoT.Gateway.Journal;
 using MedIoT.Gateway.Storage;
 using MedIoT.Gateway.Storage.Influx;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -58,7 +59,7 @@ public static class GatewayServiceCollectionExtensions
         AddSerial(services, configuration, settingsFolder);
         services.AddMetrics();
         services.AddSingleton<IngestionStatistics>();
-        services.AddSingleton<FrameVerifier>();
+        AddJournal(services, configuration, settingsFolder);
         services.AddSingleton<PendingFrameQueue>();
         services.AddSingleton<InfluxWriteClient>();
         services.AddHttpClient(InfluxWriteClient.HttpClientName, (provider, http) =>
@@ -68,7 +69,10 @@ public static class GatewayServiceCollectionExtensions
             http.Timeout = Timeout.InfiniteTimeSpan;
         });
 
+        // Started before the ingest services (and so stopped after them): the journal drains what they queued.
+        services.AddHostedService<JournalWriterService>();
         services.AddHostedService<InfluxWriterService>();
+        services.AddHostedService<BacklogReportService>();
         services.AddHostedService<MqttIngestService>();
         services.AddHostedService<IngestionSummaryService>();
 
@@ -80,6 +84,25 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<GatewayHttpServer>();
         services.AddHostedService(provider => provider.GetRequiredService<GatewayHttpServer>());
         return services;
+    }
+
+    /// <summary>
+    /// The journal (Journal/): opened, with its sequence history restored, when first needed; the frame verifier continues
+    /// that history so redelivered frames stay duplicates across restarts.
+    /// </summary>
+    private static void AddJournal(IServiceCollection services, IConfiguration configuration, string settingsFolder)
+    {
+        AddSettings<JournalOptions>(services, configuration, JournalOptions.SectionName);
+        services.AddSingleton(provider => GatewayJournal.Open(
+            Path.GetFullPath(provider.GetRequiredService<IOptions<JournalOptions>>().Value.Folder, settingsFolder),
+            provider.GetRequiredService<GatewayIdentity>(),
+            provider.GetRequiredService<IOptions<IngestionOptions>>().Value.ReplayWindow));
+        services.AddSingleton<JournalStatistics>();
+        services.AddSingleton(provider => new FrameVerifier(
+            provider.GetRequiredService<DeviceRegistry>(),
+            provider.GetRequiredService<IOptions<IngestionOptions>>(),
+            provider.GetRequiredService<GatewayJournal>().CreateSequenceHistory(),
+            provider.GetRequiredService<TimeProvider>()));
     }
 
     /// <summary>Serial ports (docs/serial.md), the gateway's identity and the device status events.</summary>
