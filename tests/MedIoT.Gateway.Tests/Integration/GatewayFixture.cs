@@ -46,10 +46,10 @@ public sealed class GatewayFixture : IAsyncLifetime
     public string JournalFolder => _wardFolder.Combine("state", "journal");
 
     /// <summary>The journal of the running gateway.</summary>
-    public Journal.GatewayJournal Journal => _host!.Services.GetRequiredService<Journal.GatewayJournal>();
+    public MedIoT.Gateway.Journal.GatewayJournal Journal => _host!.Services.GetRequiredService<MedIoT.Gateway.Journal.GatewayJournal>();
 
     /// <summary>The journal and InfluxDB writer counters of the running gateway.</summary>
-    public Journal.JournalStatistics JournalStatistics => _host!.Services.GetRequiredService<Journal.JournalStatistics>();
+    public MedIoT.Gateway.Journal.JournalStatistics JournalStatistics => _host!.Services.GetRequiredService<MedIoT.Gateway.Journal.JournalStatistics>();
 
     public async Task InitializeAsync()
     {

@@ -1,0 +1,96 @@
+using System.Diagnostics.Metrics;
+using MedIoT.Gateway.Configuration;
+using MedIoT.Gateway.Devices;
+using MedIoT.Gateway.Identity;
+using MedIoT.Gateway.Ingestion;
+using MedIoT.Gateway.Journal;
+using MedIoT.Gateway.Storage;
+using MedIoT.Gateway.Tests.Support;
+using MedIoT.Ledger.Entries;
+using MedIoT.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace MedIoT.Gateway.Tests.Journal;
+
+/// <summary>Group commit: frames become durable in arrival order, and each is acknowledged only once it is durable.</summary>
+public sealed class JournalWriterServiceTests : IDisposable
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
+    private readonly TemporaryDirectory _folder = TemporaryDirectory.Create("journal-writer");
+    private readonly TestDevice _device = new("ward7a-bed02-spo2");
+    private readonly ServiceProvider _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    [Fact]
+    public async Task Each_frame_is_acknowledged_in_arrival_order_only_after_it_is_durable_rejections_included()
+    {
+        using var identity = GatewayIdentity.LoadOrCreate(_folder.Combine("identity", "key.jwk"), "mediot.example/ward7a/gw-writer-test", out _);
+        using var journal = GatewayJournal.Open(_folder.Combine("journal"), identity, 64);
+        var verifier = new FrameVerifier(new DeviceRegistry([_device.Registration]), Options.Create(new IngestionOptions { ReplayWindow = 64 }),
+            journal.CreateSequenceHistory(), TimeProvider.System);
+        var queue = new PendingFrameQueue(Options.Create(new IngestionOptions { PendingFrameCapacity = 64 }));
+        using var statistics = new JournalStatistics(_metrics.GetRequiredService<IMeterFactory>());
+
+        // Ten arrivals: every third is a rejection (nothing to store) that must still be acknowledged in its place.
+        const int Arrivals = 10;
+        var acknowledgements = new List<(int Arrival, long SizeAtAcknowledgement, bool Accepted)>();
+        var allAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sequences = new List<long>();
+        for (var arrival = 0; arrival < Arrivals; arrival++)
+        {
+            var accepted = arrival % 3 != 2;
+            VerifiedFrame? frame = null;
+            if (accepted)
+            {
+                frame = verifier.Verify(_device.Topic, _device.SignNext()).Frame!;
+                sequences.Add(frame.Frame.SequenceNumber);
+            }
+
+            var number = arrival;
+            await queue.Writer.WriteAsync(new PendingFrame(frame, _ =>
+            {
+                acknowledgements.Add((number, journal.Size, accepted));
+                if (acknowledgements.Count == Arrivals)
+                {
+                    allAcknowledged.SetResult();
+                }
+
+                return ValueTask.CompletedTask;
+            }));
+        }
+
+        var options = Options.Create(new JournalOptions { BatchSize = 4, MaxWaitMilliseconds = 0, CheckpointEveryEntries = 5 });
+        using var service = new JournalWriterService(queue, journal, statistics, options, TimeProvider.System, NullLogger<JournalWriterService>.Instance);
+        await service.StartAsync(CancellationToken.None);
+        await allAcknowledged.Task.WaitAsync(s_timeout);
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(0, Arrivals), acknowledgements.Select(a => a.Arrival));
+        var acceptedSoFar = 0;
+        foreach (var acknowledgement in acknowledgements)
+        {
+            acceptedSoFar += acknowledgement.Accepted ? 1 : 0;
+            Assert.True(acknowledgement.SizeAtAcknowledgement >= acceptedSoFar, $"arrival {acknowledgement.Arrival} was acknowledged before it was durable");
+        }
+
+        // Journaled in arrival order, with the device's own signed bytes and the receive time.
+        Assert.Equal(sequences.Count, journal.Size);
+        var entries = JournalChecks.ReadEntries(journal.Log);
+        Assert.Equal(sequences, entries.Select(e => e.SequenceNumber));
+        Assert.All(entries, e => Assert.Equal(EntryAttestation.DeviceSigned, e.Attestation));
+        Assert.All(entries, e => Assert.True(e.ReceivedUnixNanoseconds > 0));
+        Assert.Equal(sequences.Count, statistics.Appended);
+
+        // A checkpoint after five entries, and the final tree at stop.
+        Assert.Equal(journal.Size, statistics.LastCheckpointSize);
+        Assert.True(GatewayJournal.ReadCheckpoints(journal.Folder).Count >= 2);
+    }
+
+    public void Dispose()
+    {
+        _metrics.Dispose();
+        _device.Dispose();
+        _folder.Dispose();
+    }
+}
