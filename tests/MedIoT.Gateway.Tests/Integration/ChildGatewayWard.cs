@@ -70,6 +70,7 @@ internal sealed class ChildGatewayWard : IAsyncDisposable
         settings["Gateway:Serial:StateFolder"] = ward._folder.Combine("state", "serial");
         settings["Gateway:Journal:Folder"] = ward.JournalFolder;
         settings["Gateway:Journal:BacklogLogIntervalSeconds"] = "1";
+        settings["Logging:LogLevel:System.Net.Http"] = "Warning";
         return ward;
     }
 

@@ -42,6 +42,7 @@ public sealed partial class DurableIngestFaultTests
             return health.GetProperty("influxLagEntries").GetInt64() > 0 && health.GetProperty("influxLagSeconds").GetDouble() >= 0.5
                 && publishers.Sum(p => p.Count) >= Total / 2;
         }, "a lag of half a second during the outage");
+        await ward.WaitForAsync(() => LagLine().IsMatch(ward.Gateway!.RecentOutput), "a backlog log line showing the lag");
         Assert.True(publishers.Sum(p => p.Count) < Total, "the stream ended before InfluxDB came back");
         await ward.Influx.RestartAsync();
 
@@ -115,6 +116,9 @@ public sealed partial class DurableIngestFaultTests
             }
         }
     }
+
+    [GeneratedRegex("Backlog: journal [0-9]+ entries, InfluxDB writer at [0-9]+, lag [1-9][0-9]* entries")]
+    private static partial Regex LagLine();
 
     [GeneratedRegex(",journal=([0-9]+)i")]
     private static partial Regex JournalField();
