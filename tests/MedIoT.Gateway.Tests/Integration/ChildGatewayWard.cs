@@ -22,16 +22,18 @@ internal sealed class ChildGatewayWard : IAsyncDisposable
     private readonly TemporaryDirectory _folder = TemporaryDirectory.Create("child-gateway");
     private readonly HttpClient _http = new();
 
-    private ChildGatewayWard(MosquittoServer mosquitto, InfluxServer influx)
+    private readonly InfluxServer? _influx;
+
+    private ChildGatewayWard(MosquittoServer mosquitto, InfluxServer? influx)
     {
         Mosquitto = mosquitto;
-        Influx = influx;
+        _influx = influx;
         HttpAddress = new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}/");
     }
 
     public MosquittoServer Mosquitto { get; }
 
-    public InfluxServer Influx { get; }
+    public InfluxServer Influx => _influx ?? throw new InvalidOperationException("This ward was started without InfluxDB.");
 
     public IReadOnlyList<ProvisionedDevice> Devices { get; private set; } = [];
 
@@ -46,12 +48,12 @@ internal sealed class ChildGatewayWard : IAsyncDisposable
     /// <summary>Settings of the gateway (change them before <see cref="StartGatewayAsync"/>).</summary>
     public Dictionary<string, string> Settings { get; } = [];
 
-    /// <summary>Starts the servers and provisions <paramref name="beds"/> devices.</summary>
-    public static async Task<ChildGatewayWard> StartAsync(int beds, IEnumerable<string>? mosquittoConfiguration = null)
+    /// <summary>Starts the servers (InfluxDB unless <paramref name="withInflux"/> is false) and provisions <paramref name="beds"/> devices.</summary>
+    public static async Task<ChildGatewayWard> StartAsync(int beds, IEnumerable<string>? mosquittoConfiguration = null, bool withInflux = true)
     {
         var mosquitto = MosquittoServer.StartAsync(mosquittoConfiguration);
-        var influx = InfluxServer.StartAsync();
-        var ward = new ChildGatewayWard(await mosquitto, await influx);
+        var influx = withInflux ? await InfluxServer.StartAsync() : null;
+        var ward = new ChildGatewayWard(await mosquitto, influx);
         ward.Devices = WardProvisioner.Provision(ward._folder.Combine("ward"), "7A", beds);
         var settings = ward.Settings;
         settings["Gateway:GatewayId"] = "gw-child";
@@ -59,7 +61,7 @@ internal sealed class ChildGatewayWard : IAsyncDisposable
         settings["Gateway:Mqtt:Port"] = Text(ward.Mosquitto.Port);
         settings["Gateway:Mqtt:ReconnectInitialDelayMilliseconds"] = "100";
         settings["Gateway:Mqtt:ReconnectMaximumDelayMilliseconds"] = "500";
-        settings["Gateway:Influx:Url"] = ward.Influx.BaseAddress.ToString();
+        settings["Gateway:Influx:Url"] = influx?.BaseAddress.ToString() ?? "http://127.0.0.1:1/";
         settings["Gateway:Influx:Database"] = Database;
         settings["Gateway:Influx:FlushIntervalMilliseconds"] = "20";
         settings["Gateway:Influx:RetryInitialDelayMilliseconds"] = "50";
@@ -71,6 +73,7 @@ internal sealed class ChildGatewayWard : IAsyncDisposable
         settings["Gateway:Journal:Folder"] = ward.JournalFolder;
         settings["Gateway:Journal:BacklogLogIntervalSeconds"] = "1";
         settings["Logging:LogLevel:System.Net.Http"] = "Warning";
+        settings["Logging:LogLevel:Microsoft"] = "Warning";
         return ward;
     }
 
@@ -131,7 +134,11 @@ internal sealed class ChildGatewayWard : IAsyncDisposable
         }
 
         await Mosquitto.DisposeAsync();
-        await Influx.DisposeAsync();
+        if (_influx is not null)
+        {
+            await _influx.DisposeAsync();
+        }
+
         _http.Dispose();
         _folder.Dispose();
     }

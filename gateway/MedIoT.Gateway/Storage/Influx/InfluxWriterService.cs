@@ -70,7 +70,7 @@ internal sealed class InfluxWriterService(
                     if (!_firstStored)
                     {
                         _firstStored = true;
-                        Log.FirstReadingsStored(logger, points, _options.Database, _options.Measurement);
+                        Log.FirstReadingsStored(logger, points, _options.ApiVersion == InfluxApiVersion.V2 ? _options.Bucket : _options.Database, _options.Measurement);
                     }
                 }
 
