@@ -36,11 +36,18 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>Starts the gateway with <paramref name="settings"/> (keys like <c>Gateway:Mqtt:Port</c>) and waits until it subscribed.</summary>
     public static async Task<GatewayProcess> StartAsync(string workingFolder, IReadOnlyDictionary<string, string> settings)
     {
-        var environment = settings.ToDictionary(s => "MEDIOT_" + s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
-        environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        var environment = Environment(settings);
         var process = await ServerProcess.StartAsync(
             "gateway", "dotnet", [AssemblyPath], "MQTT subscribed", s_startTimeout, workingFolder, environment).ConfigureAwait(false);
         return new GatewayProcess(process);
+    }
+
+    /// <summary>The settings as the <c>MEDIOT_...</c> environment variables the gateway reads.</summary>
+    public static Dictionary<string, string> Environment(IReadOnlyDictionary<string, string> settings)
+    {
+        var environment = settings.ToDictionary(s => "MEDIOT_" + s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+        environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        return environment;
     }
 
     /// <summary>Ends the gateway with SIGKILL: no shutdown code runs, as in a crash or power cut.</summary>
