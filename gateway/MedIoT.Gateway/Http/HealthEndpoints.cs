@@ -29,10 +29,13 @@ internal sealed class HealthEndpoints(IngestionStatistics statistics, GatewayJou
                 backlog.WriterPosition,
                 backlog.LagEntries,
                 Math.Round(backlog.LagSeconds, 3),
-                journalStatistics.PointsRefused));
+                journalStatistics.PointsRefused,
+                journalStatistics.DurableLatencyPercentile(0.5),
+                journalStatistics.DurableLatencyPercentile(0.99)));
         });
 
     private sealed record HealthReport(
         string Status, long UptimeSeconds, long FramesAccepted, long Duplicates, long ReadingsStored,
-        long JournalSize, long InfluxWriterPosition, long InfluxLagEntries, double InfluxLagSeconds, long InfluxPointsRefused);
+        long JournalSize, long InfluxWriterPosition, long InfluxLagEntries, double InfluxLagSeconds, long InfluxPointsRefused,
+        double JournalLatencyP50Milliseconds, double JournalLatencyP99Milliseconds);
 }

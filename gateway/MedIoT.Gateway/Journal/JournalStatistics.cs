@@ -14,6 +14,7 @@ public sealed class JournalStatistics : IDisposable
 
     private readonly Meter _meter;
     private readonly Histogram<double> _durableLatency;
+    private readonly LatencyHistogram _latencies = new();
     private long _appended;
     private long _checkpoints;
     private long _lastCheckpointSize = -1;
@@ -31,6 +32,9 @@ public sealed class JournalStatistics : IDisposable
         _meter.CreateObservableGauge("mediot.influx.position", () => WriterPosition, "{entry}", "Journal entries written to InfluxDB.");
         _meter.CreateObservableCounter("mediot.influx.points_refused", () => PointsRefused, "{point}", "Points InfluxDB refused (4xx).");
     }
+
+    /// <summary>The receive-to-durable latency (ms) below which <paramref name="fraction"/> of this process's frames fall.</summary>
+    public double DurableLatencyPercentile(double fraction) => _latencies.Percentile(fraction);
 
     /// <summary>Entries appended by this process.</summary>
     public long Appended => Interlocked.Read(ref _appended);
@@ -55,7 +59,9 @@ public sealed class JournalStatistics : IDisposable
         var durableNs = (durableAt - DateTimeOffset.UnixEpoch).Ticks * 100;
         foreach (var frame in frames)
         {
-            _durableLatency.Record((durableNs - frame.ReceivedUnixNanoseconds) / 1e6);
+            var milliseconds = (durableNs - frame.ReceivedUnixNanoseconds) / 1e6;
+            _durableLatency.Record(milliseconds);
+            _latencies.Record(milliseconds);
         }
 
         Interlocked.Add(ref _appended, frames.Count);

@@ -36,8 +36,11 @@ internal sealed class ResilientPublisher(ProvisionedDevice device, string host, 
         }
     }
 
-    /// <summary>Publishes <paramref name="frames"/> frames, one every <paramref name="interval"/>.</summary>
-    public async Task RunAsync(int frames, TimeSpan interval, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes <paramref name="frames"/> frames, one every <paramref name="interval"/>; before each, waits for
+    /// <paramref name="gate"/> when given (a test pausing the ward).
+    /// </summary>
+    public async Task RunAsync(int frames, TimeSpan interval, CancellationToken cancellationToken, Func<Task>? gate = null)
     {
         using var pace = new PeriodicTimer(interval);
         SimulatedDevice? client = null;
@@ -45,6 +48,11 @@ internal sealed class ResilientPublisher(ProvisionedDevice device, string host, 
         {
             for (var i = 0; i < frames; i++)
             {
+                if (gate is not null)
+                {
+                    await gate();
+                }
+
                 byte[]? token = null;
                 DeviceFrame? frame = null;
                 while (true)
