@@ -56,10 +56,11 @@ public static class GatewayServiceCollectionExtensions
             Log.GatewayStarting(provider.GetRequiredService<ILoggerFactory>().CreateLogger("MedIoT.Gateway"), gateway.GatewayId, registry.Count, path);
             return registry;
         });
+        // The journal writer is registered before every ingest service, so it stops after them and journals what they queued.
+        AddJournal(services, configuration, settingsFolder);
         AddSerial(services, configuration, settingsFolder);
         services.AddMetrics();
         services.AddSingleton<IngestionStatistics>();
-        AddJournal(services, configuration, settingsFolder);
         services.AddSingleton<PendingFrameQueue>();
         services.AddSingleton<InfluxWriteClient>();
         services.AddHttpClient(InfluxWriteClient.HttpClientName, (provider, http) =>
@@ -69,8 +70,6 @@ public static class GatewayServiceCollectionExtensions
             http.Timeout = Timeout.InfiniteTimeSpan;
         });
 
-        // Started before the ingest services (and so stopped after them): the journal drains what they queued.
-        services.AddHostedService<JournalWriterService>();
         services.AddHostedService<InfluxWriterService>();
         services.AddHostedService<BacklogReportService>();
         services.AddHostedService<MqttIngestService>();
@@ -98,6 +97,7 @@ public static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<GatewayIdentity>(),
             provider.GetRequiredService<IOptions<IngestionOptions>>().Value.ReplayWindow));
         services.AddSingleton<JournalStatistics>();
+        services.AddHostedService<JournalWriterService>();
         services.AddSingleton(provider => new FrameVerifier(
             provider.GetRequiredService<DeviceRegistry>(),
             provider.GetRequiredService<IOptions<IngestionOptions>>(),

@@ -27,20 +27,37 @@ internal sealed class JournalWriterService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Log.JournalOpened(logger, journal.Folder, journal.Size, journal.RestoredFromSnapshotAt, journal.Signer.VerifierKey.ToString());
-        var checkpoints = SignOnScheduleAsync(stoppingToken);
+        using var stopCheckpoints = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var checkpoints = SignOnScheduleAsync(stopCheckpoints.Token);
         try
         {
-            await WriteAsync(stoppingToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await checkpoints.ConfigureAwait(false);
+            await WriteAsync(checkpoints, stoppingToken).ConfigureAwait(false);
+
+            // Stopping: the ingest services stopped first (they are registered after this service); what they queued, and
+            // a batch interrupted while it was filling, is journaled now, so a serial reading (which no broker would
+            // deliver again) is not lost at shutdown.
+            while (true)
+            {
+                Drain();
+                if (_batch.Count == 0)
+                {
+                    break;
+                }
+
+                await CommitAsync().ConfigureAwait(false);
+            }
+
             // A last checkpoint and snapshot, so the next start replays almost nothing.
             SignCheckpoint();
         }
+        finally
+        {
+            await stopCheckpoints.CancelAsync().ConfigureAwait(false);
+            await checkpoints.ConfigureAwait(false);
+        }
     }
 
-    private async Task WriteAsync(CancellationToken stoppingToken)
+    private async Task WriteAsync(Task checkpoints, CancellationToken stoppingToken)
     {
         var reader = queue.Reader;
         long sinceCheckpoint = 0;
@@ -48,20 +65,13 @@ internal sealed class JournalWriterService(
         {
             while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
+                if (checkpoints.IsFaulted)
+                {
+                    await checkpoints.ConfigureAwait(false); // a signing failure is fatal: rethrow it
+                }
+
                 await FillBatchAsync(stoppingToken).ConfigureAwait(false);
-                if (_frames.Count > 0)
-                {
-                    journal.Append(_frames);
-                    statistics.RecordAppended(_frames, timeProvider.GetUtcNow());
-                    sinceCheckpoint += _frames.Count;
-                }
-
-                // Durable: release every frame of the batch at its source, in arrival order.
-                foreach (var pending in _batch)
-                {
-                    await pending.Acknowledge(stoppingToken).ConfigureAwait(false);
-                }
-
+                sinceCheckpoint += await CommitAsync().ConfigureAwait(false);
                 if (sinceCheckpoint >= _options.CheckpointEveryEntries)
                 {
                     sinceCheckpoint = 0;
@@ -71,14 +81,37 @@ internal sealed class JournalWriterService(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: frames still queued were never acknowledged; the broker redelivers them.
+            // Stopping: ExecuteAsync journals what is still queued.
         }
+    }
+
+    /// <summary>
+    /// Makes the batch's accepted frames durable, then acknowledges every frame of the batch in arrival order, and empties
+    /// the batch. Never cancelled half-way: a batch journaled but not emptied would be journaled twice.
+    /// </summary>
+    private async Task<int> CommitAsync()
+    {
+        if (_frames.Count > 0)
+        {
+            journal.Append(_frames);
+            statistics.RecordAppended(_frames, timeProvider.GetUtcNow());
+        }
+
+        // Durable: release every frame of the batch at its source, in arrival order. An acknowledgement to a lost
+        // connection is dropped by the MQTT client (the broker redelivers; the journal knows the frame).
+        foreach (var pending in _batch)
+        {
+            await pending.Acknowledge(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var committed = _frames.Count;
+        _batch.Clear();
+        _frames.Clear();
+        return committed;
     }
 
     private async Task FillBatchAsync(CancellationToken stoppingToken)
     {
-        _batch.Clear();
-        _frames.Clear();
         Drain();
         if (_batch.Count < _options.BatchSize && _options.MaxWaitMilliseconds > 0)
         {

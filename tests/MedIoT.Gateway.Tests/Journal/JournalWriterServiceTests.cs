@@ -87,6 +87,65 @@ public sealed class JournalWriterServiceTests : IDisposable
         Assert.True(GatewayJournal.ReadCheckpoints(journal.Folder).Count >= 2);
     }
 
+    [Fact]
+    public async Task Frames_still_queued_or_waiting_in_a_batch_when_the_gateway_stops_are_journaled_before_it_stops()
+    {
+        using var identity = GatewayIdentity.LoadOrCreate(_folder.Combine("identity", "key.jwk"), "mediot.example/ward7a/gw-writer-test", out _);
+        using var journal = GatewayJournal.Open(_folder.Combine("journal"), identity, 64);
+        var verifier = new FrameVerifier(new DeviceRegistry([_device.Registration]), Options.Create(new IngestionOptions { ReplayWindow = 64 }),
+            journal.CreateSequenceHistory(), TimeProvider.System);
+        var queue = new PendingFrameQueue(Options.Create(new IngestionOptions { PendingFrameCapacity = 64 }));
+        using var statistics = new JournalStatistics(_metrics.GetRequiredService<IMeterFactory>());
+        var acknowledged = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            // Serial readings: nothing would ever deliver them again.
+            await queue.Writer.WriteAsync(new PendingFrame(verifier.Verify(_device.Topic, _device.SignNext()).Frame, _ =>
+            {
+                acknowledged++;
+                return ValueTask.CompletedTask;
+            }));
+        }
+
+        // A clock that never moves: the group commit waits for more frames until the stop interrupts it.
+        var clock = new WatchingClock(TimeSpan.FromMilliseconds(1000));
+        var options = Options.Create(new JournalOptions { BatchSize = 100, MaxWaitMilliseconds = 1000 });
+        using var service = new JournalWriterService(queue, journal, statistics, options, clock, NullLogger<JournalWriterService>.Instance);
+        await service.StartAsync(CancellationToken.None);
+        await clock.Watched.Task.WaitAsync(s_timeout); // the batch of three is filling
+        Assert.Equal(0, journal.Size);
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.Equal(3, journal.Size);
+        Assert.Equal(3, acknowledged);
+        Assert.Equal(3, statistics.LastCheckpointSize); // the final checkpoint covers them
+    }
+
+    /// <summary>A fake clock that says when a timer of the watched duration (the group commit's wait) is created.</summary>
+    private sealed class WatchingClock(TimeSpan watched) : TimeProvider
+    {
+        private readonly ManualTimeProvider _clock = new();
+
+        public TaskCompletionSource Watched { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override DateTimeOffset GetUtcNow() => _clock.GetUtcNow();
+
+        public override long TimestampFrequency => _clock.TimestampFrequency;
+
+        public override long GetTimestamp() => _clock.GetTimestamp();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = _clock.CreateTimer(callback, state, dueTime, period);
+            if (dueTime == watched)
+            {
+                Watched.TrySetResult();
+            }
+
+            return timer;
+        }
+    }
+
     public void Dispose()
     {
         _metrics.Dispose();
