@@ -92,12 +92,25 @@ public static class GatewayServiceCollectionExtensions
     private static void AddJournal(IServiceCollection services, IConfiguration configuration, string settingsFolder)
     {
         AddSettings<JournalOptions>(services, configuration, JournalOptions.SectionName);
-        services.AddSingleton(provider => GatewayJournal.Open(
-            Path.GetFullPath(provider.GetRequiredService<IOptions<JournalOptions>>().Value.Folder, settingsFolder),
-            provider.GetRequiredService<GatewayIdentity>(),
-            provider.GetRequiredService<IOptions<IngestionOptions>>().Value.ReplayWindow));
+        services.AddSingleton(provider =>
+        {
+            // Every setting and the registry are checked before the journal is touched: a bad setting is reported as such,
+            // never as a journal problem, and nothing is written on a start that cannot succeed.
+            provider.GetService<IStartupValidator>()?.Validate();
+            _ = provider.GetRequiredService<DeviceRegistry>();
+            return GatewayJournal.Open(
+                Path.GetFullPath(provider.GetRequiredService<IOptions<JournalOptions>>().Value.Folder, settingsFolder),
+                provider.GetRequiredService<GatewayIdentity>(),
+                provider.GetRequiredService<IOptions<IngestionOptions>>().Value.ReplayWindow);
+        });
         services.AddSingleton<JournalStatistics>();
-        services.AddHostedService<JournalWriterService>();
+        services.AddHostedService(provider => new JournalWriterService(
+            provider.GetRequiredService<PendingFrameQueue>(),
+            provider.GetRequiredService<GatewayJournal>,
+            provider.GetRequiredService<JournalStatistics>(),
+            provider.GetRequiredService<IOptions<JournalOptions>>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<JournalWriterService>>()));
         services.AddSingleton(provider => new FrameVerifier(
             provider.GetRequiredService<DeviceRegistry>(),
             provider.GetRequiredService<IOptions<IngestionOptions>>(),

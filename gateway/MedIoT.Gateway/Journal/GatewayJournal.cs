@@ -27,12 +27,20 @@ public sealed class GatewayJournal : IDisposable
     public const string CheckpointsFileName = "checkpoints.notes";
 
     private const string SnapshotMagic = "MEDIOT-REPLAY-1";
+
+    /// <summary>
+    /// A checkpoint also rewrites the replay snapshot when the log grew this much since the last one: a start replays at
+    /// most about this many entries (a fraction of a second), while the snapshot (every device's window) is not
+    /// serialised under the append lock at every checkpoint.
+    /// </summary>
+    private const long SnapshotEveryEntries = 50_000;
     private readonly MerkleLog _log;
     private readonly CheckpointSigner _signer;
     private readonly ReplayGuard _durableHistory;
     private readonly Lock _appendLock = new();
     private readonly Lock _checkpointLock = new();
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _snapshotSize;
 
     private GatewayJournal(string folder, MerkleLog log, CheckpointSigner signer, ReplayGuard durableHistory, long snapshotSize)
     {
@@ -41,6 +49,7 @@ public sealed class GatewayJournal : IDisposable
         _signer = signer;
         _durableHistory = durableHistory;
         RestoredFromSnapshotAt = snapshotSize;
+        _snapshotSize = snapshotSize;
     }
 
     /// <summary>The journal's folder.</summary>
@@ -156,16 +165,18 @@ public sealed class GatewayJournal : IDisposable
     }
 
     /// <summary>
-    /// Signs a checkpoint of the current size when it grew since the last one, keeps it in the checkpoints file, and
-    /// writes the replay snapshot. Returns the new checkpoint's size, or -1 when there was nothing new to sign.
+    /// Signs a checkpoint of the current size when it grew since the last one and keeps it in the checkpoints file; writes
+    /// the replay snapshot too when <paramref name="withSnapshot"/> or when the log grew enough since the last snapshot.
+    /// Returns the new checkpoint's size, or -1 when there was nothing new to sign.
     /// </summary>
     /// <exception cref="InvalidOperationException">The signer refuses (the log is not consistent with what it signed).</exception>
-    public long SignCheckpoint()
+    public long SignCheckpoint(bool withSnapshot = true)
     {
         lock (_checkpointLock)
         {
+            // Nothing to sign for an empty log, or one that has not grown since the last checkpoint.
             var last = _signer.LastSigned;
-            if (last is not null && last.Size >= _log.Size)
+            if (_log.Size == 0 || (last is not null && last.Size >= _log.Size))
             {
                 return -1;
             }
@@ -177,7 +188,11 @@ public sealed class GatewayJournal : IDisposable
             }
 
             AppendCheckpoint(note);
-            WriteSnapshot();
+            if (withSnapshot || _log.Size - Volatile.Read(ref _snapshotSize) >= SnapshotEveryEntries)
+            {
+                WriteSnapshot();
+            }
+
             return _signer.LastSigned!.Size;
         }
     }
@@ -186,12 +201,14 @@ public sealed class GatewayJournal : IDisposable
     public void WriteSnapshot()
     {
         using var buffer = new MemoryStream();
+        long size;
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(SnapshotMagic);
             lock (_appendLock)
             {
-                writer.Write(_log.Size);
+                size = _log.Size;
+                writer.Write(size);
                 writer.Write(_durableHistory.Window);
                 _durableHistory.WriteTo(writer);
             }
@@ -200,6 +217,7 @@ public sealed class GatewayJournal : IDisposable
         var checksum = SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
         buffer.Write(checksum);
         DurableFolder.ReplaceFile(SnapshotFile, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        Volatile.Write(ref _snapshotSize, size);
     }
 
     /// <summary>Every checkpoint kept in <paramref name="journalFolder"/>, oldest first (a torn last record is ignored).</summary>

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Storage;
 using Microsoft.Extensions.Options;
@@ -14,19 +15,36 @@ namespace MedIoT.Gateway.Journal;
 /// </summary>
 internal sealed class JournalWriterService(
     PendingFrameQueue queue,
-    GatewayJournal journal,
+    Func<GatewayJournal> openJournal,
     JournalStatistics statistics,
     IOptions<JournalOptions> options,
     TimeProvider timeProvider,
     ILogger<JournalWriterService> logger) : BackgroundService
 {
     private readonly JournalOptions _options = options.Value;
+
+    // Opened when the service runs, not when the host builds its list of services: a bad setting or a missing registry
+    // is reported first (this service is registered before the others so that it stops after them).
+    private GatewayJournal? _journal;
+
+    private GatewayJournal Journal => _journal ??= openJournal();
+
+    /// <summary>A writer of an already open journal (tests).</summary>
+    public JournalWriterService(PendingFrameQueue queue, GatewayJournal journal, JournalStatistics statistics, IOptions<JournalOptions> options,
+        TimeProvider timeProvider, ILogger<JournalWriterService> logger)
+        : this(queue, () => journal, statistics, options, timeProvider, logger)
+    {
+    }
     private readonly List<PendingFrame> _batch = [];
     private readonly List<VerifiedFrame> _frames = [];
 
+    // Asks the checkpoint task to sign now (count-triggered), so signing and its flushes stay off the append path.
+    // Bounded to one, dropping further requests: a request already pending covers them.
+    private readonly Channel<bool> _checkpointDue = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Log.JournalOpened(logger, journal.Folder, journal.Size, journal.RestoredFromSnapshotAt, journal.Signer.VerifierKey.ToString());
+        Log.JournalOpened(logger, Journal.Folder, Journal.Size, Journal.RestoredFromSnapshotAt, Journal.Signer.VerifierKey.ToString());
         using var stopCheckpoints = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var checkpoints = SignOnScheduleAsync(stopCheckpoints.Token);
         try
@@ -75,7 +93,7 @@ internal sealed class JournalWriterService(
                 if (sinceCheckpoint >= _options.CheckpointEveryEntries)
                 {
                     sinceCheckpoint = 0;
-                    SignCheckpoint();
+                    _checkpointDue.Writer.TryWrite(true);
                 }
             }
         }
@@ -93,7 +111,7 @@ internal sealed class JournalWriterService(
     {
         if (_frames.Count > 0)
         {
-            journal.Append(_frames);
+            Journal.Append(_frames);
             statistics.RecordAppended(_frames, timeProvider.GetUtcNow());
         }
 
@@ -146,11 +164,32 @@ internal sealed class JournalWriterService(
     private async Task SignOnScheduleAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.CheckpointIntervalSeconds), timeProvider);
+        var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            while (true)
             {
-                SignCheckpoint();
+                // Waiting to read takes nothing: an abandoned wait loses no request.
+                var requested = _checkpointDue.Reader.WaitToReadAsync(stoppingToken).AsTask();
+                if (await Task.WhenAny(tick, requested).ConfigureAwait(false) == tick)
+                {
+                    if (!await tick.ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                }
+                else
+                {
+                    await requested.ConfigureAwait(false);
+                }
+
+                while (_checkpointDue.Reader.TryRead(out _))
+                {
+                }
+
+                SignCheckpoint(withSnapshot: false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -158,9 +197,9 @@ internal sealed class JournalWriterService(
         }
     }
 
-    private void SignCheckpoint()
+    private void SignCheckpoint(bool withSnapshot = true)
     {
-        var size = journal.SignCheckpoint();
+        var size = Journal.SignCheckpoint(withSnapshot);
         if (size >= 0)
         {
             statistics.RecordCheckpoint(size);

@@ -64,6 +64,7 @@ public sealed class JournalWriterServiceTests : IDisposable
         using var service = new JournalWriterService(queue, journal, statistics, options, TimeProvider.System, NullLogger<JournalWriterService>.Instance);
         await service.StartAsync(CancellationToken.None);
         await allAcknowledged.Task.WaitAsync(s_timeout);
+        await statistics.WaitUntilAsync(s => s.Checkpoints >= 1, s_timeout); // signed off the append path, after five entries
         await service.StopAsync(CancellationToken.None);
 
         Assert.Equal(Enumerable.Range(0, Arrivals), acknowledgements.Select(a => a.Arrival));
