@@ -133,6 +133,7 @@ public sealed class FrameVerifier
             {
                 Token = payload.ToArray(),
                 ReceivedUnixNanoseconds = (received - DateTimeOffset.UnixEpoch).Ticks * 100,
+                Signature = token.Signature,
             }),
             ReplayGuard.Verdict.Duplicate => IngestionOutcome.Duplicate(device.DeviceId),
             ReplayGuard.Verdict.Conflict => IngestionOutcome.Rejected(

@@ -17,4 +17,7 @@ public sealed record VerifiedFrame(RegisteredDevice Device, DeviceFrame Frame, F
 
     /// <summary>When the gateway received the frame, in nanoseconds since the Unix epoch.</summary>
     public long ReceivedUnixNanoseconds { get; init; }
+
+    /// <summary>The token's verified Ed25519 signature (the journal's sequence history fingerprints it); empty when not known.</summary>
+    internal ReadOnlyMemory<byte> Signature { get; init; }
 }

@@ -42,6 +42,11 @@ public sealed class GatewayJournal : IDisposable
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _snapshotSize;
 
+    // The last appended frames, decoded, by index: the InfluxDB writer tails the journal closely and takes them from here
+    // instead of reading and decoding each entry again; anything older is read from the log.
+    private const int RecentCapacity = 2048;
+    private readonly RecentFrame?[] _recent = new RecentFrame?[RecentCapacity];
+
     private GatewayJournal(string folder, MerkleLog log, CheckpointSigner signer, ReplayGuard durableHistory, long snapshotSize)
     {
         Folder = folder;
@@ -139,14 +144,25 @@ public sealed class GatewayJournal : IDisposable
         lock (_appendLock)
         {
             first = _log.AppendBatch(encoded);
-            foreach (var frame in frames)
+            for (var i = 0; i < frames.Count; i++)
             {
-                _durableHistory.Check(frame.Device.DeviceId, frame.Frame.SequenceNumber, SignatureOf(frame.Token.Span));
+                var frame = frames[i];
+                _durableHistory.Check(frame.Device.DeviceId, frame.Frame.SequenceNumber,
+                    frame.Signature.IsEmpty ? SignatureOf(frame.Token.Span) : frame.Signature.Span);
+                Volatile.Write(ref _recent[(first + i) % RecentCapacity], new RecentFrame(first + i, frame));
             }
         }
 
         Interlocked.Exchange(ref _appended, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         return first;
+    }
+
+    /// <summary>The decoded frame of entry <paramref name="index"/> when it was appended recently by this process.</summary>
+    internal bool TryGetRecent(long index, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out VerifiedFrame? frame)
+    {
+        var recent = Volatile.Read(ref _recent[index % RecentCapacity]);
+        frame = recent is not null && recent.Index == index ? recent.Frame : null;
+        return frame is not null;
     }
 
     /// <summary>Completes when the journal holds more than <paramref name="size"/> entries.</summary>
@@ -266,6 +282,8 @@ public sealed class GatewayJournal : IDisposable
         var attestation = frame.Attestation == FrameAttestation.GatewayAttested ? EntryAttestation.GatewayAttested : EntryAttestation.DeviceSigned;
         return new LedgerEntry(frame.Device.DeviceId, frame.Frame.SequenceNumber, frame.Token.Span, attestation, frame.ReceivedUnixNanoseconds).Encode();
     }
+
+    private sealed record RecentFrame(long Index, VerifiedFrame Frame);
 
     private static ReadOnlySpan<byte> SignatureOf(ReadOnlySpan<byte> token)
     {

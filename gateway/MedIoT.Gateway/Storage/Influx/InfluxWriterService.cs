@@ -101,10 +101,17 @@ internal sealed class InfluxWriterService(
             var size = journal.Size;
             while (index < size && points < _options.BatchSize)
             {
-                points += JournalPoints.Write(_body, _options.Measurement, journal.Log.ReadEntry(index), index, registry, out var problem);
-                if (problem is not null)
+                if (journal.TryGetRecent(index, out var recent))
                 {
-                    Log.JournalEntryUnreadable(logger, index, problem);
+                    points += VitalSignPoints.Write(_body, _options.Measurement, recent, index);
+                }
+                else
+                {
+                    points += JournalPoints.Write(_body, _options.Measurement, journal.Log.ReadEntry(index), index, registry, out var problem);
+                    if (problem is not null)
+                    {
+                        Log.JournalEntryUnreadable(logger, index, problem);
+                    }
                 }
 
                 index++;
