@@ -35,6 +35,9 @@ public sealed class HealthEndpointTests(GatewayFixture ward) : IClassFixture<Gat
         Assert.Equal(0, body.RootElement.GetProperty("influxLagEntries").GetInt64());
         Assert.Equal(0, body.RootElement.GetProperty("influxLagSeconds").GetDouble());
         Assert.Equal(0, body.RootElement.GetProperty("influxPointsRefused").GetInt64());
+        var p50 = body.RootElement.GetProperty("journalLatencyP50Milliseconds").GetDouble();
+        Assert.InRange(p50, 0.05, 10_000);
+        Assert.InRange(body.RootElement.GetProperty("journalLatencyP99Milliseconds").GetDouble(), p50, 10_000);
         Assert.False(response.Headers.Contains("Server"));
         ward.Logs.AssertNoErrors();
     }
