@@ -84,6 +84,10 @@ MEDIOT_Gateway__Mqtt__Port="$mqtt_port" \
 MEDIOT_Gateway__Influx__Url="http://127.0.0.1:$influx_port/" \
 MEDIOT_Gateway__Http__Url="http://127.0.0.1:$http_port" \
 MEDIOT_Gateway__Ingestion__RejectionSummaryIntervalSeconds=15 \
+MEDIOT_Gateway__Journal__Folder="$work/state/journal" \
+MEDIOT_Gateway__Journal__BacklogLogIntervalSeconds=15 \
+MEDIOT_Gateway__Identity__KeyFile="$work/state/identity/gateway-key.jwk" \
+MEDIOT_Gateway__Serial__StateFolder="$work/state/serial" \
   dotnet .demo/bin/gateway/MedIoT.Gateway.dll --settings configs/gateway.json > >(sed -u 's/^/[gateway] /') 2>&1 &
 pids+=($!)
 dotnet .demo/bin/sim/mediot-sim.dll run --ward-folder "$work/ward" --port "$mqtt_port" --interval-ms "$interval_ms" \

@@ -41,6 +41,9 @@ public static class GatewayHost
         return builder;
     }
 
+    /// <summary>The folder relative settings paths are resolved against (that of the settings file <paramref name="args"/> select).</summary>
+    internal static string SettingsFolder(string[] args) => Path.GetDirectoryName(Path.GetFullPath(FindSettingsFile(args).File.Path))!;
+
     private static (SettingsFile File, string[] Remaining) FindSettingsFile(string[] args)
     {
         var remaining = new List<string>();

@@ -6,6 +6,7 @@ using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Identity;
 using MedIoT.Gateway.Ingestion.Mqtt;
 using MedIoT.Gateway.Ingestion.Serial;
+using MedIoT.Gateway.Journal;
 using MedIoT.Gateway.Storage;
 using MedIoT.Gateway.Storage.Influx;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -56,10 +57,11 @@ public static class GatewayServiceCollectionExtensions
             Log.GatewayStarting(provider.GetRequiredService<ILoggerFactory>().CreateLogger("MedIoT.Gateway"), gateway.GatewayId, registry.Count, path);
             return registry;
         });
+        // The journal writer is registered before every ingest service, so it stops after them and journals what they queued.
+        AddJournal(services, configuration, settingsFolder);
         AddSerial(services, configuration, settingsFolder);
         services.AddMetrics();
         services.AddSingleton<IngestionStatistics>();
-        services.AddSingleton<FrameVerifier>();
         services.AddSingleton<PendingFrameQueue>();
         services.AddSingleton<InfluxWriteClient>();
         services.AddHttpClient(InfluxWriteClient.HttpClientName, (provider, http) =>
@@ -70,6 +72,7 @@ public static class GatewayServiceCollectionExtensions
         });
 
         services.AddHostedService<InfluxWriterService>();
+        services.AddHostedService<BacklogReportService>();
         services.AddHostedService<MqttIngestService>();
         services.AddHostedService<IngestionSummaryService>();
         services.AddAlerts(configuration, settingsFolder);
@@ -82,6 +85,39 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<GatewayHttpServer>();
         services.AddHostedService(provider => provider.GetRequiredService<GatewayHttpServer>());
         return services;
+    }
+
+    /// <summary>
+    /// The journal (Journal/): opened, with its sequence history restored, when first needed; the frame verifier continues
+    /// that history so redelivered frames stay duplicates across restarts.
+    /// </summary>
+    private static void AddJournal(IServiceCollection services, IConfiguration configuration, string settingsFolder)
+    {
+        AddSettings<JournalOptions>(services, configuration, JournalOptions.SectionName);
+        services.AddSingleton(provider =>
+        {
+            // Every setting and the registry are checked before the journal is touched: a bad setting is reported as such,
+            // never as a journal problem, and nothing is written on a start that cannot succeed.
+            provider.GetService<IStartupValidator>()?.Validate();
+            _ = provider.GetRequiredService<DeviceRegistry>();
+            return GatewayJournal.Open(
+                Path.GetFullPath(provider.GetRequiredService<IOptions<JournalOptions>>().Value.Folder, settingsFolder),
+                provider.GetRequiredService<GatewayIdentity>(),
+                provider.GetRequiredService<IOptions<IngestionOptions>>().Value.ReplayWindow);
+        });
+        services.AddSingleton<JournalStatistics>();
+        services.AddHostedService(provider => new JournalWriterService(
+            provider.GetRequiredService<PendingFrameQueue>(),
+            provider.GetRequiredService<GatewayJournal>,
+            provider.GetRequiredService<JournalStatistics>(),
+            provider.GetRequiredService<IOptions<JournalOptions>>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<JournalWriterService>>()));
+        services.AddSingleton(provider => new FrameVerifier(
+            provider.GetRequiredService<DeviceRegistry>(),
+            provider.GetRequiredService<IOptions<IngestionOptions>>(),
+            provider.GetRequiredService<GatewayJournal>().CreateSequenceHistory(),
+            provider.GetRequiredService<TimeProvider>()));
     }
 
     /// <summary>Serial ports (docs/serial.md), the gateway's identity and the device status events.</summary>

@@ -116,4 +116,22 @@ internal static partial class Log
 
     [LoggerMessage(79, LogLevel.Warning, "Alert API request to {Endpoint} refused: {Reason}. Further refusals for this reason are counted, not logged")]
     public static partial void AlertRequestRejected(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(80, LogLevel.Information, "Journal open in {Folder}: {Size} entries (sequence history restored from a snapshot at {SnapshotSize}); checkpoint key {VerifierKey}")]
+    public static partial void JournalOpened(ILogger logger, string folder, long size, long snapshotSize, string verifierKey);
+
+    [LoggerMessage(81, LogLevel.Debug, "Journal checkpoint signed at size {Size}")]
+    public static partial void CheckpointSigned(ILogger logger, long size);
+
+    [LoggerMessage(82, LogLevel.Information, "Backlog: journal {JournalSize} entries, InfluxDB writer at {WriterPosition}, lag {LagEntries} entries / {LagSeconds:0.0} s")]
+    public static partial void JournalBacklog(ILogger logger, long journalSize, long writerPosition, long lagEntries, double lagSeconds);
+
+    [LoggerMessage(83, LogLevel.Warning, "InfluxDB refused {Points} points of journal entries {FirstIndex}..{LastIndex} ({ErrorKind}); counted, not retried; the rest is written")]
+    public static partial void InfluxPointsRefused(ILogger logger, long points, long firstIndex, long lastIndex, string errorKind);
+
+    [LoggerMessage(84, LogLevel.Error, "Journal entry {Index} cannot be turned into points ({Reason}); skipped and counted")]
+    public static partial void JournalEntryUnreadable(ILogger logger, long index, string reason);
+
+    [LoggerMessage(85, LogLevel.Information, "InfluxDB writer resumes at journal entry {Position} of {Size}")]
+    public static partial void InfluxWriterResuming(ILogger logger, long position, long size);
 }

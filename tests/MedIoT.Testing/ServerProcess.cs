@@ -26,6 +26,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
         _readyMarker = readyMarker;
     }
 
+    /// <summary>The process id (for /proc measurements).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Whether the process has ended.</summary>
     public bool HasExited => _exited.Task.IsCompleted;
 

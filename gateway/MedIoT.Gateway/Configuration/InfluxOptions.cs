@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace MedIoT.Gateway.Configuration;
 
-/// <summary>Where readings are stored: an InfluxDB <c>/write</c> endpoint; section <c>Gateway:Influx</c>.</summary>
+/// <summary>
+/// Where readings are stored: an InfluxDB <c>/write</c> (1.x, and the compatibility API of 2.x/3.x) or
+/// <c>/api/v2/write</c> endpoint; section <c>Gateway:Influx</c>.
+/// </summary>
 public sealed class InfluxOptions
 {
     /// <summary>The configuration section.</summary>
@@ -11,6 +14,23 @@ public sealed class InfluxOptions
     /// <summary>Base address of the InfluxDB HTTP API. Default <c>http://127.0.0.1:8086/</c>.</summary>
     [Required]
     public Uri Url { get; set; } = new("http://127.0.0.1:8086/");
+
+    /// <summary>
+    /// Which write API: <c>V1</c> (<c>POST /write?db=&amp;rp=&amp;precision=ns</c>, basic credentials) or <c>V2</c>
+    /// (<c>POST /api/v2/write?org=&amp;bucket=&amp;precision=ns</c>, <c>Authorization: Token</c>). Default <c>V1</c>.
+    /// </summary>
+    public InfluxApiVersion ApiVersion { get; set; } = InfluxApiVersion.V1;
+
+    /// <summary>The organisation (API V2 only). Default <c>mediot</c>.</summary>
+    [RegularExpression("^[^\\r\\n]{1,256}$")]
+    public string Organization { get; set; } = "mediot";
+
+    /// <summary>The bucket (API V2 only). Default <c>mediot</c>.</summary>
+    [RegularExpression("^[^\\r\\n]{1,256}$")]
+    public string Bucket { get; set; } = "mediot";
+
+    /// <summary>The API token (API V2 only); empty for none. Set it through the environment (<c>MEDIOT_Gateway__Influx__Token</c>).</summary>
+    public string? Token { get; set; }
 
     /// <summary>Database (InfluxDB 1.x) or mapped bucket (2.x/3.x compatibility API). Default <c>mediot</c>.</summary>
     [Required]
@@ -26,7 +46,7 @@ public sealed class InfluxOptions
     /// <summary>Password; set it through the environment (<c>MEDIOT_Gateway__Influx__Password</c>), never in a committed file.</summary>
     public string? Password { get; set; }
 
-    /// <summary>Create the database at start if it does not exist (InfluxDB 1.x only). Default true.</summary>
+    /// <summary>Create the database at start if it does not exist (API V1 with InfluxDB 1.x only). Default true.</summary>
     public bool CreateDatabase { get; set; } = true;
 
     /// <summary>Most points in one write request, 1–50000. Default 5000.</summary>

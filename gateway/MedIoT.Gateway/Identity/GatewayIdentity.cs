@@ -1,3 +1,4 @@
+using MedIoT.Ledger.Checkpoints;
 using MedIoT.Protocol.Cryptography;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jose;
@@ -42,6 +43,12 @@ public sealed class GatewayIdentity : IDisposable
 
     /// <summary>Signs <paramref name="frame"/> as a JWS with the gateway's key (<c>kid</c> stays the device id).</summary>
     public byte[] SignFrame(DeviceFrame frame) => JwsFrameEncoder.Encode(frame, _key);
+
+    /// <summary>
+    /// Opens the signer of the journal's checkpoints (ledger/README.md): the gateway's key, its <see cref="Name"/> as the
+    /// log's origin, the last signed checkpoint kept in <paramref name="stateFile"/>.
+    /// </summary>
+    public CheckpointSigner OpenCheckpointSigner(string stateFile) => CheckpointSigner.Open(Name, _key, stateFile);
 
     /// <summary>
     /// Loads the key in <paramref name="keyFile"/>, or creates it (and its folder, mode 0700) when missing.

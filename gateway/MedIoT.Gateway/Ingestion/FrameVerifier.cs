@@ -19,14 +19,28 @@ public sealed class FrameVerifier
     private readonly DeviceRegistry _registry;
     private readonly int _maxFrameBytes;
     private readonly ReplayGuard _replayGuard;
+    private readonly TimeProvider _timeProvider;
 
+    /// <summary>A verifier with an empty sequence history and the system clock.</summary>
     public FrameVerifier(DeviceRegistry registry, IOptions<IngestionOptions> options)
+        : this(registry, options, new ReplayGuard((options ?? throw new ArgumentNullException(nameof(options))).Value.ReplayWindow), TimeProvider.System)
+    {
+    }
+
+    /// <summary>
+    /// A verifier continuing the sequence history in <paramref name="replayGuard"/> (rebuilt from the journal at start,
+    /// so redeliveries after a restart are still recognised).
+    /// </summary>
+    internal FrameVerifier(DeviceRegistry registry, IOptions<IngestionOptions> options, ReplayGuard replayGuard, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(replayGuard);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         _registry = registry;
         _maxFrameBytes = options.Value.MaxFrameBytes;
-        _replayGuard = new ReplayGuard(options.Value.ReplayWindow);
+        _replayGuard = replayGuard;
+        _timeProvider = timeProvider;
     }
 
     /// <summary>Checks one frame received on <paramref name="topic"/>.</summary>
@@ -105,6 +119,7 @@ public sealed class FrameVerifier
             return IngestionOutcome.Rejected(reason, device.DeviceId, detail);
         }
 
+        var received = _timeProvider.GetUtcNow();
         ReplayGuard.Verdict verdict;
         lock (_replayGuard)
         {
@@ -114,7 +129,12 @@ public sealed class FrameVerifier
         var attestation = attestingKey is null ? FrameAttestation.DeviceSigned : FrameAttestation.GatewayAttested;
         return verdict switch
         {
-            ReplayGuard.Verdict.New => IngestionOutcome.Accepted(new VerifiedFrame(device, frame, attestation)),
+            ReplayGuard.Verdict.New => IngestionOutcome.Accepted(new VerifiedFrame(device, frame, attestation)
+            {
+                Token = payload.ToArray(),
+                ReceivedUnixNanoseconds = (received - DateTimeOffset.UnixEpoch).Ticks * 100,
+                Signature = token.Signature,
+            }),
             ReplayGuard.Verdict.Duplicate => IngestionOutcome.Duplicate(device.DeviceId),
             ReplayGuard.Verdict.Conflict => IngestionOutcome.Rejected(
                 FrameRejectionReason.SequenceConflict, device.DeviceId, "a different frame was already accepted with this sequence number"),

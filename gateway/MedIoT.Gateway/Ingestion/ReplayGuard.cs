@@ -40,6 +40,41 @@ internal sealed class ReplayGuard(int window)
         return device.Check(sequenceNumber, signature);
     }
 
+    /// <summary>The window size this guard was made with.</summary>
+    public int Window => window;
+
+    /// <summary>Writes every device's window (the journal's replay snapshot, Journal/ReplaySnapshot).</summary>
+    public void WriteTo(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(_devices.Count);
+        foreach (var (deviceId, device) in _devices)
+        {
+            writer.Write(deviceId);
+            device.WriteTo(writer);
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteTo"/> wrote into this (empty) guard.</summary>
+    /// <exception cref="InvalidDataException">The data is not a snapshot of this window size.</exception>
+    public void ReadFrom(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var count = reader.ReadInt32();
+        if (count < 0 || _devices.Count != 0)
+        {
+            throw new InvalidDataException("The replay snapshot has a negative device count.");
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var deviceId = reader.ReadString();
+            var device = new DeviceWindow(window);
+            device.ReadFrom(reader);
+            _devices[deviceId] = device;
+        }
+    }
+
     private sealed class DeviceWindow(int size)
     {
         private const int FingerprintLength = 16;
@@ -69,6 +104,47 @@ internal sealed class ReplayGuard(int window)
             fingerprint.CopyTo(stored);
             _highest = Math.Max(_highest, sequenceNumber);
             return Verdict.New;
+        }
+
+        public void WriteTo(BinaryWriter writer)
+        {
+            writer.Write(_highest);
+            var occupied = _sequences.Count(s => s >= 0);
+            writer.Write(occupied);
+            for (var slot = 0; slot < size; slot++)
+            {
+                if (_sequences[slot] >= 0)
+                {
+                    writer.Write(_sequences[slot]);
+                    writer.Write(_fingerprints, slot * FingerprintLength, FingerprintLength);
+                }
+            }
+        }
+
+        public void ReadFrom(BinaryReader reader)
+        {
+            _highest = reader.ReadInt64();
+            var occupied = reader.ReadInt32();
+            if (occupied < 0 || occupied > size)
+            {
+                throw new InvalidDataException("The replay snapshot holds more sequence numbers than the window.");
+            }
+
+            for (var i = 0; i < occupied; i++)
+            {
+                var sequence = reader.ReadInt64();
+                if (sequence < 0)
+                {
+                    throw new InvalidDataException("The replay snapshot holds a negative sequence number.");
+                }
+
+                var slot = (int)(sequence % size);
+                _sequences[slot] = sequence;
+                if (reader.Read(_fingerprints, slot * FingerprintLength, FingerprintLength) != FingerprintLength)
+                {
+                    throw new EndOfStreamException("The replay snapshot ends inside a fingerprint.");
+                }
+            }
         }
 
         private static long[] CreateEmpty(int size)

@@ -14,6 +14,7 @@ public sealed class SerialSettingsValidationTests
         settings["Gateway:DeviceRegistryPath"] = folder.Combine(WardProvisioner.RegistryFileName);
         settings["Gateway:Identity:KeyFile"] = folder.Combine("identity", "gateway-key.jwk");
         settings["Gateway:Serial:StateFolder"] = folder.Combine("state");
+        settings["Gateway:Journal:Folder"] = folder.Combine("state", "journal");
         var builder = GatewayHost.CreateBuilder([], configuration => configuration.AddInMemoryCollection(settings));
         builder.Logging.ClearProviders();
         using var host = builder.Build();

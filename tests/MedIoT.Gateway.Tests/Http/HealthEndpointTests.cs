@@ -10,7 +10,7 @@ public sealed class HealthEndpointTests(GatewayFixture ward) : IClassFixture<Gat
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Health_reports_the_running_gateway_and_its_ingestion_totals()
+    public async Task Health_reports_the_running_gateway_its_ingestion_totals_and_its_storage_backlog()
     {
         var address = await ward.HttpAddress.WaitAsync(s_timeout);
         Assert.True(IPAddress.IsLoopback(IPAddress.Parse(address.Host)));
@@ -19,6 +19,7 @@ public sealed class HealthEndpointTests(GatewayFixture ward) : IClassFixture<Gat
         {
             var frame = await device.PublishNextAsync(CancellationToken.None);
             await ward.Statistics.WaitUntilAsync(s => s.ObservationsStored >= frame.Observations.Count, s_timeout);
+            await ward.JournalStatistics.WaitUntilAsync(s => s.WriterPosition == ward.Journal.Size, s_timeout);
         }
 
         using var http = new HttpClient { BaseAddress = address };
@@ -29,6 +30,14 @@ public sealed class HealthEndpointTests(GatewayFixture ward) : IClassFixture<Gat
         Assert.Equal("ok", body.RootElement.GetProperty("status").GetString());
         Assert.True(body.RootElement.GetProperty("framesAccepted").GetInt64() >= 1);
         Assert.Equal(ward.Statistics.ObservationsStored, body.RootElement.GetProperty("readingsStored").GetInt64());
+        Assert.Equal(ward.Journal.Size, body.RootElement.GetProperty("journalSize").GetInt64());
+        Assert.Equal(ward.Journal.Size, body.RootElement.GetProperty("influxWriterPosition").GetInt64());
+        Assert.Equal(0, body.RootElement.GetProperty("influxLagEntries").GetInt64());
+        Assert.Equal(0, body.RootElement.GetProperty("influxLagSeconds").GetDouble());
+        Assert.Equal(0, body.RootElement.GetProperty("influxPointsRefused").GetInt64());
+        var p50 = body.RootElement.GetProperty("journalLatencyP50Milliseconds").GetDouble();
+        Assert.InRange(p50, 0.05, 10_000);
+        Assert.InRange(body.RootElement.GetProperty("journalLatencyP99Milliseconds").GetDouble(), p50, 10_000);
         Assert.False(response.Headers.Contains("Server"));
         ward.Logs.AssertNoErrors();
     }

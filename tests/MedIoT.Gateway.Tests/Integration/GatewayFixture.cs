@@ -42,6 +42,15 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public string RegistryPath => _wardFolder.Combine(WardProvisioner.RegistryFileName);
 
+    /// <summary>The gateway's journal folder; it outlives gateway restarts, as on a real disk.</summary>
+    public string JournalFolder => _wardFolder.Combine("state", "journal");
+
+    /// <summary>The journal of the running gateway.</summary>
+    public MedIoT.Gateway.Journal.GatewayJournal Journal => _host!.Services.GetRequiredService<MedIoT.Gateway.Journal.GatewayJournal>();
+
+    /// <summary>The journal and InfluxDB writer counters of the running gateway.</summary>
+    public MedIoT.Gateway.Journal.JournalStatistics JournalStatistics => _host!.Services.GetRequiredService<MedIoT.Gateway.Journal.JournalStatistics>();
+
     public async Task InitializeAsync()
     {
         var mosquitto = MosquittoServer.StartAsync();
@@ -84,6 +93,9 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Gateway:Influx:FlushIntervalMilliseconds"] = "20",
             ["Gateway:Ingestion:ReplayWindow"] = ReplayWindow.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:Influx:RetryInitialDelayMilliseconds"] = "50",
+            ["Gateway:Influx:RetryMaximumDelayMilliseconds"] = "500",
+            ["Gateway:Journal:Folder"] = JournalFolder,
+            ["Gateway:Identity:KeyFile"] = _wardFolder.Combine("identity", "gateway-key.jwk"),
         }));
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);

@@ -3,8 +3,8 @@ using MedIoT.Protocol.Frames;
 namespace MedIoT.Gateway.Tests.Integration;
 
 /// <summary>
-/// No loss while InfluxDB is away: frames stay unacknowledged (held by the broker in the gateway's
-/// persistent session) until they are durable, so even a gateway stopped during the outage loses nothing.
+/// No loss while InfluxDB is away: frames are acknowledged once durable in the journal, and the InfluxDB writer
+/// delivers them from the journal when InfluxDB returns, even after a gateway restart during the outage.
 /// </summary>
 public sealed class StorageOutageTests(GatewayFixture ward) : IClassFixture<GatewayFixture>
 {
@@ -19,17 +19,20 @@ public sealed class StorageOutageTests(GatewayFixture ward) : IClassFixture<Gate
         await ward.Statistics.WaitUntilAsync(s => s.ObservationsStored >= 2, s_timeout);
 
         await ward.Influx.StopAsync();
+        var journaledBefore = ward.Journal.Size;
         var failuresBefore = ward.Statistics.StoreFailures;
         for (var i = 0; i < FramesDuringOutage; i++)
         {
             frames.Add(await device.PublishNextAsync(CancellationToken.None));
         }
 
-        // Verified and queued, but the store refuses: nothing is stored or acknowledged.
+        // Verified and journaled, but InfluxDB is away: nothing more is stored, the writer lags behind the journal.
         await ward.Statistics.WaitUntilAsync(s => s.Accepted >= 1 + FramesDuringOutage && s.StoreFailures > failuresBefore, s_timeout);
+        await ward.JournalStatistics.WaitUntilAsync(_ => ward.Journal.Size >= journaledBefore + FramesDuringOutage, s_timeout);
         Assert.Equal(2, ward.Statistics.ObservationsStored);
+        Assert.True(ward.JournalStatistics.WriterPosition < ward.Journal.Size);
 
-        // A gateway that stops now forgets everything it held in memory; the broker still has the frames.
+        // A gateway that stops now forgets everything it held in memory; the journal on disk has the frames.
         await ward.RestartGatewayAsync();
         await ward.Influx.RestartAsync();
 

@@ -1,88 +1,130 @@
 using System.Buffers;
 using MedIoT.Gateway.Configuration;
+using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
+using MedIoT.Gateway.Journal;
 using Microsoft.Extensions.Options;
 
 namespace MedIoT.Gateway.Storage.Influx;
 
 /// <summary>
-/// Takes verified frames from the <see cref="PendingFrameQueue"/>, writes their readings to InfluxDB in
-/// batches (by size and by time), and acknowledges each frame only after the batch holding it was
-/// written. A failed write is retried with jittered exponential backoff until it succeeds: the frames
-/// stay unacknowledged meanwhile, so a crash loses nothing (the broker redelivers them).
+/// Tails the journal from its own persisted position (<see cref="InfluxCursor"/>) and writes the readings of every entry
+/// to InfluxDB, each point carrying its journal index. Batches by size (<see cref="InfluxOptions.BatchSize"/> points)
+/// and by time (<see cref="InfluxOptions.FlushIntervalMilliseconds"/>), gzip bodies, strictly in journal order. A write
+/// that fails for lack of InfluxDB (timeout, refused connection, 5xx) or for a setting (other 4xx) is retried with
+/// jittered exponential backoff until it succeeds; points InfluxDB refuses as bad are logged and counted and never
+/// block the rest. The cursor moves (atomically, durably) only after a batch is written, so a crash writes at most one
+/// batch again, which InfluxDB stores once (a point is identified by series and timestamp). Nothing is acknowledged
+/// here: the journal did that.
 /// </summary>
 internal sealed class InfluxWriterService(
-    PendingFrameQueue queue,
+    GatewayJournal journal,
+    DeviceRegistry registry,
     InfluxWriteClient client,
     IngestionStatistics statistics,
+    JournalStatistics journalStatistics,
     IOptions<InfluxOptions> options,
     TimeProvider timeProvider,
     ILogger<InfluxWriterService> logger) : BackgroundService
 {
     private readonly InfluxOptions _options = options.Value;
-    private readonly List<PendingFrame> _batch = [];
     private readonly ArrayBufferWriter<byte> _body = new(64 * 1024);
     private bool _firstStored;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_options.CreateDatabase)
+        var position = InfluxCursor.Read(journal.InfluxCursorFile);
+        if (position > journal.Size)
         {
-            await RetryUntilWrittenAsync(ct => client.CreateDatabaseAsync(ct), stoppingToken).ConfigureAwait(false);
-            Log.InfluxDatabaseReady(logger, _options.Database, _options.Url);
+            throw new InvalidOperationException(
+                $"The InfluxDB cursor '{journal.InfluxCursorFile}' is at entry {position} but the journal holds {journal.Size}: the journal was replaced. " +
+                "Delete the cursor to write the whole journal again.");
         }
 
-        var reader = queue.Reader;
-        while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+        journalStatistics.RecordWriterPosition(position);
+        Log.InfluxWriterResuming(logger, position, journal.Size);
+        try
         {
-            var points = await FillBatchAsync(stoppingToken).ConfigureAwait(false);
-            if (points > 0)
+            if (_options.CreateDatabase && _options.ApiVersion == InfluxApiVersion.V1)
             {
-                var body = _body.WrittenMemory;
-                await RetryUntilWrittenAsync(ct => client.WriteAsync(body, ct), stoppingToken).ConfigureAwait(false);
-                statistics.RecordStored(points);
-                if (!_firstStored)
-                {
-                    _firstStored = true;
-                    Log.FirstReadingsStored(logger, points, _options.Database, _options.Measurement);
-                }
+                await RetryUntilWrittenAsync(async ct => (await client.CreateDatabaseAsync(ct).ConfigureAwait(false), string.Empty), stoppingToken).ConfigureAwait(false);
+                Log.InfluxDatabaseReady(logger, _options.Database, _options.Url);
             }
 
-            // Durable: release the frames at their source, in arrival order.
-            foreach (var pending in _batch)
+            while (true)
             {
-                await pending.Acknowledge(stoppingToken).ConfigureAwait(false);
+                await journal.WaitForSizeAboveAsync(position, stoppingToken).ConfigureAwait(false);
+                var (end, points) = await FillBatchAsync(position, stoppingToken).ConfigureAwait(false);
+                if (points > 0)
+                {
+                    var body = InfluxWriteClient.Compress(_body.WrittenSpan);
+                    var (result, errorKind) = await RetryUntilWrittenAsync(ct => client.WriteAsync(body, ct), stoppingToken).ConfigureAwait(false);
+                    if (result == InfluxWriteResult.PointsRefused)
+                    {
+                        var dropped = InfluxWriteClient.DroppedPoints(errorKind);
+                        journalStatistics.RecordPointsRefused(dropped < 0 ? points : dropped);
+                        Log.InfluxPointsRefused(logger, dropped < 0 ? points : dropped, position, end - 1, errorKind);
+                    }
+
+                    statistics.RecordStored(points);
+                    if (!_firstStored)
+                    {
+                        _firstStored = true;
+                        Log.FirstReadingsStored(logger, points, _options.ApiVersion == InfluxApiVersion.V2 ? _options.Bucket : _options.Database, _options.Measurement);
+                    }
+                }
+
+                InfluxCursor.Write(journal.InfluxCursorFile, end);
+                journalStatistics.RecordWriterPosition(end);
+                position = end;
             }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the cursor names what is durable in InfluxDB; the rest is written after the next start.
         }
     }
 
-    /// <summary>Collects frames until the batch is full or the flush interval since its first frame has passed.</summary>
-    private async Task<int> FillBatchAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Collects the points of the entries from <paramref name="from"/> until the batch is full or the flush interval
+    /// since the batch began has passed; returns the end (exclusive) of the entries taken and the number of points.
+    /// </summary>
+    private async Task<(long End, int Points)> FillBatchAsync(long from, CancellationToken stoppingToken)
     {
-        _batch.Clear();
         _body.ResetWrittenCount();
         var points = 0;
+        var index = from;
         using var flush = new CancellationTokenSource(TimeSpan.FromMilliseconds(_options.FlushIntervalMilliseconds), timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(flush.Token, stoppingToken);
         while (points < _options.BatchSize)
         {
-            if (queue.Reader.TryRead(out var pending))
+            var size = journal.Size;
+            while (index < size && points < _options.BatchSize)
             {
-                _batch.Add(pending);
-                if (pending.Frame is not null)
+                if (journal.TryGetRecent(index, out var recent))
                 {
-                    points += VitalSignPoints.Write(_body, _options.Measurement, pending.Frame);
+                    points += VitalSignPoints.Write(_body, _options.Measurement, recent, index);
+                }
+                else
+                {
+                    points += JournalPoints.Write(_body, _options.Measurement, journal.Log.ReadEntry(index), index, registry, out var problem);
+                    if (problem is not null)
+                    {
+                        Log.JournalEntryUnreadable(logger, index, problem);
+                    }
                 }
 
-                continue;
+                index++;
+            }
+
+            if (points >= _options.BatchSize)
+            {
+                break;
             }
 
             try
             {
-                if (!await queue.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
-                {
-                    break;
-                }
+                await journal.WaitForSizeAboveAsync(index, linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (flush.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
             {
@@ -90,31 +132,32 @@ internal sealed class InfluxWriterService(
             }
         }
 
-        return points;
+        return (index, points);
     }
 
-    private async Task RetryUntilWrittenAsync(Func<CancellationToken, Task<InfluxWriteResult>> attempt, CancellationToken stoppingToken)
+    private async Task<(InfluxWriteResult Result, string ErrorKind)> RetryUntilWrittenAsync(
+        Func<CancellationToken, Task<(InfluxWriteResult Result, string ErrorKind)>> attempt, CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(_options.RetryInitialDelayMilliseconds);
         var maximum = TimeSpan.FromMilliseconds(_options.RetryMaximumDelayMilliseconds);
         var failures = 0;
         while (true)
         {
-            var result = await attempt(stoppingToken).ConfigureAwait(false);
-            if (result == InfluxWriteResult.Written)
+            var outcome = await attempt(stoppingToken).ConfigureAwait(false);
+            if (outcome.Result is InfluxWriteResult.Written or InfluxWriteResult.PointsRefused)
             {
                 if (failures > 0)
                 {
                     Log.InfluxRecovered(logger, failures);
                 }
 
-                return;
+                return outcome;
             }
 
-            // Every failure is retried, a 4xx too: these points are built by the gateway, so a refusal
-            // means a setting (database, credentials) and not a bad reading; dropping them would lose data.
+            // Unavailable, or refused for a setting (database, credentials): dropping the batch would lose readings.
             failures++;
             statistics.RecordStoreFailure();
+            journalStatistics.RecordWriteFailure();
             var jittered = delay * (0.5 + (Random.Shared.NextDouble() / 2));
             await Task.Delay(jittered, timeProvider, stoppingToken).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maximum.Ticks));

@@ -123,6 +123,7 @@ public sealed class SerialWardFixture : IAsyncLifetime
             ["Gateway:Identity:KeyFile"] = IdentityKeyFile,
             ["Gateway:Identity:Name"] = "mediot.example/ward7a/gw-serial-test",
             ["Gateway:Serial:StateFolder"] = StateFolder,
+            ["Gateway:Journal:Folder"] = Path.Combine(StateFolder, "journal"),
             ["Gateway:Serial:ReopenInitialDelayMilliseconds"] = "100",
             ["Gateway:Serial:ReopenMaximumDelayMilliseconds"] = "400",
             // These tests read DeviceStatusEvents themselves; the stream has one reader, normally the alert service.

@@ -22,12 +22,12 @@ public sealed class LineProtocolTests
         ]);
         var output = new ArrayBufferWriter<byte>();
 
-        var count = VitalSignPoints.Write(output, "vitals", new VerifiedFrame(device, frame));
+        var count = VitalSignPoints.Write(output, "vitals", new VerifiedFrame(device, frame), journalIndex: 17);
 
         Assert.Equal(2, count);
         Assert.Equal(
-            "vitals,bed=03,code=150456,device=ward7a-bed03-spo2,ward=7A value=97,seq=42i,unit=\"%\" 1795000000123456789\n" +
-            "vitals,bed=03,code=149530,device=ward7a-bed03-spo2,ward=7A value=72.5,seq=42i,unit=\"/min\" 1795000000123456789\n",
+            "vitals,bed=03,code=150456,device=ward7a-bed03-spo2,ward=7A value=97,seq=42i,journal=17i,unit=\"%\" 1795000000123456789\n" +
+            "vitals,bed=03,code=149530,device=ward7a-bed03-spo2,ward=7A value=72.5,seq=42i,journal=17i,unit=\"/min\" 1795000000123456789\n",
             Encoding.UTF8.GetString(output.WrittenSpan));
     }
 

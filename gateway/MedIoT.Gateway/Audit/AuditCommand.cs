@@ -1,0 +1,114 @@
+using System.Globalization;
+using MedIoT.Gateway.Configuration;
+using MedIoT.Gateway.Devices;
+using MedIoT.Gateway.Identity;
+using MedIoT.Gateway.Journal;
+using MedIoT.Ledger.Bundles;
+using MedIoT.Ledger.Checkpoints;
+using MedIoT.Ledger.Storage;
+using Microsoft.Extensions.Options;
+
+namespace MedIoT.Gateway.Audit;
+
+/// <summary>
+/// <c>MedIoT.Gateway audit</c>: checks what InfluxDB holds for a time range against the journal and its latest signed
+/// checkpoint, using the gateway's own settings (InfluxDB, journal folder, identity, device registry). It reports
+/// missing, altered and unexplained readings (identity only, never values) and can write the offline proof bundle of one
+/// journal entry for <c>mediot-verify</c>. Read-only on the journal; safe while the gateway runs. Exit code 0 when
+/// everything matches, 1 when something does not, 2 when the audit cannot run.
+/// </summary>
+internal static class AuditCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        if (!AuditRequest.TryParse(args, out var request, out var problem))
+        {
+            await error.WriteLineAsync($"error: {problem}{Environment.NewLine}{AuditRequest.Usage}").ConfigureAwait(false);
+            return 2;
+        }
+
+        try
+        {
+            return await RunAsync(args, request, output).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or InvalidDataException or InvalidOperationException or HttpRequestException
+            or UnauthorizedAccessException or OptionsValidationException)
+        {
+            await error.WriteLineAsync($"error: {exception.Message}").ConfigureAwait(false);
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunAsync(string[] args, AuditRequest request, TextWriter output)
+    {
+        var builder = GatewayHost.CreateBuilder(args);
+        using var services = builder.Services.BuildServiceProvider();
+        var settingsFolder = GatewayHost.SettingsFolder(args);
+        var influx = services.GetRequiredService<IOptions<InfluxOptions>>().Value;
+        var identityOptions = services.GetRequiredService<IOptions<IdentityOptions>>().Value;
+        var journalFolder = Path.GetFullPath(services.GetRequiredService<IOptions<JournalOptions>>().Value.Folder, settingsFolder);
+        var registryPath = Path.GetFullPath(services.GetRequiredService<IOptions<GatewayOptions>>().Value.DeviceRegistryPath, settingsFolder);
+        var registry = DeviceRegistry.Load(registryPath);
+        if (influx.ApiVersion != InfluxApiVersion.V1)
+        {
+            throw new InvalidOperationException("The audit reads InfluxDB with InfluxQL (/query): it needs Gateway:Influx:ApiVersion V1 (or the compatibility API).");
+        }
+
+        var keyFile = Path.GetFullPath(identityOptions.KeyFile, settingsFolder);
+        if (!File.Exists(keyFile))
+        {
+            throw new InvalidOperationException($"The gateway's key '{keyFile}' does not exist: there is no journal signed by this gateway to audit.");
+        }
+
+        NoteVerifierKey key;
+        using (var identity = GatewayIdentity.LoadOrCreate(keyFile, identityOptions.Name, out _))
+        {
+            key = NoteVerifierKey.Create(identity.Name, identity.PublicKey);
+        }
+
+        // The checkpoint first, then the log: the log's durable size only grows, so it covers the checkpoint.
+        var latest = JournalAudit.LatestCheckpoint(journalFolder, key)
+            ?? throw new InvalidOperationException($"The journal in '{journalFolder}' has no checkpoint signed by {key}.");
+        using var log = MerkleLogReader.Open(Path.Combine(journalFolder, "log"));
+        await output.WriteLineAsync($"audit: journal {journalFolder}: {log.Size} entries; latest signed checkpoint: size {latest.Checkpoint.Size} by {key}").ConfigureAwait(false);
+        if (!JournalAudit.IsConsistent(log, latest.Checkpoint))
+        {
+            await output.WriteLineAsync("JOURNAL INCONSISTENT: the journal's tree does not have the root its signed checkpoint names; it was altered").ConfigureAwait(false);
+            return 1;
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(influx.RequestTimeoutSeconds * 6) };
+        var points = await new InfluxReadClient(http, influx).ReadAsync(request, CancellationToken.None).ConfigureAwait(false);
+        var audit = new JournalAudit(log, latest.Checkpoint, registry);
+        var findings = audit.Run(request, points);
+        foreach (var finding in findings.OrderBy(f => f.Kind).ThenBy(f => f.JournalIndex).ThenBy(f => f.Code, StringComparer.Ordinal))
+        {
+            var time = DateTimeOffset.UnixEpoch.AddTicks(finding.TimeUnixNanoseconds / 100).ToString("O", CultureInfo.InvariantCulture);
+            var journal = finding.JournalIndex?.ToString(CultureInfo.InvariantCulture) ?? "none";
+            await output.WriteLineAsync(
+                $"{finding.Kind.ToString().ToUpperInvariant()} journal={journal} device={finding.Device} code={finding.Code} time={time}: {finding.Detail}").ConfigureAwait(false);
+        }
+
+        int Count(AuditFindingKind kind) => findings.Count(f => f.Kind == kind);
+        await output.WriteLineAsync(
+            $"audit: {points.Count} points read, {audit.ExpectedReadings} readings journaled in range; verified against the signed checkpoint {audit.Verified}, " +
+            $"against the journal only (newer than the checkpoint) {audit.NotYetInCheckpoint}; " +
+            $"missing {Count(AuditFindingKind.Missing)}, altered {Count(AuditFindingKind.Altered)}, unexplained {Count(AuditFindingKind.Unexplained)}").ConfigureAwait(false);
+
+        if (request.BundleFor is { } index)
+        {
+            if (index >= latest.Checkpoint.Size)
+            {
+                throw new InvalidOperationException($"Journal entry {index} is not covered by the latest signed checkpoint (size {latest.Checkpoint.Size}) yet.");
+            }
+
+            var bundle = new ProofBundle(index, log.ReadEntry(index), log.GetInclusionProof(index, latest.Checkpoint.Size), latest.Note);
+            var path = Path.GetFullPath(request.BundleOut ?? $"entry-{index.ToString(CultureInfo.InvariantCulture)}.bundle");
+            await File.WriteAllTextAsync(path, bundle.Format()).ConfigureAwait(false);
+            await output.WriteLineAsync($"bundle: entry {index} written to {path}; verify with: mediot-verify bundle {path} --log-key '{key}' --device-keys {registryPath}")
+                .ConfigureAwait(false);
+        }
+
+        return findings.Count == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,409 @@
+using System.Security.Cryptography;
+using System.Text;
+using MedIoT.Gateway.Identity;
+using MedIoT.Gateway.Ingestion;
+using MedIoT.Ledger.Checkpoints;
+using MedIoT.Ledger.Entries;
+using MedIoT.Ledger.Storage;
+using MedIoT.Protocol.Jws;
+
+namespace MedIoT.Gateway.Journal;
+
+/// <summary>
+/// The gateway's journal: the RFC 9162 log of every accepted frame (ledger/README.md) with its signed checkpoints,
+/// and the per-device sequence history it implies. Layout of <see cref="Folder"/>:
+/// <list type="bullet">
+/// <item><c>log/</c>: the <see cref="MerkleLog"/> (locked against a second process);</item>
+/// <item><c>checkpoint.note</c>: the last signed checkpoint (the signer's state, ledger/README.md);</item>
+/// <item><c>checkpoints.notes</c>: every checkpoint ever signed, appended (each record <c>&lt;byte length&gt;\n&lt;note&gt;</c>);</item>
+/// <item><c>replay.snapshot</c>: the sequence history at some journal size, so start-up replays only the tail;</item>
+/// <item><c>influx.cursor</c>: the InfluxDB writer's position (Storage/Influx).</item>
+/// </list>
+/// One writer (<see cref="Append"/>, the <see cref="JournalWriterService"/>) and any number of readers.
+/// </summary>
+public sealed class GatewayJournal : IDisposable
+{
+    /// <summary>The file that keeps every signed checkpoint.</summary>
+    public const string CheckpointsFileName = "checkpoints.notes";
+
+    private const string SnapshotMagic = "MEDIOT-REPLAY-1";
+
+    /// <summary>
+    /// A checkpoint also rewrites the replay snapshot when the log grew this much since the last one: a start replays at
+    /// most about this many entries (a fraction of a second), while the snapshot (every device's window) is not
+    /// serialised under the append lock at every checkpoint.
+    /// </summary>
+    private const long SnapshotEveryEntries = 50_000;
+    private readonly MerkleLog _log;
+    private readonly CheckpointSigner _signer;
+    private readonly ReplayGuard _durableHistory;
+    private readonly Lock _appendLock = new();
+    private readonly Lock _checkpointLock = new();
+    private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _snapshotSize;
+
+    // The last appended frames, decoded, by index: the InfluxDB writer tails the journal closely and takes them from here
+    // instead of reading and decoding each entry again; anything older is read from the log.
+    private const int RecentCapacity = 2048;
+    private readonly RecentFrame?[] _recent = new RecentFrame?[RecentCapacity];
+
+    private GatewayJournal(string folder, MerkleLog log, CheckpointSigner signer, ReplayGuard durableHistory, long snapshotSize)
+    {
+        Folder = folder;
+        _log = log;
+        _signer = signer;
+        _durableHistory = durableHistory;
+        RestoredFromSnapshotAt = snapshotSize;
+        _snapshotSize = snapshotSize;
+    }
+
+    /// <summary>The journal's folder.</summary>
+    public string Folder { get; }
+
+    /// <summary>The log itself (read it freely; only the journal appends).</summary>
+    public MerkleLog Log => _log;
+
+    /// <summary>How many entries are durable.</summary>
+    public long Size => _log.Size;
+
+    /// <summary>The checkpoint signer (its <see cref="CheckpointSigner.VerifierKey"/> is what auditors need).</summary>
+    public CheckpointSigner Signer => _signer;
+
+    /// <summary>The journal size of the replay snapshot the sequence history was restored from (0 when none).</summary>
+    public long RestoredFromSnapshotAt { get; }
+
+    /// <summary>Where the InfluxDB writer keeps its position.</summary>
+    public string InfluxCursorFile => Path.Combine(Folder, "influx.cursor");
+
+    /// <summary>Where every signed checkpoint is kept.</summary>
+    public string CheckpointsFile => Path.Combine(Folder, CheckpointsFileName);
+
+    private string SnapshotFile => Path.Combine(Folder, "replay.snapshot");
+
+    /// <summary>
+    /// Opens (or creates) the journal in <paramref name="folder"/>, signing checkpoints with <paramref name="identity"/>,
+    /// and restores the sequence history of the last <paramref name="replayWindow"/> numbers per device.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The log or the checkpoint state is damaged (never repaired silently).</exception>
+    public static GatewayJournal Open(string folder, GatewayIdentity identity, int replayWindow)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        ArgumentNullException.ThrowIfNull(identity);
+        Directory.CreateDirectory(folder);
+        var log = MerkleLog.Open(Path.Combine(folder, "log"));
+        try
+        {
+            var signer = identity.OpenCheckpointSigner(Path.Combine(folder, "checkpoint.note"));
+            var snapshotSize = TryLoadSnapshot(Path.Combine(folder, "replay.snapshot"), log.Size, replayWindow, out var history);
+            var journal = new GatewayJournal(folder, log, signer, history, snapshotSize);
+            journal.Replay(history, snapshotSize);
+            journal.KeepLastSignedCheckpoint();
+            return journal;
+        }
+        catch
+        {
+            log.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A sequence history equal to the journal's (for the <see cref="FrameVerifier"/>): redeliveries of journaled frames
+    /// are duplicates, a different frame with a journaled sequence number a conflict.
+    /// </summary>
+    internal ReplayGuard CreateSequenceHistory()
+    {
+        var guard = new ReplayGuard(_durableHistory.Window);
+        lock (_appendLock)
+        {
+            using var buffer = new MemoryStream();
+            using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+            {
+                _durableHistory.WriteTo(writer);
+            }
+
+            buffer.Position = 0;
+            using var reader = new BinaryReader(buffer, Encoding.UTF8);
+            guard.ReadFrom(reader);
+        }
+
+        return guard;
+    }
+
+    /// <summary>Appends accepted frames as one durable batch; returns the index of the first. Durable on return.</summary>
+    internal long Append(IReadOnlyList<VerifiedFrame> frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        var encoded = new ReadOnlyMemory<byte>[frames.Count];
+        for (var i = 0; i < frames.Count; i++)
+        {
+            encoded[i] = Encode(frames[i]);
+        }
+
+        long first;
+        lock (_appendLock)
+        {
+            first = _log.AppendBatch(encoded);
+            for (var i = 0; i < frames.Count; i++)
+            {
+                var frame = frames[i];
+                _durableHistory.Check(frame.Device.DeviceId, frame.Frame.SequenceNumber,
+                    frame.Signature.IsEmpty ? SignatureOf(frame.Token.Span) : frame.Signature.Span);
+                Volatile.Write(ref _recent[(first + i) % RecentCapacity], new RecentFrame(first + i, frame));
+            }
+        }
+
+        Interlocked.Exchange(ref _appended, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        return first;
+    }
+
+    /// <summary>The decoded frame of entry <paramref name="index"/> when it was appended recently by this process.</summary>
+    internal bool TryGetRecent(long index, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out VerifiedFrame? frame)
+    {
+        var recent = Volatile.Read(ref _recent[index % RecentCapacity]);
+        frame = recent is not null && recent.Index == index ? recent.Frame : null;
+        return frame is not null;
+    }
+
+    /// <summary>Completes when the journal holds more than <paramref name="size"/> entries.</summary>
+    public async Task WaitForSizeAboveAsync(long size, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var appended = Volatile.Read(ref _appended);
+            if (_log.Size > size)
+            {
+                return;
+            }
+
+            await appended.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Signs a checkpoint of the current size when it grew since the last one and keeps it in the checkpoints file; writes
+    /// the replay snapshot too when <paramref name="withSnapshot"/> or when the log grew enough since the last snapshot.
+    /// Returns the new checkpoint's size, or -1 when there was nothing new to sign.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The signer refuses (the log is not consistent with what it signed).</exception>
+    public long SignCheckpoint(bool withSnapshot = true)
+    {
+        lock (_checkpointLock)
+        {
+            // Nothing to sign for an empty log, or one that has not grown since the last checkpoint.
+            var last = _signer.LastSigned;
+            if (_log.Size == 0 || (last is not null && last.Size >= _log.Size))
+            {
+                return -1;
+            }
+
+            if (!_signer.TrySignLatest(_log, out var note, out var refusal))
+            {
+                throw new InvalidOperationException(
+                    $"The journal in '{Folder}' is not consistent with its last signed checkpoint ({refusal}); it was damaged or replaced. Restore it from a backup.");
+            }
+
+            AppendCheckpoint(note);
+            if (withSnapshot || _log.Size - Volatile.Read(ref _snapshotSize) >= SnapshotEveryEntries)
+            {
+                WriteSnapshot();
+            }
+
+            return _signer.LastSigned!.Size;
+        }
+    }
+
+    /// <summary>Writes the sequence history snapshot at the current size (also done with every checkpoint).</summary>
+    public void WriteSnapshot()
+    {
+        using var buffer = new MemoryStream();
+        long size;
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(SnapshotMagic);
+            lock (_appendLock)
+            {
+                size = _log.Size;
+                writer.Write(size);
+                writer.Write(_durableHistory.Window);
+                _durableHistory.WriteTo(writer);
+            }
+        }
+
+        var checksum = SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        buffer.Write(checksum);
+        DurableFolder.ReplaceFile(SnapshotFile, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        Volatile.Write(ref _snapshotSize, size);
+    }
+
+    /// <summary>Every checkpoint kept in <paramref name="journalFolder"/>, oldest first (a torn last record is ignored).</summary>
+    public static IReadOnlyList<string> ReadCheckpoints(string journalFolder)
+    {
+        var path = Path.Combine(journalFolder, CheckpointsFileName);
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        var notes = new List<string>();
+        var position = 0;
+        while (position < bytes.Length)
+        {
+            var newline = Array.IndexOf(bytes, (byte)'\n', position);
+            if (newline < 0 || !int.TryParse(bytes.AsSpan(position, newline - position), out var length) || length < 0
+                || newline + 1 + length > bytes.Length)
+            {
+                break; // a record torn by a crash while it was appended
+            }
+
+            notes.Add(Encoding.UTF8.GetString(bytes, newline + 1, length));
+            position = newline + 1 + length;
+        }
+
+        return notes;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _appended, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetCanceled();
+        _log.Dispose();
+    }
+
+    /// <summary>The canonical entry of an accepted frame (docs/ledger-entry-format.md).</summary>
+    internal static byte[] Encode(VerifiedFrame frame)
+    {
+        if (frame.Token.IsEmpty)
+        {
+            throw new InvalidOperationException($"The verified frame of device {frame.Device.DeviceId} carries no signed token to journal.");
+        }
+
+        var attestation = frame.Attestation == FrameAttestation.GatewayAttested ? EntryAttestation.GatewayAttested : EntryAttestation.DeviceSigned;
+        return new LedgerEntry(frame.Device.DeviceId, frame.Frame.SequenceNumber, frame.Token.Span, attestation, frame.ReceivedUnixNanoseconds).Encode();
+    }
+
+    private sealed record RecentFrame(long Index, VerifiedFrame Frame);
+
+    private static ReadOnlySpan<byte> SignatureOf(ReadOnlySpan<byte> token)
+    {
+        if (!JwsFrameDecoder.TryDecode(token, LedgerEntry.MaxFrameLength, out var jws, out _, out _))
+        {
+            throw new InvalidOperationException("A verified frame's token does not decode.");
+        }
+
+        return jws.Signature.Span;
+    }
+
+    private static long TryLoadSnapshot(string path, long logSize, int window, out ReplayGuard history)
+    {
+        // Any damage or mismatch: an empty history, rebuilt from the whole log.
+        history = new ReplayGuard(window);
+        var loaded = new ReplayGuard(window);
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length < SHA256.HashSizeInBytes
+            || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(bytes.AsSpan(0, bytes.Length - SHA256.HashSizeInBytes)), bytes.AsSpan(^SHA256.HashSizeInBytes)))
+        {
+            return 0; // damaged: rebuild from the whole log
+        }
+
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - SHA256.HashSizeInBytes), Encoding.UTF8);
+            if (reader.ReadString() != SnapshotMagic)
+            {
+                return 0;
+            }
+
+            var size = reader.ReadInt64();
+            if (size < 0 || size > logSize || reader.ReadInt32() != window)
+            {
+                return 0; // another window setting, or a log older than the snapshot: rebuild from the log
+            }
+
+            loaded.ReadFrom(reader);
+            history = loaded;
+            return size;
+        }
+        catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException or IOException)
+        {
+            return 0;
+        }
+    }
+
+    private void Replay(ReplayGuard history, long from)
+    {
+        for (var index = from; index < _log.Size; index++)
+        {
+            if (!LedgerEntry.TryDecode(_log.ReadEntry(index), out var entry, out var failure))
+            {
+                throw new InvalidDataException($"Journal entry {index} in '{Folder}' does not decode ({failure}).");
+            }
+
+            history.Check(entry.DeviceId, entry.SequenceNumber, SignatureOf(entry.Frame.Span));
+        }
+    }
+
+    private void KeepLastSignedCheckpoint()
+    {
+        var last = _signer.LastSignedNote;
+        if (last is null)
+        {
+            return;
+        }
+
+        var kept = ReadCheckpoints(Folder);
+        if (kept.Count == 0 || kept[^1] != last)
+        {
+            // Signed and persisted by the signer, but the crash came before it was appended here.
+            AppendCheckpoint(last);
+        }
+    }
+
+    private void AppendCheckpoint(string note)
+    {
+        var path = CheckpointsFile;
+        var valid = ValidLength(path);
+        var bytes = Encoding.UTF8.GetBytes(note);
+        var created = !File.Exists(path);
+        using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        stream.SetLength(valid); // drop a record torn by a crash
+        stream.Position = valid;
+        stream.Write(Encoding.ASCII.GetBytes(bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n"));
+        stream.Write(bytes);
+        stream.Flush(flushToDisk: true);
+        if (created)
+        {
+            DurableFolder.Flush(Folder);
+        }
+    }
+
+    private static long ValidLength(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        var position = 0;
+        while (position < bytes.Length)
+        {
+            var newline = Array.IndexOf(bytes, (byte)'\n', position);
+            if (newline < 0 || !int.TryParse(bytes.AsSpan(position, newline - position), out var length) || length < 0
+                || newline + 1 + length > bytes.Length)
+            {
+                break;
+            }
+
+            position = newline + 1 + length;
+        }
+
+        return position;
+    }
+}

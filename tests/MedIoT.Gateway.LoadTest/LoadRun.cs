@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MedIoT.FirmwareSim.Provisioning;
+using MedIoT.Mqtt;
+using MedIoT.Protocol;
+using MedIoT.Protocol.Frames;
+using MedIoT.Protocol.Jose;
+using MedIoT.Protocol.Jws;
+using MedIoT.Testing;
+
+namespace MedIoT.Gateway.LoadTest;
+
+/// <summary>
+/// One load run: real mosquitto and influxd, the built gateway as a child process (signatures verified, journal durable,
+/// InfluxDB written), and N devices publishing pre-signed frames of four observations at QoS 1 at a set total rate.
+/// Throughput is measured from the gateway's own <c>GET /health</c> between the end of the warm-up and the end of the run.
+/// </summary>
+internal static class LoadRun
+{
+    private static readonly int[] s_codes = [MdcCodes.OxygenSaturation, MdcCodes.PulseRateOximeter, MdcCodes.RespirationRate, MdcCodes.BodyTemperature];
+    private static readonly string[] s_units = ["%", "/min", "/min", "Cel"];
+
+    public static async Task<LoadResult> RunAsync(LoadSettings settings, TextWriter progress)
+    {
+        using var folder = TemporaryDirectory.Create("ingest-load");
+        await using var mosquitto = await MosquittoServer.StartAsync();
+        await using var influx = await InfluxServer.StartAsync();
+        var devices = WardProvisioner.Provision(folder.Combine("ward"), "7A", settings.Devices);
+        var totalSeconds = settings.WarmupSeconds + settings.Seconds;
+        var framesPerDevice = (int)Math.Ceiling((double)settings.FramesPerSecond * totalSeconds / settings.Devices);
+        await progress.WriteLineAsync($"load: signing {framesPerDevice * settings.Devices} frames for {settings.Devices} devices...");
+        var tokens = Sign(devices, framesPerDevice);
+
+        var httpPort = FreeTcpPort.Next();
+        var gatewaySettings = new Dictionary<string, string>
+        {
+            ["Gateway:GatewayId"] = "gw-load",
+            ["Gateway:DeviceRegistryPath"] = folder.Combine("ward", WardProvisioner.RegistryFileName),
+            ["Gateway:Mqtt:Port"] = mosquitto.Port.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:Influx:Url"] = influx.BaseAddress.ToString(),
+            ["Gateway:Influx:Database"] = "mediot_load",
+            ["Gateway:Http:Url"] = $"http://127.0.0.1:{httpPort}",
+            ["Gateway:Identity:KeyFile"] = folder.Combine("state", "identity", "gateway-key.jwk"),
+            ["Gateway:Serial:StateFolder"] = folder.Combine("state", "serial"),
+            ["Gateway:Journal:Folder"] = folder.Combine("state", "journal"),
+            ["Logging:LogLevel:System.Net.Http"] = "Warning",
+            ["Logging:LogLevel:Microsoft"] = "Warning",
+        };
+        var environment = gatewaySettings.ToDictionary(s => "MEDIOT_" + s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+        var gatewayAssembly = Path.Combine(RepositoryLayout.Root, "gateway", "MedIoT.Gateway", "bin", "Release", "net10.0", "MedIoT.Gateway.dll");
+        await using var gateway = await ServerProcess.StartAsync("gateway", "dotnet", [gatewayAssembly], "MQTT subscribed", TimeSpan.FromSeconds(60),
+            folder.Path, environment);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/") };
+
+        var clients = new List<MqttClient>();
+        foreach (var device in devices)
+        {
+            var client = new MqttClient(new MqttClientOptions
+            {
+                Host = mosquitto.Host, Port = mosquitto.Port, ClientId = device.DeviceId, CleanSession = true, KeepAlive = TimeSpan.FromSeconds(60),
+            });
+            await client.ConnectAsync(CancellationToken.None);
+            clients.Add(client);
+        }
+
+        await progress.WriteLineAsync($"load: {settings.Devices} devices at {settings.FramesPerSecond} frames/s for {settings.WarmupSeconds} + {settings.Seconds} s");
+        var published = new long[settings.Devices];
+        var clock = Stopwatch.StartNew();
+        var publishing = Enumerable.Range(0, settings.Devices).Select(d => PublishAsync(clients[d], DeviceTopic.ForFrames(devices[d].DeviceId), tokens[d],
+            (double)settings.FramesPerSecond / settings.Devices, clock, published, d)).ToArray();
+
+        await Task.Delay(TimeSpan.FromSeconds(settings.WarmupSeconds));
+        var start = await HealthAsync(http);
+        var startTime = clock.Elapsed;
+        await Task.Delay(TimeSpan.FromSeconds(settings.Seconds));
+        var end = await HealthAsync(http);
+        var endTime = clock.Elapsed;
+        var peak = PeakResidentBytes(gateway.ProcessId);
+        await Task.WhenAll(publishing);
+        var totalPublished = published.Sum();
+
+        // Drain: everything published must be journaled and written.
+        var drainClock = Stopwatch.StartNew();
+        JsonElement health;
+        do
+        {
+            await Task.Delay(100);
+            health = await HealthAsync(http);
+            if (drainClock.Elapsed > TimeSpan.FromSeconds(120))
+            {
+                throw new TimeoutException($"The gateway did not drain within 120 s: {health}");
+            }
+        }
+        while (health.GetProperty("journalSize").GetInt64() < totalPublished || health.GetProperty("influxLagEntries").GetInt64() > 0);
+
+        peak = Math.Max(peak, PeakResidentBytes(gateway.ProcessId));
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+
+        var seconds = (endTime - startTime).TotalSeconds;
+        return new LoadResult(
+            (double)totalPublished / clock.Elapsed.TotalSeconds,
+            (end.GetProperty("journalSize").GetInt64() - start.GetProperty("journalSize").GetInt64()) / seconds,
+            (end.GetProperty("readingsStored").GetInt64() - start.GetProperty("readingsStored").GetInt64()) / seconds,
+            health.GetProperty("journalLatencyP50Milliseconds").GetDouble(),
+            health.GetProperty("journalLatencyP99Milliseconds").GetDouble(),
+            peak,
+            totalPublished,
+            health.GetProperty("journalSize").GetInt64(),
+            drainClock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Publishes one device's frames on schedule (frame k at k / rate seconds), never waiting for PUBACKs in line.</summary>
+    private static async Task PublishAsync(MqttClient client, string topic, byte[][] tokens, double framesPerSecond, Stopwatch clock, long[] published, int device)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
+        var pending = new List<Task>();
+        var sent = 0;
+        while (sent < tokens.Length)
+        {
+            await timer.WaitForNextTickAsync();
+            var due = Math.Min(tokens.Length, (int)(clock.Elapsed.TotalSeconds * framesPerSecond));
+            for (; sent < due; sent++)
+            {
+                pending.Add(client.PublishAsync(new MqttApplicationMessage(topic, tokens[sent], MqttQualityOfService.AtLeastOnce, retain: false), CancellationToken.None));
+            }
+
+            pending.RemoveAll(t => t.IsCompletedSuccessfully);
+        }
+
+        await Task.WhenAll(pending);
+        Interlocked.Exchange(ref published[device], tokens.Length);
+    }
+
+    private static byte[][][] Sign(IReadOnlyList<ProvisionedDevice> devices, int framesPerDevice)
+    {
+        var tokens = new byte[devices.Count][][];
+        var baseTime = 1_795_000_000_000_000_000L;
+        Parallel.For(0, devices.Count, d =>
+        {
+            using var key = DeviceKeyFile.ReadPrivateKey(devices[d].PrivateKeyPath);
+            var random = new Random(d);
+            tokens[d] = new byte[framesPerDevice][];
+            for (var i = 0; i < framesPerDevice; i++)
+            {
+                var time = baseTime + (i * 1_000_000L) + d;
+                var observations = s_codes.Select((code, c) => new Observation(code, Math.Round(50 + (random.NextDouble() * 50), 1), s_units[c], time)).ToArray();
+                tokens[d][i] = JwsFrameEncoder.Encode(new DeviceFrame(devices[d].DeviceId, i + 1, observations), key);
+            }
+        });
+        return tokens;
+    }
+
+    private static async Task<JsonElement> HealthAsync(HttpClient http) => await http.GetFromJsonAsync<JsonElement>(new Uri("health", UriKind.Relative));
+
+    /// <summary>VmHWM of /proc/PID/status: the process's peak resident set size.</summary>
+    private static long PeakResidentBytes(int processId)
+    {
+        foreach (var line in File.ReadLines($"/proc/{processId}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,27 @@
+using System.Globalization;
+using MedIoT.Gateway.LoadTest;
+
+// dotnet run --project tests/MedIoT.Gateway.LoadTest -c Release -- --devices 100 --rate 10000 --seconds 20
+var options = new Dictionary<string, string>(StringComparer.Ordinal)
+{
+    ["--devices"] = "100",
+    ["--rate"] = "10000",
+    ["--seconds"] = "20",
+    ["--warmup-seconds"] = "3",
+};
+for (var i = 0; i + 1 < args.Length; i += 2)
+{
+    if (!options.ContainsKey(args[i]))
+    {
+        await Console.Error.WriteLineAsync($"unknown option {args[i]}; options: {string.Join(", ", options.Keys)}");
+        return 2;
+    }
+
+    options[args[i]] = args[i + 1];
+}
+
+int Number(string name) => int.Parse(options[name], NumberStyles.None, CultureInfo.InvariantCulture);
+var settings = new LoadSettings(Number("--devices"), Number("--rate"), Number("--seconds"), Number("--warmup-seconds"));
+var result = await LoadRun.RunAsync(settings, Console.Out);
+await Console.Out.WriteLineAsync(result.Format(settings));
+return 0;

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace MedIoT.Gateway.Tests.Support;
+
+/// <summary>Runs a command-line program to completion (bounded) and captures what it printed.</summary>
+internal static class CommandLine
+{
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(
+        string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[key] = value;
+        }
+
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"'{fileName}' did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'{fileName} {string.Join(' ', arguments)}' did not finish within 60 s.");
+        }
+
+        return (process.ExitCode, await output, await error);
+    }
+
+    /// <summary>The built <c>mediot-verify</c> (Release or Debug, like the tests).</summary>
+    public static string VerifierAssembly
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
+            var path = Path.Combine(MedIoT.Testing.RepositoryLayout.Root, "ledger", "MedIoT.Ledger.Verifier", "bin", configuration, "net10.0", "mediot-verify.dll");
+            return File.Exists(path) ? path : throw new InvalidOperationException($"mediot-verify is not built at '{path}'.");
+        }
+    }
+
+    public static string Describe(this (int ExitCode, string Output, string Error) result) =>
+        new StringBuilder().Append("exit ").Append(result.ExitCode).AppendLine().Append(result.Output).AppendLine().Append(result.Error).ToString();
+}
