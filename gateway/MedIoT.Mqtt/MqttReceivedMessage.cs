@@ -37,6 +37,15 @@ public sealed class MqttReceivedMessage
     internal MqttReceivedMessage(MqttPublishPacket publish, MqttClient client, MqttConnection connection, long delivery)
         : this(publish.Topic, publish.Payload, publish.QualityOfService, publish.Retain, publish.Duplicate, publish.PacketIdentifier)
     {
+        if (publish.Properties is { } properties)
+        {
+            UserProperties = properties.UserProperties ?? [];
+            ContentType = properties.ContentType;
+            ResponseTopic = properties.ResponseTopic;
+            CorrelationData = properties.CorrelationData;
+            MessageExpiryInterval = properties.MessageExpiryInterval is { } expiry ? TimeSpan.FromSeconds(expiry) : null;
+        }
+
         if (publish.QualityOfService != MqttQualityOfService.AtMostOnce)
         {
             _client = client;
@@ -62,6 +71,21 @@ public sealed class MqttReceivedMessage
 
     /// <summary>The packet identifier (§2.3.1); 0 for QoS 0.</summary>
     public ushort PacketIdentifier { get; }
+
+    /// <summary>MQTT 5.0 user properties the publisher set (§3.3.2.3.7), in order; empty for 3.1.1.</summary>
+    public IReadOnlyList<MqttUserProperty> UserProperties { get; init; } = [];
+
+    /// <summary>MQTT 5.0 Content Type (§3.3.2.3.9), or <see langword="null"/>.</summary>
+    public string? ContentType { get; init; }
+
+    /// <summary>MQTT 5.0 Response Topic (§3.3.2.3.5), or <see langword="null"/>.</summary>
+    public string? ResponseTopic { get; init; }
+
+    /// <summary>MQTT 5.0 Correlation Data (§3.3.2.3.6), or <see langword="null"/>.</summary>
+    public ReadOnlyMemory<byte>? CorrelationData { get; init; }
+
+    /// <summary>MQTT 5.0: the remaining lifetime the broker set (§3.3.2.3.3), or <see langword="null"/> for none.</summary>
+    public TimeSpan? MessageExpiryInterval { get; init; }
 
     /// <summary>Whether a PUBACK or PUBREC has been sent (or is being sent) for this message.</summary>
     public bool IsAcknowledged => Volatile.Read(ref _acknowledged) != 0;
