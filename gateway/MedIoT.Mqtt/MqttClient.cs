@@ -8,8 +8,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace MedIoT.Mqtt;
 
 /// <summary>
-/// An MQTT 3.1.1 client: QoS 0, 1 and 2 publish and subscribe, keep-alive, manual or automatic
-/// acknowledgement, will message. Without <see cref="MqttClientOptions.AutomaticReconnect"/> one instance
+/// An MQTT 3.1.1 and 5.0 client (<see cref="MqttClientOptions.ProtocolVersion"/>, per connection): QoS 0, 1 and 2
+/// publish and subscribe, keep-alive, manual or automatic acknowledgement, will message; with MQTT 5.0 also reason
+/// codes (<see cref="MqttConnectException"/>, <see cref="MqttPublishException"/>, SUBACK codes, <see cref="MqttDisconnectedByServerException"/>),
+/// user properties, session expiry, receive maximum and maximum packet size in both directions. Without <see cref="MqttClientOptions.AutomaticReconnect"/> one instance
 /// serves one connection: when <see cref="Completion"/> has completed, create a new instance (with
 /// <see cref="MqttClientOptions.CleanSession"/> off to resume the broker's session). With it, the instance
 /// keeps its session across connections: it reconnects with jittered exponential backoff, resubscribes when
@@ -76,7 +78,8 @@ public sealed class MqttClient : IAsyncDisposable
 
     /// <summary>
     /// Raised with <see cref="MqttClientOptions.AutomaticReconnect"/> when a connection is lost and the client
-    /// starts reconnecting. Handlers run on the client's own task and must not block.
+    /// starts reconnecting; an MQTT 5.0 server's DISCONNECT arrives as <see cref="MqttDisconnectedByServerException"/>
+    /// with its reason code and string. Handlers run on the client's own task and must not block.
     /// </summary>
     public event EventHandler<MqttConnectionLostEventArgs>? ConnectionLost;
 
@@ -638,7 +641,17 @@ public sealed class MqttClient : IAsyncDisposable
                 continue;
             }
 
-            await SendAsync(connection, packet, _shutdown.Token).ConfigureAwait(false);
+            try
+            {
+                await SendAsync(connection, packet, _shutdown.Token).ConfigureAwait(false);
+            }
+            catch (MqttPacketTooLargeException exception)
+            {
+                // The new connection's server accepts smaller packets (5.0 §3.2.2.3.6): this one can never be sent.
+                _session.Abandon(pending, exception);
+                continue;
+            }
+
             resent++;
         }
 
