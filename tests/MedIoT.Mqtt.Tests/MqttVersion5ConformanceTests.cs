@@ -270,6 +270,18 @@ public sealed class MqttVersion5ConformanceTests
     }
 
     [Fact(Timeout = TestTimeout)]
+    public async Task Unsubscribe_reports_a_reason_code_per_filter()
+    {
+        await using var server = await MosquittoServer.StartAsync();
+        await using var client = await server.ConnectAsync(server.Options5("v5-unsubscribe"));
+        await client.SubscribeAsync([new MqttTopicFilter("v5/a", MqttQualityOfService.AtLeastOnce)], CancellationToken.None).WaitAsync(Broker.Timeout);
+
+        var codes = await client.UnsubscribeAsync(["v5/a", "v5/never-subscribed"], CancellationToken.None).WaitAsync(Broker.Timeout);
+
+        Assert.Equal([MqttReasonCode.Success, MqttReasonCode.NoSubscriptionExisted], codes);
+    }
+
+    [Fact(Timeout = TestTimeout)]
     public async Task An_empty_client_id_gets_one_assigned_by_the_broker()
     {
         await using var server = await MosquittoServer.StartAsync();
