@@ -61,4 +61,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 18, Level = LogLevel.Warning, Message = "MQTT broker reused packet id {PacketIdentifier} for a new QoS 2 message to client {ClientId} before releasing it (no DUP); delivered as a new message (broker state lost in a crash?)")]
     public static partial void IdentifierReusedWithoutDuplicate(ILogger logger, string clientId, ushort packetIdentifier);
+
+    [LoggerMessage(EventId = 19, Level = LogLevel.Error, Message = "MQTT broker refused client {ClientId}: CONNACK reason code {ReasonCode} ({ReasonString})")]
+    public static partial void ConnectionRefusedWithReason(ILogger logger, string clientId, MqttReasonCode reasonCode, string? reasonString);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "MQTT broker disconnected client {ClientId}: DISCONNECT reason code {ReasonCode} ({ReasonString})")]
+    public static partial void DisconnectedByServer(ILogger logger, string clientId, MqttReasonCode reasonCode, string? reasonString);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "MQTT broker refused a publish of client {ClientId} to {Topic}: {PacketType} reason code {ReasonCode} ({ReasonString})")]
+    public static partial void PublishRefused(ILogger logger, string clientId, string topic, MedIoT.Mqtt.Packets.MqttPacketType packetType, MqttReasonCode reasonCode, string? reasonString);
 }

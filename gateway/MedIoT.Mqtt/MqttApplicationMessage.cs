@@ -1,4 +1,5 @@
 using MedIoT.Mqtt.Internal;
+using MedIoT.Mqtt.Packets;
 
 namespace MedIoT.Mqtt;
 
@@ -46,4 +47,61 @@ public sealed class MqttApplicationMessage
 
     /// <summary>Whether the broker retains the message (§3.3.1.3).</summary>
     public bool Retain { get; }
+
+    /// <summary>MQTT 5.0 user properties (§3.3.2.3.7), forwarded by the broker unchanged and in order. MQTT 3.1.1 connections refuse them. Default none.</summary>
+    public IReadOnlyList<MqttUserProperty> UserProperties
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            field = [.. value];
+        }
+    } = [];
+
+    /// <summary>MQTT 5.0 Content Type (§3.3.2.3.9), e.g. <c>application/jose</c>; <see langword="null"/> (default) for none.</summary>
+    public string? ContentType
+    {
+        get;
+        init
+        {
+            if (value is not null)
+            {
+                MqttStrings.RequireEncodable(value, nameof(ContentType), "content type");
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>
+    /// MQTT 5.0 Message Expiry Interval (§3.3.2.3.3): the broker discards the message if it cannot deliver it in time.
+    /// Whole seconds, 1 s to about 136 years; <see langword="null"/> (default) for never.
+    /// </summary>
+    public TimeSpan? MessageExpiryInterval
+    {
+        get;
+        init
+        {
+            if (value is { } interval && (interval < TimeSpan.FromSeconds(1) || interval.Ticks % TimeSpan.TicksPerSecond != 0 || interval.TotalSeconds > uint.MaxValue))
+            {
+                throw new ArgumentOutOfRangeException(nameof(MessageExpiryInterval), value, "The message expiry is whole seconds, at least 1 (MQTT 5.0 §3.3.2.3.3).");
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>Whether any MQTT 5.0 property is set (3.1.1 cannot carry them).</summary>
+    internal bool HasVersion5Properties => UserProperties.Count > 0 || ContentType is not null || MessageExpiryInterval is not null;
+
+    /// <summary>The PUBLISH properties (§3.3.2.3), or <see langword="null"/> when none are set.</summary>
+    internal MqttProperties? ToProperties() => HasVersion5Properties
+        ? new MqttProperties
+        {
+            UserProperties = UserProperties.Count > 0 ? UserProperties : null,
+            ContentType = ContentType,
+            MessageExpiryInterval = MessageExpiryInterval is { } expiry ? (uint)expiry.TotalSeconds : null,
+        }
+        : null;
 }

@@ -8,8 +8,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace MedIoT.Mqtt;
 
 /// <summary>
-/// An MQTT 3.1.1 client: QoS 0, 1 and 2 publish and subscribe, keep-alive, manual or automatic
-/// acknowledgement, will message. Without <see cref="MqttClientOptions.AutomaticReconnect"/> one instance
+/// An MQTT 3.1.1 and 5.0 client (<see cref="MqttClientOptions.ProtocolVersion"/>, per connection): QoS 0, 1 and 2
+/// publish and subscribe, keep-alive, manual or automatic acknowledgement, will message; with MQTT 5.0 also reason
+/// codes (<see cref="MqttConnectException"/>, <see cref="MqttPublishException"/>, SUBACK codes, <see cref="MqttDisconnectedByServerException"/>),
+/// user properties, session expiry, receive maximum and maximum packet size in both directions. Without <see cref="MqttClientOptions.AutomaticReconnect"/> one instance
 /// serves one connection: when <see cref="Completion"/> has completed, create a new instance (with
 /// <see cref="MqttClientOptions.CleanSession"/> off to resume the broker's session). With it, the instance
 /// keeps its session across connections: it reconnects with jittered exponential backoff, resubscribes when
@@ -47,6 +49,8 @@ public sealed class MqttClient : IAsyncDisposable
     private int _disconnecting;
     private int _pingResponses;
     private int _connections;
+    private string? _assignedClientId;
+    private MqttServerLimits _serverLimits = MqttServerLimits.None;
 
     /// <summary>Creates a client; nothing happens on the network until <see cref="ConnectAsync"/>.</summary>
     /// <exception cref="ArgumentException">An option is invalid (see <see cref="MqttClientOptions.Validate"/>).</exception>
@@ -74,7 +78,8 @@ public sealed class MqttClient : IAsyncDisposable
 
     /// <summary>
     /// Raised with <see cref="MqttClientOptions.AutomaticReconnect"/> when a connection is lost and the client
-    /// starts reconnecting. Handlers run on the client's own task and must not block.
+    /// starts reconnecting; an MQTT 5.0 server's DISCONNECT arrives as <see cref="MqttDisconnectedByServerException"/>
+    /// with its reason code and string. Handlers run on the client's own task and must not block.
     /// </summary>
     public event EventHandler<MqttConnectionLostEventArgs>? ConnectionLost;
 
@@ -94,8 +99,14 @@ public sealed class MqttClient : IAsyncDisposable
     /// </summary>
     public Task Completion => _completion.Task;
 
-    /// <summary>The client identifier this client connects with (<see cref="MqttClientOptions.ClientId"/>).</summary>
-    public string ClientId => _options.ClientId;
+    /// <summary>
+    /// The client identifier this client connects with: <see cref="MqttClientOptions.ClientId"/>, or with MQTT 5.0
+    /// and an empty one, the identifier the broker assigned (5.0 §3.2.2.3.7) once connected.
+    /// </summary>
+    public string ClientId => Volatile.Read(ref _assignedClientId) ?? _options.ClientId;
+
+    /// <summary>The protocol version of the connections (<see cref="MqttClientOptions.ProtocolVersion"/>).</summary>
+    public MqttProtocolVersion ProtocolVersion => _options.ProtocolVersion;
 
     /// <summary>Whether the client is connected now.</summary>
     public bool IsConnected => Volatile.Read(ref _state) == StateConnected;
@@ -114,6 +125,18 @@ public sealed class MqttClient : IAsyncDisposable
 
     /// <summary>How many requests (QoS 1/2 publishes, subscribes, unsubscribes) await acknowledgement.</summary>
     internal int PendingRequestCount => _session.PendingCount;
+
+    /// <summary>The window of our QoS 1 and 2 publishes now (MQTT 5.0: lowered to the server's Receive Maximum).</summary>
+    internal int InFlightLimit => _session.InFlightLimit;
+
+    /// <summary>The most QoS 1 and 2 publishes that were in flight at once.</summary>
+    internal int InFlightHighWaterMark => _session.InFlightHighWaterMark;
+
+    /// <summary>The largest packet the server accepts (MQTT 5.0 CONNACK), <see cref="int.MaxValue"/> when unlimited.</summary>
+    internal int ServerMaximumPacketSize => _connection?.PeerMaximumPacketSize ?? int.MaxValue;
+
+    /// <summary>The keep-alive in force on the current connection (MQTT 5.0: the server's Server Keep Alive if it sent one).</summary>
+    internal TimeSpan EffectiveKeepAlive => _connection?.KeepAlive ?? _options.KeepAlive;
 
     /// <summary>How many received QoS 2 messages await the broker's PUBREL.</summary>
     internal int IncomingExactlyOnceCount => _session.IncomingExactlyOnceCount;
@@ -172,7 +195,7 @@ public sealed class MqttClient : IAsyncDisposable
             }
 
             var jittered = ReconnectBackoff.Jitter(delay, Random.Shared.NextDouble());
-            Log.Reconnecting(_logger, _options.ClientId, (long)jittered.TotalMilliseconds, attempt);
+            Log.Reconnecting(_logger, ClientId, (long)jittered.TotalMilliseconds, attempt);
             try
             {
                 await Task.Delay(jittered, _timeProvider, cancellationToken).ConfigureAwait(false);
@@ -227,8 +250,9 @@ public sealed class MqttClient : IAsyncDisposable
     }
 
     /// <summary>Removes subscriptions (§3.10) and waits for UNSUBACK (§3.11).</summary>
+    /// <returns>One reason code per filter, in order (MQTT 5.0 §3.11.3, e.g. <see cref="MqttReasonCode.NoSubscriptionExisted"/>); all <see cref="MqttReasonCode.Success"/> with 3.1.1.</returns>
     /// <exception cref="MqttConnectionClosedException">Not connected now, or the connection ended before the UNSUBACK.</exception>
-    public async Task UnsubscribeAsync(IReadOnlyList<string> filters, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MqttReasonCode>> UnsubscribeAsync(IReadOnlyList<string> filters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filters);
         if (filters.Count == 0)
@@ -243,7 +267,7 @@ public sealed class MqttClient : IAsyncDisposable
             _ = new MqttTopicFilter(filter, MqttQualityOfService.AtMostOnce);
         }
 
-        await RequestAsync(MqttPacketType.UnsubAck, id => new MqttUnsubscribePacket(id, copy), cancellationToken).ConfigureAwait(false);
+        var unsubAck = (MqttUnsubAckPacket)await RequestAsync(MqttPacketType.UnsubAck, id => new MqttUnsubscribePacket(id, copy), cancellationToken).ConfigureAwait(false);
         lock (_stateLock)
         {
             foreach (var filter in copy)
@@ -251,6 +275,8 @@ public sealed class MqttClient : IAsyncDisposable
                 _subscriptions.Remove(filter);
             }
         }
+
+        return unsubAck.ReasonCodes.Count == copy.Length ? unsubAck.ReasonCodes : [.. copy.Select(_ => MqttReasonCode.Success)];
     }
 
     /// <summary>
@@ -261,14 +287,42 @@ public sealed class MqttClient : IAsyncDisposable
     /// a QoS 1 or 2 publish survives a lost connection: it is (re)sent on the next one. Cancelling stops the
     /// wait; a QoS 1 or 2 message already written may still be delivered.
     /// </summary>
+    /// <returns>The broker's success reason code (MQTT 5.0: e.g. <see cref="MqttReasonCode.NoMatchingSubscribers"/>; 3.1.1 and QoS 0: success).</returns>
     /// <exception cref="MqttConnectionClosedException">
     /// The client is closed; or, without automatic reconnect, the connection ended before the message was
     /// written (QoS 0) or acknowledged (QoS 1, 2); or a QoS 0 message was published while reconnecting.
     /// </exception>
-    public async Task PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    /// <exception cref="MqttPublishException">
+    /// MQTT 5.0: the broker refused the message with a failure reason code in PUBACK or PUBREC (e.g. 0x87 not
+    /// authorized), or it exceeds the broker's Maximum QoS or uses retain where the broker has none (CONNACK, §3.2.2.3.4, §3.2.2.3.5).
+    /// </exception>
+    /// <exception cref="MqttPacketTooLargeException">MQTT 5.0: the message exceeds the broker's Maximum Packet Size (§3.2.2.3.6).</exception>
+    /// <exception cref="ArgumentException">The message carries MQTT 5.0 properties on an MQTT 3.1.1 connection.</exception>
+    public async Task<MqttPublishResult> PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (message.HasVersion5Properties && _options.ProtocolVersion != MqttProtocolVersion.V500)
+        {
+            throw new ArgumentException(
+                $"The message to '{message.Topic}' carries user properties, a content type or an expiry, which need MQTT 5.0; set MqttClientOptions.ProtocolVersion to V500.",
+                nameof(message));
+        }
+
         ThrowIfNotStarted(allowReconnecting: message.QualityOfService != MqttQualityOfService.AtMostOnce);
+        var limits = Volatile.Read(ref _serverLimits);
+        if ((byte)message.QualityOfService > limits.MaximumQualityOfService)
+        {
+            // 5.0 §3.2.2.3.4: the client must not send a PUBLISH above the server's Maximum QoS.
+            throw new MqttPublishException(message.Topic, MqttReasonCode.QualityOfServiceNotSupported, $"the broker accepts at most QoS {limits.MaximumQualityOfService}");
+        }
+
+        if (message.Retain && !limits.RetainAvailable)
+        {
+            // 5.0 §3.2.2.3.5: the client must not send a retained PUBLISH when Retain Available is 0.
+            throw new MqttPublishException(message.Topic, MqttReasonCode.RetainNotSupported, "the broker does not support retained messages");
+        }
+
+        var properties = message.ToProperties();
         MqttPendingRequest? pending = null;
 
         // Publishes go out in the order PublishAsync was called (§4.6): the FIFO order lock is taken before
@@ -284,6 +338,7 @@ public sealed class MqttClient : IAsyncDisposable
                     Payload = message.Payload,
                     QualityOfService = MqttQualityOfService.AtMostOnce,
                     Retain = message.Retain,
+                    Properties = properties,
                 };
                 await SendAsync(RequireConnection(), packet, cancellationToken).ConfigureAwait(false);
             }
@@ -299,6 +354,7 @@ public sealed class MqttClient : IAsyncDisposable
                         QualityOfService = message.QualityOfService,
                         Retain = message.Retain,
                         PacketIdentifier = id,
+                        Properties = properties,
                     },
                     cancellationToken).ConfigureAwait(false);
                 await SendRequestAsync(pending, cancellationToken).ConfigureAwait(false);
@@ -309,10 +365,23 @@ public sealed class MqttClient : IAsyncDisposable
             _publishOrder.Release();
         }
 
-        if (pending is not null)
+        if (pending is null)
         {
-            await pending.Acknowledgement.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return MqttPublishResult.Success;
         }
+
+        var acknowledgement = (MqttIdentifiedPacket)await pending.Acknowledgement.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var reasonString = acknowledgement.Properties?.ReasonString;
+        if ((byte)acknowledgement.ReasonCode >= 0x80)
+        {
+            // 5.0 §3.4.2.1, §3.5.2.1, §3.7.2.1: a failure code; the broker did not take the message.
+            Log.PublishRefused(_logger, ClientId, message.Topic, acknowledgement.Type, acknowledgement.ReasonCode, reasonString);
+            throw new MqttPublishException(message.Topic, acknowledgement.ReasonCode, reasonString);
+        }
+
+        return acknowledgement.ReasonCode == MqttReasonCode.Success && reasonString is null
+            ? MqttPublishResult.Success
+            : new MqttPublishResult(acknowledgement.ReasonCode, reasonString);
     }
 
     /// <summary>
@@ -379,6 +448,7 @@ public sealed class MqttClient : IAsyncDisposable
         if (message.QualityOfService == MqttQualityOfService.AtLeastOnce)
         {
             await connection.SendAsync(new MqttPubAckPacket(message.PacketIdentifier), cancellationToken).ConfigureAwait(false);
+            connection.ReturnReceiveSlot(MqttQualityOfService.AtLeastOnce, message.PacketIdentifier);
             return;
         }
 
@@ -397,7 +467,8 @@ public sealed class MqttClient : IAsyncDisposable
     private MqttConnectPacket CreateConnectPacket() => new()
     {
         ProtocolVersion = _options.ProtocolVersion,
-        ClientId = _options.ClientId,
+        // An identifier the broker assigned is reused, so a reconnect finds its session (5.0 §3.2.2.3.7).
+        ClientId = ClientId,
         CleanSession = _options.CleanSession,
         KeepAliveSeconds = checked((ushort)_options.KeepAlive.TotalSeconds),
         Username = _options.Username,
@@ -407,12 +478,26 @@ public sealed class MqttClient : IAsyncDisposable
         WillPayload = _options.WillMessage?.Payload ?? default,
         WillQualityOfService = _options.WillMessage?.QualityOfService ?? MqttQualityOfService.AtMostOnce,
         WillRetain = _options.WillMessage?.Retain ?? false,
+        Properties = _options.ProtocolVersion == MqttProtocolVersion.V500 ? CreateConnectProperties() : null,
+        WillProperties = _options.WillMessage?.ToProperties(),
+    };
+
+    /// <summary>
+    /// 5.0 §3.1.2.11: Session Expiry Interval (absent means 0), Receive Maximum (absent means 65,535), Maximum
+    /// Packet Size (absent means no limit: ours is always sent). Topic Alias Maximum is left absent, i.e. 0: the
+    /// server must not use topic aliases towards us (§3.1.2.11.5).
+    /// </summary>
+    private MqttProperties CreateConnectProperties() => new()
+    {
+        SessionExpiryInterval = _options.SessionExpiryInterval > TimeSpan.Zero ? (uint)_options.SessionExpiryInterval.TotalSeconds : null,
+        ReceiveMaximum = _options.ReceiveMaximum < ushort.MaxValue ? (ushort)_options.ReceiveMaximum : null,
+        MaximumPacketSize = (uint)_options.MaximumIncomingPacketSize,
     };
 
     /// <summary>One connection attempt: TCP connect, CONNECT, CONNACK, within the connect timeout.</summary>
     private async Task<(MqttConnection Connection, bool SessionPresent)> OpenAsync(CancellationToken cancellationToken)
     {
-        Log.Connecting(_logger, _options.Host, _options.Port, _options.ClientId);
+        Log.Connecting(_logger, _options.Host, _options.Port, ClientId);
         using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _shutdown.Token);
         MqttConnection? connection = null;
@@ -432,10 +517,26 @@ public sealed class MqttClient : IAsyncDisposable
                     MqttProtocolError.UnexpectedPacket, $"The MQTT broker sent {first.Type} before CONNACK (§3.2).");
             }
 
-            if (connAck.ReturnCode != MqttConnectReturnCode.Accepted)
+            if (_options.ProtocolVersion == MqttProtocolVersion.V500)
             {
-                Log.ConnectionRefused(_logger, _options.ClientId, connAck.ReturnCode);
-                throw new MqttConnectException(connAck.ReturnCode);
+                if (connAck.ReasonCode != MqttReasonCode.Success)
+                {
+                    // 5.0 §3.2.2.2: any code but 0x00 refuses the connection.
+                    Log.ConnectionRefusedWithReason(_logger, ClientId, connAck.ReasonCode, connAck.Properties.ReasonString);
+                    throw new MqttConnectException(connAck.ReasonCode, connAck.Properties.ReasonString);
+                }
+
+                ApplyConnAckProperties(connection, connAck.Properties);
+            }
+            else
+            {
+                if (connAck.ReturnCode != MqttConnectReturnCode.Accepted)
+                {
+                    Log.ConnectionRefused(_logger, ClientId, connAck.ReturnCode);
+                    throw new MqttConnectException(connAck.ReturnCode);
+                }
+
+                connection.KeepAlive = _options.KeepAlive;
             }
 
             var opened = (connection, connAck.SessionPresent);
@@ -456,7 +557,7 @@ public sealed class MqttClient : IAsyncDisposable
 
             if (failure is not MqttConnectException && !_shutdown.IsCancellationRequested)
             {
-                Log.ConnectFailed(_logger, _options.ClientId, _options.Host, _options.Port, failure);
+                Log.ConnectFailed(_logger, ClientId, _options.Host, _options.Port, failure);
             }
 
             if (ReferenceEquals(failure, exception))
@@ -473,6 +574,29 @@ public sealed class MqttClient : IAsyncDisposable
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>What the server told us in its MQTT 5.0 CONNACK (§3.2.2.3) and this client must honour.</summary>
+    private void ApplyConnAckProperties(MqttConnection connection, MqttProperties properties)
+    {
+        // §3.2.2.3.7: the identifier the server assigned when ours was empty.
+        if (properties.AssignedClientIdentifier is { Length: > 0 } assigned && _options.ClientId.Length == 0)
+        {
+            Volatile.Write(ref _assignedClientId, assigned);
+        }
+
+        // §3.2.2.3.6: never send a packet larger than the server accepts.
+        connection.PeerMaximumPacketSize = properties.MaximumPacketSize is { } maximum ? (int)Math.Min(maximum, int.MaxValue) : int.MaxValue;
+
+        // §3.2.2.3.14: the server's keep-alive replaces ours.
+        connection.KeepAlive = properties.ServerKeepAlive is { } serverKeepAlive ? TimeSpan.FromSeconds(serverKeepAlive) : _options.KeepAlive;
+
+        // §3.1.2.11.3: our Receive Maximum, enforced on what the server sends.
+        connection.ReceiveMaximum = _options.ReceiveMaximum;
+
+        // §3.2.2.3.3, §4.9: no more unacknowledged QoS 1 and 2 publishes than the server's Receive Maximum.
+        _session.SetServerReceiveMaximum(properties.ReceiveMaximum);
+        Volatile.Write(ref _serverLimits, new MqttServerLimits(properties.MaximumQualityOfService ?? 2, properties.RetainAvailable != 0));
     }
 
     /// <summary>Makes <paramref name="connection"/> the current one and starts its loops, unless the client closed meanwhile.</summary>
@@ -497,7 +621,7 @@ public sealed class MqttClient : IAsyncDisposable
             _session.ForgetIncoming();
         }
 
-        Log.Connected(_logger, _options.ClientId, sessionPresent);
+        Log.Connected(_logger, ClientId, sessionPresent);
         _readLoop = Task.Run(() => ReadLoopAsync(connection), CancellationToken.None);
         _keepAliveLoop = Task.Run(() => KeepAliveLoopAsync(connection), CancellationToken.None);
         return true;
@@ -517,14 +641,24 @@ public sealed class MqttClient : IAsyncDisposable
                 continue;
             }
 
-            await SendAsync(connection, packet, _shutdown.Token).ConfigureAwait(false);
+            try
+            {
+                await SendAsync(connection, packet, _shutdown.Token).ConfigureAwait(false);
+            }
+            catch (MqttPacketTooLargeException exception)
+            {
+                // The new connection's server accepts smaller packets (5.0 §3.2.2.3.6): this one can never be sent.
+                _session.Abandon(pending, exception);
+                continue;
+            }
+
             resent++;
         }
 
         if (resent > 0)
         {
             MqttMetrics.Resends.Add(resent);
-            Log.Resent(_logger, _options.ClientId, resent);
+            Log.Resent(_logger, ClientId, resent);
         }
 
         if (isReconnect && !sessionPresent)
@@ -540,10 +674,10 @@ public sealed class MqttClient : IAsyncDisposable
                 var results = await SubscribeCoreAsync(filters, _shutdown.Token).ConfigureAwait(false);
                 foreach (var refused in results.Where(result => !result.Succeeded))
                 {
-                    Log.ResubscriptionRefused(_logger, _options.ClientId, refused.Filter.Filter);
+                    Log.ResubscriptionRefused(_logger, ClientId, refused.Filter.Filter);
                 }
 
-                Log.Resubscribed(_logger, _options.ClientId, filters.Length);
+                Log.Resubscribed(_logger, ClientId, filters.Length);
             }
         }
 
@@ -576,7 +710,7 @@ public sealed class MqttClient : IAsyncDisposable
         var results = new MqttSubscribeResult[filters.Length];
         for (var index = 0; index < filters.Length; index++)
         {
-            results[index] = new MqttSubscribeResult(filters[index], subAck.ReturnCodes[index]);
+            results[index] = new MqttSubscribeResult(filters[index], subAck.ReturnCodes[index]) { ReasonString = subAck.Properties?.ReasonString };
         }
 
         return results;
@@ -693,6 +827,11 @@ public sealed class MqttClient : IAsyncDisposable
             connection.CompleteReader();
         }
 
+        if (failure is MqttProtocolException violation && _options.ProtocolVersion == MqttProtocolVersion.V500)
+        {
+            await SendDisconnectForViolationAsync(connection, violation).ConfigureAwait(false);
+        }
+
         if (failure is null || Volatile.Read(ref _disconnecting) != 0)
         {
             // After our DISCONNECT the broker closing the connection is the expected end (§3.14.4).
@@ -707,6 +846,32 @@ public sealed class MqttClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// MQTT 5.0 §4.13.1: on a malformed packet or protocol error the client may send DISCONNECT with the reason
+    /// before closing, so the broker logs why. Best effort and bounded: the connection is closing anyway.
+    /// </summary>
+    private async Task SendDisconnectForViolationAsync(MqttConnection connection, MqttProtocolException violation)
+    {
+        var reasonCode = violation.Error switch
+        {
+            MqttProtocolError.PacketTooLarge => MqttReasonCode.PacketTooLarge,
+            MqttProtocolError.ReceiveMaximumExceeded => MqttReasonCode.ReceiveMaximumExceeded,
+            MqttProtocolError.TopicAliasInvalid => MqttReasonCode.TopicAliasInvalid,
+            MqttProtocolError.MalformedRemainingLength or MqttProtocolError.MalformedPacket or MqttProtocolError.MalformedProperty
+                or MqttProtocolError.InvalidUtf8String or MqttProtocolError.TruncatedPacket or MqttProtocolError.InvalidFlags => MqttReasonCode.MalformedPacket,
+            _ => MqttReasonCode.ProtocolError,
+        };
+        try
+        {
+            await connection.SendAsync(new MqttDisconnectPacket(reasonCode), CancellationToken.None)
+                .WaitAsync(TimeSpan.FromSeconds(1), _timeProvider).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or TimeoutException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The connection is gone already.
+        }
+    }
+
     private async Task HandleAsync(MqttConnection connection, MqttPacket packet)
     {
         switch (packet)
@@ -716,6 +881,10 @@ public sealed class MqttClient : IAsyncDisposable
                 break;
             case MqttPubAckPacket pubAck:
                 Acknowledge(pubAck.PacketIdentifier, packet);
+                break;
+            case MqttPubRecPacket { ReasonCode: >= MqttReasonCode.UnspecifiedError } refusedPubRec:
+                // 5.0 §4.3.3: a PUBREC with a failure code ends the exchange; no PUBREL, the identifier is free.
+                Acknowledge(refusedPubRec.PacketIdentifier, packet);
                 break;
             case MqttPubRecPacket pubRec:
                 // §4.3.3: our QoS 2 publish reached the broker; release it with PUBREL.
@@ -740,10 +909,11 @@ public sealed class MqttClient : IAsyncDisposable
                 // state in a crash: that message keeps its state, so its redelivery is still recognised.
                 if (!_session.TryReleaseIncoming(pubRel.PacketIdentifier))
                 {
-                    Log.ReleaseOfHeldMessage(_logger, _options.ClientId, pubRel.PacketIdentifier);
+                    Log.ReleaseOfHeldMessage(_logger, ClientId, pubRel.PacketIdentifier);
                 }
 
                 await connection.SendAsync(new MqttPubCompPacket(pubRel.PacketIdentifier), _shutdown.Token).ConfigureAwait(false);
+                connection.ReturnReceiveSlot(MqttQualityOfService.ExactlyOnce, pubRel.PacketIdentifier);
                 break;
             case MqttSubAckPacket subAck:
                 Acknowledge(subAck.PacketIdentifier, packet);
@@ -757,6 +927,14 @@ public sealed class MqttClient : IAsyncDisposable
                 break;
             case MqttConnAckPacket:
                 throw new MqttProtocolException(MqttProtocolError.UnexpectedPacket, "The MQTT broker sent a second CONNACK (§3.2).");
+            case MqttDisconnectPacket disconnect when connection.ProtocolVersion == MqttProtocolVersion.V500:
+                // 5.0 §3.14: the server ends the connection and says why.
+                Log.DisconnectedByServer(_logger, ClientId, disconnect.ReasonCode, disconnect.Properties.ReasonString);
+                throw new MqttDisconnectedByServerException(disconnect.ReasonCode, disconnect.Properties.ReasonString, disconnect.Properties.ServerReference);
+            case MqttAuthPacket:
+                // 5.0 §4.12: without an Authentication Method in our CONNECT the server must not send AUTH; refused.
+                throw new MqttProtocolException(
+                    MqttProtocolError.UnexpectedPacket, "The MQTT broker sent AUTH, but this client does not use enhanced authentication (MQTT 5.0 §4.12).");
             default:
                 throw new MqttProtocolException(
                     MqttProtocolError.UnexpectedPacket, $"The MQTT broker sent {packet.Type}, which only a client may send (§2.2.1).");
@@ -785,19 +963,44 @@ public sealed class MqttClient : IAsyncDisposable
             throw exception;
         }
 
+        // 5.0 §3.11.3: one UNSUBACK reason code per filter, in order.
+        if (acknowledgement is MqttUnsubAckPacket { ReasonCodes.Count: > 0 } unsubAck && pending!.Request is MqttUnsubscribePacket unsubscribe
+            && unsubAck.ReasonCodes.Count != unsubscribe.Filters.Count)
+        {
+            var exception = new MqttProtocolException(
+                MqttProtocolError.MalformedPacket,
+                $"The MQTT broker sent {unsubAck.ReasonCodes.Count} UNSUBACK reason codes for {unsubscribe.Filters.Count} topic filters (MQTT 5.0 §3.11.3).");
+            pending.Fail(exception);
+            throw exception;
+        }
+
         pending!.Complete(acknowledgement);
     }
 
     private async Task ReceivePublishAsync(MqttConnection connection, MqttPublishPacket publish)
     {
         Log.PublishReceived(_logger, publish.Topic, publish.QualityOfService, publish.PacketIdentifier, publish.Duplicate);
+        if (publish.Properties?.TopicAlias is not null)
+        {
+            // 5.0 §3.3.2.3.4: we announce Topic Alias Maximum 0, so any alias is invalid.
+            throw new MqttProtocolException(
+                MqttProtocolError.TopicAliasInvalid, "The MQTT broker sent a topic alias although this client accepts none (Topic Alias Maximum 0, MQTT 5.0 §3.3.2.3.4).");
+        }
+
+        if (!connection.TryTakeReceiveSlot(publish.QualityOfService, publish.PacketIdentifier))
+        {
+            throw new MqttProtocolException(
+                MqttProtocolError.ReceiveMaximumExceeded,
+                $"The MQTT broker sent more than our Receive Maximum of {connection.ReceiveMaximum} unacknowledged QoS 1 and 2 messages (MQTT 5.0 §3.3.4).");
+        }
+
         long delivery = 0;
         if (publish.QualityOfService == MqttQualityOfService.ExactlyOnce)
         {
             var state = _session.RecordIncomingExactlyOnce(publish.PacketIdentifier, publish.Duplicate, out delivery, out var replaced);
             if (replaced)
             {
-                Log.IdentifierReusedWithoutDuplicate(_logger, _options.ClientId, publish.PacketIdentifier);
+                Log.IdentifierReusedWithoutDuplicate(_logger, ClientId, publish.PacketIdentifier);
             }
 
             switch (state)
@@ -837,7 +1040,7 @@ public sealed class MqttClient : IAsyncDisposable
 
     private async Task KeepAliveLoopAsync(MqttConnection connection)
     {
-        var keepAlive = _options.KeepAlive;
+        var keepAlive = connection.KeepAlive;
         if (keepAlive == TimeSpan.Zero)
         {
             return;
@@ -871,7 +1074,7 @@ public sealed class MqttClient : IAsyncDisposable
                 {
                     packetsBeforePing = connection.PacketsReceived;
                     pingSentAt = _timeProvider.GetTimestamp();
-                    Log.PingSent(_logger, _options.ClientId);
+                    Log.PingSent(_logger, ClientId);
                     try
                     {
                         // A write that cannot even start within the period means the connection is stuck.
@@ -896,7 +1099,7 @@ public sealed class MqttClient : IAsyncDisposable
         }
         catch (MqttKeepAliveTimeoutException exception)
         {
-            Log.KeepAliveTimeout(_logger, _options.ClientId, keepAlive.TotalSeconds);
+            Log.KeepAliveTimeout(_logger, ClientId, keepAlive.TotalSeconds);
             await ConnectionFailedAsync(connection, exception).ConfigureAwait(false);
         }
         catch (MqttConnectionClosedException exception)
@@ -951,7 +1154,7 @@ public sealed class MqttClient : IAsyncDisposable
         for (var attempt = 1; !token.IsCancellationRequested; attempt++)
         {
             var jittered = ReconnectBackoff.Jitter(delay, Random.Shared.NextDouble());
-            Log.Reconnecting(_logger, _options.ClientId, (long)jittered.TotalMilliseconds, attempt);
+            Log.Reconnecting(_logger, ClientId, (long)jittered.TotalMilliseconds, attempt);
             try
             {
                 await Task.Delay(jittered, _timeProvider, token).ConfigureAwait(false);
@@ -970,7 +1173,7 @@ public sealed class MqttClient : IAsyncDisposable
                 catch (Exception exception) when (exception is not OperationCanceledException || !token.IsCancellationRequested)
                 {
                     // The new connection failed too; its failure started the next reconnect loop.
-                    Log.ResumeFailed(_logger, _options.ClientId, exception);
+                    Log.ResumeFailed(_logger, ClientId, exception);
                 }
 
                 return;
@@ -998,16 +1201,18 @@ public sealed class MqttClient : IAsyncDisposable
             case MqttProtocolException protocol:
                 MqttMetrics.RecordProtocolError(protocol.Error);
                 MqttMetrics.ConnectionsLost.Add(1);
-                Log.ProtocolViolation(_logger, _options.ClientId, protocol.Error, protocol);
+                Log.ProtocolViolation(_logger, ClientId, protocol.Error, protocol);
                 break;
             case MqttKeepAliveTimeoutException:
+            case MqttDisconnectedByServerException:
+                // Logged where detected, with the keep-alive or the server's reason code and string.
                 MqttMetrics.ConnectionsLost.Add(1);
                 break;
             case MqttConnectException or TimeoutException:
                 break;
             default:
                 MqttMetrics.ConnectionsLost.Add(1);
-                Log.ConnectionLost(_logger, _options.ClientId, reason);
+                Log.ConnectionLost(_logger, ClientId, reason);
                 break;
         }
     }
@@ -1029,7 +1234,7 @@ public sealed class MqttClient : IAsyncDisposable
 
         if (reason is null)
         {
-            Log.Disconnected(_logger, _options.ClientId);
+            Log.Disconnected(_logger, ClientId);
         }
         else if (connection is not null)
         {

@@ -14,14 +14,17 @@ public sealed class MqttClientOptions
     public int Port { get; set; } = 1883;
 
     /// <summary>
-    /// The client identifier (§3.1.3.1), required. Brokers must accept 1–23 characters from [0-9a-zA-Z]
-    /// and may accept more; this client allows 1–65535 UTF-8 bytes without U+0000.
+    /// The client identifier (§3.1.3.1), required for MQTT 3.1.1. Brokers must accept 1–23 characters from
+    /// [0-9a-zA-Z] and may accept more; this client allows 1–65535 UTF-8 bytes without U+0000. With MQTT 5.0 it
+    /// may be empty: the broker assigns one (§3.2.2.3.7, <see cref="MqttClient.ClientId"/>), reused on reconnects.
     /// </summary>
     public string ClientId { get; set; } = string.Empty;
 
     /// <summary>
-    /// Whether the broker discards any previous session and forgets this one at disconnect (§3.1.2.4).
-    /// Default <see langword="true"/>. Set <see langword="false"/> to have unacknowledged QoS 1 messages redelivered after a reconnect.
+    /// Whether the broker discards any previous session and forgets this one at disconnect (3.1.1 Clean Session,
+    /// §3.1.2.4). With MQTT 5.0 this is Clean Start (5.0 §3.1.2.4): it only discards a previous session; how long the
+    /// session outlives a connection is <see cref="SessionExpiryInterval"/>. Default <see langword="true"/>. Set
+    /// <see langword="false"/> to have unacknowledged QoS 1 and 2 messages redelivered after a reconnect.
     /// </summary>
     public bool CleanSession { get; set; } = true;
 
@@ -40,8 +43,28 @@ public sealed class MqttClientOptions
     /// <summary>TLS settings; <see langword="null"/> (default) for plain TCP. Use TLS whenever the broker is not on this machine: user names, passwords and vital signs cross the network.</summary>
     public MqttTlsOptions? Tls { get; set; }
 
-    /// <summary>The protocol version. Default (and only value for now) <see cref="MqttProtocolVersion.V311"/>.</summary>
+    /// <summary>
+    /// The protocol version of every connection of this client. Default <see cref="MqttProtocolVersion.V311"/>, which
+    /// every broker speaks; <see cref="MqttProtocolVersion.V500"/> adds reason codes, user properties, session expiry,
+    /// receive maximum and maximum packet size (OASIS MQTT Version 5.0).
+    /// </summary>
     public MqttProtocolVersion ProtocolVersion { get; set; } = MqttProtocolVersion.V311;
+
+    /// <summary>
+    /// MQTT 5.0 Session Expiry Interval (5.0 §3.1.2.11.2): how long the broker keeps the session (subscriptions,
+    /// queued QoS 1 and 2 messages) after the connection ends. Whole seconds from 0 (the session ends with the
+    /// connection) to 4,294,967,295 s (never expires). Default 0. A persistent session needs
+    /// <see cref="CleanSession"/> off and this above zero; MQTT 3.1.1 requires 0 here (there the session lives
+    /// until a clean-session connection).
+    /// </summary>
+    public TimeSpan SessionExpiryInterval { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// MQTT 5.0 Receive Maximum (5.0 §3.1.2.11.3): how many QoS 1 and 2 messages the broker may send before we
+    /// acknowledge them, 1–65535. A broker sending more is a protocol error (the connection closes with 0x93).
+    /// Default 65535 (not sent: the protocol's default). Ignored for MQTT 3.1.1.
+    /// </summary>
+    public int ReceiveMaximum { get; set; } = ushort.MaxValue;
 
     /// <summary>How long the TCP connect plus the CONNECT/CONNACK exchange may take, above zero. Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -49,6 +72,8 @@ public sealed class MqttClientOptions
     /// <summary>
     /// The largest packet accepted from the broker, fixed header included, in bytes: 2 to 268435460.
     /// Default 262144 (mosquitto's max_packet_size in configs/mosquitto). A larger packet closes the connection.
+    /// MQTT 5.0 announces it to the broker (Maximum Packet Size, 5.0 §3.1.2.11.4), which then drops larger
+    /// messages for this client instead of sending them.
     /// </summary>
     public int MaximumIncomingPacketSize { get; set; } = 262_144;
 
@@ -64,7 +89,8 @@ public sealed class MqttClientOptions
 
     /// <summary>
     /// How many QoS 1 and QoS 2 publishes may await their PUBACK or PUBCOMP at once (the in-flight window),
-    /// 1–65535. Further publishes wait. Default 100.
+    /// 1–65535. Further publishes wait. Default 100. With MQTT 5.0 the broker's Receive Maximum (CONNACK,
+    /// 5.0 §3.2.2.3.3) lowers it when smaller.
     /// </summary>
     public int MaximumInFlightPublishes { get; set; } = 100;
 
@@ -116,7 +142,13 @@ public sealed class MqttClientOptions
             throw Invalid(nameof(Port), Port, "It must be 1–65535; MQTT without TLS uses 1883.");
         }
 
-        if (string.IsNullOrEmpty(ClientId))
+        var version5 = ProtocolVersion == MqttProtocolVersion.V500;
+        if (ProtocolVersion is not (MqttProtocolVersion.V311 or MqttProtocolVersion.V500))
+        {
+            throw Invalid(nameof(ProtocolVersion), ProtocolVersion, "It must be V311 (MQTT 3.1.1) or V500 (MQTT 5.0).");
+        }
+
+        if (ClientId is null || (ClientId.Length == 0 && !version5))
         {
             throw Invalid(nameof(ClientId), ClientId, "It is required: set a stable, unique identifier of 1–23 letters and digits, e.g. 'gateway-ward3' (§3.1.3.1).");
         }
@@ -139,7 +171,7 @@ public sealed class MqttClientOptions
 
         if (Password is not null)
         {
-            if (Username is null)
+            if (Username is null && !version5)
             {
                 // The value is a secret: never echo it.
                 throw new ArgumentException(
@@ -155,9 +187,32 @@ public sealed class MqttClientOptions
             }
         }
 
-        if (ProtocolVersion != MqttProtocolVersion.V311)
+        if (SessionExpiryInterval < TimeSpan.Zero || SessionExpiryInterval.TotalSeconds > uint.MaxValue || SessionExpiryInterval.Ticks % TimeSpan.TicksPerSecond != 0)
         {
-            throw Invalid(nameof(ProtocolVersion), ProtocolVersion, "Only V311 (MQTT 3.1.1) is supported.");
+            throw Invalid(nameof(SessionExpiryInterval), SessionExpiryInterval, "It must be whole seconds from 0 to 4294967295 (MQTT 5.0 §3.1.2.11.2).");
+        }
+
+        if (!version5 && SessionExpiryInterval != TimeSpan.Zero)
+        {
+            throw Invalid(nameof(SessionExpiryInterval), SessionExpiryInterval, "MQTT 3.1.1 has no session expiry; set ProtocolVersion to V500 or leave it at 0 (CleanSession = false keeps the session).");
+        }
+
+        if (version5 && !CleanSession && SessionExpiryInterval == TimeSpan.Zero)
+        {
+            throw Invalid(
+                nameof(SessionExpiryInterval), SessionExpiryInterval,
+                "With MQTT 5.0 and CleanSession = false the session would still end with the connection (5.0 §3.1.2.11.2), so nothing would be redelivered after a reconnect. Set it above zero, e.g. 7 days.");
+        }
+
+        if (ReceiveMaximum is < 1 or > ushort.MaxValue)
+        {
+            throw Invalid(nameof(ReceiveMaximum), ReceiveMaximum, "It must be 1–65535 (MQTT 5.0 §3.1.2.11.3; 0 is a protocol error).");
+        }
+
+        if (!version5 && (WillMessage is { HasVersion5Properties: true } || OnlineMessage is { HasVersion5Properties: true }))
+        {
+            throw Invalid(WillMessage is { HasVersion5Properties: true } ? nameof(WillMessage) : nameof(OnlineMessage), "(message with properties)",
+                "User properties, content type and message expiry need MQTT 5.0; set ProtocolVersion to V500.");
         }
 
         if (ConnectTimeout <= TimeSpan.Zero || ConnectTimeout.TotalMilliseconds > int.MaxValue)

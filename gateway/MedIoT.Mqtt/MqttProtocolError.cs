@@ -1,6 +1,6 @@
 namespace MedIoT.Mqtt;
 
-/// <summary>Why bytes from the peer are not a valid MQTT 3.1.1 packet, or why a valid packet is not allowed here.</summary>
+/// <summary>Why bytes from the peer are not a valid MQTT 3.1.1 or 5.0 packet, or why a valid packet is not allowed here.</summary>
 public enum MqttProtocolError
 {
     /// <summary>No error.</summary>
@@ -47,4 +47,22 @@ public enum MqttProtocolError
 
     /// <summary>The peer closed the connection in the middle of a packet.</summary>
     TruncatedPacket,
+
+    /// <summary>MQTT 5.0: a property is unknown, malformed (length, value out of range, §2.2.2.2) or its length field does not match.</summary>
+    MalformedProperty,
+
+    /// <summary>MQTT 5.0: a property that may appear once appears twice (§2.2.2.2).</summary>
+    DuplicateProperty,
+
+    /// <summary>MQTT 5.0: a property the packet type must not carry (§2.2.2.2, table 2-4).</summary>
+    PropertyNotAllowed,
+
+    /// <summary>MQTT 5.0: a reason code the packet type must not carry (§2.4, table 2-6).</summary>
+    InvalidReasonCode,
+
+    /// <summary>MQTT 5.0: the server sent more unacknowledged QoS 1 and 2 publishes than our Receive Maximum (§3.3.4).</summary>
+    ReceiveMaximumExceeded,
+
+    /// <summary>MQTT 5.0: the server used a topic alias although we allow none (Topic Alias Maximum 0, §3.3.2.3.4).</summary>
+    TopicAliasInvalid,
 }

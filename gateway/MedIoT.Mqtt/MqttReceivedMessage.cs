@@ -15,6 +15,7 @@ public sealed class MqttReceivedMessage
     private readonly MqttClient? _client;
     private readonly MqttConnection? _connection;
     private readonly long _delivery;
+    private readonly MqttProperties? _properties;
     private int _acknowledged;
 
     /// <summary>
@@ -37,6 +38,9 @@ public sealed class MqttReceivedMessage
     internal MqttReceivedMessage(MqttPublishPacket publish, MqttClient client, MqttConnection connection, long delivery)
         : this(publish.Topic, publish.Payload, publish.QualityOfService, publish.Retain, publish.Duplicate, publish.PacketIdentifier)
     {
+        // One reference, not a copy of each property: this object is allocated per received message.
+        _properties = publish.Properties;
+
         if (publish.QualityOfService != MqttQualityOfService.AtMostOnce)
         {
             _client = client;
@@ -62,6 +66,21 @@ public sealed class MqttReceivedMessage
 
     /// <summary>The packet identifier (§2.3.1); 0 for QoS 0.</summary>
     public ushort PacketIdentifier { get; }
+
+    /// <summary>MQTT 5.0 user properties the publisher set (§3.3.2.3.7), in order; empty for 3.1.1.</summary>
+    public IReadOnlyList<MqttUserProperty> UserProperties => _properties?.UserProperties ?? [];
+
+    /// <summary>MQTT 5.0 Content Type (§3.3.2.3.9), or <see langword="null"/>.</summary>
+    public string? ContentType => _properties?.ContentType;
+
+    /// <summary>MQTT 5.0 Response Topic (§3.3.2.3.5), or <see langword="null"/>.</summary>
+    public string? ResponseTopic => _properties?.ResponseTopic;
+
+    /// <summary>MQTT 5.0 Correlation Data (§3.3.2.3.6), or <see langword="null"/>.</summary>
+    public ReadOnlyMemory<byte>? CorrelationData => _properties?.CorrelationData;
+
+    /// <summary>MQTT 5.0: the remaining lifetime the broker set (§3.3.2.3.3), or <see langword="null"/> for none.</summary>
+    public TimeSpan? MessageExpiryInterval => _properties?.MessageExpiryInterval is { } expiry ? TimeSpan.FromSeconds(expiry) : null;
 
     /// <summary>Whether a PUBACK or PUBREC has been sent (or is being sent) for this message.</summary>
     public bool IsAcknowledged => Volatile.Read(ref _acknowledged) != 0;

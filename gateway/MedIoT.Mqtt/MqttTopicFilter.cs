@@ -29,6 +29,45 @@ public sealed class MqttTopicFilter
         MaximumQualityOfService = maximumQualityOfService;
     }
 
+    /// <summary>
+    /// MQTT 5.0 No Local option (§3.8.3.1): the broker does not send this client's own publishes back. Not
+    /// allowed on a shared subscription (<c>$share/...</c>); MQTT 3.1.1 connections refuse it. Default false.
+    /// </summary>
+    public bool NoLocal
+    {
+        get;
+        init
+        {
+            if (value && Filter.StartsWith("$share/", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"No Local cannot be set on the shared subscription '{Filter}' (MQTT 5.0 §3.8.3.1).", nameof(NoLocal));
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>MQTT 5.0 Retain As Published option (§3.8.3.1): forwarded messages keep their RETAIN flag. Default false.</summary>
+    public bool RetainAsPublished { get; init; }
+
+    /// <summary>MQTT 5.0 Retain Handling option (§3.8.3.1): when retained messages are sent for this subscription. Default <see cref="MqttRetainHandling.SendAtSubscribe"/>.</summary>
+    public MqttRetainHandling RetainHandling
+    {
+        get;
+        init
+        {
+            if (!Enum.IsDefined(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(RetainHandling), value, "Retain Handling is 0, 1 or 2 (MQTT 5.0 §3.8.3.1).");
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>Whether any MQTT 5.0 subscription option differs from its default (3.1.1 cannot carry them).</summary>
+    internal bool HasVersion5Options => NoLocal || RetainAsPublished || RetainHandling != MqttRetainHandling.SendAtSubscribe;
+
     /// <summary>The filter text.</summary>
     public string Filter { get; }
 

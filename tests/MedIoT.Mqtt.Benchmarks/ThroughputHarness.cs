@@ -30,22 +30,24 @@ internal static class ThroughputHarness
             var input = lines.Combine("messages.txt");
             await WriteMessagesAsync(input, qos0Count).ConfigureAwait(false);
 
-            Report("QoS 0, MedIoT.Mqtt MqttClient", await OursQos0Async(server, input, qos0Count).ConfigureAwait(false));
+            Report("QoS 0, MedIoT.Mqtt MqttClient", await OursQos0Async(server, input, qos0Count, MqttProtocolVersion.V311).ConfigureAwait(false));
+            Report("QoS 0, MedIoT.Mqtt MqttClient, MQTT 5", await OursQos0Async(server, input, qos0Count, MqttProtocolVersion.V500).ConfigureAwait(false));
             Report("QoS 0, mosquitto_sub", await MosquittoSubQos0Async(server, input, qos0Count).ConfigureAwait(false));
-            Report("QoS 1, MedIoT.Mqtt MqttClient, manual ack", await OursQos1Async(server, qos1Count, "bench-q1").ConfigureAwait(false));
+            Report("QoS 1, MedIoT.Mqtt MqttClient, manual ack", await OursQos1Async(server, qos1Count, "bench-q1", MqttProtocolVersion.V311).ConfigureAwait(false));
+            Report("QoS 1, MedIoT.Mqtt MqttClient, manual ack, MQTT 5", await OursQos1Async(server, qos1Count, "bench-q1-v5", MqttProtocolVersion.V500).ConfigureAwait(false));
             Report("QoS 1, mosquitto_sub", await MosquittoSubQos1Async(server, qos1Count).ConfigureAwait(false));
         }
 
         await using (var durable = await MosquittoServer.StartAsync().ConfigureAwait(false))
         {
             var count = (int)(10_000 * scale);
-            Report("QoS 1, MedIoT.Mqtt MqttClient, manual ack, project broker configuration (save per change)", await OursQos1Async(durable, count, "bench-durable").ConfigureAwait(false));
+            Report("QoS 1, MedIoT.Mqtt MqttClient, manual ack, project broker configuration (save per change)", await OursQos1Async(durable, count, "bench-durable", MqttProtocolVersion.V311).ConfigureAwait(false));
         }
     }
 
-    private static async Task<Result> OursQos0Async(MosquittoServer server, string input, int count)
+    private static async Task<Result> OursQos0Async(MosquittoServer server, string input, int count, MqttProtocolVersion version)
     {
-        await using var client = new MqttClient(Options(server, "bench-q0", cleanSession: true));
+        await using var client = new MqttClient(Options(server, "bench-q0", cleanSession: true, version));
         await client.ConnectAsync(CancellationToken.None).ConfigureAwait(false);
         await client.SubscribeAsync([new MqttTopicFilter("bench/q0", MqttQualityOfService.AtMostOnce)], CancellationToken.None).ConfigureAwait(false);
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
@@ -89,19 +91,19 @@ internal static class ThroughputHarness
         return new Result(count, reached - 1, elapsed, null);
     }
 
-    private static async Task<Result> OursQos1Async(MosquittoServer server, int count, string clientId)
+    private static async Task<Result> OursQos1Async(MosquittoServer server, int count, string clientId, MqttProtocolVersion version)
     {
         var topic = "bench/" + clientId;
         await FillQueueAsync(server, clientId, topic, count, subscribe: async () =>
         {
-            await using var first = new MqttClient(Options(server, clientId, cleanSession: false));
+            await using var first = new MqttClient(Options(server, clientId, cleanSession: false, version));
             await first.ConnectAsync(CancellationToken.None).ConfigureAwait(false);
             await first.SubscribeAsync([new MqttTopicFilter(topic, MqttQualityOfService.AtLeastOnce)], CancellationToken.None).ConfigureAwait(false);
         }).ConfigureAwait(false);
 
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var stopwatch = Stopwatch.StartNew();
-        await using var client = new MqttClient(Options(server, clientId, cleanSession: false));
+        await using var client = new MqttClient(Options(server, clientId, cleanSession: false, version));
         await client.ConnectAsync(CancellationToken.None).ConfigureAwait(false);
         var received = await CountAsync(client, count, acknowledge: true).ConfigureAwait(false);
         var elapsed = stopwatch.Elapsed;
@@ -175,8 +177,11 @@ internal static class ThroughputHarness
         return received;
     }
 
-    private static MqttClientOptions Options(MosquittoServer server, string clientId, bool cleanSession) => new()
+    private static MqttClientOptions Options(MosquittoServer server, string clientId, bool cleanSession, MqttProtocolVersion version = MqttProtocolVersion.V311) => new()
     {
+        ProtocolVersion = version,
+        // MQTT 5: a persistent session needs an expiry (§3.1.2.11.2).
+        SessionExpiryInterval = version == MqttProtocolVersion.V500 && !cleanSession ? TimeSpan.FromHours(1) : TimeSpan.Zero,
         Host = server.Host,
         Port = server.Port,
         ClientId = clientId,

@@ -69,13 +69,16 @@ public sealed class MqttClientFaultTests
         Assert.Contains(logger.Entries, entry => entry.EventId.Id == 4 && entry.Message.Contains(expected.ToString(), StringComparison.Ordinal));
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task Random_and_mutated_bytes_from_the_broker_end_the_connection_only_with_a_protocol_or_connection_error()
+    [Theory(Timeout = 60_000)]
+    [InlineData(MqttProtocolVersion.V311)]
+    [InlineData(MqttProtocolVersion.V500)]
+    public async Task Random_and_mutated_bytes_from_the_broker_end_the_connection_only_with_a_protocol_or_connection_error(MqttProtocolVersion version)
     {
         const int Connections = 60;
-        var random = new Random(20_261_121);
-        var valid = Formatter.MqttPacketReaderTests.SamplePackets().Values.Select(PacketBytes.Encode).ToArray();
-        await using var broker = new FakeBroker();
+        var random = new Random(20_261_121 + (int)version);
+        var samples = version == MqttProtocolVersion.V500 ? Formatter.MqttVersion5CodecTests.SamplePackets() : Formatter.MqttPacketReaderTests.SamplePackets();
+        var valid = samples.Values.Select(packet => PacketBytes.Encode(packet, version)).ToArray();
+        await using var broker = new FakeBroker(version);
         var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
 
         for (var connection = 0; connection < Connections; connection++)

@@ -11,18 +11,20 @@ public sealed class MqttResilienceTests
     private const int StreamLength = 300;
 
     [Theory(Timeout = TestTimeout)]
-    [InlineData(MqttQualityOfService.AtLeastOnce)]
-    [InlineData(MqttQualityOfService.ExactlyOnce)]
-    public async Task Killing_and_restarting_mosquitto_mid_stream_to_a_persistent_session_loses_no_message(MqttQualityOfService qualityOfService)
+    [InlineData(MqttQualityOfService.AtLeastOnce, MqttProtocolVersion.V311)]
+    [InlineData(MqttQualityOfService.ExactlyOnce, MqttProtocolVersion.V311)]
+    [InlineData(MqttQualityOfService.AtLeastOnce, MqttProtocolVersion.V500)]
+    [InlineData(MqttQualityOfService.ExactlyOnce, MqttProtocolVersion.V500)]
+    public async Task Killing_and_restarting_mosquitto_mid_stream_to_a_persistent_session_loses_no_message(MqttQualityOfService qualityOfService, MqttProtocolVersion version)
     {
         await using var server = await MosquittoServer.StartAsync();
-        var subscriberOptions = PersistentOptions(server.Port, $"kill-sub-{(int)qualityOfService}");
+        var subscriberOptions = PersistentOptions(server.Port, $"kill-sub-{(int)qualityOfService}", version);
 
         // A small buffer keeps most of the stream queued in the broker (TCP back-pressure) when it is killed.
         subscriberOptions.ReceiveBufferCapacity = 16;
         await using var subscriber = await server.ConnectAsync(subscriberOptions);
         await subscriber.SubscribeAsync([new MqttTopicFilter("stream", qualityOfService)], CancellationToken.None).WaitAsync(Broker.Timeout);
-        var publisherOptions = PersistentOptions(server.Port, $"kill-pub-{(int)qualityOfService}");
+        var publisherOptions = PersistentOptions(server.Port, $"kill-pub-{(int)qualityOfService}", version);
         publisherOptions.MaximumInFlightPublishes = 20;
         await using var publisher = await server.ConnectAsync(publisherOptions);
 
@@ -180,14 +182,20 @@ public sealed class MqttResilienceTests
         Assert.Contains(mosquittoSubscriber.Lines, line => line.Contains("PUBREL", StringComparison.Ordinal));
     }
 
-    [Fact(Timeout = TestTimeout)]
-    public async Task Two_subscribers_of_a_shared_subscription_split_a_stream_and_the_remaining_one_takes_the_rest()
+    [Theory(Timeout = TestTimeout)]
+    [InlineData(MqttProtocolVersion.V311)]
+    [InlineData(MqttProtocolVersion.V500)]
+    public async Task Two_subscribers_of_a_shared_subscription_split_a_stream_and_the_remaining_one_takes_the_rest(MqttProtocolVersion version)
     {
         const int Half = 100;
         const string Shared = "$share/gateways/ward/3/frames";
         await using var server = await MosquittoServer.StartAsync();
-        await using var first = await server.ConnectAsync("shared-1");
-        await using var second = await server.ConnectAsync("shared-2");
+        var firstOptions = server.Options("shared-1");
+        firstOptions.ProtocolVersion = version;
+        var secondOptions = server.Options("shared-2");
+        secondOptions.ProtocolVersion = version;
+        await using var first = await server.ConnectAsync(firstOptions);
+        await using var second = await server.ConnectAsync(secondOptions);
         await first.SubscribeAsync([new MqttTopicFilter(Shared, MqttQualityOfService.AtLeastOnce)], CancellationToken.None).WaitAsync(Broker.Timeout);
         await second.SubscribeAsync([new MqttTopicFilter(Shared, MqttQualityOfService.AtLeastOnce)], CancellationToken.None).WaitAsync(Broker.Timeout);
         await using var publisher = await server.ConnectAsync("shared-publisher");
@@ -232,8 +240,11 @@ public sealed class MqttResilienceTests
         Assert.Equal(Enumerable.Range(Half, Half).Select(index => index.ToString(CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal), rest.Order(StringComparer.Ordinal));
     }
 
-    private static MqttClientOptions PersistentOptions(int port, string clientId) => new()
+    private static MqttClientOptions PersistentOptions(int port, string clientId, MqttProtocolVersion version = MqttProtocolVersion.V311) => new()
     {
+        ProtocolVersion = version,
+        // MQTT 5.0: the session must outlive the connection (§3.1.2.11.2); 3.1.1 keeps it without expiry.
+        SessionExpiryInterval = version == MqttProtocolVersion.V500 ? TimeSpan.FromHours(1) : TimeSpan.Zero,
         Port = port,
         ClientId = clientId,
         CleanSession = false,

@@ -8,7 +8,7 @@ namespace MedIoT.Mqtt.Formatter;
 /// Frames and decodes MQTT packets from buffered bytes. Pure: no I/O, no exceptions for bad input —
 /// bytes from the network yield <see cref="MqttReadStatus.Error"/> and a <see cref="MqttProtocolError"/>.
 /// </summary>
-internal static class MqttPacketReader
+internal static partial class MqttPacketReader
 {
     /// <summary>Reads one MQTT 3.1.1 packet; see the overload taking a protocol version.</summary>
     public static MqttReadStatus TryReadPacket(
@@ -34,10 +34,7 @@ internal static class MqttPacketReader
     {
         packet = null;
         error = MqttProtocolError.None;
-        if (protocolVersion != MqttProtocolVersion.V311)
-        {
-            throw new ArgumentOutOfRangeException(nameof(protocolVersion), protocolVersion, "Only MQTT 3.1.1 is implemented.");
-        }
+        var version5 = protocolVersion == MqttProtocolVersion.V500;
 
         var reader = new SequenceReader<byte>(buffer);
         if (!reader.TryRead(out var firstByte))
@@ -45,10 +42,10 @@ internal static class MqttPacketReader
             return MqttReadStatus.NeedMoreData;
         }
 
-        // §2.2.1: types 0 and 15 are reserved. §2.2.2: flags are fixed per type. Both are checkable
-        // from the first byte, so a garbage stream is rejected without waiting for more bytes.
+        // §2.2.1: type 0 is reserved, and 15 in 3.1.1 (5.0 §2.1.2: AUTH). §2.2.2: flags are fixed per type.
+        // Both are checkable from the first byte, so a garbage stream is rejected without waiting for more bytes.
         var type = firstByte >> 4;
-        if (type is 0 or 15)
+        if (type == 0 || (type == 15 && !version5))
         {
             return Fail(MqttProtocolError.UnknownPacketType, out error);
         }
@@ -96,7 +93,9 @@ internal static class MqttPacketReader
 
         var bodySequence = buffer.Slice(reader.Position, remainingLength);
         var body = bodySequence.IsSingleSegment ? bodySequence.FirstSpan : bodySequence.ToArray();
-        error = Decode((MqttPacketType)type, (byte)(firstByte & 0x0F), body, topics, out packet);
+        error = version5
+            ? Decode5((MqttPacketType)type, (byte)(firstByte & 0x0F), body, topics, out packet)
+            : Decode((MqttPacketType)type, (byte)(firstByte & 0x0F), body, topics, out packet);
         if (error != MqttProtocolError.None)
         {
             packet = null;
@@ -107,7 +106,7 @@ internal static class MqttPacketReader
         return MqttReadStatus.Done;
     }
 
-    private static MqttReadStatus Fail(MqttProtocolError reason, out MqttProtocolError error)
+    internal static MqttReadStatus Fail(MqttProtocolError reason, out MqttProtocolError error)
     {
         error = reason;
         return MqttReadStatus.Error;
@@ -295,7 +294,7 @@ internal static class MqttPacketReader
         return MqttProtocolError.None;
     }
 
-    private static MqttProtocolError DecodePublish(ref MqttSpanReader reader, byte flags, MqttTopicCache? topics, out MqttPacket? packet)
+    internal static MqttProtocolError DecodePublish(ref MqttSpanReader reader, byte flags, MqttTopicCache? topics, out MqttPacket? packet)
     {
         packet = null;
         var duplicate = (flags & 0x08) != 0;
@@ -500,7 +499,7 @@ internal static class MqttPacketReader
         return MqttProtocolError.None;
     }
 
-    private static MqttProtocolError ReadNonZeroIdentifier(ref MqttSpanReader reader, out ushort packetIdentifier)
+    internal static MqttProtocolError ReadNonZeroIdentifier(ref MqttSpanReader reader, out ushort packetIdentifier)
     {
         if (!reader.TryReadUInt16(out packetIdentifier))
         {

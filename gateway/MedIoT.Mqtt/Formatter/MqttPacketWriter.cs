@@ -20,25 +20,32 @@ internal static class MqttPacketWriter
         Write(packet, MqttProtocolVersion.V311, output);
 
     /// <summary>Writes <paramref name="packet"/> in the layout of <paramref name="protocolVersion"/>.</summary>
+    /// <exception cref="ArgumentException">The packet cannot be encoded (too long, or MQTT 5.0 content on a 3.1.1 connection); nothing was written.</exception>
     public static void Write(MqttPacket packet, MqttProtocolVersion protocolVersion, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(packet);
         ArgumentNullException.ThrowIfNull(output);
-        if (protocolVersion != MqttProtocolVersion.V311)
-        {
-            throw new ArgumentOutOfRangeException(nameof(protocolVersion), protocolVersion, "Only MQTT 3.1.1 is implemented.");
-        }
-
-        var remainingLength = GetRemainingLength(packet);
+        var version5 = protocolVersion == MqttProtocolVersion.V500;
+        var remainingLength = GetRemainingLength(packet, protocolVersion);
         WriteFixedHeader(output, GetFirstByte(packet), remainingLength);
         switch (packet)
         {
             case MqttConnectPacket connect:
-                WriteConnectBody(output, connect);
+                WriteConnectBody(output, connect, version5);
                 break;
             case MqttConnAckPacket connAck:
                 WriteByte(output, connAck.SessionPresent ? (byte)1 : (byte)0);
-                WriteByte(output, (byte)connAck.ReturnCode);
+                if (version5)
+                {
+                    // 5.0 §3.2.2.2 reason code, §3.2.2.3 properties.
+                    WriteByte(output, (byte)connAck.ReasonCode);
+                    MqttPropertyCodec.Write(output, connAck.Properties);
+                }
+                else
+                {
+                    WriteByte(output, (byte)connAck.ReturnCode);
+                }
+
                 break;
             case MqttPublishPacket publish:
                 WriteString(output, publish.Topic);
@@ -47,22 +54,58 @@ internal static class MqttPacketWriter
                     WriteUInt16(output, publish.PacketIdentifier);
                 }
 
+                if (version5)
+                {
+                    // 5.0 §3.3.2.3: properties after the packet identifier.
+                    MqttPropertyCodec.Write(output, publish.Properties);
+                }
+
                 output.Write(publish.Payload.Span);
+                break;
+            case MqttUnsubAckPacket unsubAck:
+                WriteUInt16(output, unsubAck.PacketIdentifier);
+                if (version5)
+                {
+                    // 5.0 §3.11.2.1 properties, §3.11.3 one reason code per filter.
+                    MqttPropertyCodec.Write(output, unsubAck.Properties);
+                    foreach (var code in unsubAck.ReasonCodes)
+                    {
+                        WriteByte(output, (byte)code);
+                    }
+                }
+
                 break;
             case MqttIdentifiedPacket identified:
                 WriteUInt16(output, identified.PacketIdentifier);
+                if (version5 && HasAcknowledgementBody(identified))
+                {
+                    // 5.0 §3.4.2.1: reason code and properties, omitted when success without properties.
+                    WriteByte(output, (byte)identified.ReasonCode);
+                    MqttPropertyCodec.Write(output, identified.Properties);
+                }
+
                 break;
             case MqttSubscribePacket subscribe:
                 WriteUInt16(output, subscribe.PacketIdentifier);
+                if (version5)
+                {
+                    MqttPropertyCodec.Write(output, subscribe.Properties);
+                }
+
                 foreach (var filter in subscribe.Filters)
                 {
                     WriteString(output, filter.Filter);
-                    WriteByte(output, (byte)filter.MaximumQualityOfService);
+                    WriteByte(output, SubscriptionOptions(filter, version5));
                 }
 
                 break;
             case MqttSubAckPacket subAck:
                 WriteUInt16(output, subAck.PacketIdentifier);
+                if (version5)
+                {
+                    MqttPropertyCodec.Write(output, subAck.Properties);
+                }
+
                 foreach (var code in subAck.ReturnCodes)
                 {
                     WriteByte(output, (byte)code);
@@ -71,33 +114,63 @@ internal static class MqttPacketWriter
                 break;
             case MqttUnsubscribePacket unsubscribe:
                 WriteUInt16(output, unsubscribe.PacketIdentifier);
+                if (version5)
+                {
+                    MqttPropertyCodec.Write(output, unsubscribe.Properties);
+                }
+
                 foreach (var filter in unsubscribe.Filters)
                 {
                     WriteString(output, filter);
                 }
 
                 break;
+            case MqttDisconnectPacket disconnect when version5 && HasDisconnectBody(disconnect.ReasonCode, disconnect.Properties):
+                // 5.0 §3.14.2: reason code and properties, omitted for a normal disconnection without properties.
+                WriteByte(output, (byte)disconnect.ReasonCode);
+                MqttPropertyCodec.Write(output, disconnect.Properties);
+                break;
+            case MqttAuthPacket auth when HasDisconnectBody(auth.ReasonCode, auth.Properties):
+                WriteByte(output, (byte)auth.ReasonCode);
+                MqttPropertyCodec.Write(output, auth.Properties);
+                break;
             default:
-                // PINGREQ, PINGRESP, DISCONNECT: the fixed header is the whole packet.
+                // PINGREQ, PINGRESP, a plain DISCONNECT or AUTH: the fixed header is the whole packet.
                 break;
         }
     }
 
+    /// <summary>The Remaining Length of <paramref name="packet"/> as MQTT 3.1.1 (§2.2.3).</summary>
+    public static int GetRemainingLength(MqttPacket packet) => GetRemainingLength(packet, MqttProtocolVersion.V311);
+
     /// <summary>The Remaining Length of <paramref name="packet"/> (§2.2.3): variable header plus payload.</summary>
-    /// <exception cref="ArgumentException">A field is too long for MQTT or the packet exceeds 268,435,455 bytes.</exception>
-    public static int GetRemainingLength(MqttPacket packet)
+    /// <exception cref="ArgumentException">A field is too long for MQTT, the packet exceeds 268,435,455 bytes, or MQTT 5.0 content is sent over 3.1.1.</exception>
+    public static int GetRemainingLength(MqttPacket packet, MqttProtocolVersion protocolVersion)
     {
+        var version5 = protocolVersion == MqttProtocolVersion.V500;
+        if (!version5)
+        {
+            RequireVersion311(packet);
+        }
+
         long length = packet switch
         {
-            MqttConnectPacket connect => GetConnectBodyLength(connect),
-            MqttConnAckPacket => 2,
+            MqttConnectPacket connect => GetConnectBodyLength(connect, version5),
+            MqttConnAckPacket connAck => version5 ? 2 + MqttPropertyCodec.GetBlockLength(connAck.Properties) : 2,
             MqttPublishPacket publish => StringLength(publish.Topic)
                 + (publish.QualityOfService == MqttQualityOfService.AtMostOnce ? 0 : 2)
+                + (version5 ? MqttPropertyCodec.GetBlockLength(publish.Properties) : 0)
                 + (long)publish.Payload.Length,
-            MqttIdentifiedPacket => 2,
-            MqttSubscribePacket subscribe => 2 + subscribe.Filters.Sum(filter => StringLength(filter.Filter) + 1L),
-            MqttSubAckPacket subAck => 2 + subAck.ReturnCodes.Count,
-            MqttUnsubscribePacket unsubscribe => 2 + unsubscribe.Filters.Sum(filter => (long)StringLength(filter)),
+            MqttUnsubAckPacket unsubAck => version5 ? 2 + MqttPropertyCodec.GetBlockLength(unsubAck.Properties) + unsubAck.ReasonCodes.Count : 2,
+            MqttIdentifiedPacket identified => version5 && HasAcknowledgementBody(identified) ? 3 + MqttPropertyCodec.GetBlockLength(identified.Properties) : 2,
+            MqttSubscribePacket subscribe => 2 + (version5 ? MqttPropertyCodec.GetBlockLength(subscribe.Properties) : 0)
+                + subscribe.Filters.Sum(filter => StringLength(filter.Filter) + 1L),
+            MqttSubAckPacket subAck => 2 + (version5 ? MqttPropertyCodec.GetBlockLength(subAck.Properties) : 0) + subAck.ReturnCodes.Count,
+            MqttUnsubscribePacket unsubscribe => 2 + (version5 ? MqttPropertyCodec.GetBlockLength(unsubscribe.Properties) : 0)
+                + unsubscribe.Filters.Sum(filter => (long)StringLength(filter)),
+            MqttDisconnectPacket disconnect when version5 && HasDisconnectBody(disconnect.ReasonCode, disconnect.Properties) =>
+                1 + MqttPropertyCodec.GetBlockLength(disconnect.Properties),
+            MqttAuthPacket auth when HasDisconnectBody(auth.ReasonCode, auth.Properties) => 1 + MqttPropertyCodec.GetBlockLength(auth.Properties),
             _ => 0,
         };
         if (length > MqttFixedHeader.MaximumRemainingLength)
@@ -108,6 +181,54 @@ internal static class MqttPacketWriter
         }
 
         return (int)length;
+    }
+
+    /// <summary>The whole size of <paramref name="packet"/> on the wire: fixed header plus Remaining Length (5.0 §3.1.2.11.4 counts it so).</summary>
+    public static int GetPacketSize(MqttPacket packet, MqttProtocolVersion protocolVersion)
+    {
+        var remainingLength = GetRemainingLength(packet, protocolVersion);
+        return 1 + MqttFixedHeader.GetRemainingLengthSize(remainingLength) + remainingLength;
+    }
+
+    private static bool HasAcknowledgementBody(MqttIdentifiedPacket packet) =>
+        packet.ReasonCode != MqttReasonCode.Success || MqttPropertyCodec.GetContentLength(packet.Properties) > 0;
+
+    private static bool HasDisconnectBody(MqttReasonCode reasonCode, MqttProperties properties) =>
+        reasonCode != MqttReasonCode.Success || MqttPropertyCodec.GetContentLength(properties) > 0;
+
+    /// <summary>§3.8.3.1 (5.0): QoS in bits 1–0, No Local bit 2, Retain As Published bit 3, Retain Handling bits 5–4. 3.1.1 carries only the QoS.</summary>
+    private static byte SubscriptionOptions(MqttTopicFilter filter, bool version5)
+    {
+        var options = (int)filter.MaximumQualityOfService;
+        if (version5)
+        {
+            options |= (filter.NoLocal ? 0x04 : 0) | (filter.RetainAsPublished ? 0x08 : 0) | ((int)filter.RetainHandling << 4);
+        }
+
+        return (byte)options;
+    }
+
+    /// <summary>MQTT 3.1.1 has no properties, reason codes, subscription options or AUTH: refuse rather than silently drop them.</summary>
+    private static void RequireVersion311(MqttPacket packet)
+    {
+        var version5Only = packet switch
+        {
+            MqttPublishPacket publish => MqttPropertyCodec.GetContentLength(publish.Properties) > 0,
+            MqttSubscribePacket subscribe => subscribe.Filters.Any(filter => filter.HasVersion5Options) || MqttPropertyCodec.GetContentLength(subscribe.Properties) > 0,
+            MqttUnsubscribePacket unsubscribe => MqttPropertyCodec.GetContentLength(unsubscribe.Properties) > 0,
+            MqttUnsubAckPacket => false,
+            MqttIdentifiedPacket identified => HasAcknowledgementBody(identified),
+            MqttDisconnectPacket disconnect => HasDisconnectBody(disconnect.ReasonCode, disconnect.Properties),
+            MqttAuthPacket => true,
+            MqttConnectPacket connect => MqttPropertyCodec.GetContentLength(connect.Properties) > 0 || MqttPropertyCodec.GetContentLength(connect.WillProperties) > 0,
+            _ => false,
+        };
+        if (version5Only)
+        {
+            throw new ArgumentException(
+                $"The {packet.Type} packet carries MQTT 5.0 properties, reason codes or subscription options, which MQTT 3.1.1 cannot send. Set MqttClientOptions.ProtocolVersion to V500.",
+                nameof(packet));
+        }
     }
 
     private static byte GetFirstByte(MqttPacket packet)
@@ -126,13 +247,22 @@ internal static class MqttPacketWriter
         return (byte)(((byte)packet.Type << 4) | flags);
     }
 
-    private static long GetConnectBodyLength(MqttConnectPacket connect)
+    private static long GetConnectBodyLength(MqttConnectPacket connect, bool version5)
     {
-        // §3.1.2: protocol name (2 + 4), level (1), flags (1), keep alive (2).
+        // §3.1.2: protocol name (2 + 4), level (1), flags (1), keep alive (2); 5.0 §3.1.2.11 properties.
         long length = 10 + StringLength(connect.ClientId);
+        if (version5)
+        {
+            length += MqttPropertyCodec.GetBlockLength(connect.Properties);
+        }
+
         if (connect.WillTopic is not null)
         {
             length += StringLength(connect.WillTopic) + BinaryLength(connect.WillPayload.Length);
+            if (version5)
+            {
+                length += MqttPropertyCodec.GetBlockLength(connect.WillProperties);
+            }
         }
 
         if (connect.Username is not null)
@@ -148,11 +278,11 @@ internal static class MqttPacketWriter
         return length;
     }
 
-    private static void WriteConnectBody(IBufferWriter<byte> output, MqttConnectPacket connect)
+    private static void WriteConnectBody(IBufferWriter<byte> output, MqttConnectPacket connect, bool version5)
     {
         WriteUInt16(output, (ushort)s_protocolName.Length);
         output.Write(s_protocolName);
-        WriteByte(output, (byte)connect.ProtocolVersion);
+        WriteByte(output, version5 ? (byte)MqttProtocolVersion.V500 : (byte)MqttProtocolVersion.V311);
 
         // §3.1.2.3, figure 3.4.
         var flags = 0;
@@ -178,11 +308,20 @@ internal static class MqttPacketWriter
 
         WriteByte(output, (byte)flags);
         WriteUInt16(output, connect.KeepAliveSeconds);
+        if (version5)
+        {
+            MqttPropertyCodec.Write(output, connect.Properties);
+        }
 
-        // §3.1.3: client identifier, will topic, will message, user name, password — in this order.
+        // §3.1.3: client identifier, (5.0: will properties,) will topic, will message, user name, password — in this order.
         WriteString(output, connect.ClientId);
         if (connect.WillTopic is not null)
         {
+            if (version5)
+            {
+                MqttPropertyCodec.Write(output, connect.WillProperties);
+            }
+
             WriteString(output, connect.WillTopic);
             WriteBinary(output, connect.WillPayload.Span);
         }

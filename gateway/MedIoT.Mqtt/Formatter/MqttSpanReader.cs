@@ -36,6 +36,60 @@ internal ref struct MqttSpanReader(ReadOnlySpan<byte> body)
         return true;
     }
 
+    /// <summary>A four-byte integer, most significant byte first (MQTT 5.0 §1.5.3).</summary>
+    public bool TryReadUInt32(out uint value)
+    {
+        if (!BinaryPrimitives.TryReadUInt32BigEndian(_remaining, out value))
+        {
+            return false;
+        }
+
+        _remaining = _remaining[4..];
+        return true;
+    }
+
+    /// <summary>
+    /// A Variable Byte Integer (MQTT 5.0 §1.5.5): seven bits per byte, at most four bytes, in the minimum
+    /// number of bytes. False when truncated, longer than four bytes, or not minimal.
+    /// </summary>
+    public bool TryReadVariableByteInteger(out int value)
+    {
+        value = 0;
+        var multiplier = 1;
+        for (var index = 0; index < 4; index++)
+        {
+            if (!TryReadByte(out var encoded))
+            {
+                return false;
+            }
+
+            value += (encoded & 0x7F) * multiplier;
+            if ((encoded & 0x80) == 0)
+            {
+                // §1.5.5: the minimum number of bytes; a trailing zero group means a longer encoding than needed.
+                return index == 0 || encoded != 0;
+            }
+
+            multiplier *= 128;
+        }
+
+        return false;
+    }
+
+    /// <summary>The next <paramref name="length"/> bytes as their own reader (a property block, §2.2.2.1).</summary>
+    public bool TrySlice(int length, out MqttSpanReader slice)
+    {
+        if (length < 0 || length > _remaining.Length)
+        {
+            slice = default;
+            return false;
+        }
+
+        slice = new MqttSpanReader(_remaining[..length]);
+        _remaining = _remaining[length..];
+        return true;
+    }
+
     /// <summary>Binary data with a two-byte length prefix (§3.1.3.5 password, §3.1.3.3 will message).</summary>
     public bool TryReadBinary(out ReadOnlySpan<byte> value)
     {

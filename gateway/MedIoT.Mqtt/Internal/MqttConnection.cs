@@ -24,6 +24,9 @@ internal sealed class MqttConnection : IAsyncDisposable
     private readonly int _maximumPacketSize;
     private readonly TimeProvider _timeProvider;
     private readonly MqttTopicCache _topics = new();
+    private readonly Lock _receiveQuotaLock = new();
+    private readonly HashSet<ushort> _incomingExactlyOnce = [];
+    private int _incomingAtLeastOnce;
     private long _lastSentTimestamp;
     private long _packetsReceived;
     private int _closed;
@@ -44,6 +47,82 @@ internal sealed class MqttConnection : IAsyncDisposable
 
     /// <summary>Cancelled when the connection closes.</summary>
     public CancellationToken Closing => _closing.Token;
+
+    /// <summary>The protocol version of this connection.</summary>
+    public MqttProtocolVersion ProtocolVersion => _protocolVersion;
+
+    /// <summary>
+    /// The largest packet the server accepts (MQTT 5.0 §3.2.2.3.6, from CONNACK); <see cref="int.MaxValue"/> when
+    /// it set no limit. Larger packets are refused before anything is written (§3.1.2.11.4 mirrored for the client).
+    /// </summary>
+    public int PeerMaximumPacketSize { get; set; } = int.MaxValue;
+
+    /// <summary>
+    /// Our Receive Maximum (MQTT 5.0 §3.1.2.11.3): how many QoS 1 and 2 publishes the server may have unacknowledged
+    /// with us at once on this connection; 0 for no check (3.1.1).
+    /// </summary>
+    public int ReceiveMaximum { get; set; }
+
+    /// <summary>The keep-alive in force: ours, or the server's (MQTT 5.0 §3.2.2.3.14).</summary>
+    public TimeSpan KeepAlive { get; set; }
+
+    /// <summary>
+    /// A QoS 1 or 2 PUBLISH arrived: it takes one of our Receive Maximum slots until its PUBACK (QoS 1) or PUBCOMP
+    /// (QoS 2) is sent (MQTT 5.0 §4.9). A QoS 2 identifier already counted on this connection (a redelivery)
+    /// takes none. False when the server exceeded our Receive Maximum, a protocol error (§3.3.4).
+    /// </summary>
+    public bool TryTakeReceiveSlot(MqttQualityOfService qualityOfService, ushort packetIdentifier)
+    {
+        if (ReceiveMaximum == 0 || qualityOfService == MqttQualityOfService.AtMostOnce)
+        {
+            return true;
+        }
+
+        lock (_receiveQuotaLock)
+        {
+            if (qualityOfService == MqttQualityOfService.ExactlyOnce && _incomingExactlyOnce.Contains(packetIdentifier))
+            {
+                return true;
+            }
+
+            if (_incomingAtLeastOnce + _incomingExactlyOnce.Count >= ReceiveMaximum)
+            {
+                return false;
+            }
+
+            if (qualityOfService == MqttQualityOfService.AtLeastOnce)
+            {
+                _incomingAtLeastOnce++;
+            }
+            else
+            {
+                _incomingExactlyOnce.Add(packetIdentifier);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>A PUBACK (QoS 1) or PUBCOMP (QoS 2) went out: the slot is free again.</summary>
+    public void ReturnReceiveSlot(MqttQualityOfService qualityOfService, ushort packetIdentifier)
+    {
+        if (ReceiveMaximum == 0)
+        {
+            return;
+        }
+
+        lock (_receiveQuotaLock)
+        {
+            if (qualityOfService == MqttQualityOfService.AtLeastOnce)
+            {
+                _incomingAtLeastOnce = Math.Max(0, _incomingAtLeastOnce - 1);
+            }
+            else
+            {
+                _incomingExactlyOnce.Remove(packetIdentifier);
+            }
+        }
+    }
 
     /// <summary>How many packets have been read; the keep-alive monitor watches it change.</summary>
     public long PacketsReceived => Volatile.Read(ref _packetsReceived);
@@ -174,7 +253,12 @@ internal sealed class MqttConnection : IAsyncDisposable
                 throw new MqttConnectionClosedException("The MQTT connection is closed.");
             }
 
-            // Throws ArgumentException before writing anything when the packet cannot be encoded.
+            // Throws ArgumentException before writing anything when the packet cannot be encoded or is too large for the server.
+            if (PeerMaximumPacketSize != int.MaxValue && MqttPacketWriter.GetPacketSize(packet, _protocolVersion) is var size && size > PeerMaximumPacketSize)
+            {
+                throw new MqttPacketTooLargeException(packet.Type.ToString(), size, PeerMaximumPacketSize);
+            }
+
             MqttPacketWriter.Write(packet, _protocolVersion, _writer);
             FlushResult flush;
             try
@@ -240,6 +324,10 @@ internal sealed class MqttConnection : IAsyncDisposable
         MqttProtocolError.InvalidTopicName => "The MQTT broker sent an empty topic name or one with a wildcard (§4.7).",
         MqttProtocolError.InvalidTopicFilter => "The MQTT broker sent an invalid topic filter (§4.7.1).",
         MqttProtocolError.InvalidPacketIdentifier => "The MQTT broker sent packet identifier 0 where a non-zero one is required (§2.3.1).",
+        MqttProtocolError.MalformedProperty => "The MQTT broker sent a malformed or unknown property (MQTT 5.0 §2.2.2).",
+        MqttProtocolError.DuplicateProperty => "The MQTT broker sent a property twice that may appear once (MQTT 5.0 §2.2.2.2).",
+        MqttProtocolError.PropertyNotAllowed => "The MQTT broker sent a property the packet type must not carry (MQTT 5.0 §2.2.2.2, table 2-4).",
+        MqttProtocolError.InvalidReasonCode => "The MQTT broker sent a reason code the packet type must not carry (MQTT 5.0 §2.4).",
         _ => $"The MQTT broker sent a malformed packet ({error}).",
     };
 }

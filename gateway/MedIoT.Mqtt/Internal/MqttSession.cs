@@ -21,14 +21,31 @@ internal sealed class MqttSession
 
     // Waiting, never failing, when all identifiers or publish slots are taken: back-pressure on the caller.
     private readonly SemaphoreSlim _freeIdentifiers = new(UsableIdentifiers, UsableIdentifiers);
-    private readonly SemaphoreSlim _publishSlots;
+    private readonly MqttSendQuota _publishSlots;
+    private readonly int _configuredInFlight;
     private ushort _nextIdentifier = 1;
     private long _nextSequence;
     private long _nextDelivery;
     private Exception? _closedReason;
 
-    public MqttSession(int maximumInFlightPublishes) =>
-        _publishSlots = new SemaphoreSlim(maximumInFlightPublishes, maximumInFlightPublishes);
+    public MqttSession(int maximumInFlightPublishes)
+    {
+        _configuredInFlight = maximumInFlightPublishes;
+        _publishSlots = new MqttSendQuota(maximumInFlightPublishes);
+    }
+
+    /// <summary>The publish window now: the configured one, lowered to the server's Receive Maximum (MQTT 5.0 §3.2.2.3.3).</summary>
+    public int InFlightLimit => _publishSlots.Limit;
+
+    /// <summary>The most QoS 1 and 2 publishes that were ever in flight at once.</summary>
+    public int InFlightHighWaterMark => _publishSlots.HighWaterMark;
+
+    /// <summary>
+    /// A CONNACK announced the server's Receive Maximum (MQTT 5.0 §3.2.2.3.3; <see langword="null"/>: 65,535):
+    /// the client must not have more unacknowledged QoS 1 and 2 publishes in flight (§4.9).
+    /// </summary>
+    public void SetServerReceiveMaximum(int? receiveMaximum) =>
+        _publishSlots.SetLimit(Math.Min(_configuredInFlight, receiveMaximum ?? ushort.MaxValue));
 
     /// <summary>How many requests await acknowledgement.</summary>
     public int PendingCount

@@ -11,7 +11,7 @@ internal sealed class MqttConnectPacket : MqttPacket
     /// <summary>The client identifier (§3.1.3.1).</summary>
     public required string ClientId { get; init; }
 
-    /// <summary>The Clean Session flag (§3.1.2.4).</summary>
+    /// <summary>The Clean Session flag (3.1.1 §3.1.2.4), Clean Start in MQTT 5.0 (§3.1.2.4).</summary>
     public bool CleanSession { get; init; }
 
     /// <summary>The keep-alive period in seconds; 0 disables it (§3.1.2.10).</summary>
@@ -34,4 +34,10 @@ internal sealed class MqttConnectPacket : MqttPacket
 
     /// <summary>The will retain flag (§3.1.2.7).</summary>
     public bool WillRetain { get; init; }
+
+    /// <summary>MQTT 5.0: the CONNECT properties (§3.1.2.11); ignored for 3.1.1.</summary>
+    public MqttProperties? Properties { get; init; }
+
+    /// <summary>MQTT 5.0: the will properties (§3.1.3.2); ignored for 3.1.1.</summary>
+    public MqttProperties? WillProperties { get; init; }
 }

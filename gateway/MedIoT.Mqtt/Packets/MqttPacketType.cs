@@ -1,6 +1,6 @@
 namespace MedIoT.Mqtt.Packets;
 
-/// <summary>The control packet type in bits 7–4 of the first fixed-header byte (§2.2.1, table 2.1). 0 and 15 are reserved.</summary>
+/// <summary>The control packet type in bits 7–4 of the first fixed-header byte (§2.2.1, table 2.1). 0 is reserved; 15 is reserved in MQTT 3.1.1 and AUTH in MQTT 5.0 (§3.15).</summary>
 internal enum MqttPacketType : byte
 {
     Connect = 1,
@@ -17,4 +17,5 @@ internal enum MqttPacketType : byte
     PingReq = 12,
     PingResp = 13,
     Disconnect = 14,
+    Auth = 15,
 }

@@ -23,6 +23,9 @@ internal sealed class MqttPublishPacket : MqttPacket
     /// <summary>The packet identifier, present only for QoS 1 and 2 (§3.3.2.2); 0 for QoS 0.</summary>
     public ushort PacketIdentifier { get; init; }
 
+    /// <summary>MQTT 5.0: the PUBLISH properties (§3.3.2.3); <see langword="null"/> when none.</summary>
+    public MqttProperties? Properties { get; init; }
+
     /// <summary>The same packet with DUP set, for a resend (§3.3.1.1, §4.4).</summary>
     public MqttPublishPacket AsDuplicate() => new()
     {
@@ -32,5 +35,6 @@ internal sealed class MqttPublishPacket : MqttPacket
         Retain = Retain,
         Duplicate = true,
         PacketIdentifier = PacketIdentifier,
+        Properties = Properties,
     };
 }

@@ -10,4 +10,7 @@ internal sealed class MqttSubscribePacket(ushort packetIdentifier, IReadOnlyList
 
     /// <summary>The filters, at least one (§3.8.3).</summary>
     public IReadOnlyList<MqttTopicFilter> Filters { get; } = filters;
+
+    /// <summary>MQTT 5.0: the SUBSCRIBE properties (§3.8.2.1); <see langword="null"/> when none.</summary>
+    public MqttProperties? Properties { get; init; }
 }

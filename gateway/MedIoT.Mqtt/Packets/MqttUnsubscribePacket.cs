@@ -10,4 +10,7 @@ internal sealed class MqttUnsubscribePacket(ushort packetIdentifier, IReadOnlyLi
 
     /// <summary>The filters, at least one (§3.10.3).</summary>
     public IReadOnlyList<string> Filters { get; } = filters;
+
+    /// <summary>MQTT 5.0: the UNSUBSCRIBE properties (§3.10.2.1); <see langword="null"/> when none.</summary>
+    public MqttProperties? Properties { get; init; }
 }

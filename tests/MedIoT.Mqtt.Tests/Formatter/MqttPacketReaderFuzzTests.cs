@@ -9,11 +9,14 @@ public sealed class MqttPacketReaderFuzzTests
 {
     private const int Iterations = 50_000;
 
-    [Fact]
-    public void Random_and_mutated_bytes_only_ever_yield_a_result()
+    [Theory]
+    [InlineData(MqttProtocolVersion.V311)]
+    [InlineData(MqttProtocolVersion.V500)]
+    public void Random_and_mutated_bytes_only_ever_yield_a_result(MqttProtocolVersion version)
     {
-        var random = new Random(20_240_611);
-        var valid = MqttPacketReaderTests.SamplePackets().Values.Select(PacketBytes.Encode).ToArray();
+        var random = new Random(20_240_611 + (int)version);
+        var samples = version == MqttProtocolVersion.V500 ? MqttVersion5CodecTests.SamplePackets() : MqttPacketReaderTests.SamplePackets();
+        var valid = samples.Values.Select(packet => PacketBytes.Encode(packet, version)).ToArray();
         var stopwatch = Stopwatch.StartNew();
         var outcomes = new Dictionary<MqttReadStatus, int>();
         var topics = new MqttTopicCache();
@@ -31,7 +34,7 @@ public sealed class MqttPacketReaderFuzzTests
             {
                 var before = buffer.Length;
                 var status = MqttPacketReader.TryReadPacket(
-                    ref buffer, MqttProtocolVersion.V311, maximum, iteration % 3 == 0 ? null : topics, out var packet, out var error);
+                    ref buffer, version, maximum, iteration % 3 == 0 ? null : topics, out var packet, out var error);
                 outcomes[status] = outcomes.GetValueOrDefault(status) + 1;
                 if (status == MqttReadStatus.Done)
                 {

@@ -15,6 +15,14 @@ internal static class Broker
         ClientId = clientId,
     };
 
+    /// <summary>MQTT 5.0 options with a clean start and no session expiry.</summary>
+    public static MqttClientOptions Options5(this MosquittoServer server, string clientId)
+    {
+        var options = server.Options(clientId);
+        options.ProtocolVersion = MqttProtocolVersion.V500;
+        return options;
+    }
+
     public static async Task<MqttClient> ConnectAsync(this MosquittoServer server, MqttClientOptions options, RecordingLogger<MqttClient>? logger = null)
     {
         var client = new MqttClient(options, logger);

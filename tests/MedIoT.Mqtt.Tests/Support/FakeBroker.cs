@@ -20,15 +20,24 @@ internal sealed class FakeBroker : IAsyncDisposable
     private PipeReader? _reader;
     private readonly List<NetworkStream> _previous = [];
 
-    public FakeBroker() => _listener.Start();
+    public FakeBroker(MqttProtocolVersion version = MqttProtocolVersion.V311)
+    {
+        Version = version;
+        _listener.Start();
+    }
+
+    public MqttProtocolVersion Version { get; }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     // A short connect timeout also bounds how long DisconnectAsync waits for this broker to close its side.
-    public MqttClientOptions Options(string clientId) => new() { Port = Port, ClientId = clientId, KeepAlive = TimeSpan.Zero, ConnectTimeout = TimeSpan.FromSeconds(1) };
+    public MqttClientOptions Options(string clientId) => new()
+    {
+        Port = Port, ClientId = clientId, KeepAlive = TimeSpan.Zero, ConnectTimeout = TimeSpan.FromSeconds(3), ProtocolVersion = Version,
+    };
 
     /// <summary>Accepts the client, answers its CONNECT with an accepting CONNACK and returns the CONNECT.</summary>
-    public async Task<MqttConnectPacket> AcceptAsync(bool sessionPresent = false)
+    public async Task<MqttConnectPacket> AcceptAsync(bool sessionPresent = false, MqttProperties? connAckProperties = null)
     {
         // An earlier connection stays open (a silent peer, for keep-alive tests) until dispose.
         if (_stream is not null)
@@ -40,7 +49,9 @@ internal sealed class FakeBroker : IAsyncDisposable
         _stream = new NetworkStream(_socket, ownsSocket: true);
         _reader = PipeReader.Create(_stream);
         var connect = Assert.IsType<MqttConnectPacket>(await ReceiveAsync());
-        await SendAsync(PacketBytes.Encode(new MqttConnAckPacket(sessionPresent, MqttConnectReturnCode.Accepted)));
+        await SendAsync(Version == MqttProtocolVersion.V500
+            ? PacketBytes.Encode(new MqttConnAckPacket(sessionPresent, MqttReasonCode.Success, connAckProperties), Version)
+            : PacketBytes.Encode(new MqttConnAckPacket(sessionPresent, MqttConnectReturnCode.Accepted)));
         return connect;
     }
 
@@ -50,7 +61,7 @@ internal sealed class FakeBroker : IAsyncDisposable
         {
             var result = await _reader!.ReadAsync().AsTask().WaitAsync(s_timeout);
             var buffer = result.Buffer;
-            var status = MqttPacketReader.TryReadPacket(ref buffer, MqttFixedHeader.MaximumPacketSize, out var packet, out var error);
+            var status = MqttPacketReader.TryReadPacket(ref buffer, Version, MqttFixedHeader.MaximumPacketSize, out var packet, out var error);
             if (status == MqttReadStatus.Done)
             {
                 _reader.AdvanceTo(buffer.Start);
@@ -65,6 +76,8 @@ internal sealed class FakeBroker : IAsyncDisposable
             }
         }
     }
+
+    public Task SendAsync(MqttPacket packet) => SendAsync(PacketBytes.Encode(packet, Version));
 
     public async Task SendAsync(byte[] bytes) => await _stream!.WriteAsync(bytes).AsTask().WaitAsync(s_timeout);
 

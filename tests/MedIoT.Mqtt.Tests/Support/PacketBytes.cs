@@ -9,10 +9,10 @@ internal static class PacketBytes
 {
     public const int NoLimit = MqttFixedHeader.MaximumPacketSize;
 
-    public static byte[] Encode(MqttPacket packet)
+    public static byte[] Encode(MqttPacket packet, MqttProtocolVersion version = MqttProtocolVersion.V311)
     {
         var output = new ArrayBufferWriter<byte>();
-        MqttPacketWriter.Write(packet, output);
+        MqttPacketWriter.Write(packet, version, output);
         return output.WrittenSpan.ToArray();
     }
 
@@ -20,6 +20,14 @@ internal static class PacketBytes
     {
         var buffer = new ReadOnlySequence<byte>(bytes);
         return MqttPacketReader.TryReadPacket(ref buffer, maximumPacketSize, out packet, out error);
+    }
+
+    public static MqttReadStatus Read5(byte[] bytes, out MqttPacket? packet, out MqttProtocolError error)
+    {
+        var buffer = new ReadOnlySequence<byte>(bytes);
+        var status = MqttPacketReader.TryReadPacket(ref buffer, MqttProtocolVersion.V500, NoLimit, out packet, out error);
+        Assert.True(status != MqttReadStatus.Done || buffer.IsEmpty, "A decoded packet consumes exactly its bytes.");
+        return status;
     }
 
     /// <summary>A sequence of one segment per <paramref name="segmentLength"/> bytes, as a pipe delivers them.</summary>

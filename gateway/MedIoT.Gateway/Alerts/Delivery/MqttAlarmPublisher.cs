@@ -4,21 +4,28 @@ using System.Threading.Channels;
 using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Alerts.Settings;
 using MedIoT.Gateway.Configuration;
+using MedIoT.Gateway.Ingestion.Mqtt;
 using MedIoT.Mqtt;
 using Microsoft.Extensions.Options;
 
 namespace MedIoT.Gateway.Alerts.Delivery;
 
 /// <summary>
-/// Publishes alarm messages at QoS 1 over its own broker connection (client id <c>mediot-{gatewayId}-alerts</c>),
-/// reconnecting with jittered exponential backoff. Events are published in order; a message the broker did not
+/// Publishes alarm messages at QoS 1 over its own broker connection (client id <c>mediot-{gatewayId}-alerts</c>,
+/// the protocol version and TLS of <c>Gateway:Mqtt</c>), reconnecting with jittered exponential backoff. Events are published in order; a message the broker did not
 /// acknowledge is sent again after reconnecting. State messages are retained (MQTT 3.1.1 §3.3.1.3): the latest
 /// state of every place is kept here and published again on every new connection, so a broker that lost its
 /// retained messages learns them again, and a queued older state is never published after a newer one.
 /// The queue is bounded (<c>Gateway:Alerts:MqttQueueCapacity</c>): while the broker is unreachable for long, the
-/// oldest event is dropped, counted and logged; the retained states are never dropped.
+/// oldest event is dropped, counted and logged; the retained states are never dropped. A message the broker refuses
+/// (MQTT 5 failure reason code, e.g. not authorized, or larger than its maximum packet size) is not retried: it is
+/// counted as dropped and logged with the reason code.
 /// </summary>
-internal sealed class MqttAlarmPublisher : BackgroundService
+/// <remarks>
+/// This keeps its own reconnect loop rather than the client's automatic reconnect: each new connection must first
+/// republish the latest retained states, which the loop does in order before any queued event.
+/// </remarks>
+internal sealed partial class MqttAlarmPublisher : BackgroundService
 {
     private readonly Channel<AlarmMessage> _queue;
     private readonly Dictionary<string, byte[]> _latestStates = new(StringComparer.Ordinal);
@@ -131,8 +138,19 @@ internal sealed class MqttAlarmPublisher : BackgroundService
             }
         }
 
-        await client.PublishAsync(new MqttApplicationMessage(message.Topic, payload, MqttQualityOfService.AtLeastOnce, message.Retain), cancellationToken)
-            .ConfigureAwait(false);
+        try
+        {
+            await client.PublishAsync(new MqttApplicationMessage(message.Topic, payload, MqttQualityOfService.AtLeastOnce, message.Retain), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is MqttPublishException or MqttPacketTooLargeException)
+        {
+            // The broker will never take this message (MQTT 5 reason code or size): retrying would block every later alarm.
+            var count = _statistics.RecordMqttDropped();
+            LogRefused(_logger, message.Topic, exception.Message, count);
+            return;
+        }
+
         _statistics.RecordMqttPublished();
         if (message.ArrivalTimestamp != 0)
         {
@@ -148,7 +166,10 @@ internal sealed class MqttAlarmPublisher : BackgroundService
         }
     }
 
-    private MqttClientOptions CreateClientOptions() => new()
+    [LoggerMessage(78, LogLevel.Error, "MQTT broker refused the alarm message on {Topic}: {Reason}; not retried ({DroppedCount} alarm messages dropped so far)")]
+    private static partial void LogRefused(ILogger logger, string topic, string reason, long droppedCount);
+
+    private MqttClientOptions CreateClientOptions() => new MqttClientOptions
     {
         Host = _mqtt.Host,
         Port = _mqtt.Port,
@@ -159,7 +180,7 @@ internal sealed class MqttAlarmPublisher : BackgroundService
         Username = string.IsNullOrEmpty(_mqtt.Username) ? null : _mqtt.Username,
         Password = string.IsNullOrEmpty(_mqtt.Password) ? null : _mqtt.Password,
         TimeProvider = _timeProvider,
-    };
+    }.WithTransport(_mqtt);
 
     // MqttConnectionClosedException and MqttKeepAliveTimeoutException are IOExceptions.
     private static bool IsConnectionFailure(Exception exception) => exception is

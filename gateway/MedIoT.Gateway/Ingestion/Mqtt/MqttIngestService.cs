@@ -8,7 +8,8 @@ namespace MedIoT.Gateway.Ingestion.Mqtt;
 
 /// <summary>
 /// Receives device frames from the ward's broker: a persistent session (stable client id, clean
-/// session off) subscribed at QoS 1 with manual acknowledgement, so a frame stays with the broker until
+/// session off; with MQTT 5 a session expiry of <c>Gateway:Mqtt:SessionExpirySeconds</c>) subscribed at QoS 1
+/// with manual acknowledgement, over TLS or mutual TLS when <c>Gateway:Mqtt:Tls</c> says so, so a frame stays with the broker until
 /// the store has made it durable. Every frame is verified, counted and queued in arrival order.
 /// The client reconnects by itself (jittered exponential backoff, session resumed, subscription restored
 /// if the broker lost it) and announces the gateway on <c>mediot/v1/gateways/{clientId}/status</c>:
@@ -45,6 +46,7 @@ internal sealed class MqttIngestService(
                     statistics.RecordSubscribed();
                 }
             };
+            // A broker's MQTT 5 DISCONNECT reason code and string are in the message.
             client.ConnectionLost += (_, e) => Log.MqttConnectionLost(_logger, e.Reason.Message);
             try
             {
@@ -122,13 +124,15 @@ internal sealed class MqttIngestService(
     private MqttClientOptions CreateClientOptions()
     {
         var clientId = string.IsNullOrEmpty(_options.ClientId) ? "mediot-" + gatewayOptions.Value.GatewayId : _options.ClientId;
-        return new()
+        return new MqttClientOptions
         {
             Host = _options.Host,
             Port = _options.Port,
             ClientId = clientId,
-            // A persistent session: while the gateway is away, the broker queues its frames (MQTT 3.1.1 §3.1.2.4).
+            // A persistent session: while the gateway is away, the broker queues its frames (MQTT 3.1.1 §3.1.2.4;
+            // MQTT 5.0 §3.1.2.11.2: for SessionExpirySeconds).
             CleanSession = false,
+            SessionExpiryInterval = _options.ClientProtocolVersion == MqttProtocolVersion.V500 ? TimeSpan.FromSeconds(_options.SessionExpirySeconds) : TimeSpan.Zero,
             AutoAcknowledge = false,
             KeepAlive = TimeSpan.FromSeconds(_options.KeepAliveSeconds),
             Username = string.IsNullOrEmpty(_options.Username) ? null : _options.Username,
@@ -139,6 +143,6 @@ internal sealed class MqttIngestService(
             WillMessage = Offline(clientId),
             OnlineMessage = new MqttApplicationMessage(StatusTopic(clientId), "online"u8.ToArray(), MqttQualityOfService.AtLeastOnce, retain: true),
             TimeProvider = timeProvider,
-        };
+        }.WithTransport(_options);
     }
 }
