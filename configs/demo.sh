@@ -88,6 +88,7 @@ MEDIOT_Gateway__Journal__Folder="$work/state/journal" \
 MEDIOT_Gateway__Journal__BacklogLogIntervalSeconds=15 \
 MEDIOT_Gateway__Identity__KeyFile="$work/state/identity/gateway-key.jwk" \
 MEDIOT_Gateway__Serial__StateFolder="$work/state/serial" \
+MEDIOT_Gateway__Alerts__OutboxFolder="$work/state/alerts-outbox" \
   dotnet .demo/bin/gateway/MedIoT.Gateway.dll --settings configs/gateway.json > >(sed -u 's/^/[gateway] /') 2>&1 &
 pids+=($!)
 dotnet .demo/bin/sim/mediot-sim.dll run --ward-folder "$work/ward" --port "$mqtt_port" --interval-ms "$interval_ms" \
@@ -101,6 +102,9 @@ demo: the ward is running. Where to look:
   - [gateway] lines: "MQTT connected", "subscribed" = ingestion is up; "Readings are being stored" = the first
     batch is durable in InfluxDB; "Ingestion totals" every 15 s; a "Frame rejected" or "SECURITY" line names a
     bad frame's device and reason (never its values).
+  - Alarms as the nurses' stations see them (events, and each bed's retained state), and the active alarms:
+      mosquitto_sub -h 127.0.0.1 -p $mqtt_port -v -t 'mediot/v1/alerts/#'
+      curl -s http://127.0.0.1:$http_port/alarms
   - The gateway's health and totals:
       curl -s http://127.0.0.1:$http_port/health
   - The latest reading of every bed:

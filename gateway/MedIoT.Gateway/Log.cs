@@ -114,6 +114,9 @@ internal static partial class Log
     [LoggerMessage(78, LogLevel.Warning, "Webhook {Webhook} delivery failed ({Reason}); retrying in {DelayMilliseconds} ms with backoff, the outbox keeps the events")]
     public static partial void WebhookDeliveryRetrying(ILogger logger, string webhook, string reason, int delayMilliseconds);
 
+    [LoggerMessage(69, LogLevel.Error, "MQTT broker refused the alarm message on {Topic}: {Reason}; not retried ({DroppedCount} alarm messages dropped so far)")]
+    public static partial void AlarmMessageRefused(ILogger logger, string topic, string reason, long droppedCount);
+
     [LoggerMessage(79, LogLevel.Warning, "Alert API request to {Endpoint} refused: {Reason}. Further refusals for this reason are counted, not logged")]
     public static partial void AlertRequestRejected(ILogger logger, string endpoint, string reason);
 

@@ -43,6 +43,10 @@ var builder = GatewayHost.CreateBuilder([], configuration => configuration.AddIn
     ["Gateway:Influx:Url"] = influx.BaseAddress.ToString(),
     ["Gateway:Influx:Database"] = "mediot_load",
     ["Gateway:Http:Enabled"] = "false",
+    ["Gateway:Journal:Folder"] = folder.Combine("state", "journal"),
+    ["Gateway:Identity:KeyFile"] = folder.Combine("state", "identity", "gateway-key.jwk"),
+    ["Gateway:Serial:StateFolder"] = folder.Combine("state", "serial"),
+    ["Gateway:Alerts:OutboxFolder"] = folder.Combine("state", "alerts-outbox"),
 }));
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(options => options.SingleLine = true).SetMinimumLevel(LogLevel.Warning);

@@ -20,7 +20,7 @@ public sealed partial class AuditCommandTests
     [Fact]
     public async Task The_audit_reports_exactly_the_altered_and_the_missing_reading_and_writes_a_bundle_mediot_verify_accepts()
     {
-        await using var ward = await ChildGatewayWard.StartAsync(Beds, ["max_inflight_messages 100"]);
+        await using var ward = await ChildGatewayWard.StartAsync(Beds, []);
         ward.Settings["Gateway:Journal:CheckpointIntervalSeconds"] = "1";
         await ward.StartGatewayAsync();
         var publishers = ward.Devices.Select(d => new ResilientPublisher(d, ward.Mosquitto.Host, ward.Mosquitto.Port)).ToArray();

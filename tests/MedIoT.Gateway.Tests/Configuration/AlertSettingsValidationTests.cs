@@ -49,6 +49,9 @@ public sealed class AlertSettingsValidationTests
     {
         settings["Gateway:DeviceRegistryPath"] = folder.Combine(WardProvisioner.RegistryFileName);
         settings["Gateway:Http:Url"] = "http://127.0.0.1:0";
+        settings["Gateway:Journal:Folder"] = folder.Combine("state", "journal");
+        settings["Gateway:Identity:KeyFile"] = folder.Combine("state", "identity", "gateway-key.jwk");
+        settings["Gateway:Serial:StateFolder"] = folder.Combine("state", "serial");
         var builder = GatewayHost.CreateBuilder([], configuration => configuration.AddInMemoryCollection(settings));
         builder.Logging.ClearProviders();
         return builder.Build();

@@ -46,6 +46,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
     public static Dictionary<string, string> Environment(IReadOnlyDictionary<string, string> settings)
     {
         var environment = settings.ToDictionary(s => "MEDIOT_" + s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+        // No settings file in the working folder: the shipped alert rules, unless a test names others.
+        environment.TryAdd("MEDIOT_Gateway__Alerts__RulesPath", Path.Combine(RepositoryLayout.Configs, "alert-rules.json"));
         environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         return environment;
     }

@@ -203,6 +203,9 @@ public sealed class MqttTransportTests(MqttTransportWard ward) : IClassFixture<M
             ["Gateway:Influx:RetryInitialDelayMilliseconds"] = "50",
             ["Gateway:Http:Url"] = "http://127.0.0.1:0",
             ["Gateway:Alerts:OutboxFolder"] = Path.Combine(ward.Folder, $"outbox-{gatewayId}"),
+            ["Gateway:Journal:Folder"] = Path.Combine(ward.Folder, $"journal-{gatewayId}"),
+            ["Gateway:Identity:KeyFile"] = Path.Combine(ward.Folder, $"identity-{gatewayId}", "gateway-key.jwk"),
+            ["Gateway:Serial:StateFolder"] = Path.Combine(ward.Folder, $"serial-{gatewayId}"),
         };
         foreach (var (key, value) in settings)
         {

@@ -25,7 +25,7 @@ namespace MedIoT.Gateway.Alerts.Delivery;
 /// This keeps its own reconnect loop rather than the client's automatic reconnect: each new connection must first
 /// republish the latest retained states, which the loop does in order before any queued event.
 /// </remarks>
-internal sealed partial class MqttAlarmPublisher : BackgroundService
+internal sealed class MqttAlarmPublisher : BackgroundService
 {
     private readonly Channel<AlarmMessage> _queue;
     private readonly Dictionary<string, byte[]> _latestStates = new(StringComparer.Ordinal);
@@ -147,7 +147,7 @@ internal sealed partial class MqttAlarmPublisher : BackgroundService
         {
             // The broker will never take this message (MQTT 5 reason code or size): retrying would block every later alarm.
             var count = _statistics.RecordMqttDropped();
-            LogRefused(_logger, message.Topic, exception.Message, count);
+            Log.AlarmMessageRefused(_logger, message.Topic, exception.Message, count);
             return;
         }
 
@@ -165,9 +165,6 @@ internal sealed partial class MqttAlarmPublisher : BackgroundService
             return [.. _latestStates];
         }
     }
-
-    [LoggerMessage(78, LogLevel.Error, "MQTT broker refused the alarm message on {Topic}: {Reason}; not retried ({DroppedCount} alarm messages dropped so far)")]
-    private static partial void LogRefused(ILogger logger, string topic, string reason, long droppedCount);
 
     private MqttClientOptions CreateClientOptions() => new MqttClientOptions
     {

@@ -48,11 +48,16 @@ internal sealed class MqttIngestService(
             };
             // A broker's MQTT 5 DISCONNECT reason code and string are in the message.
             client.ConnectionLost += (_, e) => Log.MqttConnectionLost(_logger, e.Reason.Message);
+            var subscribed = Task.CompletedTask;
             try
             {
                 // Waits for the broker (retrying with backoff); afterwards the client reconnects on its own.
                 await client.ConnectAsync(stoppingToken).ConfigureAwait(false);
-                await SubscribeAsync(client, stoppingToken).ConfigureAwait(false);
+
+                // A resumed session delivers the frames the broker queued right after CONNACK, ahead of our SUBACK
+                // (MQTT 3.1.1 §4.4, MQTT 5.0 §4.4). They are read while the subscription is made: waiting for SUBACK
+                // first would let them fill the client's receive buffer and hold the SUBACK back for ever.
+                subscribed = SubscribeAsync(client, stoppingToken);
                 await foreach (var message in client.Messages.ReadAllAsync(stoppingToken).ConfigureAwait(false))
                 {
                     var outcome = verifier.Verify(message.Topic, message.Payload.Span);
@@ -60,9 +65,12 @@ internal sealed class MqttIngestService(
                     alertFeed.Post(outcome);
                     await queue.Writer.WriteAsync(new PendingFrame(outcome.Frame, message.AcknowledgeAsync), stoppingToken).ConfigureAwait(false);
                 }
+
+                await subscribed.ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                await subscribed.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 // A clean DISCONNECT discards the will (§3.1.2.5), so say "offline" ourselves. Disposing the
                 // client then sends DISCONNECT; the broker keeps the session and redelivers whatever was not
                 // acknowledged.

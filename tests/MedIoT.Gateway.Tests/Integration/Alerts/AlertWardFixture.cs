@@ -114,6 +114,9 @@ public sealed class AlertWardFixture : IAsyncLifetime
             ["Gateway:Alerts:RulesPath"] = Path.Combine(RepositoryLayout.Configs, "alert-rules.json"),
             ["Gateway:Alerts:TopicPrefix"] = $"test{number}/v1",
             ["Gateway:Alerts:OutboxFolder"] = _folder.Combine($"outbox-{number}"),
+            ["Gateway:Journal:Folder"] = _folder.Combine($"journal-{number}"),
+            ["Gateway:Identity:KeyFile"] = _folder.Combine($"identity-{number}", "gateway-key.jwk"),
+            ["Gateway:Serial:StateFolder"] = _folder.Combine($"serial-{number}"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

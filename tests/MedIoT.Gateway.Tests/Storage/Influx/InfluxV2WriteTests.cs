@@ -15,7 +15,7 @@ public sealed class InfluxV2WriteTests
     public async Task Readings_and_their_journal_indexes_arrive_through_the_v2_write_API()
     {
         await using var victoria = await VictoriaMetricsServer.StartAsync();
-        await using var ward = await ChildGatewayWard.StartAsync(Beds, ["max_inflight_messages 100"], withInflux: false);
+        await using var ward = await ChildGatewayWard.StartAsync(Beds, [], withInflux: false);
         ward.Settings["Gateway:Influx:Url"] = victoria.BaseAddress.ToString();
         ward.Settings["Gateway:Influx:ApiVersion"] = "V2";
         ward.Settings["Gateway:Influx:Organization"] = "ward7a";
