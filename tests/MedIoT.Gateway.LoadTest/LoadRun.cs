@@ -45,6 +45,9 @@ internal static class LoadRun
             ["Gateway:Identity:KeyFile"] = folder.Combine("state", "identity", "gateway-key.jwk"),
             ["Gateway:Serial:StateFolder"] = folder.Combine("state", "serial"),
             ["Gateway:Journal:Folder"] = folder.Combine("state", "journal"),
+            // The alert service runs as on a ward: the shipped rules evaluate every frame.
+            ["Gateway:Alerts:RulesPath"] = Path.Combine(RepositoryLayout.Configs, "alert-rules.json"),
+            ["Gateway:Alerts:OutboxFolder"] = folder.Combine("state", "alerts-outbox"),
             ["Logging:LogLevel:System.Net.Http"] = "Warning",
             ["Logging:LogLevel:Microsoft"] = "Warning",
         };
