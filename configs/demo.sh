@@ -41,8 +41,11 @@ stop_all() {
   trap - INT TERM EXIT
   echo
   echo "demo: stopping"
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # Newest first: the simulator, then the gateway (it journals what it holds), then the servers it uses.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
   rm -rf "$work"
   echo "demo: stopped every process it started and removed $work"
 }
