@@ -34,6 +34,7 @@ public sealed class AlarmJournalTests(AlertWardFixture ward) : IClassFixture<Ale
         long alarmId;
         IReadOnlyList<Testing.InfluxRow> rows;
         InfluxOptions influxOptions;
+        string identityKeyFile;
         try
         {
             await using var station = await gateway.ConnectStationAsync();
@@ -67,6 +68,7 @@ public sealed class AlarmJournalTests(AlertWardFixture ward) : IClassFixture<Ale
             journalFolder = journal.Folder;
             checkpointKey = journal.Signer.VerifierKey;
             influxOptions = gateway.Service<IOptions<InfluxOptions>>().Value;
+            identityKeyFile = gateway.Service<IOptions<IdentityOptions>>().Value.KeyFile;
             rows = await ward.Influx.QueryAsync(influxOptions.Database, $"SELECT * FROM alarms WHERE alarm_id = {alarmId}");
             gateway.Logs.AssertNoErrors();
         }
@@ -135,6 +137,21 @@ public sealed class AlarmJournalTests(AlertWardFixture ward) : IClassFixture<Ale
         Assert.Empty(findings);
         Assert.Equal(14, audit.ExpectedReadings);
         Assert.Equal(14, audit.Verified);
+
+        // The audit command itself, as its own process with the gateway's settings, over the same period.
+        var settings = new Dictionary<string, string>
+        {
+            ["Gateway:DeviceRegistryPath"] = ward.RegistryPath,
+            ["Gateway:Influx:Url"] = influxOptions.Url.ToString(),
+            ["Gateway:Influx:Database"] = influxOptions.Database,
+            ["Gateway:Journal:Folder"] = journalFolder,
+            ["Gateway:Identity:KeyFile"] = identityKeyFile,
+        };
+        var command = await CommandLine.RunAsync("dotnet", [GatewayProcess.AssemblyPath, "audit", "--from", "2000-01-01T00:00:00Z", "--to", "2100-01-01T00:00:00Z"],
+            GatewayProcess.Environment(settings), ward.Folder);
+        Assert.True(command.ExitCode == 0, command.Describe());
+        Assert.Contains("14 readings journaled in range; verified against the signed checkpoint 14", command.Output, StringComparison.Ordinal);
+        Assert.Contains("missing 0, altered 0, unexplained 0", command.Output, StringComparison.Ordinal);
 
         // mediot-verify proves the acknowledgement (who acknowledged which alarm, and when) with the log key alone.
         var acknowledgement = mine.Single(a => a.Entry.EventKind == 4).Index;
