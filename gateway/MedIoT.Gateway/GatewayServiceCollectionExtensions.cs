@@ -106,8 +106,10 @@ public static class GatewayServiceCollectionExtensions
                 provider.GetRequiredService<IOptions<IngestionOptions>>().Value.ReplayWindow);
         });
         services.AddSingleton<JournalStatistics>();
+        services.AddSingleton<AlarmJournalQueue>(provider => new(provider.GetRequiredService<IOptions<JournalOptions>>().Value.AlarmEventCapacity));
         services.AddHostedService(provider => new JournalWriterService(
             provider.GetRequiredService<PendingFrameQueue>(),
+            provider.GetRequiredService<AlarmJournalQueue>(),
             provider.GetRequiredService<GatewayJournal>,
             provider.GetRequiredService<JournalStatistics>(),
             provider.GetRequiredService<IOptions<JournalOptions>>(),

@@ -137,4 +137,10 @@ internal static partial class Log
 
     [LoggerMessage(85, LogLevel.Information, "InfluxDB writer resumes at journal entry {Position} of {Size}")]
     public static partial void InfluxWriterResuming(ILogger logger, long position, long size);
+
+    [LoggerMessage(86, LogLevel.Error, "Alarm event {Kind} of alarm {AlarmId} could not be queued for the journal (queue full); delivered but not journaled ({DroppedCount} alarm events not journaled so far)")]
+    public static partial void AlarmJournalQueueFull(ILogger logger, string kind, long alarmId, long droppedCount);
+
+    [LoggerMessage(87, LogLevel.Information, "First alarm event journaled at entry {Index}")]
+    public static partial void FirstAlarmEventJournaled(ILogger logger, long index);
 }

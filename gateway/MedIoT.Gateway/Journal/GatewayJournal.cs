@@ -10,7 +10,8 @@ using MedIoT.Protocol.Jws;
 namespace MedIoT.Gateway.Journal;
 
 /// <summary>
-/// The gateway's journal: the RFC 9162 log of every accepted frame (ledger/README.md) with its signed checkpoints,
+/// The gateway's journal: the RFC 9162 log of every accepted frame and every alarm event (ledger/README.md,
+/// docs/ledger-entry-format.md) with its signed checkpoints,
 /// and the per-device sequence history it implies. Layout of <see cref="Folder"/>:
 /// <list type="bullet">
 /// <item><c>log/</c>: the <see cref="MerkleLog"/> (locked against a second process);</item>
@@ -19,7 +20,7 @@ namespace MedIoT.Gateway.Journal;
 /// <item><c>replay.snapshot</c>: the sequence history at some journal size, so start-up replays only the tail;</item>
 /// <item><c>influx.cursor</c>: the InfluxDB writer's position (Storage/Influx).</item>
 /// </list>
-/// One writer (<see cref="Append"/>, the <see cref="JournalWriterService"/>) and any number of readers.
+/// One writer (the Append methods, used only by the <see cref="JournalWriterService"/>) and any number of readers.
 /// </summary>
 public sealed class GatewayJournal : IDisposable
 {
@@ -131,13 +132,25 @@ public sealed class GatewayJournal : IDisposable
     }
 
     /// <summary>Appends accepted frames as one durable batch; returns the index of the first. Durable on return.</summary>
-    internal long Append(IReadOnlyList<VerifiedFrame> frames)
+    internal long Append(IReadOnlyList<VerifiedFrame> frames) => Append(frames, []);
+
+    /// <summary>
+    /// Appends accepted frames and then gateway event records (alarm events, format version 2) as one durable batch;
+    /// returns the index of the first entry. Gateway events do not touch any device's sequence history. Durable on return.
+    /// </summary>
+    internal long Append(IReadOnlyList<VerifiedFrame> frames, IReadOnlyList<AlarmEventEntry> events)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        var encoded = new ReadOnlyMemory<byte>[frames.Count];
+        ArgumentNullException.ThrowIfNull(events);
+        var encoded = new ReadOnlyMemory<byte>[frames.Count + events.Count];
         for (var i = 0; i < frames.Count; i++)
         {
             encoded[i] = Encode(frames[i]);
+        }
+
+        for (var i = 0; i < events.Count; i++)
+        {
+            encoded[frames.Count + i] = events[i].Encode();
         }
 
         long first;
@@ -150,6 +163,12 @@ public sealed class GatewayJournal : IDisposable
                 _durableHistory.Check(frame.Device.DeviceId, frame.Frame.SequenceNumber,
                     frame.Signature.IsEmpty ? SignatureOf(frame.Token.Span) : frame.Signature.Span);
                 Volatile.Write(ref _recent[(first + i) % RecentCapacity], new RecentFrame(first + i, frame));
+            }
+
+            for (var i = frames.Count; i < encoded.Length; i++)
+            {
+                // Not a frame: readers read the entry from the log.
+                Volatile.Write(ref _recent[(first + i) % RecentCapacity], null);
             }
         }
 
@@ -340,7 +359,19 @@ public sealed class GatewayJournal : IDisposable
     {
         for (var index = from; index < _log.Size; index++)
         {
-            if (!LedgerEntry.TryDecode(_log.ReadEntry(index), out var entry, out var failure))
+            var bytes = _log.ReadEntry(index);
+            if (AlarmEventEntry.IsGatewayEvent(bytes))
+            {
+                // A gateway event (alarm) record: no sequence state, but it must be a valid record like any entry.
+                if (!AlarmEventEntry.TryDecode(bytes, out _, out var eventFailure))
+                {
+                    throw new InvalidDataException($"Journal entry {index} in '{Folder}' does not decode as an alarm event ({eventFailure}).");
+                }
+
+                continue;
+            }
+
+            if (!LedgerEntry.TryDecode(bytes, out var entry, out var failure))
             {
                 throw new InvalidDataException($"Journal entry {index} in '{Folder}' does not decode ({failure}).");
             }

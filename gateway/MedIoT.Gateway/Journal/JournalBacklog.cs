@@ -18,10 +18,16 @@ public readonly record struct JournalBacklog(long JournalSize, long WriterPositi
         var size = journal.Size;
         var position = Math.Min(statistics.WriterPosition, size);
         var lagSeconds = 0.0;
-        if (position < size && LedgerEntry.TryDecode(journal.Log.ReadEntry(position), out var oldest, out _))
+        if (position < size)
         {
-            var nowNs = (timeProvider.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
-            lagSeconds = Math.Max(0, (nowNs - oldest.ReceivedUnixNanoseconds) / 1e9);
+            var bytes = journal.Log.ReadEntry(position);
+            long? oldestNs = LedgerEntry.TryDecode(bytes, out var oldest, out _) ? oldest.ReceivedUnixNanoseconds
+                : AlarmEventEntry.TryDecode(bytes, out var alarm, out _) ? alarm.EventUnixNanoseconds : null;
+            if (oldestNs is { } received)
+            {
+                var nowNs = (timeProvider.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
+                lagSeconds = Math.Max(0, (nowNs - received) / 1e9);
+            }
         }
 
         return new JournalBacklog(size, position, size - position, lagSeconds);

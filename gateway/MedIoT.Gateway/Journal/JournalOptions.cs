@@ -38,6 +38,14 @@ public sealed class JournalOptions
     [Range(1, 86_400)]
     public int CheckpointIntervalSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// How many alarm events may wait for the journal writer, 16–1000000. Alarm delivery never waits for the journal: an
+    /// event that finds this queue full is delivered, counted (<c>mediot.journal.alarm_events_not_journaled</c>) and
+    /// logged (event id 86), but not journaled. Default 4096.
+    /// </summary>
+    [Range(16, 1_000_000)]
+    public int AlarmEventCapacity { get; set; } = AlarmJournalQueue.DefaultCapacity;
+
     /// <summary>How often the backlog (journal size, InfluxDB writer lag) is logged, in seconds, 1–86400. Default 60.</summary>
     [Range(1, 86_400)]
     public int BacklogLogIntervalSeconds { get; set; } = 60;

@@ -21,6 +21,8 @@ public sealed class JournalStatistics : IDisposable
     private long _writerPosition;
     private long _pointsRefused;
     private long _writeFailures;
+    private long _alarmEventsJournaled;
+    private long _alarmEventsNotJournaled;
     private TaskCompletionSource? _changed;
 
     public JournalStatistics(IMeterFactory meterFactory)
@@ -30,6 +32,9 @@ public sealed class JournalStatistics : IDisposable
         _durableLatency = _meter.CreateHistogram<double>("mediot.journal.receive_to_durable", "ms", "From a frame's receipt to its durable journal entry.");
         _meter.CreateObservableCounter("mediot.journal.appended", () => Appended, "{entry}", "Entries appended to the journal by this process.");
         _meter.CreateObservableGauge("mediot.influx.position", () => WriterPosition, "{entry}", "Journal entries written to InfluxDB.");
+        _meter.CreateObservableCounter("mediot.journal.alarm_events", () => AlarmEventsJournaled, "{event}", "Alarm events journaled by this process.");
+        _meter.CreateObservableCounter("mediot.journal.alarm_events_not_journaled", () => AlarmEventsNotJournaled, "{event}",
+            "Alarm events delivered but not journaled because the alarm journal queue was full.");
         _meter.CreateObservableCounter("mediot.influx.points_refused", () => PointsRefused, "{point}", "Points InfluxDB refused (4xx).");
     }
 
@@ -66,6 +71,25 @@ public sealed class JournalStatistics : IDisposable
 
         Interlocked.Add(ref _appended, frames.Count);
         Signal();
+    }
+
+    /// <summary>Alarm events journaled by this process.</summary>
+    public long AlarmEventsJournaled => Interlocked.Read(ref _alarmEventsJournaled);
+
+    /// <summary>Alarm events delivered but not journaled (the alarm journal queue was full).</summary>
+    public long AlarmEventsNotJournaled => Interlocked.Read(ref _alarmEventsNotJournaled);
+
+    internal void RecordAlarmEventsJournaled(int count)
+    {
+        Interlocked.Add(ref _alarmEventsJournaled, count);
+        Signal();
+    }
+
+    internal long RecordAlarmEventNotJournaled()
+    {
+        var count = Interlocked.Increment(ref _alarmEventsNotJournaled);
+        Signal();
+        return count;
     }
 
     internal void RecordCheckpoint(long size)

@@ -1,12 +1,14 @@
 using System.Threading.Channels;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Storage;
+using MedIoT.Ledger.Entries;
 using Microsoft.Extensions.Options;
 
 namespace MedIoT.Gateway.Journal;
 
 /// <summary>
-/// The only consumer of the <see cref="PendingFrameQueue"/>: group commit of accepted frames into the journal (what is
+/// The only consumer of the <see cref="PendingFrameQueue"/> and of the <see cref="AlarmJournalQueue"/> (alarm events,
+/// journaled as gateway event records after the batch's frames, acknowledging nothing): group commit of accepted frames into the journal (what is
 /// queued, up to <see cref="JournalOptions.BatchSize"/>, after waiting at most <see cref="JournalOptions.MaxWaitMilliseconds"/>
 /// for more), then the acknowledgements of the whole batch in arrival order (MQTT 3.1.1 §4.6), duplicates and rejected
 /// frames included. A frame is acknowledged only once it is durable in the journal; a crash before that leaves it with
@@ -15,6 +17,7 @@ namespace MedIoT.Gateway.Journal;
 /// </summary>
 internal sealed class JournalWriterService(
     PendingFrameQueue queue,
+    AlarmJournalQueue alarms,
     Func<GatewayJournal> openJournal,
     JournalStatistics statistics,
     IOptions<JournalOptions> options,
@@ -32,11 +35,20 @@ internal sealed class JournalWriterService(
     /// <summary>A writer of an already open journal (tests).</summary>
     public JournalWriterService(PendingFrameQueue queue, GatewayJournal journal, JournalStatistics statistics, IOptions<JournalOptions> options,
         TimeProvider timeProvider, ILogger<JournalWriterService> logger)
-        : this(queue, () => journal, statistics, options, timeProvider, logger)
+        : this(queue, new AlarmJournalQueue(), () => journal, statistics, options, timeProvider, logger)
+    {
+    }
+
+    /// <summary>A writer of an already open journal that also journals alarm events (tests).</summary>
+    public JournalWriterService(PendingFrameQueue queue, AlarmJournalQueue alarms, GatewayJournal journal, JournalStatistics statistics,
+        IOptions<JournalOptions> options, TimeProvider timeProvider, ILogger<JournalWriterService> logger)
+        : this(queue, alarms, () => journal, statistics, options, timeProvider, logger)
     {
     }
     private readonly List<PendingFrame> _batch = [];
     private readonly List<VerifiedFrame> _frames = [];
+    private readonly List<AlarmEventEntry> _alarmEntries = [];
+    private bool _firstAlarmJournaled;
 
     // Asks the checkpoint task to sign now (count-triggered), so signing and its flushes stay off the append path.
     // Bounded to one, dropping further requests: a request already pending covers them.
@@ -57,7 +69,7 @@ internal sealed class JournalWriterService(
             while (true)
             {
                 Drain();
-                if (_batch.Count == 0)
+                if (_batch.Count == 0 && _alarmEntries.Count == 0)
                 {
                     break;
                 }
@@ -81,7 +93,7 @@ internal sealed class JournalWriterService(
         long sinceCheckpoint = 0;
         try
         {
-            while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            while (await WaitForWorkAsync(reader, stoppingToken).ConfigureAwait(false))
             {
                 if (checkpoints.IsFaulted)
                 {
@@ -109,10 +121,19 @@ internal sealed class JournalWriterService(
     /// </summary>
     private async Task<int> CommitAsync()
     {
-        if (_frames.Count > 0)
+        if (_frames.Count > 0 || _alarmEntries.Count > 0)
         {
-            Journal.Append(_frames);
+            var first = Journal.Append(_frames, _alarmEntries);
             statistics.RecordAppended(_frames, timeProvider.GetUtcNow());
+            if (_alarmEntries.Count > 0)
+            {
+                statistics.RecordAlarmEventsJournaled(_alarmEntries.Count);
+                if (!_firstAlarmJournaled)
+                {
+                    _firstAlarmJournaled = true;
+                    Log.FirstAlarmEventJournaled(logger, first + _frames.Count);
+                }
+            }
         }
 
         // Durable: release every frame of the batch at its source, in arrival order. An acknowledgement to a lost
@@ -122,9 +143,10 @@ internal sealed class JournalWriterService(
             await pending.Acknowledge(CancellationToken.None).ConfigureAwait(false);
         }
 
-        var committed = _frames.Count;
+        var committed = _frames.Count + _alarmEntries.Count;
         _batch.Clear();
         _frames.Clear();
+        _alarmEntries.Clear();
         return committed;
     }
 
@@ -149,8 +171,35 @@ internal sealed class JournalWriterService(
         }
     }
 
+    /// <summary>
+    /// Completes with true when a frame or an alarm event is queued, false when the frame queue is completed. An abandoned
+    /// wait takes nothing from either queue.
+    /// </summary>
+    private async Task<bool> WaitForWorkAsync(System.Threading.Channels.ChannelReader<PendingFrame> reader, CancellationToken stoppingToken)
+    {
+        if (alarms.Reader.Count > 0)
+        {
+            return true;
+        }
+
+        var frames = reader.WaitToReadAsync(stoppingToken);
+        if (frames.IsCompleted)
+        {
+            return await frames.ConfigureAwait(false);
+        }
+
+        var first = await Task.WhenAny(frames.AsTask(), alarms.Reader.WaitToReadAsync(stoppingToken).AsTask()).ConfigureAwait(false);
+        return await first.ConfigureAwait(false);
+    }
+
     private void Drain()
     {
+        // Alarm events first (they are few and never wait for the frames); they join the same durable batch.
+        while (_alarmEntries.Count < _options.BatchSize && alarms.Reader.TryRead(out var alarmEvent))
+        {
+            _alarmEntries.Add(AlarmEntries.ToEntry(alarmEvent));
+        }
+
         while (_batch.Count < _options.BatchSize && queue.Reader.TryRead(out var pending))
         {
             _batch.Add(pending);

@@ -41,6 +41,11 @@ public static class ProofBundleVerifier
             return Fail(BundleFailure.MalformedCheckpoint, "the signed note is not a tlog-checkpoint (origin, size, root)");
         }
 
+        if (AlarmEventEntry.IsGatewayEvent(bundle.Entry.Span))
+        {
+            return VerifyAlarmEvent(bundle, checkpoint);
+        }
+
         if (!LedgerEntry.TryDecode(bundle.Entry.Span, out var entry, out var entryFailure))
         {
             return new BundleVerification(BundleFailure.MalformedEntry, $"the entry is not a valid ledger entry ({entryFailure})", checkpoint, null, false);
@@ -103,6 +108,34 @@ public static class ProofBundleVerifier
         }
 
         return new BundleVerification(BundleFailure.None, proven + "; the device's signature verifies", checkpoint, entry, true);
+    }
+
+    // A gateway event record (format version 2): no device signs it, so inclusion under the log's signed checkpoint is the
+    // whole proof; device keys do not apply.
+    private static BundleVerification VerifyAlarmEvent(ProofBundle bundle, Checkpoint checkpoint)
+    {
+        if (!AlarmEventEntry.TryDecode(bundle.Entry.Span, out var alarm, out var alarmFailure))
+        {
+            return new BundleVerification(BundleFailure.MalformedEntry, $"the entry is not a valid alarm event entry ({alarmFailure})", checkpoint, null, false);
+        }
+
+        var leafHash = MerkleHash.HashLeaf(bundle.Entry.Span);
+        if (!MerkleProofVerifier.TryVerifyInclusion(bundle.Index, checkpoint.Size, leafHash, bundle.InclusionProof, checkpoint.RootHash, out var proofFailure))
+        {
+            var failure = proofFailure switch
+            {
+                ProofFailure.IndexOutOfRange => BundleFailure.IndexOutOfRange,
+                ProofFailure.WrongProofLength or ProofFailure.MalformedHash => BundleFailure.WrongProofLength,
+                _ => BundleFailure.RootMismatch,
+            };
+            return new BundleVerification(failure, string.Create(CultureInfo.InvariantCulture,
+                $"the alarm event entry {bundle.Index} is not proven in a tree of size {checkpoint.Size} ({proofFailure})"), checkpoint, null, false);
+        }
+
+        var place = alarm.Ward is null ? "gateway" : alarm.Ward + "/" + alarm.Bed;
+        return new BundleVerification(BundleFailure.None, string.Create(CultureInfo.InvariantCulture,
+            $"entry {bundle.Index} (alarm {alarm.AlarmId} event kind {alarm.EventKind}, condition {alarm.ConditionKey} at {place}, gateway event) is in log '{checkpoint.Origin}' of size {checkpoint.Size}; a gateway event has no device signature, so only the log's attestation applies"),
+            checkpoint, null, false);
     }
 
     private static string Describe(EntryAttestation attestation) =>

@@ -7,6 +7,7 @@ using MedIoT.Gateway.Alerts.Settings;
 using MedIoT.Gateway.Alerts.Technical;
 using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
+using MedIoT.Gateway.Journal;
 using MedIoT.Gateway.Storage;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,7 @@ namespace MedIoT.Gateway.Alerts.Hosting;
 /// Owns the <see cref="AlertEngine"/> (not thread-safe) as the single consumer of the <see cref="AlertFeed"/>: verified
 /// frames and security rejections from ingestion, device status events, HTTP requests and a 1 s tick on the alert clock.
 /// Each input's alarm events go at once to MQTT (events, then the retained state of the places they changed) and to the
-/// webhook outboxes; neither can hold the engine up. Nothing here depends on storage, so alarms keep flowing while
+/// webhook outboxes, and to the journal's alarm queue (never waited for); none of them can hold the engine up. Nothing here depends on storage, so alarms keep flowing while
 /// InfluxDB is down.
 /// </summary>
 internal sealed class AlertService : BackgroundService
@@ -33,6 +34,8 @@ internal sealed class AlertService : BackgroundService
     private readonly int _pendingFrameCapacity;
     private readonly Dictionary<string, string> _portOfDevice = new(StringComparer.Ordinal);
     private readonly AlertStatistics _statistics;
+    private readonly AlarmJournalQueue _journal;
+    private readonly JournalStatistics _journalStatistics;
     private readonly TimeProvider _clock;
     private readonly ILogger<AlertService> _logger;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -41,6 +44,7 @@ internal sealed class AlertService : BackgroundService
         AlertFeed feed, AlertRules rules, IOptions<AlertOptions> options, IOptions<GatewayOptions> gatewayOptions,
         IOptions<IngestionOptions> ingestionOptions, IOptions<SerialOptions> serialOptions, MqttAlarmPublisher publisher,
         WebhookDispatcher webhooks, DeviceStatusEvents statusEvents, PendingFrameQueue pendingFrames, AlertStatistics statistics,
+        AlarmJournalQueue journal, JournalStatistics journalStatistics,
         [FromKeyedServices(AlertClock.Key)] TimeProvider clock, ILogger<AlertService> logger)
     {
         _feed = feed;
@@ -59,6 +63,8 @@ internal sealed class AlertService : BackgroundService
         }
 
         _statistics = statistics;
+        _journal = journal;
+        _journalStatistics = journalStatistics;
         _clock = clock;
         _logger = logger;
     }
@@ -196,6 +202,16 @@ internal sealed class AlertService : BackgroundService
             var topic = alarm.Channel == AlarmChannel.InformationTechnology ? _topics.SecurityEvents : _topics.Events(alarm.Bed);
             _publisher.Enqueue(new AlarmMessage(topic, AlarmJson.Event(alarmEvent, _gatewayId, _options), Retain: false, arrivalTimestamp));
             _webhooks.Accept(alarmEvent);
+
+            // Journaled (docs/ledger-entry-format.md, version 2) and from there written to InfluxDB; never waited for.
+            if (!_journal.TryEnqueue(alarmEvent))
+            {
+                var dropped = _journalStatistics.RecordAlarmEventNotJournaled();
+                if (dropped == 1 || dropped % 1000 == 0)
+                {
+                    Log.AlarmJournalQueueFull(_logger, alarmEvent.Kind.ToString(), alarm.AlarmId, dropped);
+                }
+            }
             changedPlaces.Add(alarm.Channel == AlarmChannel.InformationTechnology ? (alarm.Channel, null) : (alarm.Channel, alarm.Bed));
         }
 

@@ -54,7 +54,7 @@ internal sealed class InfluxWriterService(
             while (true)
             {
                 await journal.WaitForSizeAboveAsync(position, stoppingToken).ConfigureAwait(false);
-                var (end, points) = await FillBatchAsync(position, stoppingToken).ConfigureAwait(false);
+                var (end, points, alarmPoints) = await FillBatchAsync(position, stoppingToken).ConfigureAwait(false);
                 if (points > 0)
                 {
                     var body = InfluxWriteClient.Compress(_body.WrittenSpan);
@@ -66,7 +66,7 @@ internal sealed class InfluxWriterService(
                         Log.InfluxPointsRefused(logger, dropped < 0 ? points : dropped, position, end - 1, errorKind);
                     }
 
-                    statistics.RecordStored(points);
+                    statistics.RecordStored(points - alarmPoints); // readings only: alarm events are not observations
                     if (!_firstStored)
                     {
                         _firstStored = true;
@@ -89,10 +89,11 @@ internal sealed class InfluxWriterService(
     /// Collects the points of the entries from <paramref name="from"/> until the batch is full or the flush interval
     /// since the batch began has passed; returns the end (exclusive) of the entries taken and the number of points.
     /// </summary>
-    private async Task<(long End, int Points)> FillBatchAsync(long from, CancellationToken stoppingToken)
+    private async Task<(long End, int Points, int AlarmPoints)> FillBatchAsync(long from, CancellationToken stoppingToken)
     {
         _body.ResetWrittenCount();
         var points = 0;
+        var alarmPoints = 0;
         var index = from;
         using var flush = new CancellationTokenSource(TimeSpan.FromMilliseconds(_options.FlushIntervalMilliseconds), timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(flush.Token, stoppingToken);
@@ -107,7 +108,10 @@ internal sealed class InfluxWriterService(
                 }
                 else
                 {
-                    points += JournalPoints.Write(_body, _options.Measurement, journal.Log.ReadEntry(index), index, registry, out var problem);
+                    var entry = journal.Log.ReadEntry(index);
+                    var written = JournalPoints.Write(_body, _options.Measurement, entry, index, registry, out var problem);
+                    points += written;
+                    alarmPoints += Ledger.Entries.AlarmEventEntry.IsGatewayEvent(entry) ? written : 0;
                     if (problem is not null)
                     {
                         Log.JournalEntryUnreadable(logger, index, problem);
@@ -132,7 +136,7 @@ internal sealed class InfluxWriterService(
             }
         }
 
-        return (index, points);
+        return (index, points, alarmPoints);
     }
 
     private async Task<(InfluxWriteResult Result, string ErrorKind)> RetryUntilWrittenAsync(

@@ -43,10 +43,26 @@ internal static class JournalPoints
         return true;
     }
 
-    /// <summary>Appends the points of journal entry <paramref name="index"/>; returns how many (0 for an unusable entry).</summary>
+    /// <summary>
+    /// Appends the points of journal entry <paramref name="index"/>: the readings of a frame entry to
+    /// <paramref name="measurement"/>, an alarm event entry to <see cref="AlarmPoints.Measurement"/>; returns how many (0
+    /// for an unusable entry).
+    /// </summary>
     public static int Write(IBufferWriter<byte> output, string measurement, ReadOnlySpan<byte> entry, long index, DeviceRegistry registry,
         out string? problem)
     {
+        if (AlarmEventEntry.IsGatewayEvent(entry))
+        {
+            if (!AlarmEventEntry.TryDecode(entry, out var alarm, out var failure))
+            {
+                problem = "alarm event entry " + failure;
+                return 0;
+            }
+
+            problem = null;
+            return AlarmPoints.Write(output, alarm, index);
+        }
+
         if (!TryReadFrame(entry, registry, out var frame, out problem))
         {
             return 0;

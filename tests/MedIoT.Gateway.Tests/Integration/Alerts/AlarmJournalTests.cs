@@ -1,0 +1,165 @@
+using System.Net;
+using MedIoT.Gateway.Audit;
+using MedIoT.Gateway.Devices;
+using MedIoT.Gateway.Journal;
+using MedIoT.Gateway.Configuration;
+using MedIoT.Gateway.Tests.Support;
+using MedIoT.Ledger.Bundles;
+using MedIoT.Ledger.Entries;
+using MedIoT.Ledger.Storage;
+using MedIoT.Protocol.Frames;
+using Microsoft.Extensions.Options;
+
+namespace MedIoT.Gateway.Tests.Integration.Alerts;
+
+/// <summary>
+/// Issue 7, "every alarm event is journaled and written to InfluxDB", over real mosquitto and influxd: the alarm events
+/// of a desaturation (raised, latched, acknowledged by a nurse, resolved) are entries of the gateway's journal (read from
+/// its folder after the gateway stopped), points of the InfluxDB measurement <c>alarms</c> carrying their journal index,
+/// the audit over the period still finds every reading and nothing unexplained, and mediot-verify proves an alarm entry.
+/// </summary>
+public sealed class AlarmJournalTests(AlertWardFixture ward) : IClassFixture<AlertWardFixture>
+{
+    private const int SpO2 = MdcCodes.OxygenSaturation;
+    private const string Oximeter = "test-7a-02-spo2";
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_desaturations_alarm_events_are_in_the_journal_and_in_influxdb_and_the_audit_stays_clean()
+    {
+        var gateway = await ward.StartGatewayAsync(new Dictionary<string, string?> { ["Gateway:Journal:CheckpointIntervalSeconds"] = "1" });
+        string journalFolder;
+        Ledger.Checkpoints.NoteVerifierKey checkpointKey;
+        List<string> published;
+        long alarmId;
+        IReadOnlyList<Testing.InfluxRow> rows;
+        InfluxOptions influxOptions;
+        string identityKeyFile;
+        try
+        {
+            await using var station = await gateway.ConnectStationAsync();
+            for (var second = 0; second <= 10; second++)
+            {
+                await gateway.SendAsync(Oximeter, gateway.Clock.GetUtcNow(), (SpO2, 80));
+                await gateway.AdvanceAsync(TimeSpan.FromSeconds(1));
+            }
+
+            for (var second = 0; second < 3; second++)
+            {
+                await gateway.SendAsync(Oximeter, gateway.Clock.GetUtcNow(), (SpO2, 97));
+                await gateway.AdvanceAsync(TimeSpan.FromSeconds(1));
+            }
+
+            await station.WaitUntilAsync(s => s.Events.Any(e => e.Event == "latched"), s_wait, "the latched event");
+            alarmId = station.Events.Single(e => e.Event == "raised").AlarmId;
+            using (var response = await gateway.AcknowledgeAsync(alarmId, "nurse.jones"))
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+
+            await station.WaitUntilAsync(s => s.Events.Any(e => e.Event == "resolved"), s_wait, "the resolved event");
+            published = [.. station.Events.Where(e => e.AlarmId == alarmId).Select(e => e.Event)];
+            Assert.Equal(["raised", "latched", "acknowledged", "resolved"], published.Where(e => e != "updated"));
+
+            var journal = gateway.Service<GatewayJournal>();
+            var statistics = gateway.Service<JournalStatistics>();
+            await statistics.WaitUntilAsync(s => s.AlarmEventsJournaled >= published.Count && s.WriterPosition == journal.Size, s_wait);
+            Assert.Equal(0, statistics.AlarmEventsNotJournaled);
+            journalFolder = journal.Folder;
+            checkpointKey = journal.Signer.VerifierKey;
+            influxOptions = gateway.Service<IOptions<InfluxOptions>>().Value;
+            identityKeyFile = gateway.Service<IOptions<IdentityOptions>>().Value.KeyFile;
+            rows = await ward.Influx.QueryAsync(influxOptions.Database, $"SELECT * FROM alarms WHERE alarm_id = {alarmId}");
+            gateway.Logs.AssertNoErrors();
+        }
+        finally
+        {
+            await gateway.DisposeAsync();
+        }
+
+        // The journal, read from its folder after the gateway stopped (its last checkpoint covers everything).
+        using var log = MerkleLogReader.Open(Path.Combine(journalFolder, "log"));
+        var alarms = new List<(long Index, AlarmEventEntry Entry)>();
+        for (long index = 0; index < log.Size; index++)
+        {
+            var bytes = log.ReadEntry(index);
+            if (AlarmEventEntry.IsGatewayEvent(bytes))
+            {
+                Assert.True(AlarmEventEntry.TryDecode(bytes, out var entry, out var failure), failure.ToString());
+                alarms.Add((index, entry));
+            }
+            else
+            {
+                Assert.True(LedgerEntry.TryDecode(bytes, out _, out var failure), failure.ToString());
+            }
+        }
+
+        var mine = alarms.Where(a => a.Entry.AlarmId == alarmId).ToList();
+        string[] kinds = ["", "raised", "updated", "escalated", "acknowledged", "latched", "resolved"];
+        Assert.Equal(published, mine.Select(a => kinds[a.Entry.EventKind]));
+        Assert.All(mine, a =>
+        {
+            Assert.Equal("vital-below/150456", a.Entry.ConditionKey);
+            Assert.Equal(("7A", "02", (byte)3, (byte)1), (a.Entry.Ward, a.Entry.Bed, a.Entry.Priority, a.Entry.Category));
+        });
+        Assert.Equal("nurse.jones", mine.Single(a => a.Entry.EventKind == 4).Entry.AcknowledgedBy);
+        Assert.Null(mine[0].Entry.AcknowledgedBy);
+
+        // InfluxDB: one point per event, with its journal index, event time and tags; no patient value.
+        Assert.Equal(mine.Count, rows.Count);
+        foreach (var (index, entry) in mine)
+        {
+            var row = Assert.Single(rows, r => r.Columns["journal"].GetInt64() == index);
+            Assert.Equal(entry.EventUnixNanoseconds, row.TimeNanoseconds);
+            Assert.Equal("7A", row.Columns["ward"].GetString());
+            Assert.Equal("02", row.Columns["bed"].GetString());
+            Assert.Equal("vital-below/150456", row.Columns["condition"].GetString());
+            Assert.Equal("high", row.Columns["priority"].GetString());
+            Assert.Equal("physiological", row.Columns["category"].GetString());
+            Assert.Equal("care-team", row.Columns["channel"].GetString());
+            Assert.Equal(0, row.Columns["escalation"].GetInt64());
+            Assert.False(row.Columns.ContainsKey("value"));
+        }
+
+        Assert.Equal(published,
+            rows.OrderBy(r => r.Columns["journal"].GetInt64()).Select(r => r.Columns["kind"].GetString()));
+        Assert.Equal("nurse.jones", rows.Single(r => r.Columns["kind"].GetString() == "acknowledged").Columns["acknowledged_by"].GetString());
+
+        // The audit over the whole period: alarm entries are neither missing nor unexplained readings.
+        var latest = JournalAudit.LatestCheckpoint(journalFolder, checkpointKey);
+        Assert.NotNull(latest);
+        Assert.Equal(log.Size, latest.Value.Checkpoint.Size);
+        Assert.True(AuditRequest.TryParse(["--from", "2000-01-01T00:00:00Z", "--to", "2100-01-01T00:00:00Z"], out var request, out var problem), problem);
+        using var http = new HttpClient();
+        var points = await new InfluxReadClient(http, influxOptions).ReadAsync(request, CancellationToken.None);
+        var audit = new JournalAudit(log, latest.Value.Checkpoint, DeviceRegistry.Load(ward.RegistryPath));
+        var findings = audit.Run(request, points);
+        Assert.Empty(findings);
+        Assert.Equal(14, audit.ExpectedReadings);
+        Assert.Equal(14, audit.Verified);
+
+        // The audit command itself, as its own process with the gateway's settings, over the same period.
+        var settings = new Dictionary<string, string>
+        {
+            ["Gateway:DeviceRegistryPath"] = ward.RegistryPath,
+            ["Gateway:Influx:Url"] = influxOptions.Url.ToString(),
+            ["Gateway:Influx:Database"] = influxOptions.Database,
+            ["Gateway:Journal:Folder"] = journalFolder,
+            ["Gateway:Identity:KeyFile"] = identityKeyFile,
+        };
+        var command = await CommandLine.RunAsync("dotnet", [GatewayProcess.AssemblyPath, "audit", "--from", "2000-01-01T00:00:00Z", "--to", "2100-01-01T00:00:00Z"],
+            GatewayProcess.Environment(settings), ward.Folder);
+        Assert.True(command.ExitCode == 0, command.Describe());
+        Assert.Contains("14 readings journaled in range; verified against the signed checkpoint 14", command.Output, StringComparison.Ordinal);
+        Assert.Contains("missing 0, altered 0, unexplained 0", command.Output, StringComparison.Ordinal);
+
+        // mediot-verify proves the acknowledgement (who acknowledged which alarm, and when) with the log key alone.
+        var acknowledgement = mine.Single(a => a.Entry.EventKind == 4).Index;
+        var bundlePath = Path.Combine(journalFolder, "..", $"alarm-{acknowledgement}.bundle");
+        await File.WriteAllTextAsync(bundlePath,
+            new ProofBundle(acknowledgement, log.ReadEntry(acknowledgement), log.GetInclusionProof(acknowledgement, latest.Value.Checkpoint.Size), latest.Value.Note).Format());
+        var verify = await CommandLine.RunAsync("dotnet", [CommandLine.VerifierAssembly, "bundle", bundlePath, "--log-key", checkpointKey.ToString()]);
+        Assert.True(verify.ExitCode == 0, verify.Describe());
+        Assert.Contains($"OK: entry {acknowledgement} (alarm {alarmId} event kind 4, condition vital-below/150456 at 7A/02, gateway event)", verify.Output, StringComparison.Ordinal);
+    }
+}
