@@ -27,7 +27,7 @@ public sealed class IngestionStatistics : IDisposable
     private long _storeFailures;
     private long _subscriptions;
     // Created only by a waiter, so recording costs nothing when nobody waits.
-    private TaskCompletionSource? _changed;
+    private readonly ChangeSignal _changes = new();
 
     public IngestionStatistics(ILogger<IngestionStatistics> logger, IMeterFactory meterFactory)
     {
@@ -127,41 +127,17 @@ public sealed class IngestionStatistics : IDisposable
     }
 
     /// <summary>Completes when <paramref name="condition"/> holds, re-evaluated at every change; for tests and health checks.</summary>
-    public async Task WaitUntilAsync(Func<IngestionStatistics, bool> condition, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task WaitUntilAsync(Func<IngestionStatistics, bool> condition, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(timeout);
-        while (true)
-        {
-            // Take the signal before checking, so a change between the check and the wait is not missed.
-            var changed = Volatile.Read(ref _changed) ?? InstallSignal();
-            if (condition(this))
-            {
-                return;
-            }
-
-            try
-            {
-                await changed.Task.WaitAsync(timeoutSource.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"The ingestion statistics did not reach the expected state within {timeout.TotalSeconds:0.#} s " +
-                    $"(accepted {Accepted}, duplicates {Duplicates}, rejected {RejectedTotal}, stored {ObservationsStored}).");
-            }
-        }
+        return _changes.WaitUntilAsync(() => condition(this), timeout, () =>
+            $"The ingestion statistics did not reach the expected state within {timeout.TotalSeconds:0.#} s " +
+                $"(accepted {Accepted}, duplicates {Duplicates}, rejected {RejectedTotal}, stored {ObservationsStored}).", cancellationToken);
     }
 
     public void Dispose() => _meter.Dispose();
 
-    private void Signal() => Interlocked.Exchange(ref _changed, null)?.TrySetResult();
-
-    private TaskCompletionSource InstallSignal()
-    {
-        var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return Interlocked.CompareExchange(ref _changed, created, null) ?? created;
-    }
+    private void Signal() => _changes.Notify();
 
     private void LogFirstRejection(in IngestionOutcome outcome)
     {

@@ -23,7 +23,7 @@ public sealed class JournalStatistics : IDisposable
     private long _writeFailures;
     private long _alarmEventsJournaled;
     private long _alarmEventsNotJournaled;
-    private TaskCompletionSource? _changed;
+    private readonly ChangeSignal _changes = new();
 
     public JournalStatistics(IMeterFactory meterFactory)
     {
@@ -118,39 +118,16 @@ public sealed class JournalStatistics : IDisposable
     }
 
     /// <summary>Completes when <paramref name="condition"/> holds, re-evaluated at every change; for tests.</summary>
-    public async Task WaitUntilAsync(Func<JournalStatistics, bool> condition, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task WaitUntilAsync(Func<JournalStatistics, bool> condition, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(timeout);
-        while (true)
-        {
-            var changed = Volatile.Read(ref _changed) ?? InstallSignal();
-            if (condition(this))
-            {
-                return;
-            }
-
-            try
-            {
-                await changed.Task.WaitAsync(timeoutSource.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"The journal statistics did not reach the expected state within {timeout.TotalSeconds:0.#} s " +
-                    $"(appended {Appended}, checkpoints {Checkpoints}, writer position {WriterPosition}, refused points {PointsRefused}).");
-            }
-        }
+        return _changes.WaitUntilAsync(() => condition(this), timeout, () =>
+            $"The journal statistics did not reach the expected state within {timeout.TotalSeconds:0.#} s " +
+                $"(appended {Appended}, checkpoints {Checkpoints}, writer position {WriterPosition}, refused points {PointsRefused}).", cancellationToken);
     }
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
 
-    private void Signal() => Interlocked.Exchange(ref _changed, null)?.TrySetResult();
-
-    private TaskCompletionSource InstallSignal()
-    {
-        var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return Interlocked.CompareExchange(ref _changed, created, null) ?? created;
-    }
+    private void Signal() => _changes.Notify();
 }

@@ -29,7 +29,7 @@ public sealed class AlertStatistics : IDisposable
     private long _webhooksDropped;
     private long _webhookRetries;
     // Created only by a waiter, so recording costs nothing when nobody waits.
-    private TaskCompletionSource? _changed;
+    private readonly ChangeSignal _changes = new();
 
     /// <summary>The histogram of frame-to-publish latency (ms), for the load harness and dashboards.</summary>
     public const string FrameToPublishInstrument = "mediot.alerts.frame_to_publish";
@@ -126,31 +126,13 @@ public sealed class AlertStatistics : IDisposable
     public long Rejected(AlertInputRejection reason) => Interlocked.Read(ref _rejections[(int)reason]);
 
     /// <summary>Waits until <paramref name="condition"/> holds; throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
-    public async Task WaitUntilAsync(Func<AlertStatistics, bool> condition, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task WaitUntilAsync(Func<AlertStatistics, bool> condition, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(timeout);
-        while (true)
-        {
-            // Take the signal before checking, so a change between the check and the wait is not missed.
-            var changed = Volatile.Read(ref _changed) ?? InstallSignal();
-            if (condition(this))
-            {
-                return;
-            }
-
-            try
-            {
-                await changed.Task.WaitAsync(timeoutSource.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"The alert statistics did not reach the expected state within {timeout.TotalSeconds:0.#} s " +
-                    $"(frames {FramesProcessed}, inputs {InputsProcessed}, ticks {Ticks}, events {AlarmEvents}, published {MqttPublished}, " +
-                    $"webhooks delivered {WebhooksDelivered}, failed {WebhooksFailed}, retries {WebhookRetries}).");
-            }
-        }
+        return _changes.WaitUntilAsync(() => condition(this), timeout, () =>
+            $"The alert statistics did not reach the expected state within {timeout.TotalSeconds:0.#} s " +
+                $"(frames {FramesProcessed}, inputs {InputsProcessed}, ticks {Ticks}, events {AlarmEvents}, published {MqttPublished}, " +
+                $"webhooks delivered {WebhooksDelivered}, failed {WebhooksFailed}, retries {WebhookRetries}).", cancellationToken);
     }
 
     /// <inheritdoc />
@@ -202,11 +184,5 @@ public sealed class AlertStatistics : IDisposable
         return value;
     }
 
-    private void Signal() => Interlocked.Exchange(ref _changed, null)?.TrySetResult();
-
-    private TaskCompletionSource InstallSignal()
-    {
-        var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return Interlocked.CompareExchange(ref _changed, created, null) ?? created;
-    }
+    private void Signal() => _changes.Notify();
 }
