@@ -47,7 +47,10 @@ public sealed class NoteVerifierKey
     }
 
     /// <summary>The key id of an Ed25519 key: SHA-256(name || "\n" || 0x01 || key)[0:4], big-endian.</summary>
-    public static uint ComputeKeyId(string name, Ed25519PublicKey publicKey)
+    public static uint ComputeKeyId(string name, Ed25519PublicKey publicKey) => ComputeKeyId(name, Ed25519Type, publicKey);
+
+    /// <summary>A key id for signature type <paramref name="type"/>: SHA-256(name || "\n" || type || key)[0:4], big-endian.</summary>
+    internal static uint ComputeKeyId(string name, byte type, Ed25519PublicKey publicKey)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(publicKey);
@@ -55,7 +58,7 @@ public sealed class NoteVerifierKey
         var input = new byte[nameBytes.Length + 2 + Ed25519PublicKey.Length];
         nameBytes.CopyTo(input, 0);
         input[nameBytes.Length] = (byte)'\n';
-        input[nameBytes.Length + 1] = Ed25519Type;
+        input[nameBytes.Length + 1] = type;
         publicKey.Bytes.CopyTo(input.AsSpan(nameBytes.Length + 2));
         return BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(input));
     }
@@ -67,6 +70,25 @@ public sealed class NoteVerifierKey
     public static bool TryParse(string? text, [NotNullWhen(true)] out NoteVerifierKey? key, out string? error)
     {
         key = null;
+        if (!TryParseText(text, Ed25519Type, out var name, out var keyId, out var publicKey, out error))
+        {
+            return false;
+        }
+
+        key = new NoteVerifierKey(name, keyId, publicKey);
+        return true;
+    }
+
+    /// <summary>
+    /// Parses vkey text <c>&lt;name&gt;+&lt;8 hex&gt;+&lt;base64(type || 32-byte key)&gt;</c> of signature type
+    /// <paramref name="type"/> strictly (C2SP signed-note, "Verifier keys"). Never throws.
+    /// </summary>
+    internal static bool TryParseText(string? text, byte type, [NotNullWhen(true)] out string? name, out uint keyId,
+        [NotNullWhen(true)] out Ed25519PublicKey? publicKey, [NotNullWhen(false)] out string? error)
+    {
+        name = null;
+        keyId = 0;
+        publicKey = null;
         if (text is null)
         {
             error = "no key text";
@@ -81,17 +103,16 @@ public sealed class NoteVerifierKey
             return false;
         }
 
-        var name = parts[0];
         var hex = parts[1];
         var encoded = string.Join('+', parts[2..]);
-        if (!IsValidKeyName(name))
+        if (!IsValidKeyName(parts[0]))
         {
             error = "the key name is empty or has a space, '+' or control character";
             return false;
         }
 
         if (hex.Length != 8 || !hex.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f')
-            || !uint.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var keyId))
+            || !uint.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out keyId))
         {
             error = "the key id is not 8 lowercase hex digits";
             return false;
@@ -103,20 +124,21 @@ public sealed class NoteVerifierKey
             return false;
         }
 
-        if (keyBytes[0] != Ed25519Type)
+        if (keyBytes[0] != type)
         {
-            error = "the key type is not Ed25519 (0x01)";
+            error = string.Create(CultureInfo.InvariantCulture, $"the key type is not 0x{type:x2}");
             return false;
         }
 
-        Ed25519PublicKey.TryCreate(keyBytes.AsSpan(1), out var publicKey);
-        if (ComputeKeyId(name, publicKey!) != keyId)
+        Ed25519PublicKey.TryCreate(keyBytes.AsSpan(1), out var key);
+        if (ComputeKeyId(parts[0], type, key!) != keyId)
         {
             error = "the key id does not match the name and key";
             return false;
         }
 
-        key = new NoteVerifierKey(name, keyId, publicKey!);
+        name = parts[0];
+        publicKey = key!;
         error = null;
         return true;
     }
@@ -144,11 +166,14 @@ public sealed class NoteVerifierKey
     public bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) => PublicKey.Verify(message, signature);
 
     /// <summary>The verifier key text.</summary>
-    public override string ToString()
+    public override string ToString() => FormatText(Name, KeyId, Ed25519Type, PublicKey);
+
+    /// <summary>Formats vkey text for a key of signature type <paramref name="type"/>.</summary>
+    internal static string FormatText(string name, uint keyId, byte type, Ed25519PublicKey publicKey)
     {
         var keyBytes = new byte[1 + Ed25519PublicKey.Length];
-        keyBytes[0] = Ed25519Type;
-        PublicKey.Bytes.CopyTo(keyBytes.AsSpan(1));
-        return string.Create(CultureInfo.InvariantCulture, $"{Name}+{KeyId:x8}+{Convert.ToBase64String(keyBytes)}");
+        keyBytes[0] = type;
+        publicKey.Bytes.CopyTo(keyBytes.AsSpan(1));
+        return string.Create(CultureInfo.InvariantCulture, $"{name}+{keyId:x8}+{Convert.ToBase64String(keyBytes)}");
     }
 }
