@@ -77,7 +77,7 @@ internal static class SimulatorCommands
         var frames = new Option<long?>("--frames") { Description = "Frames per device, then stop (default: until Ctrl+C)." };
         var exclude = new Option<FileInfo[]>("--exclude-scenario")
         {
-            Description = "Leave out the devices this scenario plays (repeatable): 'mediot-sim scenario' plays them.",
+            Description = "Leave out the devices this scenario plays and every other device at its bed (repeatable): 'mediot-sim scenario' plays that patient.",
             AllowMultipleArgumentsPerToken = false,
         };
         var command = new Command("run", "Run every provisioned device, publishing signed frames over MQTT at QoS 1.") { folder, host, port, interval, frames, exclude };
@@ -91,7 +91,9 @@ internal static class SimulatorCommands
                 return 2;
             }
 
+            // A scenario is the patient of its bed: another device there would mix its readings into the scenario's.
             var excluded = new HashSet<string>(StringComparer.Ordinal);
+            var excludedBeds = new HashSet<(string Ward, string Bed)>();
             foreach (var file in parseResult.GetValue(exclude) ?? [])
             {
                 if (!TryLoadScenario(file.FullName, out var scenario))
@@ -100,11 +102,12 @@ internal static class SimulatorCommands
                 }
 
                 excluded.UnionWith(scenario.DeviceIds);
+                excludedBeds.Add((scenario.Ward, scenario.Bed));
             }
 
             var devices = WardProvisioner.Load(
                 Path.Combine(wardFolder, WardProvisioner.RegistryFileName), Path.Combine(wardFolder, WardProvisioner.KeysFolderName))
-                .Where(device => !excluded.Contains(device.DeviceId))
+                .Where(device => !excluded.Contains(device.DeviceId) && !excludedBeds.Contains((device.Ward, device.Bed)))
                 .ToList();
             var simulated = new List<SimulatedDevice>();
             try

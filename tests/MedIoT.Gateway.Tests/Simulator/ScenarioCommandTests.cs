@@ -1,11 +1,13 @@
+using System.Globalization;
 using MedIoT.FirmwareSim;
 using MedIoT.FirmwareSim.Scenarios;
 using MedIoT.Gateway.Devices;
+using MedIoT.Mqtt;
 using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Simulator;
 
-/// <summary>The simulator's scenario model, its provisioning and the refusals of <c>mediot-sim scenario</c> (no servers needed).</summary>
+/// <summary>The simulator's scenario model, its provisioning, <c>run --exclude-scenario</c> and the refusals of <c>mediot-sim scenario</c>.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ScenarioCommandTests
 {
@@ -50,6 +52,38 @@ public sealed class ScenarioCommandTests
         Assert.Equal(2, Run(ScenarioPath("desaturation.json"), "--speed", "5000"));
         Assert.Equal(2, Run(broken)); // longer than a day
         Assert.Equal(2, Run(folder.Combine("missing.json")));
+    }
+
+    [Fact]
+    public async Task Run_with_exclude_scenario_leaves_the_scenario_s_devices_and_its_bed_to_the_scenario_player()
+    {
+        using var folder = TemporaryDirectory.Create("sim-scenario");
+        await using var mosquitto = await MosquittoServer.StartAsync();
+        Assert.Equal(0, await SimulatorCommands.Create().Parse(["provision", "--output", folder.Path, "--beds", "3", "--scenario", ScenarioPath("desaturation.json")]).InvokeAsync());
+        await using var listener = new MqttClient(new MqttClientOptions { Host = "127.0.0.1", Port = mosquitto.Port, ClientId = "listener", CleanSession = true });
+        await listener.ConnectAsync(CancellationToken.None);
+        Assert.True((await listener.SubscribeAsync([new MqttTopicFilter("mediot/v1/devices/+/frames", MqttQualityOfService.AtLeastOnce)], CancellationToken.None))[0].Succeeded);
+
+        var exitCode = await SimulatorCommands.Create().Parse(
+            ["run", "--ward-folder", folder.Path, "--port", mosquitto.Port.ToString(CultureInfo.InvariantCulture), "--frames", "1", "--exclude-scenario", ScenarioPath("desaturation.json")])
+            .InvokeAsync();
+
+        Assert.Equal(0, exitCode);
+        // The broker acknowledged every frame before the command returned; a marker published now arrives after them.
+        const string Marker = "mediot/v1/devices/end-marker/frames";
+        await listener.PublishAsync(new MqttApplicationMessage(Marker, "end"u8.ToArray(), MqttQualityOfService.AtLeastOnce, retain: false), CancellationToken.None);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var topics = new List<string>();
+        for (var topic = ""; topic != Marker; topic = (await listener.Messages.ReadAsync(timeout.Token)).Topic)
+        {
+            if (topic.Length > 0)
+            {
+                topics.Add(topic);
+            }
+        }
+
+        // Bed 02 is the scenario's: neither its scenario oximeter nor the ward's oximeter there published.
+        Assert.Equal(["mediot/v1/devices/ward7a-bed01-spo2/frames", "mediot/v1/devices/ward7a-bed03-spo2/frames"], topics.Order(StringComparer.Ordinal));
     }
 
     [Fact]

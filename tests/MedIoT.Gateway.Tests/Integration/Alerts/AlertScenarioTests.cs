@@ -21,7 +21,7 @@ public sealed class AlertScenarioTests(AlertWardFixture ward) : IClassFixture<Al
     {
         var scenario = Scenario.Load(AlertWardFixture.ScenarioPath(file));
         await using var gateway = await ward.StartGatewayAsync();
-        await using var station = await gateway.ConnectStationAsync();
+        await using var station = await gateway.ConnectStationAsync("alerts/#");
 
         var start = await GatewayScenarioSink.PlayAsync(gateway, scenario);
         await station.WaitUntilAsync(s => s.Events.Count >= gateway.Alerts.AlarmEvents, TimeSpan.FromSeconds(20), "every alarm event");
@@ -65,7 +65,7 @@ public sealed class AlertScenarioTests(AlertWardFixture ward) : IClassFixture<Al
         var clock = new ScaledTimeProvider(Speed, behind: TimeSpan.FromHours(1));
         await using var gateway = await ward.StartGatewayAsync(
             new Dictionary<string, string?> { ["Gateway:DeviceRegistryPath"] = folder.Combine("devices.json") }, clock);
-        await using var station = await gateway.ConnectStationAsync();
+        await using var station = await gateway.ConnectStationAsync("alerts/#");
 
         var exitCode = await SimulatorCommands.Create().Parse(
         [
