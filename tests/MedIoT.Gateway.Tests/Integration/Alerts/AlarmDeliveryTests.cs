@@ -168,6 +168,70 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
         gateway.Logs.AssertNoErrors();
     }
 
+    /// <summary>
+    /// The gateway's own backlog: with room for 16 frames not yet durable and a journal that commits every frame on
+    /// its own (one fsync each), a flood of frames from four devices fills the backlog, and the gateway-wide technical
+    /// alarm is raised on its own topic (never a bed's); once the journal has caught up it resolves.
+    /// </summary>
+    [Fact]
+    public async Task A_filling_backlog_raises_the_gateway_technical_alarm_and_it_resolves_when_the_journal_catches_up()
+    {
+        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Ingestion:PendingFrameCapacity"] = "16",
+            ["Gateway:Journal:BatchSize"] = "1",
+            ["Gateway:Journal:MaxWaitMilliseconds"] = "0",
+        });
+        await using var station = await gateway.ConnectStationAsync("alerts/gateway/#");
+        await using var nurses = await gateway.ConnectStationAsync("alerts/7A/#");
+        const int FramesPerDevice = 400;
+        string[] devices = ["test-7a-03-spo2", "test-7a-04-spo2", "test-7a-05-spo2", "test-7a-07-spo2"];
+        var measuredAt = gateway.Clock.GetUtcNow();
+        foreach (var device in devices)
+        {
+            // Connect every device first, so the flood below starts at once on all four.
+            await gateway.PublishAsync(device, measuredAt, [(SpO2, 97)]);
+        }
+
+        var flood = Task.WhenAll(devices.Select(device => Task.Run(async () =>
+        {
+            for (var frame = 1; frame < FramesPerDevice; frame++)
+            {
+                await gateway.PublishAsync(device, measuredAt, [(SpO2, 97)]);
+            }
+        })));
+
+        // The backlog is sampled at every tick of the alert clock: tick while the flood is being journaled.
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            while (!station.Events.Any(e => e.Event == "raised"))
+            {
+                timeout.Token.ThrowIfCancellationRequested();
+                await gateway.AdvanceAsync(TimeSpan.FromSeconds(1));
+                Assert.False(flood.IsCompleted && gateway.Ingestion.Accepted >= devices.Length * FramesPerDevice && !station.Events.Any(e => e.Event == "raised"),
+                    "every frame was journaled without the backlog alarm");
+            }
+        }
+
+        var raised = station.Events.First(e => e.Event == "raised");
+        Assert.Equal(($"{gateway.TopicPrefix}/alerts/gateway/events", "gateway-backlog"), (raised.Topic, raised.Condition));
+        Assert.Equal("technical", raised.Alarm.GetProperty("category").GetString());
+
+        await flood;
+        await gateway.Ingestion.WaitUntilAsync(s => s.Accepted >= devices.Length * FramesPerDevice, TimeSpan.FromSeconds(60));
+        for (var tick = 0; tick < 30 && (await gateway.Http.GetStringAsync("/alarms")).Contains("gateway-backlog", StringComparison.Ordinal); tick++)
+        {
+            await gateway.AdvanceAsync(TimeSpan.FromSeconds(1));
+        }
+
+        await station.WaitUntilAsync(s => s.Events.Any(e => e.Event == "resolved" && e.AlarmId == raised.AlarmId), s_wait, "the backlog alarm resolved");
+        // Low at half full, medium at 90 %: which one a tick sees depends on how far the journal is behind at that moment.
+        Assert.Contains(raised.Priority, new[] { "low", "medium" });
+        Assert.DoesNotContain(nurses.Events, e => e.Condition == "gateway-backlog");
+        Assert.Equal(0, gateway.Ingestion.Duplicates);
+        gateway.Logs.AssertNoErrors();
+    }
+
     [Fact]
     public async Task A_station_that_connects_late_receives_the_retained_state_of_the_bed()
     {
