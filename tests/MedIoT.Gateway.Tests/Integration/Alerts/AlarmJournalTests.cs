@@ -6,7 +6,10 @@ using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Ledger.Entries;
 using MedIoT.Ledger.Storage;
+using MedIoT.Protocol.Cryptography;
 using MedIoT.Protocol.Frames;
+using MedIoT.Protocol.Jws;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MedIoT.Gateway.Tests.Integration.Alerts;
@@ -197,6 +200,50 @@ public sealed class AlarmJournalTests(AlertWardFixture ward) : IClassFixture<Ale
         Assert.Contains("missing 1, altered 1, unexplained 1", tamperedCommand.Output, StringComparison.Ordinal);
         Assert.Contains($"code=alarm-event time=", tamperedCommand.Output, StringComparison.Ordinal);
         Assert.Contains($"MISSING journal={raised.Index} device=", tamperedCommand.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A full alarm journal queue never holds an alarm back: with room for 16 alarm events and a journal that commits
+    /// and signs a checkpoint after every entry, a burst of 250 forged frames from unknown devices raises 250 security
+    /// alarms faster than they can be journaled. Every one of them still reaches IT over MQTT; the ones the queue
+    /// refused are counted and logged (event 86), and journaled plus refused add up to every event.
+    /// </summary>
+    [Fact]
+    public async Task A_full_alarm_journal_queue_still_delivers_every_alarm_and_counts_what_it_could_not_journal()
+    {
+        const int Forged = 250; // below AlertEngine.MaxSecurityAlarms, so each is its own alarm
+        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Journal:AlarmEventCapacity"] = "16",
+            ["Gateway:Journal:BatchSize"] = "1",
+            ["Gateway:Journal:MaxWaitMilliseconds"] = "0",
+            ["Gateway:Journal:CheckpointEveryEntries"] = "1",
+        });
+        await using var it = await gateway.ConnectStationAsync("it/security");
+        using var attackerKey = Ed25519PrivateKey.Generate();
+        await using var attacker = await FirmwareSim.Devices.SimulatedDevice.ConnectAsync(
+            ward.Devices["test-7a-08-spo2"], ward.Mosquitto.Host, ward.Mosquitto.Port, TimeProvider.System, null, CancellationToken.None);
+
+        // Pipelined QoS 1 publishes: the burst reaches the gateway as fast as the broker forwards it.
+        await Task.WhenAll(Enumerable.Range(0, Forged).Select(index =>
+        {
+            var deviceId = $"intruder-{index:000}";
+            var frame = new DeviceFrame(deviceId, 1, [new Observation(SpO2, 97, "%", 0)]);
+            return attacker.PublishRawAsync(JwsFrameEncoder.Encode(frame, attackerKey), CancellationToken.None, $"mediot/v1/devices/{deviceId}/frames");
+        }));
+
+        await it.WaitUntilAsync(s => s.Events.Count(e => e.Event == "raised") >= Forged, s_wait, "every security alarm");
+        Assert.Equal(Forged, it.Events.Where(e => e.Event == "raised").Select(e => e.Condition).Distinct().Count());
+        var journal = gateway.Service<JournalStatistics>();
+        await journal.WaitUntilAsync(s => s.AlarmEventsJournaled + s.AlarmEventsNotJournaled >= gateway.Alerts.AlarmEvents, s_wait);
+        Assert.Equal(gateway.Alerts.AlarmEvents, journal.AlarmEventsJournaled + journal.AlarmEventsNotJournaled);
+        Assert.True(journal.AlarmEventsNotJournaled > 0, $"all {journal.AlarmEventsJournaled} alarm events were journaled: the queue never filled");
+        Assert.True(journal.AlarmEventsJournaled >= 16, $"only {journal.AlarmEventsJournaled} alarm events were journaled");
+
+        // Logged as an error (the first, then every 1,000th), without values; nothing else went wrong.
+        var errors = gateway.Logs.Entries.Where(entry => entry.Level >= LogLevel.Error).ToList();
+        Assert.NotEmpty(errors);
+        Assert.All(errors, entry => Assert.Equal(86, entry.EventId.Id));
     }
 
     private static async Task WriteLineAsync(InfluxOptions options, string line)
