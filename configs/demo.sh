@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The MedIoT ward demo: installs what is missing, starts a private mosquitto and InfluxDB on loopback,
 # provisions a simulated ward (8 beds, a pulse oximeter each, new keys), and runs the gateway and the
-# simulator. Everything lives in one private temporary folder; Ctrl+C stops every process it started.
+# simulator; the simulator also plays one scenario (a desaturation at bed 02, sped up) so the demo shows alarms. Everything lives in one private temporary folder; Ctrl+C stops every process it started.
 #
 # Settings (environment variables, all optional):
 #   MEDIOT_DEMO_BEDS        beds to simulate (default 8)
@@ -9,6 +9,9 @@
 #   MEDIOT_DEMO_INFLUX_PORT loopback port of the demo's InfluxDB HTTP API (default 18086)
 #   MEDIOT_DEMO_HTTP_PORT   loopback port of the gateway's HTTP surface (default 18080)
 #   MEDIOT_DEMO_INTERVAL_MS milliseconds between frames of one device (default 1000)
+#   MEDIOT_DEMO_SCENARIO    scenario the simulator plays on top of the ward (default configs/scenarios/desaturation.json;
+#                           one without device status windows; empty: none)
+#   MEDIOT_DEMO_SPEED       how much faster than real time the scenario plays (default 10)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -19,6 +22,13 @@ mqtt_port="${MEDIOT_DEMO_MQTT_PORT:-18830}"
 influx_port="${MEDIOT_DEMO_INFLUX_PORT:-18086}"
 http_port="${MEDIOT_DEMO_HTTP_PORT:-18080}"
 interval_ms="${MEDIOT_DEMO_INTERVAL_MS:-1000}"
+scenario="${MEDIOT_DEMO_SCENARIO-configs/scenarios/desaturation.json}"
+speed="${MEDIOT_DEMO_SPEED:-10}"
+scenario_args=()
+if [[ -n "$scenario" ]]; then
+  if [[ ! -f "$scenario" ]]; then echo "demo: no scenario file $scenario" >&2; exit 1; fi
+  scenario_args=(--scenario "$scenario")
+fi
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for port in "$mqtt_port" "$influx_port" "$http_port"; do
@@ -79,7 +89,7 @@ pids+=($!)
 wait_for_line "$work/influxd.log" "Listening on HTTP" "$!" influxd
 echo "demo: mosquitto on 127.0.0.1:$mqtt_port, InfluxDB on 127.0.0.1:$influx_port (data in $work)"
 
-dotnet .demo/bin/sim/mediot-sim.dll provision --output "$work/ward" --ward 7A --beds "$beds"
+dotnet .demo/bin/sim/mediot-sim.dll provision --output "$work/ward" --ward 7A --beds "$beds" "${scenario_args[@]}"
 
 MEDIOT_Gateway__GatewayId=gw-demo \
 MEDIOT_Gateway__DeviceRegistryPath="$work/ward/devices.json" \
@@ -94,14 +104,28 @@ MEDIOT_Gateway__Serial__StateFolder="$work/state/serial" \
 MEDIOT_Gateway__Alerts__OutboxFolder="$work/state/alerts-outbox" \
   dotnet .demo/bin/gateway/MedIoT.Gateway.dll --settings configs/gateway.json > >(sed -u 's/^/[gateway] /') 2>&1 &
 pids+=($!)
-dotnet .demo/bin/sim/mediot-sim.dll run --ward-folder "$work/ward" --port "$mqtt_port" --interval-ms "$interval_ms" \
+exclude_args=()
+if [[ -n "$scenario" ]]; then exclude_args=(--exclude-scenario "$scenario"); fi
+dotnet .demo/bin/sim/mediot-sim.dll run --ward-folder "$work/ward" --port "$mqtt_port" --interval-ms "$interval_ms" "${exclude_args[@]}" \
   > >(sed -u 's/^/[simulator] /') 2>&1 &
 pids+=($!)
+if [[ -n "$scenario" ]]; then
+  # Staff entries of a scenario go to the gateway's HTTP API: wait (bounded) until it answers.
+  for _ in $(seq 1 300); do
+    if curl -sf "http://127.0.0.1:$http_port/health" > /dev/null 2>&1; then break; fi
+    sleep 0.1
+  done
+  dotnet .demo/bin/sim/mediot-sim.dll scenario "$scenario" --ward-folder "$work/ward" --port "$mqtt_port" \
+    --gateway-url "http://127.0.0.1:$http_port/" --speed "$speed" > >(sed -u 's/^/[scenario] /') 2>&1 &
+  pids+=($!)
+fi
 
 query="SELECT last(value) FROM vitals WHERE time > now() - 1m GROUP BY ward, bed, device, code"
 cat <<INFO
 
 demo: the ward is running. Where to look:
+  - [scenario] lines: the simulator playing $scenario ${speed}x sped up; the gateway's "Alarm ... Raised" lines
+    and the active alarm count below show its alarms (they stay active until acknowledged or resolved).
   - [gateway] lines: "MQTT connected", "subscribed" = ingestion is up; "Readings are being stored" = the first
     batch is durable in InfluxDB; "Ingestion totals" every 15 s; a "Frame rejected" or "SECURITY" line names a
     bad frame's device and reason (never its values).
@@ -119,11 +143,12 @@ demo: the ward is running. Where to look:
 
 INFO
 
-# Show the stored count every 10 s so the data is seen arriving.
+# Show the stored count and the active alarm count every 10 s so the data and the alarms are seen arriving.
 while true; do
   sleep 10 &
   wait $! || true
   count=$(curl -sG "http://127.0.0.1:$influx_port/query" --data-urlencode 'db=mediot' \
     --data-urlencode 'q=SELECT count(value) FROM vitals' | grep -o '"values":\[\[[^]]*\]\]' | grep -o '[0-9]*\]\]$' | tr -d ']' || true)
-  echo "[demo] InfluxDB holds ${count:-0} readings"
+  alarms=$(curl -s "http://127.0.0.1:$http_port/alarms" | grep -o '"id":' | wc -l || true)
+  echo "[demo] InfluxDB holds ${count:-0} readings; ${alarms:-0} active alarms (curl -s http://127.0.0.1:$http_port/alarms)"
 done

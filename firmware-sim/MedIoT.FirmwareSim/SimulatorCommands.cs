@@ -1,14 +1,16 @@
 using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using MedIoT.FirmwareSim.Devices;
 using MedIoT.FirmwareSim.Provisioning;
+using MedIoT.FirmwareSim.Scenarios;
 using MedIoT.FirmwareSim.Serial;
 using MedIoT.Protocol.Jose;
 using MedIoT.Serial;
 
 namespace MedIoT.FirmwareSim;
 
-/// <summary>The <c>mediot-sim</c> command line: <c>provision</c>, <c>run</c> and <c>serial</c>.</summary>
+/// <summary>The <c>mediot-sim</c> command line: <c>provision</c>, <c>run</c>, <c>serial</c> and <c>scenario</c>.</summary>
 internal static class SimulatorCommands
 {
     public static RootCommand Create()
@@ -17,6 +19,7 @@ internal static class SimulatorCommands
         root.Subcommands.Add(CreateProvision());
         root.Subcommands.Add(CreateRun());
         root.Subcommands.Add(CreateSerial());
+        root.Subcommands.Add(CreateScenario());
         return root;
     }
 
@@ -25,11 +28,39 @@ internal static class SimulatorCommands
         var output = new Option<DirectoryInfo>("--output") { Description = "Empty folder for devices.json (the gateway's registry) and keys/ (private keys, owner-only).", Required = true };
         var ward = new Option<string>("--ward") { Description = "Ward name (1–32 of A–Z a–z 0–9 . _ -).", DefaultValueFactory = _ => "7A" };
         var beds = new Option<int>("--beds") { Description = "Number of beds, each with a pulse oximeter (1–999).", DefaultValueFactory = _ => 8 };
-        var command = new Command("provision", "Create device keys and the gateway's device registry for a simulated ward.") { output, ward, beds };
+        var scenarios = new Option<FileInfo[]>("--scenario")
+        {
+            Description = "Also provision the devices this scenario plays (configs/scenarios/*.json; repeatable), at the scenario's ward and bed.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("provision", "Create device keys and the gateway's device registry for a simulated ward.") { output, ward, beds, scenarios };
         command.SetAction(parseResult =>
         {
             var folder = parseResult.GetValue(output)!.FullName;
-            var devices = WardProvisioner.Provision(folder, parseResult.GetValue(ward)!, parseResult.GetValue(beds));
+            var extra = new List<(string DeviceId, string Ward, string Bed)>();
+            foreach (var file in parseResult.GetValue(scenarios) ?? [])
+            {
+                if (!TryLoadScenario(file.FullName, out var scenario))
+                {
+                    return 2;
+                }
+
+                extra.AddRange(scenario.DeviceIds
+                    .Where(id => !extra.Any(place => place.DeviceId == id))
+                    .Select(id => (id, scenario.Ward, scenario.Bed)));
+            }
+
+            IReadOnlyList<ProvisionedDevice> devices;
+            try
+            {
+                devices = WardProvisioner.Provision(folder, parseResult.GetValue(ward)!, parseResult.GetValue(beds), extra);
+            }
+            catch (Exception exception) when (exception is IOException or ArgumentException)
+            {
+                Console.Error.WriteLine(exception.Message);
+                return 2;
+            }
+
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Provisioned {devices.Count} devices: registry {Path.Combine(folder, WardProvisioner.RegistryFileName)}, private keys in {Path.Combine(folder, WardProvisioner.KeysFolderName)}"));
             return 0;
@@ -44,7 +75,12 @@ internal static class SimulatorCommands
         var port = new Option<int>("--port") { Description = "MQTT broker port.", DefaultValueFactory = _ => 1883 };
         var interval = new Option<int>("--interval-ms") { Description = "Milliseconds between frames of one device (10–60000).", DefaultValueFactory = _ => 1000 };
         var frames = new Option<long?>("--frames") { Description = "Frames per device, then stop (default: until Ctrl+C)." };
-        var command = new Command("run", "Run every provisioned device, publishing signed frames over MQTT at QoS 1.") { folder, host, port, interval, frames };
+        var exclude = new Option<FileInfo[]>("--exclude-scenario")
+        {
+            Description = "Leave out the devices this scenario plays and every other device at its bed (repeatable): 'mediot-sim scenario' plays that patient.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("run", "Run every provisioned device, publishing signed frames over MQTT at QoS 1.") { folder, host, port, interval, frames, exclude };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var wardFolder = parseResult.GetValue(folder)!.FullName;
@@ -55,8 +91,24 @@ internal static class SimulatorCommands
                 return 2;
             }
 
+            // A scenario is the patient of its bed: another device there would mix its readings into the scenario's.
+            var excluded = new HashSet<string>(StringComparer.Ordinal);
+            var excludedBeds = new HashSet<(string Ward, string Bed)>();
+            foreach (var file in parseResult.GetValue(exclude) ?? [])
+            {
+                if (!TryLoadScenario(file.FullName, out var scenario))
+                {
+                    return 2;
+                }
+
+                excluded.UnionWith(scenario.DeviceIds);
+                excludedBeds.Add((scenario.Ward, scenario.Bed));
+            }
+
             var devices = WardProvisioner.Load(
-                Path.Combine(wardFolder, WardProvisioner.RegistryFileName), Path.Combine(wardFolder, WardProvisioner.KeysFolderName));
+                Path.Combine(wardFolder, WardProvisioner.RegistryFileName), Path.Combine(wardFolder, WardProvisioner.KeysFolderName))
+                .Where(device => !excluded.Contains(device.DeviceId) && !excludedBeds.Contains((device.Ward, device.Bed)))
+                .ToList();
             var simulated = new List<SimulatedDevice>();
             try
             {
@@ -168,5 +220,118 @@ internal static class SimulatorCommands
             }
         });
         return command;
+    }
+
+    private static Command CreateScenario()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The scenario (configs/scenarios/*.json, format in docs/alerts.md §4)." };
+        var folder = new Option<DirectoryInfo>("--ward-folder") { Description = "A folder made by 'provision --scenario <file>' (devices.json and keys/).", Required = true };
+        var host = new Option<string>("--host") { Description = "MQTT broker host.", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "MQTT broker port.", DefaultValueFactory = _ => 1883 };
+        var gatewayUrl = new Option<string?>("--gateway-url") { Description = "The gateway's HTTP address for staff entries (needed when the scenario has any), e.g. http://127.0.0.1:8080." };
+        var speed = new Option<double>("--speed") { Description = "Play N times faster than real time (0.1–1000).", DefaultValueFactory = _ => 1 };
+        var command = new Command("scenario", "Play a scenario in real time (scaled by --speed): its devices publish signed frames over MQTT, staff entries go to the gateway's HTTP API.")
+        {
+            file, folder, host, port, gatewayUrl, speed,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var factor = parseResult.GetValue(speed);
+            if (!double.IsFinite(factor) || factor < MqttScenarioSink.MinSpeed || factor > MqttScenarioSink.MaxSpeed)
+            {
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"--speed must be between {MqttScenarioSink.MinSpeed} and {MqttScenarioSink.MaxSpeed}.")).ConfigureAwait(false);
+                return 2;
+            }
+
+            if (!TryLoadScenario(parseResult.GetValue(file)!.FullName, out var scenario))
+            {
+                return 2;
+            }
+
+            if (scenario.DeviceStatus.Count > 0)
+            {
+                await Console.Error.WriteLineAsync(
+                    $"Scenario '{scenario.Name}' has device status windows, which a device cannot send over MQTT (frames carry no status; " +
+                    "serial devices report it). It is played by the tests (Alerts/Scenarios), not by this command.").ConfigureAwait(false);
+                return 2;
+            }
+
+            Uri? gateway = null;
+            if (parseResult.GetValue(gatewayUrl) is { } url &&
+                (!Uri.TryCreate(url, UriKind.Absolute, out gateway) || (gateway.Scheme != Uri.UriSchemeHttp && gateway.Scheme != Uri.UriSchemeHttps)))
+            {
+                await Console.Error.WriteLineAsync("--gateway-url must be an absolute http:// or https:// address.").ConfigureAwait(false);
+                return 2;
+            }
+
+            if (scenario.Staff.Count > 0 && gateway is null)
+            {
+                await Console.Error.WriteLineAsync($"Scenario '{scenario.Name}' records staff entries: give the gateway's HTTP address with --gateway-url.").ConfigureAwait(false);
+                return 2;
+            }
+
+            var wardFolder = parseResult.GetValue(folder)!.FullName;
+            var provisioned = WardProvisioner.Load(
+                Path.Combine(wardFolder, WardProvisioner.RegistryFileName), Path.Combine(wardFolder, WardProvisioner.KeysFolderName));
+            var missing = scenario.DeviceIds.Where(id => !provisioned.Any(device => device.DeviceId == id && File.Exists(device.PrivateKeyPath))).ToList();
+            if (missing.Count > 0)
+            {
+                await Console.Error.WriteLineAsync(
+                    $"Not provisioned in {wardFolder}: {string.Join(", ", missing)}. Provision with 'mediot-sim provision --scenario <file>'.").ConfigureAwait(false);
+                return 2;
+            }
+
+            var devices = new Dictionary<string, SimulatedDevice>(StringComparer.Ordinal);
+            using var http = gateway is null ? null : new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(10) };
+            try
+            {
+                foreach (var device in provisioned.Where(device => scenario.DeviceIds.Contains(device.DeviceId)))
+                {
+                    devices[device.DeviceId] = await SimulatedDevice.ConnectAsync(
+                        device, parseResult.GetValue(host)!, parseResult.GetValue(port), TimeProvider.System, null, cancellationToken).ConfigureAwait(false);
+                }
+
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Playing '{scenario.Name}' ({scenario.DurationSeconds} s at {factor}x: {scenario.DurationSeconds / factor:0.#} s) with {devices.Count} devices at {scenario.Ward}/{scenario.Bed}."));
+                var sink = new MqttScenarioSink(scenario, devices, http, factor, TimeProvider.System);
+                var frames = await ScenarioPlayer.PlayAsync(scenario, sink, cancellationToken).ConfigureAwait(false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Played '{scenario.Name}': {frames} frames, {sink.StaffEntries} staff entries."));
+                return 0;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Console.WriteLine($"Stopped '{scenario.Name}' before its end.");
+                return 0;
+            }
+            catch (HttpRequestException exception)
+            {
+                await Console.Error.WriteLineAsync(exception.Message).ConfigureAwait(false);
+                return 1;
+            }
+            finally
+            {
+                foreach (var device in devices.Values)
+                {
+                    await device.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        });
+        return command;
+    }
+
+    private static bool TryLoadScenario(string path, [NotNullWhen(true)] out Scenario? scenario)
+    {
+        try
+        {
+            scenario = Scenario.Load(path);
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine(exception.Message);
+            scenario = null;
+            return false;
+        }
     }
 }

@@ -73,6 +73,28 @@ public sealed class SimulatedDevice : IAsyncDisposable
         return frame;
     }
 
+    /// <summary>Signs and publishes a frame of the given readings (a scenario's values) measured at <paramref name="measuredAt"/>.</summary>
+    /// <exception cref="ArgumentException">A code has no known unit (docs/device-protocol.md).</exception>
+    public async Task PublishReadingsAsync(DateTimeOffset measuredAt, IReadOnlyList<(int Code, double Value)> readings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(readings);
+        var nanoseconds = (measuredAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+        var observations = new Observation[readings.Count];
+        for (var index = 0; index < readings.Count; index++)
+        {
+            var (code, value) = readings[index];
+            if (!MdcCodes.TryGetUnit(code, out var unit))
+            {
+                throw new ArgumentException($"MDC code {code} has no known unit.", nameof(readings));
+            }
+
+            observations[index] = new Observation(code, value, unit, nanoseconds);
+        }
+
+        var frame = new DeviceFrame(Device.DeviceId, _sequence.Next(), observations);
+        await PublishRawAsync(JwsFrameEncoder.Encode(frame, _key), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The next frame, signed by this device's key, without publishing it (for fault injection).</summary>
     public byte[] SignNext(out DeviceFrame frame)
     {

@@ -22,14 +22,29 @@ public static class WardProvisioner
     /// <summary>The key folder name inside the output folder.</summary>
     public const string KeysFolderName = "keys";
 
-    /// <summary>Creates keys and the registry for <paramref name="beds"/> beds of <paramref name="ward"/> in <paramref name="outputFolder"/>.</summary>
+    /// <summary>
+    /// Creates keys and the registry for <paramref name="beds"/> beds of <paramref name="ward"/> in <paramref name="outputFolder"/>,
+    /// plus a pulse oximeter for each of <paramref name="extraDevices"/> (for example the devices a scenario plays).
+    /// </summary>
     /// <exception cref="IOException">The folder already holds a registry (provisioning never overwrites keys).</exception>
-    public static IReadOnlyList<ProvisionedDevice> Provision(string outputFolder, string ward, int beds)
+    /// <exception cref="ArgumentException">A device id appears twice.</exception>
+    public static IReadOnlyList<ProvisionedDevice> Provision(
+        string outputFolder, string ward, int beds, IReadOnlyList<(string DeviceId, string Ward, string Bed)>? extraDevices = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(outputFolder);
         ArgumentException.ThrowIfNullOrEmpty(ward);
         ArgumentOutOfRangeException.ThrowIfLessThan(beds, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(beds, 999);
+
+        var places = Enumerable.Range(1, beds)
+            .Select(bedNumber => bedNumber.ToString("00", CultureInfo.InvariantCulture))
+            .Select(bed => (DeviceId: $"ward{ward.ToLowerInvariant()}-bed{bed}-spo2", Ward: ward, Bed: bed))
+            .Concat(extraDevices ?? [])
+            .ToList();
+        if (places.GroupBy(place => place.DeviceId, StringComparer.Ordinal).FirstOrDefault(group => group.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"Device '{twice.Key}' would be provisioned twice.", nameof(extraDevices));
+        }
 
         var registryPath = Path.Combine(outputFolder, RegistryFileName);
         if (File.Exists(registryPath))
@@ -47,15 +62,13 @@ public static class WardProvisioner
 
         var devices = new List<ProvisionedDevice>();
         var entries = new List<string>();
-        for (var bedNumber = 1; bedNumber <= beds; bedNumber++)
+        foreach (var (deviceId, deviceWard, bed) in places)
         {
-            var bed = bedNumber.ToString("00", CultureInfo.InvariantCulture);
-            var deviceId = $"ward{ward.ToLowerInvariant()}-bed{bed}-spo2";
             var keyPath = Path.Combine(keysFolder, deviceId + ".jwk");
             using var key = Ed25519PrivateKey.Generate();
             DeviceKeyFile.WritePrivateKey(keyPath, key);
-            devices.Add(new ProvisionedDevice(deviceId, PulseOximeterKind, ward, bed, keyPath));
-            entries.Add(RegistryEntry(deviceId, ward, bed, OkpJsonWebKey.FormatPublic(key.PublicKey)));
+            devices.Add(new ProvisionedDevice(deviceId, PulseOximeterKind, deviceWard, bed, keyPath));
+            entries.Add(RegistryEntry(deviceId, deviceWard, bed, OkpJsonWebKey.FormatPublic(key.PublicKey)));
         }
 
         var registry = new StringBuilder("{\n  \"devices\": [\n");

@@ -13,8 +13,8 @@ namespace MedIoT.Gateway.Audit;
 /// <summary>
 /// <c>MedIoT.Gateway audit</c>: checks what InfluxDB holds for a time range against the journal and its latest signed
 /// checkpoint, using the gateway's own settings (InfluxDB, journal folder, identity, device registry). It reports
-/// missing, altered and unexplained readings (identity only, never values) and can write the offline proof bundle of one
-/// journal entry for <c>mediot-verify</c>. Read-only on the journal; safe while the gateway runs. Exit code 0 when
+/// missing, altered and unexplained readings and alarm points (identity only, never values) and can write the offline
+/// proof bundle of one journal entry (a frame or an alarm event) for <c>mediot-verify</c>. Read-only on the journal; safe while the gateway runs. Exit code 0 when
 /// everything matches, 1 when something does not, 2 when the audit cannot run.
 /// </summary>
 internal static class AuditCommand
@@ -78,9 +78,11 @@ internal static class AuditCommand
         }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(influx.RequestTimeoutSeconds * 6) };
-        var points = await new InfluxReadClient(http, influx).ReadAsync(request, CancellationToken.None).ConfigureAwait(false);
+        var reader = new InfluxReadClient(http, influx);
+        var points = await reader.ReadAsync(request, CancellationToken.None).ConfigureAwait(false);
+        var alarmPoints = await reader.ReadAlarmsAsync(request, CancellationToken.None).ConfigureAwait(false);
         var audit = new JournalAudit(log, latest.Checkpoint, registry);
-        var findings = audit.Run(request, points);
+        var findings = audit.Run(request, points, alarmPoints);
         foreach (var finding in findings.OrderBy(f => f.Kind).ThenBy(f => f.JournalIndex).ThenBy(f => f.Code, StringComparer.Ordinal))
         {
             var time = DateTimeOffset.UnixEpoch.AddTicks(finding.TimeUnixNanoseconds / 100).ToString("O", CultureInfo.InvariantCulture);
@@ -93,6 +95,8 @@ internal static class AuditCommand
         await output.WriteLineAsync(
             $"audit: {points.Count} points read, {audit.ExpectedReadings} readings journaled in range; verified against the signed checkpoint {audit.Verified}, " +
             $"against the journal only (newer than the checkpoint) {audit.NotYetInCheckpoint}; " +
+            $"{alarmPoints.Count} alarm points read, {audit.ExpectedAlarmEvents} alarm events journaled in range; verified against the signed checkpoint " +
+            $"{audit.AlarmEventsVerified}, against the journal only {audit.AlarmEventsNotYetInCheckpoint}; " +
             $"missing {Count(AuditFindingKind.Missing)}, altered {Count(AuditFindingKind.Altered)}, unexplained {Count(AuditFindingKind.Unexplained)}").ConfigureAwait(false);
 
         if (request.BundleFor is { } index)

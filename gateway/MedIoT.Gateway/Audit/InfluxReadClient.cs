@@ -3,10 +3,11 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using MedIoT.Gateway.Configuration;
+using MedIoT.Gateway.Storage.Influx;
 
 namespace MedIoT.Gateway.Audit;
 
-/// <summary>Reads readings back with InfluxQL (<c>GET /query</c>, InfluxDB 1.x and the 2.x/3.x compatibility API).</summary>
+/// <summary>Reads readings and alarm points back with InfluxQL (<c>GET /query</c>, InfluxDB 1.x and the 2.x/3.x compatibility API).</summary>
 internal sealed class InfluxReadClient(HttpClient http, InfluxOptions options)
 {
     /// <summary>Every point of the measurement in [from, to] matching the filters.</summary>
@@ -25,7 +26,40 @@ internal sealed class InfluxReadClient(HttpClient http, InfluxOptions options)
         }
 
         query.Append(" GROUP BY *");
-        var uri = new Uri(options.Url, $"query?db={Uri.EscapeDataString(options.Database)}&epoch=ns&q={Uri.EscapeDataString(query.ToString())}");
+        return Parse(await QueryAsync(query.ToString(), cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Every point of the measurement <c>alarms</c> in [from, to] matching the filters (<c>--device</c>: the alarm's device).</summary>
+    /// <exception cref="InvalidOperationException">InfluxDB refused the query.</exception>
+    public async Task<IReadOnlyList<StoredAlarmPoint>> ReadAlarmsAsync(AuditRequest request, CancellationToken cancellationToken)
+    {
+        var query = new StringBuilder().Append(CultureInfo.InvariantCulture,
+            $"SELECT \"alarm_id\", \"escalation\", \"journal\", \"news2\", \"device\", \"acknowledged_by\" FROM \"{AlarmPoints.Measurement}\" WHERE time >= {Nanoseconds(request.From)} AND time <= {Nanoseconds(request.To)}");
+        foreach (var (key, value) in new[] { ("ward", request.Ward), ("bed", request.Bed), ("device", request.Device) })
+        {
+            if (value is not null)
+            {
+                // AuditRequest allows only [A-Za-z0-9._-] here: nothing to escape. "device" is a field of alarm points.
+                query.Append(CultureInfo.InvariantCulture, $" AND \"{key}\" = '{value}'");
+            }
+        }
+
+        query.Append(" GROUP BY *");
+        var points = new List<StoredAlarmPoint>();
+        foreach (var (tags, columns, cells) in Rows(await QueryAsync(query.ToString(), cancellationToken).ConfigureAwait(false)))
+        {
+            long? Integer(string column) => Number(cells, columns.IndexOf(column)) is { } number ? (long)number : null;
+            string? Text(string column) => columns.IndexOf(column) is var index and >= 0 && cells[index].ValueKind == JsonValueKind.String ? cells[index].GetString() : null;
+            points.Add(new StoredAlarmPoint(tags, cells[columns.IndexOf("time")].GetInt64(), Integer("alarm_id"), Integer("escalation"), Integer("journal"),
+                Integer("news2"), Text("device"), Text("acknowledged_by")));
+        }
+
+        return points;
+    }
+
+    private async Task<byte[]> QueryAsync(string query, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(options.Url, $"query?db={Uri.EscapeDataString(options.Database)}&epoch=ns&q={Uri.EscapeDataString(query)}");
         using var message = new HttpRequestMessage(HttpMethod.Get, uri);
         if (!string.IsNullOrEmpty(options.Username))
         {
@@ -39,13 +73,13 @@ internal sealed class InfluxReadClient(HttpClient http, InfluxOptions options)
             throw new InvalidOperationException($"InfluxDB at {options.Url} answered the audit query with HTTP {(int)response.StatusCode}.");
         }
 
-        return Parse(body);
+        return body;
     }
 
-    private static List<StoredPoint> Parse(byte[] body)
+    /// <summary>The rows of an InfluxQL answer: each with its series' tags, the column names and the cells.</summary>
+    private static IEnumerable<(Dictionary<string, string?> Tags, List<string?> Columns, JsonElement[] Cells)> Rows(byte[] body)
     {
         using var document = JsonDocument.Parse(body);
-        var points = new List<StoredPoint>();
         foreach (var result in document.RootElement.GetProperty("results").EnumerateArray())
         {
             if (result.TryGetProperty("error", out var error))
@@ -62,21 +96,30 @@ internal sealed class InfluxReadClient(HttpClient http, InfluxOptions options)
             {
                 var tags = set.TryGetProperty("tags", out var t) ? t.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()) : [];
                 var columns = set.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToList();
-                int time = columns.IndexOf("time"), value = columns.IndexOf("value"), journal = columns.IndexOf("journal"), sequence = columns.IndexOf("seq");
                 foreach (var row in set.GetProperty("values").EnumerateArray())
                 {
-                    var cells = row.EnumerateArray().ToArray();
-                    points.Add(new StoredPoint(
-                        tags.GetValueOrDefault("device") ?? string.Empty,
-                        tags.GetValueOrDefault("code") ?? string.Empty,
-                        tags.GetValueOrDefault("ward"),
-                        tags.GetValueOrDefault("bed"),
-                        cells[time].GetInt64(),
-                        Number(cells, value) is { } v ? v : null,
-                        Number(cells, sequence) is { } s ? (long)s : null,
-                        Number(cells, journal) is { } j ? (long)j : null));
+                    // Cloned: the document is disposed when the enumeration ends.
+                    yield return (tags, columns, row.EnumerateArray().Select(cell => cell.Clone()).ToArray());
                 }
             }
+        }
+    }
+
+    private static List<StoredPoint> Parse(byte[] body)
+    {
+        var points = new List<StoredPoint>();
+        foreach (var (tags, columns, cells) in Rows(body))
+        {
+            int time = columns.IndexOf("time"), value = columns.IndexOf("value"), journal = columns.IndexOf("journal"), sequence = columns.IndexOf("seq");
+            points.Add(new StoredPoint(
+                tags.GetValueOrDefault("device") ?? string.Empty,
+                tags.GetValueOrDefault("code") ?? string.Empty,
+                tags.GetValueOrDefault("ward"),
+                tags.GetValueOrDefault("bed"),
+                cells[time].GetInt64(),
+                Number(cells, value) is { } v ? v : null,
+                Number(cells, sequence) is { } s ? (long)s : null,
+                Number(cells, journal) is { } j ? (long)j : null));
         }
 
         return points;

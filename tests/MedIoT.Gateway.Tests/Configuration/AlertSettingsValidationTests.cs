@@ -16,6 +16,9 @@ public sealed class AlertSettingsValidationTests
     [InlineData("Gateway:Alerts:EscalationRecipients:0", "nurse in charge", "each recipient")]
     [InlineData("Gateway:Alerts:Webhooks:0:Url", "https://ward.example/hooks", "needs exactly one of SecretFile and SecretEnvironmentVariable")]
     [InlineData("Gateway:Alerts:Webhooks:0:Name", "ward hooks!", "Gateway:Alerts:Webhooks:0:Name")]
+    [InlineData("Gateway:Alerts:Webhooks:0:EscalationLevel", "11", "Gateway:Alerts:Webhooks:0:EscalationLevel")]
+    [InlineData("Gateway:Alerts:Webhooks:0:EscalationLevel", "-1", "must be 0 (every event) to 10")]
+    [InlineData("Gateway:Alerts:Webhooks:0:Ward", "ward/7A", "Gateway:Alerts:Webhooks:0:Ward")]
     public async Task A_bad_alert_setting_stops_the_start_naming_the_setting(string key, string value, string expected)
     {
         using var folder = TemporaryDirectory.Create("alert-settings");

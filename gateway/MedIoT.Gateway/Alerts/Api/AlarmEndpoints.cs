@@ -188,6 +188,7 @@ internal sealed partial class AlarmEndpoints(
         Consciousness? consciousness = null;
         bool? onOxygen = null;
         OxygenSaturationScale? scale = null;
+        DateTimeOffset? observedAt = null;
         if (body is not null)
         {
             using (body)
@@ -223,9 +224,16 @@ internal sealed partial class AlarmEndpoints(
                             : null;
                         problem = scale is null ? new ApiProblem(400, "bad-spo2-scale", "spo2Scale must be 1 or 2 (NEWS2 SpO2 scale).") : null;
                     }
+                    else if (member.NameEquals("observedAt"))
+                    {
+                        observedAt = member.Value.ValueKind == JsonValueKind.String ? ParseTime(member.Value.GetString()!) : null;
+                        problem = observedAt is null
+                            ? new ApiProblem(400, "bad-observed-at", "observedAt must be an RFC 3339 time with its offset, e.g. 2026-03-01T08:15:00Z.")
+                            : null;
+                    }
                     else
                     {
-                        problem = UnknownMember("staffId, consciousness, onOxygen, spo2Scale");
+                        problem = UnknownMember("staffId, consciousness, onOxygen, spo2Scale, observedAt");
                     }
 
                     if (problem is not null)
@@ -249,6 +257,13 @@ internal sealed partial class AlarmEndpoints(
 
         var assessment = await feed.AskAsync((engine, now, events) =>
         {
+            // Checked against the alert clock, the clock NEWS2 freshness is measured on.
+            if (observedAt is { } at && (at > now + ObservedAtMaxAhead || at < now - ObservedAtMaxAge))
+            {
+                return null;
+            }
+
+            var time = observedAt ?? now;
             var inputs = new List<AlertInput>();
             if (scale is { } chosen)
             {
@@ -257,12 +272,12 @@ internal sealed partial class AlarmEndpoints(
 
             if (consciousness is { } level)
             {
-                inputs.Add(new ConsciousnessRecorded(bed, level, staffId!, now));
+                inputs.Add(new ConsciousnessRecorded(bed, level, staffId!, time));
             }
 
             if (onOxygen is { } oxygen)
             {
-                inputs.Add(new SupplementalOxygenRecorded(bed, oxygen, staffId!, now));
+                inputs.Add(new SupplementalOxygenRecorded(bed, oxygen, staffId!, time));
             }
 
             foreach (var input in inputs)
@@ -277,6 +292,13 @@ internal sealed partial class AlarmEndpoints(
 
             return engine.AssessNews2(bed, now);
         }, context.RequestAborted);
+        if (assessment is null)
+        {
+            await RefuseAsync(context, endpoint, new ApiProblem(400, "observed-at-out-of-range", string.Create(CultureInfo.InvariantCulture,
+                $"observedAt must be at most {ObservedAtMaxAge.TotalMinutes} minutes before and {ObservedAtMaxAhead.TotalSeconds} s after the gateway's time.")));
+            return;
+        }
+
         await WriteJsonAsync(context, 200, writer => WriteNews2(writer, bed, assessment));
     }
 
@@ -438,6 +460,12 @@ internal sealed partial class AlarmEndpoints(
 
     private static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
 
+    /// <summary>How far in the past an observation's <c>observedAt</c> may be: charting an observation late (docs/alerts.md §7).</summary>
+    internal static readonly TimeSpan ObservedAtMaxAge = TimeSpan.FromMinutes(60);
+
+    /// <summary>How far ahead of the gateway's clock <c>observedAt</c> may be: the skew between a charting device's clock and the gateway's.</summary>
+    internal static readonly TimeSpan ObservedAtMaxAhead = TimeSpan.FromSeconds(60);
+
     private static ApiProblem StaffIdProblem { get; } = new(400, "bad-staff-id", "staffId is required: 1-64 of A-Z a-z 0-9 . _ @ -.");
 
     private static ApiProblem UnknownMember(string allowed) => new(400, "unknown-member", $"Unknown or repeated member; allowed: {allowed}.");
@@ -452,6 +480,10 @@ internal sealed partial class AlarmEndpoints(
         _ => null,
     };
 
+    /// <summary>An RFC 3339 date-time with its offset (§5.6: <c>Z</c> or ±hh:mm), or null.</summary>
+    private static DateTimeOffset? ParseTime(string text) =>
+        Rfc3339Pattern().IsMatch(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;
+
     private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 
     private static bool IsPlace(string text) => PlacePattern().IsMatch(text);
@@ -463,4 +495,7 @@ internal sealed partial class AlarmEndpoints(
 
     [GeneratedRegex(@"^[A-Za-z0-9._@-]{1,64}\z")]
     private static partial Regex StaffIdPattern();
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})\z")]
+    private static partial Regex Rfc3339Pattern();
 }

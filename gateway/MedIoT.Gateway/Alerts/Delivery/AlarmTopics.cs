@@ -15,6 +15,14 @@ public sealed record AlarmTopics(string Prefix)
     /// <summary>Where the retained current state of <paramref name="bed"/> (null: gateway-wide) is published.</summary>
     public string State(BedLocation? bed) => Place(bed) + "/state";
 
+    /// <summary>
+    /// Where the events of a care-team alarm escalated to <paramref name="recipient"/> are also published:
+    /// <c>{prefix}/escalations/{ward}/{recipient}</c> (gateway-wide alarms: <c>{prefix}/escalations/gateway/{recipient}</c>).
+    /// Recipients are 1–64 of A–Z a–z 0–9 . _ @ - (checked at start), so they never carry a wildcard or separator.
+    /// </summary>
+    public string Escalations(BedLocation? bed, string recipient) =>
+        bed is { } place ? $"{Prefix}/escalations/{place.Ward}/{recipient}" : $"{Prefix}/escalations/gateway/{recipient}";
+
     /// <summary>The IT channel's event topic (security alarms).</summary>
     public string SecurityEvents => Prefix + "/it/security";
 

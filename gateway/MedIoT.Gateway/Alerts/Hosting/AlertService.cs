@@ -200,7 +200,14 @@ internal sealed class AlertService : BackgroundService
             var alarm = alarmEvent.Alarm;
             Log.AlarmEventOccurred(_logger, alarmEvent.Kind, alarm.AlarmId, alarm.Condition.Key, alarm.Bed?.ToString() ?? "gateway", alarm.Priority, alarm.EscalationLevel);
             var topic = alarm.Channel == AlarmChannel.InformationTechnology ? _topics.SecurityEvents : _topics.Events(alarm.Bed);
-            _publisher.Enqueue(new AlarmMessage(topic, AlarmJson.Event(alarmEvent, _gatewayId, _options), Retain: false, arrivalTimestamp));
+            var payload = AlarmJson.Event(alarmEvent, _gatewayId, _options);
+            _publisher.Enqueue(new AlarmMessage(topic, payload, Retain: false, arrivalTimestamp));
+            if (_options.PublishEscalations && alarm.Channel == AlarmChannel.CareTeam && alarm.EscalationLevel > 0)
+            {
+                // The recipient the alarm escalated to gets it (and its later events: acknowledged, resolved) on its own topic.
+                _publisher.Enqueue(new AlarmMessage(_topics.Escalations(alarm.Bed, _options.RecipientAt(alarm.EscalationLevel)), payload, Retain: false));
+            }
+
             _webhooks.Accept(alarmEvent);
 
             // Journaled (docs/ledger-entry-format.md, version 2) and from there written to InfluxDB; never waited for.

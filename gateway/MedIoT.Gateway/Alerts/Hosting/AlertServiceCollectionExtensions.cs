@@ -15,6 +15,8 @@ namespace MedIoT.Gateway.Alerts.Hosting;
 /// <summary>Registers the alert service, its delivery and its HTTP API (settings section <c>Gateway:Alerts</c>).</summary>
 internal static partial class AlertServiceCollectionExtensions
 {
+    private const int MaxEscalationLevel = 10;
+
     public static IServiceCollection AddAlerts(this IServiceCollection services, IConfiguration configuration, string settingsFolder)
     {
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.SectionName)).ValidateOnStart();
@@ -48,7 +50,7 @@ internal static partial class AlertServiceCollectionExtensions
         var outboxFolder = Path.GetFullPath(options.OutboxFolder, settingsFolder);
         var targets = options.Webhooks.Select((webhook, index) => new WebhookTarget(
             webhook.Name, webhook.Url!, webhook.Channel, WebhookSecret.Load(webhook, index, settingsFolder),
-            new WebhookOutbox(Path.Combine(outboxFolder, webhook.Name), options.OutboxCapacity))).ToList();
+            new WebhookOutbox(Path.Combine(outboxFolder, webhook.Name), options.OutboxCapacity), webhook.EscalationLevel, webhook.Ward)).ToList();
         return new WebhookDispatcher(
             targets, options, provider.GetRequiredService<IOptions<GatewayOptions>>().Value.GatewayId,
             provider.GetRequiredService<IHttpClientFactory>().CreateClient(WebhookDispatcher.HttpClientName),
@@ -86,6 +88,16 @@ internal static partial class AlertServiceCollectionExtensions
             if (string.IsNullOrEmpty(webhook.SecretFile) == string.IsNullOrEmpty(webhook.SecretEnvironmentVariable))
             {
                 yield return (at, "needs exactly one of SecretFile and SecretEnvironmentVariable.");
+            }
+
+            if (webhook.EscalationLevel is < 0 or > MaxEscalationLevel)
+            {
+                yield return (at + ":EscalationLevel", $"must be 0 (every event) to {MaxEscalationLevel}.");
+            }
+
+            if (webhook.Ward is not null && !NamePattern().IsMatch(webhook.Ward))
+            {
+                yield return (at + ":Ward", "must be 1-32 of A-Z a-z 0-9 . _ - (or unset: every ward).");
             }
 
             if (!Enum.IsDefined(webhook.Channel))

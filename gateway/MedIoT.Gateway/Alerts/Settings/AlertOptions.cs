@@ -36,6 +36,12 @@ public sealed class AlertOptions
     /// </summary>
     public List<string> EscalationRecipients { get; set; } = [];
 
+    /// <summary>
+    /// Whether the events of an escalated care-team alarm are also published to its recipient's topic
+    /// <c>{prefix}/escalations/{ward}/{recipient}</c> (docs/alerts.md §6, "Escalation routing"). Default true.
+    /// </summary>
+    public bool PublishEscalations { get; set; } = true;
+
     /// <summary>Alarm messages waiting for the broker before the oldest is dropped and counted (100–1,000,000; default 10,000).</summary>
     [Range(100, 1_000_000)]
     public int MqttQueueCapacity { get; set; } = 10_000;

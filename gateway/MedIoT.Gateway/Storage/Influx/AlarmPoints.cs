@@ -22,19 +22,11 @@ internal static class AlarmPoints
     {
         LineProtocol.WriteMeasurement(output, Measurement);
         LineProtocol.WriteTag(output, "bed", entry.Bed ?? "gateway");
-        LineProtocol.WriteTag(output, "category", entry.Category switch { 1 => "physiological", 2 => "technical", _ => "security" });
-        LineProtocol.WriteTag(output, "channel", entry.Category == 3 ? "it" : "care-team");
+        LineProtocol.WriteTag(output, "category", CategoryName(entry.Category));
+        LineProtocol.WriteTag(output, "channel", ChannelName(entry.Category));
         LineProtocol.WriteTag(output, "condition", entry.ConditionKey);
-        LineProtocol.WriteTag(output, "kind", entry.EventKind switch
-        {
-            1 => "raised",
-            2 => "updated",
-            3 => "escalated",
-            4 => "acknowledged",
-            5 => "latched",
-            _ => "resolved",
-        });
-        LineProtocol.WriteTag(output, "priority", entry.Priority switch { 1 => "low", 2 => "medium", _ => "high" });
+        LineProtocol.WriteTag(output, "kind", KindName(entry.EventKind));
+        LineProtocol.WriteTag(output, "priority", PriorityName(entry.Priority));
         LineProtocol.WriteTag(output, "ward", entry.Ward ?? "gateway");
         LineProtocol.WriteIntegerField(output, "alarm_id", entry.AlarmId, first: true);
         LineProtocol.WriteIntegerField(output, "escalation", entry.EscalationLevel, first: false);
@@ -57,4 +49,24 @@ internal static class AlarmPoints
         LineProtocol.WriteTimestampAndEndLine(output, entry.EventUnixNanoseconds);
         return 1;
     }
+
+    /// <summary>The <c>kind</c> tag of an entry's event kind (docs/ledger-entry-format.md, version 2).</summary>
+    public static string KindName(byte eventKind) => eventKind switch
+    {
+        1 => "raised",
+        2 => "updated",
+        3 => "escalated",
+        4 => "acknowledged",
+        5 => "latched",
+        _ => "resolved",
+    };
+
+    /// <summary>The <c>priority</c> tag.</summary>
+    public static string PriorityName(byte priority) => priority switch { 1 => "low", 2 => "medium", _ => "high" };
+
+    /// <summary>The <c>category</c> tag.</summary>
+    public static string CategoryName(byte category) => category switch { 1 => "physiological", 2 => "technical", _ => "security" };
+
+    /// <summary>The <c>channel</c> tag.</summary>
+    public static string ChannelName(byte category) => category == 3 ? "it" : "care-team";
 }

@@ -1,3 +1,4 @@
+using MedIoT.FirmwareSim.Scenarios;
 using MedIoT.Gateway.Alerts;
 using MedIoT.Gateway.Alerts.News2;
 using MedIoT.Gateway.Alerts.Physiological;
@@ -8,7 +9,7 @@ using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Alerts.Scenarios;
 
-/// <summary>Plays every scenario of configs/scenarios/ through the engine with the shipped rules on a fake clock.</summary>
+/// <summary>Plays every scenario of configs/scenarios/ with the simulator's player through the engine with the shipped rules on a fake clock.</summary>
 public sealed class ScenarioTests
 {
     public static TheoryData<string> ScenarioFiles() => new(Files());
@@ -26,13 +27,13 @@ public sealed class ScenarioTests
 
     [Theory]
     [MemberData(nameof(ScenarioFiles))]
-    public void Each_scenario_raises_exactly_its_expected_alarms(string file)
+    public async Task Each_scenario_raises_exactly_its_expected_alarms(string file)
     {
         var scenario = Scenario.Load(Path.Combine(RepositoryLayout.Configs, "scenarios", file));
         var ward = new Ward(AlertTestRules.Shipped());
         var start = ward.Now;
 
-        Play(scenario, ward);
+        await ScenarioPlayer.PlayAsync(scenario, new EngineSink(scenario, ward), CancellationToken.None);
 
         var raised = ward.Of(AlarmEventKind.Raised).ToList();
         Assert.Equal(
@@ -51,42 +52,41 @@ public sealed class ScenarioTests
         }
     }
 
-    private static void Play(Scenario scenario, Ward ward)
+    /// <summary>The shared player's inputs go straight into the engine; each second ends with a tick, then the clock moves on.</summary>
+    private sealed class EngineSink(Scenario scenario, Ward ward) : IScenarioSink
     {
-        var bed = new BedLocation(scenario.Ward, scenario.Bed);
-        for (var second = 0; second <= scenario.DurationSeconds; second++)
+        private readonly BedLocation _bed = new(scenario.Ward, scenario.Bed);
+
+        public Task RecordStaffAsync(StaffEntry entry, CancellationToken cancellationToken)
         {
-            foreach (var entry in scenario.Staff.Where(entry => entry.AtSecond == second))
+            var accepted = entry.Consciousness is { } level
+                ? ward.Send(new ConsciousnessRecorded(_bed, Enum.Parse<Consciousness>(level), entry.StaffId, ward.Now))
+                : ward.Send(new SupplementalOxygenRecorded(_bed, entry.OnOxygen!.Value, entry.StaffId, ward.Now));
+            Assert.Equal(AlertInputRejection.None, accepted);
+            return Task.CompletedTask;
+        }
+
+        public Task ReportStatusAsync(string deviceId, DeviceStatus status, CancellationToken cancellationToken)
+        {
+            Assert.Equal(AlertInputRejection.None, ward.Send(new DeviceStatusReport(_bed, deviceId, status)));
+            return Task.CompletedTask;
+        }
+
+        public Task PublishAsync(string deviceId, int second, IReadOnlyList<(int Code, double Value)> readings, CancellationToken cancellationToken)
+        {
+            foreach (var (code, value) in readings)
             {
-                var accepted = entry.Consciousness is { } level
-                    ? ward.Send(new ConsciousnessRecorded(bed, Enum.Parse<Consciousness>(level), entry.StaffId, ward.Now))
-                    : ward.Send(new SupplementalOxygenRecorded(bed, entry.OnOxygen!.Value, entry.StaffId, ward.Now));
-                Assert.Equal(AlertInputRejection.None, accepted);
+                Assert.Equal(AlertInputRejection.None, ward.Send(new VitalReading(_bed, deviceId, code, value, ward.Now, ward.Now)));
             }
 
-            // A device with status windows reports its status every second it is not silent (flags only inside a window).
-            foreach (var device in scenario.DeviceStatus.Select(window => window.DeviceId).Distinct())
-            {
-                if (!IsSilent(scenario, device, second))
-                {
-                    var status = scenario.DeviceStatus
-                        .Where(window => window.DeviceId == device && second >= window.FromSecond && second < window.ToSecond)
-                        .SelectMany(window => window.Status)
-                        .Aggregate(DeviceStatus.None, (flags, name) => flags | Enum.Parse<DeviceStatus>(name));
-                    Assert.Equal(AlertInputRejection.None, ward.Send(new DeviceStatusReport(bed, device, status)));
-                }
-            }
+            return Task.CompletedTask;
+        }
 
-            foreach (var track in scenario.Tracks.Where(track => second % track.IntervalSeconds == 0 && !IsSilent(scenario, track.DeviceId, second)))
-            {
-                Assert.Equal(AlertInputRejection.None, ward.Send(new VitalReading(bed, track.DeviceId, track.MdcCode, track.ValueAt(second), ward.Now, ward.Now)));
-            }
-
+        public Task EndSecondAsync(int second, CancellationToken cancellationToken)
+        {
             ward.Engine.Tick(ward.Now, ward.Events);
             ward.Clock.Advance(TimeSpan.FromSeconds(1));
+            return Task.CompletedTask;
         }
     }
-
-    private static bool IsSilent(Scenario scenario, string deviceId, int second) =>
-        scenario.Silences.Any(silence => silence.DeviceId == deviceId && second >= silence.FromSecond && second < silence.ToSecond);
 }

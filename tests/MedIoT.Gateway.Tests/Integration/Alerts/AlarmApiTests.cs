@@ -27,6 +27,9 @@ public sealed class AlarmApiTests(AlertWardFixture ward) : IClassFixture<AlertWa
         { "application/json", "{\"staffId\":\"n1\"}", "no-observation", "at least one" },
         { "application/json", "{\"staffId\":\"n1\",\"onOxygen\":true,\"onOxygen\":false}", "repeated-member", "twice" },
         { "application/json", null, "not-json", "Content-Type" },
+        { "application/json", "{\"staffId\":\"n1\",\"onOxygen\":true,\"observedAt\":\"" + Marker + "\"}", "bad-observed-at", "RFC 3339" },
+        { "application/json", "{\"staffId\":\"n1\",\"onOxygen\":true,\"observedAt\":\"2026-03-01T08:00:00\"}", "bad-observed-at", "offset" },
+        { "application/json", "{\"staffId\":\"n1\",\"onOxygen\":true,\"observedAt\":1772352000}", "bad-observed-at", "RFC 3339" },
     };
 
     [Theory]
@@ -97,6 +100,42 @@ public sealed class AlarmApiTests(AlertWardFixture ward) : IClassFixture<AlertWa
         Assert.Equal(status, response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(reason, problem.RootElement.GetProperty("reason").GetString());
+        gateway.Logs.AssertNoErrors();
+    }
+
+    /// <summary>
+    /// A nurse charting late gives <c>observedAt</c>: the observation counts from then (its NEWS2 parameter carries that
+    /// time), within 60 minutes back and 60 s ahead of the gateway's (alert) clock; outside, a clear 400 and nothing recorded.
+    /// </summary>
+    [Fact]
+    public async Task An_observation_charted_late_carries_its_observed_time_within_the_bounded_skew()
+    {
+        await using var gateway = await ward.StartGatewayAsync();
+        var now = gateway.Clock.GetUtcNow();
+        var tenMinutesAgo = now.AddMinutes(-10);
+
+        using (var late = await gateway.ObserveAsync("7A", "04", new { staffId = "nurse.jones", consciousness = "C", observedAt = tenMinutesAgo.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture) }))
+        {
+            Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+        }
+
+        var news2 = await gateway.Http.GetFromJsonAsync<JsonElement>("/beds/7A/04/news2");
+        var consciousness = news2.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("parameter").GetString() == "consciousness");
+        Assert.Equal(tenMinutesAgo, consciousness.GetProperty("at").GetDateTimeOffset());
+        Assert.Equal(3, consciousness.GetProperty("score").GetInt32());
+
+        foreach (var outside in new[] { now.AddMinutes(-61), now.AddSeconds(61) })
+        {
+            using var refused = await gateway.ObserveAsync("7A", "05", new { staffId = "nurse.jones", onOxygen = true, observedAt = outside.ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            using var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+            Assert.Equal("observed-at-out-of-range", problem.RootElement.GetProperty("reason").GetString());
+            Assert.Contains("60 minutes before and 60 s after", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        var untouched = await gateway.Http.GetFromJsonAsync<JsonElement>("/beds/7A/05/news2");
+        Assert.Equal(JsonValueKind.Null, untouched.GetProperty("score").ValueKind);
+        Assert.Equal(2, gateway.Alerts.BadRequests);
         gateway.Logs.AssertNoErrors();
     }
 

@@ -55,7 +55,8 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
     public async Task An_unacknowledged_high_alarm_escalates_to_the_next_recipient_after_the_configured_time()
     {
         await using var gateway = await ward.StartGatewayAsync();
-        await using var station = await gateway.ConnectStationAsync();
+        // The ward's station (the second recipient's own topic is in the next test).
+        await using var station = await gateway.ConnectStationAsync("alerts/#");
         var alarmId = await RaiseLowSaturationAsync(gateway, station);
         var raisedAt = station.Events.Single(e => e.AlarmId == alarmId && e.Event == "raised").At;
 
@@ -74,6 +75,160 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
         Assert.Equal(1, escalated.Alarm.GetProperty("escalationLevel").GetInt32());
         Assert.Equal("nurse-in-charge", escalated.Alarm.GetProperty("recipient").GetString());
         Assert.InRange((escalated.At - raisedAt).TotalSeconds, 60, 61);
+        gateway.Logs.AssertNoErrors();
+    }
+
+    /// <summary>
+    /// The second recipient (the nurse in charge of ward 7A) has its own MQTT topic and its own webhook: neither
+    /// hears of the bed 01 alarm before 60 s without acknowledgement, both get it once it escalates (and then its
+    /// acknowledgement), and neither ever hears of the bed 02 alarm a nurse acknowledged in time. A webhook for
+    /// another ward's second recipient gets nothing.
+    /// </summary>
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Escalation_reaches_the_second_recipient_s_topic_and_webhook_only_after_the_configured_time_without_acknowledgement()
+    {
+        var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var secretFile = Path.Combine(ward.Folder, "webhook-" + Guid.NewGuid().ToString("N") + ".secret");
+        await File.WriteAllBytesAsync(secretFile, secret);
+        File.SetUnixFileMode(secretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await using var chargeNurse7A = new Gateway.Tests.Alerts.Delivery.WebhookReceiver(secret);
+        await using var chargeNurse7B = new Gateway.Tests.Alerts.Delivery.WebhookReceiver(secret);
+        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Alerts:Webhooks:0:Name"] = "charge-nurse-7a",
+            ["Gateway:Alerts:Webhooks:0:Url"] = chargeNurse7A.Url.ToString(),
+            ["Gateway:Alerts:Webhooks:0:SecretFile"] = secretFile,
+            ["Gateway:Alerts:Webhooks:0:EscalationLevel"] = "1",
+            ["Gateway:Alerts:Webhooks:0:Ward"] = "7A",
+            ["Gateway:Alerts:Webhooks:1:Name"] = "charge-nurse-7b",
+            ["Gateway:Alerts:Webhooks:1:Url"] = chargeNurse7B.Url.ToString(),
+            ["Gateway:Alerts:Webhooks:1:SecretFile"] = secretFile,
+            ["Gateway:Alerts:Webhooks:1:EscalationLevel"] = "1",
+            ["Gateway:Alerts:Webhooks:1:Ward"] = "7B",
+        });
+        await using var station = await gateway.ConnectStationAsync();
+        await using var chargeNurseTopic = await gateway.ConnectStationAsync("escalations/7A/nurse-in-charge");
+        const string Bed02 = "test-7a-02-spo2";
+
+        // Both beds desaturate; bed 01's alarm is raised by the helper, bed 02's at the same seconds.
+        for (var second = 0; second <= 10; second++)
+        {
+            await gateway.SendAsync(Bed02, gateway.Clock.GetUtcNow(), (SpO2, 80));
+            await gateway.SendAsync(Oximeter, gateway.Clock.GetUtcNow(), (SpO2, 80));
+            if (second < 10)
+            {
+                await gateway.AdvanceAsync(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        await station.WaitUntilAsync(s => s.Events.Count(e => e.Event == "raised") == 2, s_wait, "both raised events");
+        var bed01 = station.Events.Single(e => e.Event == "raised" && e.Topic.EndsWith("/7A/01/events", StringComparison.Ordinal)).AlarmId;
+        var bed02 = station.Events.Single(e => e.Event == "raised" && e.Topic.EndsWith("/7A/02/events", StringComparison.Ordinal)).AlarmId;
+
+        // Bed 02 is acknowledged after 30 s; bed 01 never. Shipped rules: physiological high escalates after 60 s.
+        for (var second = 0; second < 59; second++)
+        {
+            if (second == 30)
+            {
+                using var acknowledged = await gateway.AcknowledgeAsync(bed02, "nurse.jones");
+                Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
+            }
+
+            await gateway.SendAsync(Bed02, gateway.Clock.GetUtcNow(), (SpO2, 80));
+            await gateway.SendAsync(Oximeter, gateway.Clock.GetUtcNow(), (SpO2, 80));
+            await gateway.AdvanceAsync(TimeSpan.FromSeconds(1));
+        }
+
+        await station.WaitUntilAsync(s => s.Events.Any(e => e.AlarmId == bed02 && e.Event == "acknowledged"), s_wait, "bed 02 acknowledged");
+        Assert.Empty(chargeNurseTopic.Messages);
+        Assert.Equal(0, gateway.Alerts.WebhooksDelivered);
+
+        await gateway.AdvanceAsync(TimeSpan.FromSeconds(2));
+        await chargeNurseTopic.WaitUntilAsync(s => s.Events.Count >= 1, s_wait, "the escalation on the second recipient's topic");
+        await gateway.Alerts.WaitUntilAsync(s => s.WebhooksDelivered >= 1, s_wait);
+        var escalated = Assert.Single(chargeNurseTopic.Events);
+        Assert.Equal(($"{gateway.TopicPrefix}/escalations/7A/nurse-in-charge", "escalated", bed01), (escalated.Topic, escalated.Event, escalated.AlarmId));
+        Assert.Equal(("nurse-in-charge", 1), (escalated.Alarm.GetProperty("recipient").GetString(), escalated.Alarm.GetProperty("escalationLevel").GetInt32()));
+        var webhook = Assert.Single(chargeNurse7A.Received);
+        Assert.True(webhook.SignatureValid);
+        Assert.Equal(("escalated", bed01), (webhook.Json.GetProperty("event").GetString(), webhook.AlarmId));
+
+        // The second recipient also learns that the alarm was taken care of.
+        using (var acknowledged = await gateway.AcknowledgeAsync(bed01, "nurse.smith"))
+        {
+            Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
+        }
+
+        await chargeNurseTopic.WaitUntilAsync(s => s.Events.Any(e => e.Event == "acknowledged"), s_wait, "the acknowledgement on the second recipient's topic");
+        await gateway.Alerts.WaitUntilAsync(s => s.WebhooksDelivered >= 2, s_wait);
+        Assert.Equal(["escalated", "acknowledged"], chargeNurse7A.Received.Select(r => r.Json.GetProperty("event").GetString()));
+        Assert.DoesNotContain(chargeNurseTopic.Events, e => e.AlarmId == bed02);
+        Assert.Empty(chargeNurse7B.Received);
+        gateway.Logs.AssertNoErrors();
+    }
+
+    /// <summary>
+    /// The gateway's own backlog: with room for 16 frames not yet durable and a journal that commits every frame on
+    /// its own (one fsync each), a flood of frames from four devices fills the backlog, and the gateway-wide technical
+    /// alarm is raised on its own topic (never a bed's); once the journal has caught up it resolves.
+    /// </summary>
+    [Fact]
+    public async Task A_filling_backlog_raises_the_gateway_technical_alarm_and_it_resolves_when_the_journal_catches_up()
+    {
+        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Ingestion:PendingFrameCapacity"] = "16",
+            ["Gateway:Journal:BatchSize"] = "1",
+            ["Gateway:Journal:MaxWaitMilliseconds"] = "0",
+        });
+        await using var station = await gateway.ConnectStationAsync("alerts/gateway/#");
+        await using var nurses = await gateway.ConnectStationAsync("alerts/7A/#");
+        const int FramesPerDevice = 400;
+        string[] devices = ["test-7a-03-spo2", "test-7a-04-spo2", "test-7a-05-spo2", "test-7a-07-spo2"];
+        var measuredAt = gateway.Clock.GetUtcNow();
+        foreach (var device in devices)
+        {
+            // Connect every device first, so the flood below starts at once on all four.
+            await gateway.PublishAsync(device, measuredAt, [(SpO2, 97)]);
+        }
+
+        var flood = Task.WhenAll(devices.Select(device => Task.Run(async () =>
+        {
+            for (var frame = 1; frame < FramesPerDevice; frame++)
+            {
+                await gateway.PublishAsync(device, measuredAt, [(SpO2, 97)]);
+            }
+        })));
+
+        // The backlog is sampled at every tick of the alert clock: tick while the flood is being journaled.
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            while (!station.Events.Any(e => e.Event == "raised"))
+            {
+                timeout.Token.ThrowIfCancellationRequested();
+                await gateway.AdvanceAsync(TimeSpan.FromSeconds(1));
+                Assert.False(flood.IsCompleted && gateway.Ingestion.Accepted >= devices.Length * FramesPerDevice && !station.Events.Any(e => e.Event == "raised"),
+                    "every frame was journaled without the backlog alarm");
+            }
+        }
+
+        var raised = station.Events.First(e => e.Event == "raised");
+        Assert.Equal(($"{gateway.TopicPrefix}/alerts/gateway/events", "gateway-backlog"), (raised.Topic, raised.Condition));
+        Assert.Equal("technical", raised.Alarm.GetProperty("category").GetString());
+
+        await flood;
+        await gateway.Ingestion.WaitUntilAsync(s => s.Accepted >= devices.Length * FramesPerDevice, TimeSpan.FromSeconds(60));
+        for (var tick = 0; tick < 30 && (await gateway.Http.GetStringAsync("/alarms")).Contains("gateway-backlog", StringComparison.Ordinal); tick++)
+        {
+            await gateway.AdvanceAsync(TimeSpan.FromSeconds(1));
+        }
+
+        await station.WaitUntilAsync(s => s.Events.Any(e => e.Event == "resolved" && e.AlarmId == raised.AlarmId), s_wait, "the backlog alarm resolved");
+        // Low at half full, medium at 90 %: which one a tick sees depends on how far the journal is behind at that moment.
+        Assert.Contains(raised.Priority, new[] { "low", "medium" });
+        Assert.DoesNotContain(nurses.Events, e => e.Condition == "gateway-backlog");
+        Assert.Equal(0, gateway.Ingestion.Duplicates);
         gateway.Logs.AssertNoErrors();
     }
 

@@ -56,11 +56,12 @@ public sealed class AlertGateway : IAsyncDisposable
 
     internal CapturingLoggerProvider Logs { get; }
 
-    public static async Task<AlertGateway> StartAsync(AlertWardFixture ward, IReadOnlyDictionary<string, string?> settings)
+    /// <summary>Starts a gateway whose alert service runs on <paramref name="alertClock"/>, or on <see cref="Clock"/> (a fake clock) when null.</summary>
+    public static async Task<AlertGateway> StartAsync(AlertWardFixture ward, IReadOnlyDictionary<string, string?> settings, TimeProvider? alertClock = null)
     {
         var builder = GatewayHost.CreateBuilder([], configuration => configuration.AddInMemoryCollection(settings));
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
-        builder.Services.AddKeyedSingleton<TimeProvider>(AlertClock.Key, clock);
+        builder.Services.AddKeyedSingleton(AlertClock.Key, alertClock ?? clock);
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);

@@ -1,4 +1,8 @@
-using MedIoT.Gateway.Tests.Alerts.Scenarios;
+using System.Globalization;
+using MedIoT.FirmwareSim;
+using MedIoT.FirmwareSim.Scenarios;
+using MedIoT.Gateway.Tests.Support;
+using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Integration.Alerts;
 
@@ -17,9 +21,9 @@ public sealed class AlertScenarioTests(AlertWardFixture ward) : IClassFixture<Al
     {
         var scenario = Scenario.Load(AlertWardFixture.ScenarioPath(file));
         await using var gateway = await ward.StartGatewayAsync();
-        await using var station = await gateway.ConnectStationAsync();
+        await using var station = await gateway.ConnectStationAsync("alerts/#");
 
-        var start = await ScenarioPlayer.PlayAsync(gateway, scenario);
+        var start = await GatewayScenarioSink.PlayAsync(gateway, scenario);
         await station.WaitUntilAsync(s => s.Events.Count >= gateway.Alerts.AlarmEvents, TimeSpan.FromSeconds(20), "every alarm event");
 
         var events = station.Events;
@@ -41,6 +45,50 @@ public sealed class AlertScenarioTests(AlertWardFixture ward) : IClassFixture<Al
         }
 
         Assert.Equal(0, gateway.Alerts.FeedRefused);
+        gateway.Logs.AssertNoErrors();
+    }
+
+    /// <summary>
+    /// The real <c>mediot-sim</c> commands: <c>provision --scenario</c> makes the registry the gateway loads, then
+    /// <c>scenario --speed 20</c> plays desaturation on the wall clock through mosquitto. The gateway's alert clock runs
+    /// 20 times faster (starting behind the frames' stamps, so it takes the arrival time as each sample's time), so
+    /// the scenario's seven minutes take 21 s and the station sees exactly the scenario's alarms at their priorities.
+    /// </summary>
+    [Fact]
+    public async Task The_simulator_plays_desaturation_sped_up_and_the_gateway_publishes_its_alarms()
+    {
+        const double Speed = 20;
+        var scenarioPath = AlertWardFixture.ScenarioPath("desaturation.json");
+        var scenario = Scenario.Load(scenarioPath);
+        using var folder = TemporaryDirectory.Create("sim-scenario-ward");
+        Assert.Equal(0, await SimulatorCommands.Create().Parse(["provision", "--output", folder.Path, "--beds", "1", "--scenario", scenarioPath]).InvokeAsync());
+        var clock = new ScaledTimeProvider(Speed, behind: TimeSpan.FromHours(1));
+        await using var gateway = await ward.StartGatewayAsync(
+            new Dictionary<string, string?> { ["Gateway:DeviceRegistryPath"] = folder.Combine("devices.json") }, clock);
+        await using var station = await gateway.ConnectStationAsync("alerts/#");
+
+        var exitCode = await SimulatorCommands.Create().Parse(
+        [
+            "scenario", scenarioPath, "--ward-folder", folder.Path, "--port", ward.Mosquitto.Port.ToString(CultureInfo.InvariantCulture),
+            "--gateway-url", gateway.Http.BaseAddress!.ToString(), "--speed", Speed.ToString(CultureInfo.InvariantCulture),
+        ]).InvokeAsync();
+
+        Assert.Equal(0, exitCode);
+        await gateway.Alerts.WaitUntilAsync(s => s.FramesProcessed >= scenario.DurationSeconds + 1, TimeSpan.FromSeconds(20));
+        await station.WaitUntilAsync(s => s.Events.Count >= gateway.Alerts.AlarmEvents, TimeSpan.FromSeconds(20), "every alarm event");
+        var events = station.Events;
+        var raised = events.Where(message => message.Event == "raised").ToList();
+        Assert.Equal(
+            scenario.ExpectedAlarms.Select(expected => expected.Condition).Order(StringComparer.Ordinal),
+            raised.Select(message => message.Condition).Order(StringComparer.Ordinal));
+        foreach (var expected in scenario.ExpectedAlarms)
+        {
+            var alarm = raised.Single(message => message.Condition == expected.Condition);
+            var highest = events.Where(message => message.AlarmId == alarm.AlarmId).Max(message => Rank(message.Priority));
+            Assert.Equal((expected.Condition, Rank(expected.HighestPriority)), (expected.Condition, highest));
+        }
+
+        Assert.Equal(scenario.DurationSeconds + 1, gateway.Ingestion.Accepted);
         gateway.Logs.AssertNoErrors();
     }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MedIoT.FirmwareSim.Provisioning;
-using MedIoT.Gateway.Tests.Alerts.Scenarios;
+using MedIoT.FirmwareSim.Scenarios;
 using MedIoT.Protocol.Cryptography;
 using MedIoT.Protocol.Jose;
 using MedIoT.Testing;
@@ -96,8 +96,11 @@ public sealed class AlertWardFixture : IAsyncLifetime
         await File.WriteAllTextAsync(RegistryPath, "{ \"devices\": [\n" + string.Join(",\n", entries) + "\n] }\n");
     }
 
-    /// <summary>Starts a gateway on this ward with a fake alert clock; <paramref name="settings"/> adds or replaces settings.</summary>
-    public async Task<AlertGateway> StartGatewayAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts a gateway on this ward with a fake alert clock (or <paramref name="alertClock"/>); <paramref name="settings"/>
+    /// adds or replaces settings.
+    /// </summary>
+    public async Task<AlertGateway> StartGatewayAsync(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? alertClock = null)
     {
         var number = Interlocked.Increment(ref _gateways);
         var all = new Dictionary<string, string?>
@@ -123,7 +126,7 @@ public sealed class AlertWardFixture : IAsyncLifetime
             all[key] = value;
         }
 
-        return await AlertGateway.StartAsync(this, all);
+        return await AlertGateway.StartAsync(this, all, alertClock);
     }
 
     /// <summary>The next sequence number of a device (kept across gateways, as a device keeps it across gateway restarts).</summary>

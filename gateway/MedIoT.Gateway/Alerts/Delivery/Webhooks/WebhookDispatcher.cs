@@ -7,7 +7,8 @@ using MedIoT.Gateway.Alerts.Settings;
 namespace MedIoT.Gateway.Alerts.Delivery.Webhooks;
 
 /// <summary>
-/// Delivers alarm events to webhooks: each event is written to every matching webhook's persistent outbox, and one
+/// Delivers alarm events to webhooks: each event is written to the persistent outbox of every webhook that receives it
+/// (its channel, and for an escalation recipient its escalation level and ward), and one
 /// loop per webhook POSTs its outbox oldest first, signed (<see cref="WebhookSignature"/>), retrying with jittered
 /// exponential backoff. A 4xx other than 408 and 429 is a permanent failure: counted, logged and the entry deleted.
 /// </summary>
@@ -80,7 +81,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         {
             await foreach (var alarmEvent in _intake.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                foreach (var target in _targets.Where(target => target.Channel == alarmEvent.Alarm.Channel))
+                foreach (var target in _targets.Where(target => target.Receives(alarmEvent.Alarm)))
                 {
                     var body = AlarmJson.Event(alarmEvent, _gatewayId, _options, deliveryId: Guid.NewGuid().ToString("N"));
                     int dropped;

@@ -1,10 +1,11 @@
 using System.Globalization;
+using MedIoT.Ledger.Storage;
 
 namespace MedIoT.Gateway.Alerts.Delivery.Webhooks;
 
 /// <summary>
 /// The persistent outbox of one webhook: one file per pending delivery, <c>{sequence:D19}.json</c>, written to a
-/// temporary name, flushed to disk and renamed, so a crash leaves either the whole entry or none. Entries are sent
+/// temporary name, flushed to disk, renamed and the folder flushed, so a crash leaves either the whole entry or none. Entries are sent
 /// oldest first and deleted once delivered or failed for good. Bounded: when <c>capacity</c> entries wait, appending
 /// deletes the oldest (an older alarm event matters less than the newest; the bed's state is on MQTT). Thread-safe.
 /// </summary>
@@ -77,6 +78,10 @@ internal sealed class WebhookOutbox
         }
 
         File.Move(temporary, final);
+
+        // The rename is durable only once the folder itself is flushed (POSIX fsync(2) on the directory); before
+        // that a power loss could forget the entry even though its bytes were on disk.
+        DurableFolder.Flush(_folder);
         var dropped = 0;
         lock (_gate)
         {

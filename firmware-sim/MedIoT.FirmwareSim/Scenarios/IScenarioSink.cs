@@ -1,0 +1,22 @@
+using MedIoT.Protocol.Frames;
+
+namespace MedIoT.FirmwareSim.Scenarios;
+
+/// <summary>
+/// Where a <see cref="ScenarioPlayer"/> sends a scenario's inputs and how it keeps time: the simulator's MQTT devices
+/// on the wall clock (<see cref="MqttScenarioSink"/>), or a test's gateway or engine on a fake clock.
+/// </summary>
+internal interface IScenarioSink
+{
+    /// <summary>Records a staff observation for the scenario's bed.</summary>
+    Task RecordStaffAsync(StaffEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Reports a device's new status (only when it changes; a device starts with <see cref="DeviceStatus.None"/>).</summary>
+    Task ReportStatusAsync(string deviceId, DeviceStatus status, CancellationToken cancellationToken);
+
+    /// <summary>Sends one frame of <paramref name="deviceId"/> measured at scenario second <paramref name="second"/>.</summary>
+    Task PublishAsync(string deviceId, int second, IReadOnlyList<(int Code, double Value)> readings, CancellationToken cancellationToken);
+
+    /// <summary>Called after every input of <paramref name="second"/>; returns when the next second of the scenario starts.</summary>
+    Task EndSecondAsync(int second, CancellationToken cancellationToken);
+}
