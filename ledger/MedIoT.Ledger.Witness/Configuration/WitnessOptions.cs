@@ -42,7 +42,7 @@ public sealed class WitnessOptions
 
     /// <summary>
     /// The most evidence files kept; once reached, further evidence is counted and logged but not written, so the first
-    /// proofs of misbehaviour are never overwritten. Each file is at most about 140 KiB. Default 1,000.
+    /// proofs of misbehaviour are never overwritten. Each file is at most about 270 KiB (two notes and a proof, JSON-escaped). Default 1,000.
     /// </summary>
     [Range(1, 100_000)]
     public int MaximumEvidenceFiles { get; set; } = 1000;

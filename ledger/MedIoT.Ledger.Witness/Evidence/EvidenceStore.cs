@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using MedIoT.Ledger.Storage;
 using MedIoT.Ledger.Witness.State;
@@ -89,7 +90,7 @@ internal sealed class EvidenceStore
     private static byte[] Format(string origin, string reason, string requestBody, CosignedCheckpoint cosigned, DateTimeOffset now)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteString("format", "mediot-witness-evidence v1");

@@ -60,6 +60,9 @@ public sealed class WitnessCrashTests(ITestOutputHelper output) : IDisposable
 
             if (round == Kills)
             {
+                // A service stop (SIGTERM) ends it cleanly.
+                await witness.StopAsync();
+                Assert.Contains("Witness stopping", witness.RecentOutput, StringComparison.Ordinal);
                 break;
             }
 

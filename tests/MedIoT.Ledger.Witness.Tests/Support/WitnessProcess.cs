@@ -91,5 +91,8 @@ internal sealed class WitnessProcess : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown code runs, as in a crash or power cut.</summary>
     public Task KillAsync() => _process.KillAsync();
 
+    /// <summary>SIGTERM, as systemd stops a service; killed if it does not end within 30 s.</summary>
+    public Task StopAsync() => _process.StopAsync(TimeSpan.FromSeconds(30));
+
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }
