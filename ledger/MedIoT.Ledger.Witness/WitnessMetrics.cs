@@ -32,6 +32,9 @@ internal sealed class WitnessMetrics : IDisposable
         _evidenceDropped = _meter.CreateCounter<long>("mediot.witness.evidence.dropped", "{request}", "Inconsistent checkpoints not kept because the evidence folder is full.");
     }
 
+    /// <summary>This witness's meter instance (tests tell it from other witnesses in the same process).</summary>
+    public Meter Meter => _meter;
+
     public long Cosigned => Interlocked.Read(ref _cosignedTotal);
 
     public long EvidenceKept => Interlocked.Read(ref _evidenceKeptTotal);

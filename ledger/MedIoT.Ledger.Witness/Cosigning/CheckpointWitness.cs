@@ -82,7 +82,9 @@ internal sealed class CheckpointWitness
 
         if (!_logs.TryGetValue(checkpoint.Origin, out var log))
         {
-            return RefuseLogged(404, WitnessRejection.UnknownOrigin, "-", "the checkpoint's origin is not a log this witness cosigns for");
+            // The origin line has no control characters (checked above); cut to keep the log line short.
+            var shown = checkpoint.Origin.Length > 100 ? checkpoint.Origin[..100] + "..." : checkpoint.Origin;
+            return RefuseLogged(404, WitnessRejection.UnknownOrigin, shown, "the checkpoint's origin is not a log this witness cosigns for");
         }
 
         if (!note.TryVerify(log.Keys, out _, out var noteFailure))

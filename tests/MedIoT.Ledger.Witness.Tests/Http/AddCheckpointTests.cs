@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -139,6 +141,12 @@ public sealed class AddCheckpointTests : IDisposable
         // The true log still moves on from what was cosigned.
         Assert.Equal(HttpStatusCode.OK, (await witness.PostAsync(_log.Request(100, 200))).Status);
         witness.Logs.AssertNoUnexpectedErrors(125);
+
+        // Logged without a body, a signature or a hash.
+        var secrets = forked.Split('\n').Skip(1).Where(line => line.Length > 20 && line != _log.Origin).ToArray();
+        Assert.NotEmpty(secrets);
+        Assert.DoesNotContain(witness.Logs.Entries, e => secrets.Any(s => e.Message.Contains(s, StringComparison.Ordinal)));
+        Assert.DoesNotContain(witness.Logs.Entries, e => e.Message.Contains('\u2014', StringComparison.Ordinal));
     }
 
     [Fact]
@@ -169,6 +177,46 @@ public sealed class AddCheckpointTests : IDisposable
         Assert.Equal(3, witness.Server.Metrics.EvidenceDropped);
         Assert.Equal(3, witness.Logs.Entries.Count(e => e.EventId.Id == 126));
         witness.Logs.AssertNoUnexpectedErrors(125, 126);
+    }
+
+    [Fact]
+    public async Task Every_answer_is_counted_on_the_witness_meter()
+    {
+        var measurements = new ConcurrentQueue<(Meter Meter, string Instrument, long Value, string? Reason)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "MedIoT.Ledger.Witness")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string? reason = null;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "reason")
+                {
+                    reason = tag.Value as string;
+                }
+            }
+
+            measurements.Enqueue((instrument.Meter, instrument.Name, value, reason));
+        });
+        listener.Start();
+        await using var witness = await InProcessWitness.StartAsync(Settings());
+
+        Assert.Equal(HttpStatusCode.OK, (await witness.PostAsync(_log.Request(0, 9))).Status);
+        Assert.Equal(HttpStatusCode.Conflict, (await witness.PostAsync(_log.Request(0, 10))).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await witness.PostAsync("old 1\n")).Status);
+
+        // Only this witness's meter instance: other tests run their own witnesses in parallel.
+        var own = measurements.Where(m => ReferenceEquals(m.Meter, witness.Server.Metrics.Meter)).ToArray();
+        Assert.Equal(3, own.Length);
+        Assert.Contains(own, m => m.Instrument == "mediot.witness.cosigned" && m.Value == 1);
+        Assert.Contains(own, m => m.Instrument == "mediot.witness.rejected" && m.Reason == "stale_old_size");
+        Assert.Contains(own, m => m.Instrument == "mediot.witness.rejected" && m.Reason == "malformed_body");
     }
 
     [Fact]
