@@ -14,9 +14,10 @@ namespace MedIoT.Ledger.Witness.Http;
 
 /// <summary>
 /// The running witness: its key, state, evidence folder and a Kestrel server of its own with <c>POST /add-checkpoint</c>
-/// and <c>GET /health</c>. Started the same way by <c>mediot-witness --config</c> and by tests (in process).
+/// and <c>GET /health</c>. Started the same way by <c>mediot-witness --config</c> and by tests (in process: reference
+/// this project and call <see cref="StartAsync"/> with settings whose <c>Url</c> has port 0).
 /// </summary>
-internal sealed class WitnessServer : IAsyncDisposable
+public sealed class WitnessServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly WitnessMetrics _metrics;
@@ -38,14 +39,17 @@ internal sealed class WitnessServer : IAsyncDisposable
     /// <summary>The address the server listens on (with the real port when port 0 was asked for).</summary>
     public Uri Address { get; }
 
+    /// <summary>The key that verifies this witness's cosignatures (its vkey is <c>VerifierKey.ToString()</c>).</summary>
+    public WitnessKey VerifierKey => Witness.VerifierKey;
+
     /// <summary>The witness core.</summary>
-    public CheckpointWitness Witness { get; }
+    internal CheckpointWitness Witness { get; }
 
     /// <summary>The evidence folder.</summary>
-    public EvidenceStore Evidence { get; }
+    internal EvidenceStore Evidence { get; }
 
     /// <summary>The counters.</summary>
-    public WitnessMetrics Metrics => _metrics;
+    internal WitnessMetrics Metrics => _metrics;
 
     /// <summary>
     /// Validates <paramref name="options"/>, loads the key (refusing one readable by others) and the state, and starts
@@ -66,7 +70,7 @@ internal sealed class WitnessServer : IAsyncDisposable
         var key = DeviceKeyFile.ReadPrivateKey(options.KeyFile);
         try
         {
-            return await StartAsync(options, logs, key, loggerFactory, logger, timeProvider, cancellationToken).ConfigureAwait(false);
+            return await StartListeningAsync(options, logs, key, loggerFactory, logger, timeProvider, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -75,7 +79,7 @@ internal sealed class WitnessServer : IAsyncDisposable
         }
     }
 
-    private static async Task<WitnessServer> StartAsync(WitnessOptions options, IReadOnlyDictionary<string, TrustedLog> logs, Ed25519PrivateKey key,
+    private static async Task<WitnessServer> StartListeningAsync(WitnessOptions options, IReadOnlyDictionary<string, TrustedLog> logs, Ed25519PrivateKey key,
         ILoggerFactory loggerFactory, ILogger logger, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var cosigner = new Cosigner(options.Name, key);
