@@ -3,8 +3,6 @@ using System.Globalization;
 using MedIoT.Gateway.Journal;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
-using MedIoT.Ledger.Hashing;
-using MedIoT.Ledger.Proofs;
 using Microsoft.Extensions.Options;
 
 namespace MedIoT.Gateway.Anchoring;
@@ -53,10 +51,7 @@ internal sealed class AnchoringService(
 
         await Task.Yield();
         status.Enabled = true;
-        if (!string.IsNullOrWhiteSpace(_options.LedgerKey) && NoteVerifierKey.TryParse(_options.LedgerKey.Trim(), out var ledgerKey, out _))
-        {
-            _ledgerKey = ledgerKey;
-        }
+        _ledgerKey = ReceiptCheck.LedgerKey(_options);
 
         _store = new AnchorStore(journal.Folder);
         _anchored = _store.LoadState(_key, out var problem);
@@ -250,33 +245,8 @@ internal sealed class AnchoringService(
     private void PublishBacklog() =>
         status.SetBacklog(_anchored?.Size ?? 0, _pending.Count, _pending.Count == 0 ? null : _pending[0].Seen);
 
-    private bool TryCheckReceipt(SignedJournalCheckpoint checkpoint, string? body, [NotNullWhen(false)] out string? reason)
-    {
-        if (!LedgerReceipt.TryParse(body, out var receipt))
-        {
-            reason = "the answer is not a 'mediot-ledger-receipt v1'";
-            return false;
-        }
-
-        if (_ledgerKey is not null)
-        {
-            var failure = receipt.Verify(checkpoint.Note, [_ledgerKey], null, [], 0);
-            reason = failure == ReceiptFailure.None ? null : $"the receipt does not verify with the ledger key ({failure})";
-            return reason is null;
-        }
-
-        // Without the ledger's key: at least the inclusion proof must lead from our note to the receipt's ledger root.
-        if (!SignedNote.TryParse(receipt.LedgerCheckpoint, out var note) || !Checkpoint.TryParseBody(note.Text, out var ledger)
-            || !MerkleProofVerifier.TryVerifyInclusion(receipt.Index, ledger.Size, MerkleHash.HashLeaf(LedgerReceipt.LeafFor(checkpoint.Note)),
-                receipt.InclusionProof, ledger.RootHash, out _))
-        {
-            reason = "the receipt does not prove this checkpoint is in the ledger checkpoint it names";
-            return false;
-        }
-
-        reason = null;
-        return true;
-    }
+    private bool TryCheckReceipt(SignedJournalCheckpoint checkpoint, string? body, [NotNullWhen(false)] out string? reason) =>
+        ReceiptCheck.TryCheck(checkpoint.Note, body, _ledgerKey, out _, out reason);
 
     private Step BadReceipt(long size, string reason)
     {
