@@ -52,24 +52,48 @@ internal sealed class AnchoringService(
         await Task.Yield();
         status.Enabled = true;
         _ledgerKey = ReceiptCheck.LedgerKey(_options);
-
-        _store = new AnchorStore(journal.Folder);
-        _anchored = _store.LoadState(_key, out var problem);
-        if (problem is not null)
+        try
         {
-            Log.AnchoringProblem(logger, problem);
-            status.RecordError(problem);
+            _store = new AnchorStore(journal.Folder);
+            _anchored = _store.LoadState(_key, out var problem);
+            if (problem is not null)
+            {
+                Log.AnchoringProblem(logger, problem);
+                status.RecordError(problem);
+            }
+
+            _feed = new CheckpointFeed(journal.CheckpointsFile, _key);
+            Refresh();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The gateway keeps running without anchoring; /health says why.
+            Stopped("anchoring cannot start: " + exception.Message);
+            return;
         }
 
-        _feed = new CheckpointFeed(journal.CheckpointsFile, _key);
-        Refresh();
+        if (_anchored is not null && _anchored.Size > journal.Size)
+        {
+            Stopped(string.Create(CultureInfo.InvariantCulture,
+                $"anchoring cannot start: the anchored size {_anchored.Size} is beyond the journal's {journal.Size} entries (the journal was replaced?)"));
+            return;
+        }
         Log.AnchoringStarted(logger, _options.LedgerUrl, _anchored?.Size ?? 0, _pending.Count);
         var initial = TimeSpan.FromMilliseconds(_options.RetryInitialDelayMilliseconds);
         var maximum = TimeSpan.FromMilliseconds(Math.Max(_options.RetryMaximumDelayMilliseconds, _options.RetryInitialDelayMilliseconds));
         var delay = initial;
         while (true)
         {
-            Refresh();
+            try
+            {
+                Refresh();
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                Log.AnchoringProblem(logger, "cannot read the kept checkpoints: " + exception.Message);
+                status.RecordError("cannot read the kept checkpoints: " + exception.Message);
+            }
+
             if (_pending.Count == 0)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(_options.PollIntervalMilliseconds), timeProvider, stoppingToken).ConfigureAwait(false);
@@ -81,11 +105,11 @@ internal sealed class AnchoringService(
             {
                 step = await AnchorNextAsync(stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
             {
-                // The receipt or the state could not be written: nothing moved on; try again later.
-                Log.AnchoringProblem(logger, "cannot keep the receipt or the anchoring state: " + exception.Message);
-                status.RecordError("cannot keep the receipt or the anchoring state: " + exception.Message);
+                // The proof could not be read, or the receipt or the state could not be written: nothing moved on; try again later.
+                Log.AnchoringProblem(logger, "cannot read the proof or keep the receipt or the anchoring state: " + exception.Message);
+                status.RecordError("cannot read the proof or keep the receipt or the anchoring state: " + exception.Message);
                 step = Step.Failed;
             }
 
@@ -247,6 +271,12 @@ internal sealed class AnchoringService(
 
     private bool TryCheckReceipt(SignedJournalCheckpoint checkpoint, string? body, [NotNullWhen(false)] out string? reason) =>
         ReceiptCheck.TryCheck(checkpoint.Note, body, _ledgerKey, out _, out reason);
+
+    private void Stopped(string message)
+    {
+        Log.AnchoringProblem(logger, message);
+        status.RecordError(message);
+    }
 
     private Step BadReceipt(long size, string reason)
     {
