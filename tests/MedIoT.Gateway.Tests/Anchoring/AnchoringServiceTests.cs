@@ -134,6 +134,35 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
         await WaitForAsync(() => running.Status.AnchoredSize == 1, "anchored once registered");
     }
 
+    [Fact]
+    public async Task A_ledger_answering_503_is_retried_with_backoff_and_nothing_is_skipped()
+    {
+        using var journal = OpenJournal("journal");
+        var verifier = Verifier(journal);
+        var sizes = new List<long>();
+        for (var round = 0; round < 2; round++)
+        {
+            journal.Append([Accept(verifier, _device.SignNext()), Accept(verifier, _device.SignNext())]);
+            sizes.Add(journal.SignCheckpoint());
+        }
+
+        _ledger.Overload(3);
+        await using (var running = await RunAsync(journal))
+        {
+            await WaitForAsync(() => running.Status.AnchoredSize == sizes[^1], "anchored after the ledger recovers");
+            Assert.Equal(3, running.Status.Unavailable);
+            Assert.Equal(0, running.Status.Refused);
+        }
+
+        Assert.Equal([503, 503, 503, 200, 200], _ledger.Submissions.Select(s => s.Status));
+        Assert.Equal([sizes[0], sizes[0], sizes[0], sizes[0], sizes[1]], _ledger.Submissions.Select(s => s.Size));
+        Assert.Equal(sizes, _ledger.AnchoredSizes(Origin));
+        AssertEveryReceiptVerifies(journal, sizes);
+        Assert.Single(_logs.Entries, e => e.EventId.Id == 131);
+        Assert.Single(_logs.Entries, e => e.EventId.Id == 132);
+        _logs.AssertNoErrors();
+    }
+
     private void AssertEveryReceiptVerifies(GatewayJournal journal, IReadOnlyList<long> sizes)
     {
         var notes = GatewayJournal.ReadCheckpoints(journal.Folder);

@@ -19,7 +19,8 @@ namespace MedIoT.Gateway.Tests.Anchoring;
 /// port (stop it to take the ledger down, start it again on the same port), a real <see cref="MerkleLog"/> whose
 /// leaves are the gateways' signed notes verbatim, real signed ledger checkpoints and real receipts. It verifies
 /// signatures against its registry and consistency proofs against what each gateway anchored, answers 404, 403, 400,
-/// 409 (<c>text/x.tlog.size</c>), 422 and 200 as the contract says, and records every submission it received. No
+/// 409 (<c>text/x.tlog.size</c>), 422 and 200 as the contract says (and 503 while told it is overloaded), and records
+/// every submission it received. No
 /// witnesses: its checkpoints carry no cosignatures.
 /// </summary>
 internal sealed class ReferenceLedger : IAsyncDisposable
@@ -34,6 +35,7 @@ internal sealed class ReferenceLedger : IAsyncDisposable
     private readonly Dictionary<string, List<(long Size, string Note, long Leaf)>> _anchored = new(StringComparer.Ordinal);
     private readonly List<Submission> _submissions = [];
     private WebApplication? _app;
+    private int _overloadedFor;
 
     public ReferenceLedger()
     {
@@ -64,6 +66,15 @@ internal sealed class ReferenceLedger : IAsyncDisposable
         lock (_lock)
         {
             return _anchored.TryGetValue(origin, out var list) ? [.. list.Select(a => a.Size)] : [];
+        }
+    }
+
+    /// <summary>Answers the next <paramref name="submissions"/> submissions with 503 (an overloaded ledger), recording them.</summary>
+    public void Overload(int submissions)
+    {
+        lock (_lock)
+        {
+            _overloadedFor = submissions;
         }
     }
 
@@ -112,7 +123,19 @@ internal sealed class ReferenceLedger : IAsyncDisposable
     {
         lock (_lock)
         {
-            var result = Decide(body, out var request);
+            IResult result;
+            AddCheckpointRequest? request = null;
+            if (_overloadedFor > 0)
+            {
+                _overloadedFor--;
+                AddCheckpointRequest.TryParse(body, out request, out _);
+                result = Results.Text("overloaded", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+            else
+            {
+                result = Decide(body, out request);
+            }
+
             _submissions.Add(new Submission(request?.OldSize ?? -1, SizeOf(request), Status(result)));
             return result;
         }
