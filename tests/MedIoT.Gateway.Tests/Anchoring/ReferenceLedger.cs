@@ -20,8 +20,7 @@ namespace MedIoT.Gateway.Tests.Anchoring;
 /// leaves are the gateways' signed notes verbatim, real signed ledger checkpoints and real receipts. It verifies
 /// signatures against its registry and consistency proofs against what each gateway anchored, answers 404, 403, 400,
 /// 409 (<c>text/x.tlog.size</c>), 422 and 200 as the contract says (and 503 while told it is overloaded), and records
-/// every submission it received. No
-/// witnesses: its checkpoints carry no cosignatures.
+/// every submission it received. No witnesses: its checkpoints carry no cosignatures.
 /// </summary>
 internal sealed class ReferenceLedger : IAsyncDisposable
 {
