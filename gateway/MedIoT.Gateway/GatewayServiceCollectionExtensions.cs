@@ -1,4 +1,5 @@
 using MedIoT.Gateway.Alerts.Hosting;
+using MedIoT.Gateway.Anchoring;
 using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Http;
@@ -76,6 +77,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService<MqttIngestService>();
         services.AddHostedService<IngestionSummaryService>();
         services.AddAlerts(configuration, settingsFolder);
+        AddAnchoring(services, configuration);
 
         AddSettings<HttpOptions>(services, configuration, HttpOptions.SectionName, options =>
             options.Url is { IsAbsoluteUri: true, Scheme: "http", AbsolutePath: "/" }
@@ -120,6 +122,46 @@ public static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<IOptions<IngestionOptions>>(),
             provider.GetRequiredService<GatewayJournal>().CreateSequenceHistory(),
             provider.GetRequiredService<TimeProvider>()));
+    }
+
+    /// <summary>Anchoring the journal's checkpoints in the hospital ledger (Anchoring/); disabled while Gateway:Anchoring:LedgerUrl is empty.</summary>
+    private static void AddAnchoring(IServiceCollection services, IConfiguration configuration)
+    {
+        AddSettings<AnchoringOptions>(services, configuration, AnchoringOptions.SectionName, options =>
+        {
+            var problems = new List<(string, string)>();
+            if (options.Enabled && (!Uri.TryCreate(options.LedgerUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+            {
+                problems.Add((nameof(AnchoringOptions.LedgerUrl), "must be empty (anchoring disabled) or an absolute http:// or https:// address."));
+            }
+
+            if (!string.IsNullOrWhiteSpace(options.LedgerKey) && !MedIoT.Ledger.Checkpoints.NoteVerifierKey.TryParse(options.LedgerKey.Trim(), out _, out var keyError))
+            {
+                problems.Add((nameof(AnchoringOptions.LedgerKey), $"must be empty or the ledger's note verifier key ({keyError})."));
+            }
+
+            if (options.RetryMaximumDelayMilliseconds < options.RetryInitialDelayMilliseconds)
+            {
+                problems.Add((nameof(AnchoringOptions.RetryMaximumDelayMilliseconds), "must not be less than RetryInitialDelayMilliseconds."));
+            }
+
+            return problems;
+        });
+        services.AddSingleton<AnchoringStatus>();
+        services.AddSingleton<LedgerClient>();
+        services.AddHttpClient(LedgerClient.HttpClientName, (provider, http) =>
+        {
+            var url = provider.GetRequiredService<IOptions<AnchoringOptions>>().Value.LedgerUrl.Trim();
+            if (url.Length > 0)
+            {
+                // Relative request paths ("add-checkpoint") resolve below the configured address.
+                http.BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/");
+            }
+
+            // Each request has its own timeout (Gateway:Anchoring:RequestTimeoutSeconds).
+            http.Timeout = Timeout.InfiniteTimeSpan;
+        });
+        services.AddHostedService<AnchoringService>();
     }
 
     /// <summary>Serial ports (docs/serial.md), the gateway's identity and the device status events.</summary>

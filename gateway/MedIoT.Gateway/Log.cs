@@ -143,4 +143,40 @@ internal static partial class Log
 
     [LoggerMessage(87, LogLevel.Information, "First alarm event journaled at entry {Index}")]
     public static partial void FirstAlarmEventJournaled(ILogger logger, long index);
+
+    [LoggerMessage(88, LogLevel.Information, "Anchoring to the ledger at {LedgerUrl}: anchored up to journal size {AnchoredSize}, {Unanchored} signed checkpoints to anchor")]
+    public static partial void AnchoringStarted(ILogger logger, string ledgerUrl, long anchoredSize, int unanchored);
+
+    [LoggerMessage(89, LogLevel.Debug, "Checkpoint of size {Size} anchored in the ledger; {Unanchored} left to anchor")]
+    public static partial void CheckpointAnchored(ILogger logger, long size, int unanchored);
+
+    [LoggerMessage(130, LogLevel.Information, "Anchoring disabled (Gateway:Anchoring:LedgerUrl is empty)")]
+    public static partial void AnchoringDisabled(ILogger logger);
+
+    [LoggerMessage(131, LogLevel.Warning, "Ledger unavailable ({Detail}); {Unanchored} checkpoints wait, retrying with backoff. Ingestion is not affected")]
+    public static partial void LedgerUnavailable(ILogger logger, string detail, int unanchored);
+
+    [LoggerMessage(132, LogLevel.Information, "Ledger answers again after {FailedAttempts} failed attempts; anchoring the {Unanchored} waiting checkpoints in order")]
+    public static partial void LedgerAvailableAgain(ILogger logger, int failedAttempts, int unanchored);
+
+    [LoggerMessage(133, LogLevel.Error, "The ledger refused checkpoint {Size} (old size {OldSize}): {Detail}; counted, retrying with backoff")]
+    public static partial void AnchoringRefused(ILogger logger, long size, long oldSize, string detail);
+
+    [LoggerMessage(134, LogLevel.Critical, "FORK ALARM: the ledger holds a checkpoint of size {LedgerSize} for {Origin} that this journal never signed (it signed up to {SignedSize}); the gateway's key may be compromised. Investigate before anything else")]
+    public static partial void AnchoringForkAlarm(ILogger logger, long ledgerSize, string origin, long signedSize);
+
+    [LoggerMessage(135, LogLevel.Warning, "The ledger had already anchored our checkpoints up to size {LedgerSize} (we had recorded {AnchoredSize}); receipts fetched, moving on")]
+    public static partial void AnchoringReconciled(ILogger logger, long anchoredSize, long ledgerSize);
+
+    [LoggerMessage(136, LogLevel.Error, "The ledger's receipt for checkpoint {Size} was refused: {Reason}; counted, retrying with backoff")]
+    public static partial void AnchoringBadReceipt(ILogger logger, long size, string reason);
+
+    [LoggerMessage(137, LogLevel.Warning, "No usable receipt for anchored checkpoint {Size}: {Detail}; a bundle for its entries will use a later anchored checkpoint")]
+    public static partial void AnchoringReceiptMissing(ILogger logger, long size, string detail);
+
+    [LoggerMessage(138, LogLevel.Error, "The ledger holds our checkpoints only up to size {LedgerSize}, below the {AnchoredSize} anchored before (restored from an older backup?); anchoring again from there")]
+    public static partial void AnchoringLedgerBehind(ILogger logger, long ledgerSize, long anchoredSize);
+
+    [LoggerMessage(139, LogLevel.Error, "Anchoring problem: {Problem}; retrying with backoff where that can help")]
+    public static partial void AnchoringProblem(ILogger logger, string problem);
 }

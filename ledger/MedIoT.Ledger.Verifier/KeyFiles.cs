@@ -17,10 +17,53 @@ internal static class KeyFiles
     /// <paramref name="value"/> is a verifier key, or the path of a file with one verifier key per line (blank lines and
     /// lines starting with '#' ignored).
     /// </summary>
-    public static bool TryLoadLogKeys(string value, [NotNullWhen(true)] out IReadOnlyCollection<NoteVerifierKey>? keys, [NotNullWhen(false)] out string? error)
+    public static bool TryLoadLogKeys(string value, [NotNullWhen(true)] out IReadOnlyCollection<NoteVerifierKey>? keys, [NotNullWhen(false)] out string? error) =>
+        TryLoadKeys(value, NoteVerifierKey.TryParse, out keys, out error);
+
+    /// <summary>
+    /// Each of <paramref name="values"/> is a verifier key, or a file of them (as for a single value); the
+    /// keys of all of them together.
+    /// </summary>
+    public static bool TryLoadLogKeys(IEnumerable<string> values, [NotNullWhen(true)] out IReadOnlyCollection<NoteVerifierKey>? keys, [NotNullWhen(false)] out string? error) =>
+        TryLoadAll(values, NoteVerifierKey.TryParse, out keys, out error);
+
+    /// <summary>
+    /// Each of <paramref name="values"/> is a witness cosignature key (C2SP tlog-cosignature, type 0x04), or a file of
+    /// them, one per line; the keys of all of them together.
+    /// </summary>
+    public static bool TryLoadWitnessKeys(IEnumerable<string> values, [NotNullWhen(true)] out IReadOnlyCollection<WitnessKey>? keys, [NotNullWhen(false)] out string? error) =>
+        TryLoadAll(values, WitnessKey.TryParse, out keys, out error);
+
+    private delegate bool KeyParser<TKey>(string? text, [NotNullWhen(true)] out TKey? key, out string? error)
+        where TKey : class;
+
+    private static bool TryLoadAll<TKey>(IEnumerable<string> values, KeyParser<TKey> parse, [NotNullWhen(true)] out IReadOnlyCollection<TKey>? keys,
+        [NotNullWhen(false)] out string? error)
+        where TKey : class
+    {
+        var all = new List<TKey>();
+        foreach (var value in values)
+        {
+            if (!TryLoadKeys(value, parse, out var some, out error))
+            {
+                keys = null;
+                return false;
+            }
+
+            all.AddRange(some);
+        }
+
+        keys = all;
+        error = null;
+        return true;
+    }
+
+    private static bool TryLoadKeys<TKey>(string value, KeyParser<TKey> parse, [NotNullWhen(true)] out IReadOnlyCollection<TKey>? keys,
+        [NotNullWhen(false)] out string? error)
+        where TKey : class
     {
         keys = null;
-        if (NoteVerifierKey.TryParse(value.Trim(), out var single, out var keyError))
+        if (parse(value.Trim(), out var single, out var keyError))
         {
             keys = [single];
             error = null;
@@ -33,7 +76,7 @@ internal static class KeyFiles
             return false;
         }
 
-        var list = new List<NoteVerifierKey>();
+        var list = new List<TKey>();
         var lineNumber = 0;
         foreach (var line in File.ReadAllLines(value, Encoding.UTF8))
         {
@@ -44,7 +87,7 @@ internal static class KeyFiles
                 continue;
             }
 
-            if (!NoteVerifierKey.TryParse(trimmed, out var key, out keyError))
+            if (!parse(trimmed, out var key, out keyError))
             {
                 error = $"'{value}' line {lineNumber}: {keyError}";
                 return false;

@@ -33,9 +33,24 @@ internal static class VerifierCommands
         {
             Description = "Device public keys: the gateway's devices.json registry, or a folder of '<device-id>.jwk' public JWK files. Enables the device signature check.",
         };
-        var command = new Command("bundle", "Verify one proof bundle: checkpoint signature, entry encoding, inclusion proof and (with --device-keys) the device's signature.")
+        var ledgerKeys = new Option<string[]>("--ledger-key")
         {
-            file, logKey, deviceKeys,
+            Description = "The hospital ledger's public key (a note verifier key, or a file of them; repeatable). Enables the full-chain check: the bundle must carry an 'anchor mediot-ledger' receipt that proves its gateway checkpoint is in the ledger.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var witnessKeys = new Option<string[]>("--witness-key")
+        {
+            Description = "A trusted witness's cosignature key (C2SP tlog-cosignature vkey, type 0x04), or a file of them; repeatable. Needs --ledger-key.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var requiredCosignatures = new Option<int?>("--require-cosignatures")
+        {
+            Description = "How many distinct trusted witnesses must have cosigned the ledger checkpoint (default: every --witness-key given; 0 with none). Needs --ledger-key.",
+        };
+        var command = new Command("bundle",
+            "Verify one proof bundle: checkpoint signature, entry encoding, inclusion proof, (with --device-keys) the device's signature and (with --ledger-key) the ledger anchor and its witness cosignatures.")
+        {
+            file, logKey, deviceKeys, ledgerKeys, witnessKeys, requiredCosignatures,
         };
         command.SetAction(parseResult =>
         {
@@ -54,6 +69,13 @@ internal static class VerifierCommands
                     error.WriteLine($"error: --device-keys: {keyError}");
                     return UsageError;
                 }
+            }
+
+            if (!TryReadAnchorPolicy(parseResult.GetValue(ledgerKeys) ?? [], parseResult.GetValue(witnessKeys) ?? [], parseResult.GetValue(requiredCosignatures),
+                    out var anchorPolicy, out var policyError))
+            {
+                error.WriteLine($"error: {policyError}");
+                return UsageError;
             }
 
             var path = parseResult.GetValue(file)!.FullName;
@@ -99,7 +121,7 @@ internal static class VerifierCommands
                 return NotVerified;
             }
 
-            var result = ProofBundleVerifier.Verify(bundle, logKeys, devices);
+            var result = ProofBundleVerifier.Verify(bundle, logKeys, devices, anchorPolicy);
             if (!result.Succeeded)
             {
                 error.WriteLine($"FAIL: {result.Failure}: {result.Message}");
@@ -107,13 +129,47 @@ internal static class VerifierCommands
             }
 
             output.WriteLine($"OK: {result.Message}");
-            if (bundle.Anchors.Count > 0)
+            if (anchorPolicy is null && bundle.Anchors.Count > 0)
             {
-                output.WriteLine($"note: {bundle.Anchors.Count} anchor receipt(s) present but not checked by this version");
+                output.WriteLine($"note: {bundle.Anchors.Count} anchor receipt(s) present but not checked (give --ledger-key to check the ledger anchor)");
             }
 
             return Verified;
         });
         return command;
+    }
+
+    private static bool TryReadAnchorPolicy(string[] ledgerValues, string[] witnessValues, int? required, out AnchorPolicy? policy,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    {
+        policy = null;
+        if (ledgerValues.Length == 0)
+        {
+            error = witnessValues.Length > 0 || required is not null ? "--witness-key and --require-cosignatures need --ledger-key" : null;
+            return error is null;
+        }
+
+        if (!KeyFiles.TryLoadLogKeys(ledgerValues, out var ledger, out var keyError))
+        {
+            error = $"--ledger-key: {keyError}";
+            return false;
+        }
+
+        if (!KeyFiles.TryLoadWitnessKeys(witnessValues, out var witnesses, out keyError))
+        {
+            error = $"--witness-key: {keyError}";
+            return false;
+        }
+
+        var count = required ?? witnesses.Count;
+        if (count < 0 || count > witnesses.Count)
+        {
+            error = $"--require-cosignatures must be between 0 and the number of witness keys given ({witnesses.Count})";
+            return false;
+        }
+
+        policy = new AnchorPolicy(ledger, witnesses, count);
+        error = null;
+        return true;
     }
 }

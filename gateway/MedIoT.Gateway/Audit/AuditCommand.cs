@@ -1,4 +1,5 @@
 using System.Globalization;
+using MedIoT.Gateway.Anchoring;
 using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Identity;
@@ -29,7 +30,7 @@ internal static class AuditCommand
 
         try
         {
-            return await RunAsync(args, request, output).ConfigureAwait(false);
+            return await RunAsync(args, request, output, error).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is IOException or InvalidDataException or InvalidOperationException or HttpRequestException
             or UnauthorizedAccessException or OptionsValidationException)
@@ -39,7 +40,7 @@ internal static class AuditCommand
         }
     }
 
-    private static async Task<int> RunAsync(string[] args, AuditRequest request, TextWriter output)
+    private static async Task<int> RunAsync(string[] args, AuditRequest request, TextWriter output, TextWriter error)
     {
         var builder = GatewayHost.CreateBuilder(args);
         using var services = builder.Services.BuildServiceProvider();
@@ -101,16 +102,20 @@ internal static class AuditCommand
 
         if (request.BundleFor is { } index)
         {
-            if (index >= latest.Checkpoint.Size)
+            // The first anchored checkpoint covering the entry, with its ledger receipt (issue 8); else the latest one.
+            var choice = await BundleAnchor.ChooseAsync(journalFolder, key, index, log.Size, latest.Note,
+                services.GetRequiredService<IOptions<AnchoringOptions>>().Value, services.GetService<LedgerClient>(), CancellationToken.None).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Journal entry {index} is not covered by the latest signed checkpoint (size {latest.Checkpoint.Size}) yet.");
+            if (choice.Anchor is null)
             {
-                throw new InvalidOperationException($"Journal entry {index} is not covered by the latest signed checkpoint (size {latest.Checkpoint.Size}) yet.");
+                await error.WriteLineAsync($"warning: {choice.Explanation}").ConfigureAwait(false);
             }
 
-            var bundle = new ProofBundle(index, log.ReadEntry(index), log.GetInclusionProof(index, latest.Checkpoint.Size), latest.Note);
+            var bundle = new ProofBundle(index, log.ReadEntry(index), log.GetInclusionProof(index, choice.Size), choice.Note, choice.Anchor is null ? null : [choice.Anchor]);
             var path = Path.GetFullPath(request.BundleOut ?? $"entry-{index.ToString(CultureInfo.InvariantCulture)}.bundle");
             await File.WriteAllTextAsync(path, bundle.Format()).ConfigureAwait(false);
-            await output.WriteLineAsync($"bundle: entry {index} written to {path}; verify with: mediot-verify bundle {path} --log-key '{key}' --device-keys {registryPath}")
-                .ConfigureAwait(false);
+            await output.WriteLineAsync($"bundle: entry {index} written to {path}, {choice.Explanation}; verify with: mediot-verify bundle {path} --log-key '{key}' --device-keys {registryPath}" +
+                (choice.Anchor is null ? "" : " --ledger-key <the ledger's key> [--witness-key <key>]...")).ConfigureAwait(false);
         }
 
         return findings.Count == 0 ? 0 : 1;

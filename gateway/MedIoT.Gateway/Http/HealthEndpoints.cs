@@ -1,3 +1,4 @@
+using MedIoT.Gateway.Anchoring;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Journal;
 using Microsoft.AspNetCore.Builder;
@@ -8,9 +9,11 @@ namespace MedIoT.Gateway.Http;
 
 /// <summary>
 /// <c>GET /health</c>: whether the gateway is running, its ingestion totals and its storage backlog (journal size, the
-/// InfluxDB writer's lag in entries and seconds), for the ward's monitoring. Counts only; never a patient value.
+/// InfluxDB writer's lag in entries and seconds) and where anchoring in the hospital ledger stands, for the ward's
+/// monitoring. Counts only; never a patient value.
 /// </summary>
-internal sealed class HealthEndpoints(IngestionStatistics statistics, GatewayJournal journal, JournalStatistics journalStatistics, TimeProvider timeProvider)
+internal sealed class HealthEndpoints(IngestionStatistics statistics, GatewayJournal journal, JournalStatistics journalStatistics, AnchoringStatus anchoring,
+    TimeProvider timeProvider)
     : IGatewayEndpoints
 {
     private readonly DateTimeOffset _startedAt = timeProvider.GetUtcNow();
@@ -31,11 +34,23 @@ internal sealed class HealthEndpoints(IngestionStatistics statistics, GatewayJou
                 Math.Round(backlog.LagSeconds, 3),
                 journalStatistics.PointsRefused,
                 journalStatistics.DurableLatencyPercentile(0.5),
-                journalStatistics.DurableLatencyPercentile(0.99)));
+                journalStatistics.DurableLatencyPercentile(0.99),
+                Anchoring()));
         });
+
+    private AnchoringHealth Anchoring()
+    {
+        var (lastError, lastErrorAt) = anchoring.LastError;
+        return new AnchoringHealth(anchoring.Enabled, anchoring.AnchoredSize, anchoring.Unanchored, Math.Round(anchoring.OldestUnanchoredSeconds, 3),
+            lastError, lastErrorAt, anchoring.Anchored, anchoring.Unavailable, anchoring.Refused, anchoring.ForkAlarms, anchoring.BadReceipts);
+    }
 
     private sealed record HealthReport(
         string Status, long UptimeSeconds, long FramesAccepted, long Duplicates, long ReadingsStored,
         long JournalSize, long InfluxWriterPosition, long InfluxLagEntries, double InfluxLagSeconds, long InfluxPointsRefused,
-        double JournalLatencyP50Milliseconds, double JournalLatencyP99Milliseconds);
+        double JournalLatencyP50Milliseconds, double JournalLatencyP99Milliseconds, AnchoringHealth Anchoring);
+
+    private sealed record AnchoringHealth(
+        bool Enabled, long AnchoredSize, int UnanchoredCheckpoints, double OldestUnanchoredSeconds, string? LastError, DateTimeOffset? LastErrorAt,
+        long Anchored, long Unavailable, long Refused, long ForkAlarms, long BadReceipts);
 }

@@ -1,8 +1,9 @@
 namespace MedIoT.Ledger.Bundles;
 
 /// <summary>
-/// A receipt that anchors a checkpoint somewhere outside the log (reserved for a later issue). Version 1 bundles carry
-/// receipts verbatim; the verifier reports them as present but unchecked.
+/// A receipt that anchors the bundle's checkpoint somewhere outside the log. Kind <c>mediot-ledger</c> is the hospital
+/// ledger's receipt (<see cref="Anchoring.LedgerReceipt"/>), checked by <see cref="ProofBundleVerifier"/> when an
+/// <see cref="AnchorPolicy"/> is given; other kinds are carried verbatim and reported as present but unchecked.
 /// </summary>
 /// <param name="Kind">A short name, 1 to 32 of [a-z0-9-].</param>
 /// <param name="Receipt">The receipt bytes.</param>

@@ -41,4 +41,31 @@ public enum BundleFailure
 
     /// <summary>The signed frame names another device or sequence number than the entry.</summary>
     FrameMismatch,
+
+    /// <summary>Ledger keys were given but the bundle carries no <c>anchor mediot-ledger</c> line.</summary>
+    MissingAnchor,
+
+    /// <summary>A <c>mediot-ledger</c> anchor is not a well-formed ledger receipt.</summary>
+    MalformedAnchor,
+
+    /// <summary>The ledger checkpoint in the receipt carries no signature by a given ledger key.</summary>
+    UnknownLedgerKey,
+
+    /// <summary>A given ledger key's signature on the receipt's ledger checkpoint does not verify.</summary>
+    InvalidLedgerSignature,
+
+    /// <summary>The receipt's ledger checkpoint has another origin than the ledger key names.</summary>
+    WrongLedgerOrigin,
+
+    /// <summary>
+    /// The receipt's inclusion proof does not lead from the bundle's gateway checkpoint to the ledger checkpoint's root: a
+    /// changed index or proof hash, or a bundle whose gateway checkpoint is not the one the ledger anchored.
+    /// </summary>
+    AnchorNotIncluded,
+
+    /// <summary>A given witness's cosignature on the ledger checkpoint does not verify.</summary>
+    InvalidCosignature,
+
+    /// <summary>Fewer given witnesses cosigned the ledger checkpoint than required.</summary>
+    TooFewCosignatures,
 }

@@ -3,7 +3,7 @@ using MedIoT.Ledger.Entries;
 
 namespace MedIoT.Ledger.Bundles;
 
-/// <summary>The outcome of <see cref="ProofBundleVerifier.Verify"/>.</summary>
+/// <summary>The outcome of <c>ProofBundleVerifier.Verify</c>.</summary>
 /// <param name="Failure">Why it failed, or <see cref="BundleFailure.None"/>.</param>
 /// <param name="Message">One line for a person: what was proven, or what is wrong. Never contains frame payloads.</param>
 /// <param name="Checkpoint">The verified checkpoint, when its signature verified.</param>

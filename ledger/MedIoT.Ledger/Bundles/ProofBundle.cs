@@ -13,7 +13,7 @@ namespace MedIoT.Ledger.Bundles;
 /// index &lt;leaf index, decimal&gt;
 /// entry &lt;base64 of the encoded LedgerEntry&gt;
 /// proof &lt;base64 hash&gt;            (one line per inclusion proof hash, leaf side first; none for a tree of one)
-/// anchor &lt;kind&gt; &lt;base64&gt;         (zero or more; reserved for external anchor receipts, carried but not checked in v1)
+/// anchor &lt;kind&gt; &lt;base64&gt;         (zero or more; "mediot-ledger": a LedgerReceipt, checked with an AnchorPolicy)
 ///
 /// &lt;the signed checkpoint note, verbatim: body, blank line, signature lines (the log's and any witness cosignatures)&gt;
 /// </code>
@@ -70,7 +70,7 @@ public sealed class ProofBundle
     /// <summary>The signed checkpoint note the proof leads to.</summary>
     public string SignedCheckpoint { get; }
 
-    /// <summary>Anchor receipts (reserved; not verified by version 1).</summary>
+    /// <summary>Anchor receipts (<c>mediot-ledger</c> ones are verified when an <see cref="AnchorPolicy"/> is given).</summary>
     public IReadOnlyList<AnchorReceipt> Anchors { get; }
 
     /// <summary>The bundle text.</summary>

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Entries;
 using MedIoT.Ledger.Hashing;
@@ -13,12 +15,29 @@ namespace MedIoT.Ledger.Bundles;
 /// valid signature by a log key; the checkpoint body parses; the entry decodes; the index is below the tree size; the
 /// inclusion proof has exactly the right length and leads from the entry's leaf hash to the checkpoint root; and,
 /// when device keys are given, the device's JWS inside a device-signed entry verifies and names the entry's device and
-/// sequence. Never throws for any bundle.
+/// sequence; and, when an <see cref="AnchorPolicy"/> is given, that a <c>mediot-ledger</c> anchor receipt proves the
+/// bundle's gateway checkpoint is in the hospital ledger under a ledger checkpoint signed by a trusted ledger key and
+/// cosigned by enough trusted witnesses (the full chain: entry, gateway checkpoint, ledger inclusion, ledger checkpoint,
+/// cosignatures). Never throws for any bundle.
 /// </summary>
 public static class ProofBundleVerifier
 {
     /// <summary>Verifies <paramref name="bundle"/>; <paramref name="deviceKeys"/> null skips the device signature check.</summary>
     public static BundleVerification Verify(ProofBundle bundle, IReadOnlyCollection<NoteVerifierKey> logKeys,
+        IReadOnlyDictionary<string, Ed25519PublicKey>? deviceKeys) => Verify(bundle, logKeys, deviceKeys, null);
+
+    /// <summary>
+    /// Verifies <paramref name="bundle"/>; <paramref name="deviceKeys"/> null skips the device signature check, and
+    /// <paramref name="anchorPolicy"/> null skips the ledger anchor (anchor lines are then carried but not checked).
+    /// </summary>
+    public static BundleVerification Verify(ProofBundle bundle, IReadOnlyCollection<NoteVerifierKey> logKeys,
+        IReadOnlyDictionary<string, Ed25519PublicKey>? deviceKeys, AnchorPolicy? anchorPolicy)
+    {
+        var result = VerifyInLog(bundle, logKeys, deviceKeys);
+        return result.Succeeded && anchorPolicy is not null ? VerifyAnchor(bundle, result, anchorPolicy) : result;
+    }
+
+    private static BundleVerification VerifyInLog(ProofBundle bundle, IReadOnlyCollection<NoteVerifierKey> logKeys,
         IReadOnlyDictionary<string, Ed25519PublicKey>? deviceKeys)
     {
         ArgumentNullException.ThrowIfNull(bundle);
@@ -137,6 +156,77 @@ public static class ProofBundleVerifier
             $"entry {bundle.Index} (alarm {alarm.AlarmId} event kind {alarm.EventKind}, condition {alarm.ConditionKey} at {place}, gateway event) is in log '{checkpoint.Origin}' of size {checkpoint.Size}; a gateway event has no device signature, so only the log's attestation applies"),
             checkpoint, null, false);
     }
+
+    // The ledger link (issue 8): any one mediot-ledger receipt that verifies proves the chain; when none does, the first
+    // receipt's failure is the reason given.
+    private static BundleVerification VerifyAnchor(ProofBundle bundle, BundleVerification proven, AnchorPolicy policy)
+    {
+        BundleVerification? firstFailure = null;
+        var receipts = 0;
+        foreach (var anchor in bundle.Anchors.Where(a => string.Equals(a.Kind, LedgerReceipt.BundleAnchorKind, StringComparison.Ordinal)))
+        {
+            receipts++;
+            if (!System.Text.Unicode.Utf8.IsValid(anchor.Receipt.Span)
+                || !LedgerReceipt.TryParse(Encoding.UTF8.GetString(anchor.Receipt.Span), out var receipt))
+            {
+                firstFailure ??= proven with
+                {
+                    Failure = BundleFailure.MalformedAnchor,
+                    Message = "the mediot-ledger anchor is not a well-formed 'mediot-ledger-receipt v1'",
+                };
+                continue;
+            }
+
+            var outcome = receipt.Verify(bundle.SignedCheckpoint, policy.LedgerKeys, policy.LedgerOrigin, policy.Witnesses, policy.RequiredCosignatures);
+            if (outcome == ReceiptFailure.None)
+            {
+                return proven with { Message = proven.Message + "; " + DescribeAnchor(receipt, policy) };
+            }
+
+            firstFailure ??= proven with { Failure = ToBundleFailure(outcome), Message = DescribeFailure(outcome, receipt, policy) };
+        }
+
+        return firstFailure ?? proven with
+        {
+            Failure = BundleFailure.MissingAnchor,
+            Message = receipts == 0 && bundle.Anchors.Count > 0
+                ? "ledger keys were given but the bundle has no 'anchor mediot-ledger' line (only other anchor kinds)"
+                : "ledger keys were given but the bundle has no 'anchor mediot-ledger' line (its checkpoint was not anchored)",
+        };
+    }
+
+    private static string DescribeAnchor(LedgerReceipt receipt, AnchorPolicy policy)
+    {
+        Checkpoint.TryOpen(receipt.LedgerCheckpoint, policy.LedgerKeys, policy.LedgerOrigin, out var ledger, out _);
+        SignedNote.TryParse(receipt.LedgerCheckpoint, out var note);
+        var cosigned = note is not null && Cosignatures.TryVerify(note, policy.Witnesses, out var by) ? by.Count : 0;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"the checkpoint is leaf {receipt.Index} of ledger '{ledger?.Origin}' of size {ledger?.Size}, cosigned by {cosigned} trusted witness(es) ({policy.RequiredCosignatures} required)");
+    }
+
+    private static BundleFailure ToBundleFailure(ReceiptFailure failure) => failure switch
+    {
+        ReceiptFailure.UnknownLedgerKey => BundleFailure.UnknownLedgerKey,
+        ReceiptFailure.InvalidLedgerSignature => BundleFailure.InvalidLedgerSignature,
+        ReceiptFailure.WrongLedgerOrigin => BundleFailure.WrongLedgerOrigin,
+        ReceiptFailure.NotIncluded => BundleFailure.AnchorNotIncluded,
+        ReceiptFailure.InvalidCosignature => BundleFailure.InvalidCosignature,
+        ReceiptFailure.TooFewCosignatures => BundleFailure.TooFewCosignatures,
+        _ => BundleFailure.MalformedAnchor,
+    };
+
+    private static string DescribeFailure(ReceiptFailure failure, LedgerReceipt receipt, AnchorPolicy policy) => failure switch
+    {
+        ReceiptFailure.UnknownLedgerKey => "the receipt's ledger checkpoint has no signature by the given ledger key",
+        ReceiptFailure.InvalidLedgerSignature => "the ledger key's signature on the receipt's ledger checkpoint does not verify",
+        ReceiptFailure.WrongLedgerOrigin => $"the receipt's ledger checkpoint is not for ledger '{policy.LedgerOrigin}'",
+        ReceiptFailure.NotIncluded => string.Create(CultureInfo.InvariantCulture,
+            $"the receipt does not prove the bundle's gateway checkpoint is leaf {receipt.Index} of the ledger checkpoint (changed receipt, or the bundle's checkpoint is not the anchored one)"),
+        ReceiptFailure.InvalidCosignature => "a trusted witness's cosignature on the ledger checkpoint does not verify (it is for another checkpoint, or changed)",
+        ReceiptFailure.TooFewCosignatures => string.Create(CultureInfo.InvariantCulture,
+            $"fewer than the required {policy.RequiredCosignatures} trusted witnesses cosigned the ledger checkpoint"),
+        _ => "the receipt's ledger checkpoint is not a well-formed checkpoint note",
+    };
 
     private static string Describe(EntryAttestation attestation) =>
         attestation == EntryAttestation.DeviceSigned ? "device-signed" : "gateway-attested";

@@ -76,6 +76,8 @@ public sealed partial class AuditCommandTests
         var bundle = await ward.RunAuditAsync([.. range, "--device", device0, "--bundle-for", journalIndex, "--bundle-out", bundlePath]);
         Assert.True(bundle.ExitCode == 1, bundle.Describe()); // still the altered reading
         Assert.Contains("bundle: entry " + journalIndex, bundle.Output, StringComparison.Ordinal);
+        // Anchoring is off in this ward: the bundle is proven against the latest checkpoint, without an anchor, and says so.
+        Assert.Contains($"warning: no anchored checkpoint covers entry {journalIndex} yet", bundle.Error, StringComparison.Ordinal);
         var verify = await CommandLine.RunAsync("dotnet",
             [CommandLine.VerifierAssembly, "bundle", bundlePath, "--log-key", ward.CheckpointKey().ToString(), "--device-keys", ward.RegistryPath]);
         Assert.True(verify.ExitCode == 0, verify.Describe());

@@ -1,0 +1,311 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using MedIoT.Gateway.Journal;
+using MedIoT.Ledger.Anchoring;
+using MedIoT.Ledger.Checkpoints;
+using Microsoft.Extensions.Options;
+
+namespace MedIoT.Gateway.Anchoring;
+
+/// <summary>
+/// Anchors every checkpoint the journal signed in the hospital ledger, in order (issue 8): each submission carries the
+/// consistency proof (RFC 9162 §2.1.4) from the last anchored size, read from the journal's own log, and the ledger's
+/// receipt is kept durably (<see cref="AnchorStore"/>) before the state moves on. Ingestion never waits on this service.
+/// Unreachable ledger, 5xx, timeouts: retried with jittered exponential backoff, the backlog grows meanwhile. 409 with a
+/// size: the ledger already anchored a later checkpoint of ours (a crash came between its answer and our state), so its
+/// receipts are fetched and anchoring moves on; a size this journal never signed is a fork alarm (Critical, counted),
+/// since only someone with the gateway's key could have submitted it. Other refusals (4xx) are logged, counted and
+/// retried with backoff, in case an operator fixes the ledger's registry.
+/// </summary>
+internal sealed class AnchoringService(
+    GatewayJournal journal,
+    LedgerClient client,
+    AnchoringStatus status,
+    IOptions<AnchoringOptions> options,
+    TimeProvider timeProvider,
+    ILogger<AnchoringService> logger) : BackgroundService
+{
+    private readonly AnchoringOptions _options = options.Value;
+    private readonly NoteVerifierKey _key = journal.Signer.VerifierKey;
+    private readonly List<Pending> _pending = [];
+    private AnchorStore? _store;
+    private CheckpointFeed? _feed;
+    private NoteVerifierKey? _ledgerKey;
+    private SignedJournalCheckpoint? _anchored;
+    private int _failures;
+    private long _lastForkSize = -1;
+
+    private enum Step
+    {
+        Progress,
+        Failed,
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.Enabled)
+        {
+            Log.AnchoringDisabled(logger);
+            return;
+        }
+
+        await Task.Yield();
+        status.Enabled = true;
+        _ledgerKey = ReceiptCheck.LedgerKey(_options);
+        try
+        {
+            _store = new AnchorStore(journal.Folder);
+            _anchored = _store.LoadState(_key, out var problem);
+            if (problem is not null)
+            {
+                Log.AnchoringProblem(logger, problem);
+                status.RecordError(problem);
+            }
+
+            _feed = new CheckpointFeed(journal.CheckpointsFile, _key);
+            Refresh();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The gateway keeps running without anchoring; /health says why.
+            Stopped("anchoring cannot start: " + exception.Message);
+            return;
+        }
+
+        if (_anchored is not null && _anchored.Size > journal.Size)
+        {
+            Stopped(string.Create(CultureInfo.InvariantCulture,
+                $"anchoring cannot start: the anchored size {_anchored.Size} is beyond the journal's {journal.Size} entries (the journal was replaced?)"));
+            return;
+        }
+        Log.AnchoringStarted(logger, _options.LedgerUrl, _anchored?.Size ?? 0, _pending.Count);
+        var initial = TimeSpan.FromMilliseconds(_options.RetryInitialDelayMilliseconds);
+        var maximum = TimeSpan.FromMilliseconds(Math.Max(_options.RetryMaximumDelayMilliseconds, _options.RetryInitialDelayMilliseconds));
+        var delay = initial;
+        while (true)
+        {
+            try
+            {
+                Refresh();
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                Log.AnchoringProblem(logger, "cannot read the kept checkpoints: " + exception.Message);
+                status.RecordError("cannot read the kept checkpoints: " + exception.Message);
+            }
+
+            if (_pending.Count == 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(_options.PollIntervalMilliseconds), timeProvider, stoppingToken).ConfigureAwait(false);
+                continue;
+            }
+
+            Step step;
+            try
+            {
+                step = await AnchorNextAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                // The proof could not be read, or the receipt or the state could not be written: nothing moved on; try again later.
+                Log.AnchoringProblem(logger, "cannot read the proof or keep the receipt or the anchoring state: " + exception.Message);
+                status.RecordError("cannot read the proof or keep the receipt or the anchoring state: " + exception.Message);
+                step = Step.Failed;
+            }
+
+            if (step == Step.Progress)
+            {
+                delay = initial;
+                continue;
+            }
+
+            var jittered = delay * (0.5 + (Random.Shared.NextDouble() / 2));
+            await Task.Delay(jittered, timeProvider, stoppingToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maximum.Ticks));
+        }
+    }
+
+    private async Task<Step> AnchorNextAsync(CancellationToken cancellationToken)
+    {
+        var next = _pending[0].Checkpoint;
+        var oldSize = _anchored?.Size ?? 0;
+        byte[][] proof = oldSize == 0 ? [] : journal.Log.GetConsistencyProof(oldSize, next.Size);
+        status.RecordSubmission();
+        var answer = await client.SubmitAsync(new AddCheckpointRequest(oldSize, proof, next.Note), cancellationToken).ConfigureAwait(false);
+        switch (answer.Kind)
+        {
+            case LedgerAnswerKind.Ok:
+                if (!TryCheckReceipt(next, answer.Body, out var reason))
+                {
+                    return BadReceipt(next.Size, reason);
+                }
+
+                Available();
+                Keep(next, answer.Body!);
+                return Step.Progress;
+            case LedgerAnswerKind.Conflict:
+                Available();
+                return await ReconcileAsync(answer.Size, answer.Detail, cancellationToken).ConfigureAwait(false);
+            case LedgerAnswerKind.Unavailable:
+                return Unavailable(answer.Detail);
+            default:
+                Available();
+                status.RecordRefused();
+                var message = string.Create(CultureInfo.InvariantCulture, $"the ledger refused checkpoint {next.Size} (old size {oldSize}): {answer.Detail}");
+                status.RecordError(message);
+                Log.AnchoringRefused(logger, next.Size, oldSize, answer.Detail);
+                return Step.Failed;
+        }
+    }
+
+    // 409 (tlog-witness): the ledger's latest anchored size for our origin is not the old size we sent.
+    private async Task<Step> ReconcileAsync(long ledgerSize, string detail, CancellationToken cancellationToken)
+    {
+        var ours = _anchored?.Size ?? 0;
+        if (ledgerSize != 0 && ledgerSize != ours && !_feed!.Signed(ledgerSize))
+        {
+            status.RecordForkAlarm();
+            var message = string.Create(CultureInfo.InvariantCulture,
+                $"FORK ALARM: the ledger holds a checkpoint of size {ledgerSize} for {_key.Name}, which this journal never signed (journal signed up to {_feed.LatestSize})");
+            status.RecordError(message);
+            if (ledgerSize != _lastForkSize)
+            {
+                _lastForkSize = ledgerSize;
+                Log.AnchoringForkAlarm(logger, ledgerSize, _key.Name, _feed.LatestSize);
+            }
+
+            return Step.Failed;
+        }
+
+        if (ledgerSize > ours)
+        {
+            // Ours and already anchored: fetch the receipts we missed, then move on.
+            foreach (var pending in _pending.Where(p => p.Checkpoint.Size <= ledgerSize).ToArray())
+            {
+                var answer = await client.GetReceiptAsync(_key.Name, pending.Checkpoint.Size, cancellationToken).ConfigureAwait(false);
+                if (answer.Kind == LedgerAnswerKind.Unavailable)
+                {
+                    return Unavailable(answer.Detail);
+                }
+
+                string? reason = null;
+                if (answer.Kind == LedgerAnswerKind.Ok && TryCheckReceipt(pending.Checkpoint, answer.Body, out reason))
+                {
+                    _store!.SaveReceipt(pending.Checkpoint.Size, answer.Body!);
+                }
+                else
+                {
+                    Log.AnchoringReceiptMissing(logger, pending.Checkpoint.Size, reason ?? answer.Detail);
+                }
+            }
+
+            Log.AnchoringReconciled(logger, ours, ledgerSize);
+            Keep(_pending.First(p => p.Checkpoint.Size == ledgerSize).Checkpoint, null);
+            return Step.Progress;
+        }
+
+        if (ledgerSize < ours)
+        {
+            // The ledger holds less of ours than we anchored (restored from an older backup?): anchor again from its size.
+            var message = string.Create(CultureInfo.InvariantCulture, $"the ledger holds our checkpoints only up to size {ledgerSize}, below the {ours} anchored before; anchoring again from there");
+            status.RecordError(message);
+            Log.AnchoringLedgerBehind(logger, ledgerSize, ours);
+            Rewind(ledgerSize);
+            return Step.Progress;
+        }
+
+        status.RecordRefused();
+        status.RecordError("the ledger answered 409 with the size we sent: " + detail);
+        Log.AnchoringRefused(logger, _pending[0].Checkpoint.Size, ours, detail);
+        return Step.Failed;
+    }
+
+    private void Keep(SignedJournalCheckpoint checkpoint, string? receipt)
+    {
+        if (receipt is not null)
+        {
+            _store!.SaveReceipt(checkpoint.Size, receipt);
+        }
+
+        _store!.SaveState(checkpoint);
+        _anchored = checkpoint;
+        _pending.RemoveAll(p => p.Checkpoint.Size <= checkpoint.Size);
+        status.RecordAnchored();
+        Log.CheckpointAnchored(logger, checkpoint.Size, _pending.Count);
+        PublishBacklog();
+    }
+
+    private void Rewind(long size)
+    {
+        var note = size == 0 ? null : GatewayJournal.ReadCheckpoints(journal.Folder).FirstOrDefault(n =>
+            Checkpoint.TryOpen(n, [_key], _key.Name, out var checkpoint, out _) && checkpoint.Size == size);
+        _anchored = note is null ? null : new SignedJournalCheckpoint(size, note);
+        if (_anchored is not null)
+        {
+            _store!.SaveState(_anchored);
+        }
+
+        _feed = new CheckpointFeed(journal.CheckpointsFile, _key);
+        _pending.Clear();
+        Refresh();
+    }
+
+    private void Refresh()
+    {
+        var now = timeProvider.GetUtcNow();
+        var floor = Math.Max(_anchored?.Size ?? 0, _pending.Count == 0 ? 0 : _pending[^1].Checkpoint.Size);
+        foreach (var checkpoint in _feed!.ReadNew((offset, reason) => Log.AnchoringProblem(logger, string.Create(CultureInfo.InvariantCulture, $"the kept checkpoint record at offset {offset} is skipped: {reason}"))))
+        {
+            if (checkpoint.Size > floor)
+            {
+                _pending.Add(new Pending(checkpoint, now));
+                floor = checkpoint.Size;
+            }
+        }
+
+        PublishBacklog();
+    }
+
+    private void PublishBacklog() =>
+        status.SetBacklog(_anchored?.Size ?? 0, _pending.Count, _pending.Count == 0 ? null : _pending[0].Seen);
+
+    private bool TryCheckReceipt(SignedJournalCheckpoint checkpoint, string? body, [NotNullWhen(false)] out string? reason) =>
+        ReceiptCheck.TryCheck(checkpoint.Note, body, _ledgerKey, out _, out reason);
+
+    private void Stopped(string message)
+    {
+        Log.AnchoringProblem(logger, message);
+        status.RecordError(message);
+    }
+
+    private Step BadReceipt(long size, string reason)
+    {
+        status.RecordBadReceipt();
+        status.RecordError(string.Create(CultureInfo.InvariantCulture, $"the ledger's receipt for checkpoint {size} was refused: {reason}"));
+        Log.AnchoringBadReceipt(logger, size, reason);
+        return Step.Failed;
+    }
+
+    private Step Unavailable(string detail)
+    {
+        status.RecordUnavailable();
+        status.RecordError("the ledger is unavailable: " + detail);
+        if (_failures++ == 0)
+        {
+            Log.LedgerUnavailable(logger, detail, _pending.Count);
+        }
+
+        return Step.Failed;
+    }
+
+    private void Available()
+    {
+        if (_failures > 0)
+        {
+            Log.LedgerAvailableAgain(logger, _failures, _pending.Count);
+            _failures = 0;
+        }
+    }
+
+    private sealed record Pending(SignedJournalCheckpoint Checkpoint, DateTimeOffset Seen);
+}
