@@ -12,6 +12,9 @@ public abstract class SqlLedgerStore : ILedgerStore
     /// <summary>The schema version this build creates and reads.</summary>
     public const int SchemaVersion = 1;
 
+    // 6 parameters a row: 600 per statement, far below SQLite's 32,766 and PostgreSQL's 65,535.
+    private const int RowsPerStatement = 100;
+
     /// <summary>The column type of hashes (BLOB or bytea).</summary>
     protected abstract string BinaryType { get; }
 
@@ -285,22 +288,26 @@ public abstract class SqlLedgerStore : ILedgerStore
 
     private static async Task InsertLeavesAsync(DbConnection connection, DbTransaction transaction, LedgerBatch batch, CancellationToken cancellationToken)
     {
-        var insert = Command(connection, transaction,
-            "INSERT INTO leaves (leaf_index, origin, size, root, leaf_hash, note) VALUES (@i, @o, @s, @r, @h, @n)",
-            ("i", 0L), ("o", string.Empty), ("s", 0L), ("r", Array.Empty<byte>()), ("h", Array.Empty<byte>()), ("n", string.Empty));
-        await using (insert.ConfigureAwait(false))
+        // Multi-row statements: one round trip per RowsPerStatement leaves (PostgreSQL pays a round trip per statement).
+        for (var first = 0; first < batch.Anchors.Count; first += RowsPerStatement)
         {
-            for (var i = 0; i < batch.Anchors.Count; i++)
+            var count = Math.Min(RowsPerStatement, batch.Anchors.Count - first);
+            var sql = new System.Text.StringBuilder("INSERT INTO leaves (leaf_index, origin, size, root, leaf_hash, note) VALUES ");
+            var parameters = new (string, object)[count * 6];
+            for (var i = 0; i < count; i++)
             {
-                var anchor = batch.Anchors[i];
-                insert.Parameters[0].Value = anchor.LeafIndex;
-                insert.Parameters[1].Value = anchor.Origin;
-                insert.Parameters[2].Value = anchor.Size;
-                insert.Parameters[3].Value = anchor.RootHash;
-                insert.Parameters[4].Value = batch.LeafHashes[i];
-                insert.Parameters[5].Value = anchor.Note;
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                var anchor = batch.Anchors[first + i];
+                sql.Append(i == 0 ? string.Empty : ", ").Append(System.Globalization.CultureInfo.InvariantCulture, $"(@i{i}, @o{i}, @s{i}, @r{i}, @h{i}, @n{i})");
+                var at = i * 6;
+                parameters[at] = (Name("i", i), anchor.LeafIndex);
+                parameters[at + 1] = (Name("o", i), anchor.Origin);
+                parameters[at + 2] = (Name("s", i), anchor.Size);
+                parameters[at + 3] = (Name("r", i), anchor.RootHash);
+                parameters[at + 4] = (Name("h", i), batch.LeafHashes[first + i]);
+                parameters[at + 5] = (Name("n", i), anchor.Note);
             }
+
+            await ExecuteAsync(connection, transaction, sql.ToString(), cancellationToken, parameters).ConfigureAwait(false);
         }
 
         // Each gateway's latest anchor in the batch (leaves are in order, so the last one per origin wins).
@@ -310,19 +317,25 @@ public abstract class SqlLedgerStore : ILedgerStore
             latest[anchor.Origin] = anchor.LeafIndex;
         }
 
-        var upsert = Command(connection, transaction,
-            "INSERT INTO gateways (origin, leaf_index) VALUES (@o, @i) ON CONFLICT (origin) DO UPDATE SET leaf_index = excluded.leaf_index",
-            ("o", string.Empty), ("i", 0L));
-        await using (upsert.ConfigureAwait(false))
+        var origins = latest.ToArray();
+        for (var first = 0; first < origins.Length; first += RowsPerStatement)
         {
-            foreach (var (origin, leafIndex) in latest)
+            var count = Math.Min(RowsPerStatement, origins.Length - first);
+            var sql = new System.Text.StringBuilder("INSERT INTO gateways (origin, leaf_index) VALUES ");
+            var parameters = new (string, object)[count * 2];
+            for (var i = 0; i < count; i++)
             {
-                upsert.Parameters[0].Value = origin;
-                upsert.Parameters[1].Value = leafIndex;
-                await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                sql.Append(i == 0 ? string.Empty : ", ").Append(System.Globalization.CultureInfo.InvariantCulture, $"(@o{i}, @i{i})");
+                parameters[i * 2] = (Name("o", i), origins[first + i].Key);
+                parameters[(i * 2) + 1] = (Name("i", i), origins[first + i].Value);
             }
+
+            sql.Append(" ON CONFLICT (origin) DO UPDATE SET leaf_index = excluded.leaf_index");
+            await ExecuteAsync(connection, transaction, sql.ToString(), cancellationToken, parameters).ConfigureAwait(false);
         }
     }
+
+    private static string Name(string prefix, int row) => prefix + row.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static AnchoredCheckpoint ReadAnchor(DbDataReader reader) =>
         new(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), (byte[])reader.GetValue(3), reader.GetString(4));
