@@ -1,0 +1,42 @@
+using System.Net;
+using MedIoT.Ledger.Service.Hosting;
+using MedIoT.Ledger.Service.Tests.Support;
+using MedIoT.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace MedIoT.Ledger.Service.Tests.Hosting;
+
+public sealed class LedgerSettingsTests
+{
+    [Fact]
+    public async Task The_shipped_settings_file_starts_a_ledger()
+    {
+        using var folder = TemporaryDirectory.Create("ledger-settings");
+        using var gateway = new FakeGateway("mediot.example/ward1/gw");
+        TestLedger.WriteRegistry(folder.Path, [gateway]);
+        var overrides = TestLedger.Settings(folder.Path);
+        foreach (var key in overrides.Keys.Where(k => k.StartsWith("Ledger:Storage:Postgres", StringComparison.Ordinal) || k == "Ledger:Storage:Provider").ToArray())
+        {
+            overrides.Remove(key);
+        }
+
+        await using var server = await LedgerServer.StartAsync(["--settings", Path.Combine(RepositoryLayout.Configs, "ledger.json")],
+            configuration => configuration.AddInMemoryCollection(overrides));
+        using var http = new HttpClient { BaseAddress = server.Url };
+        using var response = await http.GetAsync(new Uri("health", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"origin\":\"mediot.example/ledger\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await server.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_policy_needing_more_witnesses_than_configured_is_refused_at_start()
+    {
+        using var folder = TemporaryDirectory.Create("ledger-settings");
+        TestLedger.WriteRegistry(folder.Path, []);
+        var settings = TestLedger.Settings(folder.Path);
+        settings["Ledger:RequiredCosignatures"] = "1";
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => TestLedger.StartAsync(settings));
+        Assert.Contains("Ledger:RequiredCosignatures", refusal.Message, StringComparison.Ordinal);
+    }
+}
