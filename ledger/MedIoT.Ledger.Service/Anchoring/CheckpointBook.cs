@@ -74,7 +74,7 @@ internal sealed class CheckpointBook
 
         lock (_lock)
         {
-            var entry = new Entry(new LedgerCheckpointRecord(size, note), signedNote, cosigners);
+            var entry = new Entry(new LedgerCheckpointRecord(size, note), signedNote, cosigners, []);
             _entries[size] = entry;
             if (_latest is null || size >= _latest.Record.Size)
             {
@@ -101,7 +101,7 @@ internal sealed class CheckpointBook
             }
 
             var updated = new Entry(entry.Record with { Note = entry.Record.Note + cosignatureLine }, entry.SignedNote,
-                new HashSet<string>(entry.Cosigners, StringComparer.Ordinal) { witnessName });
+                new HashSet<string>(entry.Cosigners, StringComparer.Ordinal) { witnessName }, entry.Refusals);
             _entries[size] = updated;
             if (ReferenceEquals(_latest, entry))
             {
@@ -110,6 +110,18 @@ internal sealed class CheckpointBook
 
             Signal();
             return updated.Record;
+        }
+    }
+
+    /// <summary>Records that <paramref name="witnessName"/> answered checkpoint <paramref name="size"/> without a cosignature (refused, failed, timed out).</summary>
+    public void AddRefusal(long size, string witnessName)
+    {
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(size, out var entry) && !entry.Cosigners.Contains(witnessName) && entry.Refusals.Add(witnessName))
+            {
+                Signal();
+            }
         }
     }
 
@@ -135,20 +147,26 @@ internal sealed class CheckpointBook
     }
 
     /// <summary>
-    /// Waits until a checkpoint covering <paramref name="leafIndex"/> has <paramref name="wantedCosignatures"/>
-    /// cosignatures, or until <paramref name="wait"/> passes, and returns the best covering one then.
+    /// Waits until a checkpoint covering <paramref name="leafIndex"/> is cosigned by all <paramref name="witnessCount"/>
+    /// witnesses, or by <paramref name="requiredCosignatures"/> with every other witness having answered it without a
+    /// cosignature, or until <paramref name="wait"/> passes; returns the best covering checkpoint then.
     /// </summary>
-    public async Task<LedgerCheckpointRecord?> WaitForCoveringAsync(long leafIndex, int wantedCosignatures, TimeSpan wait, TimeProvider timeProvider,
-        CancellationToken cancellationToken)
+    public async Task<LedgerCheckpointRecord?> WaitForCoveringAsync(long leafIndex, int witnessCount, int requiredCosignatures, TimeSpan wait,
+        TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(wait, timeProvider);
         while (true)
         {
             var changed = Changed;
-            var best = BestCovering(leafIndex);
-            if (best is { } found && found.Cosignatures >= wantedCosignatures)
+            lock (_lock)
             {
-                return found.Record;
+                var best = Best(leafIndex);
+                if (best is not null && (best.Cosigners.Count >= witnessCount
+                    || (best.Cosigners.Count >= requiredCosignatures && _entries.Values.Any(e => e.Record.Size > leafIndex
+                        && e.Cosigners.Count >= requiredCosignatures && e.Cosigners.Count + e.Refusals.Count >= witnessCount))))
+                {
+                    return best.Record;
+                }
             }
 
             try
@@ -162,6 +180,20 @@ internal sealed class CheckpointBook
         }
     }
 
+    private Entry? Best(long leafIndex)
+    {
+        Entry? best = null;
+        foreach (var entry in _entries.Values)
+        {
+            if (entry.Record.Size > leafIndex && (best is null || entry.Cosigners.Count >= best.Cosigners.Count))
+            {
+                best = entry;
+            }
+        }
+
+        return best;
+    }
+
     private void Signal()
     {
         var previous = _changed;
@@ -169,5 +201,5 @@ internal sealed class CheckpointBook
         previous.TrySetResult();
     }
 
-    private sealed record Entry(LedgerCheckpointRecord Record, string SignedNote, HashSet<string> Cosigners);
+    private sealed record Entry(LedgerCheckpointRecord Record, string SignedNote, HashSet<string> Cosigners, HashSet<string> Refusals);
 }

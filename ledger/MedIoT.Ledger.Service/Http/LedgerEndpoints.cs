@@ -161,9 +161,8 @@ internal sealed class LedgerEndpoints(
 
     private async Task<string> ReceiptAsync(long leafIndex, CancellationToken cancellationToken)
     {
-        var wanted = Math.Max(requiredCosignatures, witnessCount);
-        var checkpoint = wanted == 0 ? null
-            : await book.WaitForCoveringAsync(leafIndex, wanted, receiptCosignatureWait, timeProvider, cancellationToken).ConfigureAwait(false);
+        var checkpoint = witnessCount == 0 ? null
+            : await book.WaitForCoveringAsync(leafIndex, witnessCount, requiredCosignatures, receiptCosignatureWait, timeProvider, cancellationToken).ConfigureAwait(false);
         checkpoint ??= book.BestCovering(leafIndex)?.Record ?? book.Latest!;
         return Receipt(leafIndex, checkpoint);
     }

@@ -53,50 +53,42 @@ internal sealed class WitnessCollector : BackgroundService
     private async Task RunAsync(WitnessEndpoint witness, CancellationToken stoppingToken)
     {
         var cosignedSize = _initialSizes.GetValueOrDefault(witness.Name);
-        var failed = false;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 var changed = _book.Changed;
-                if (_book.LatestUncosigned is { } latest && latest.Size > cosignedSize)
-                {
-                    var result = await RequestAsync(witness, cosignedSize, latest.Size, latest.SignedNote, stoppingToken).ConfigureAwait(false);
-                    if (result.WitnessSize is { } witnessSize && witnessSize <= latest.Size)
-                    {
-                        // 409: the witness remembers another size for us (its state, or ours, is older); retry once from there.
-                        Log.WitnessSizeCorrected(_logger, witness.Name, witnessSize);
-                        cosignedSize = witnessSize;
-                        result = await RequestAsync(witness, cosignedSize, latest.Size, latest.SignedNote, stoppingToken).ConfigureAwait(false);
-                    }
-
-                    if (result.Cosigned)
-                    {
-                        cosignedSize = latest.Size;
-                        failed = false;
-                        continue;
-                    }
-
-                    failed = true;
-                }
-
-                if (failed)
-                {
-                    // After a failure, try again on the next checkpoint or after a short delay, whichever comes first.
-                    using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                    var timer = Task.Delay(s_retryDelay, _timeProvider, delay.Token);
-                    await Task.WhenAny(changed, timer).ConfigureAwait(false);
-                    await delay.CancelAsync().ConfigureAwait(false);
-                    failed = false;
-                    if (!changed.IsCompleted)
-                    {
-                        continue;
-                    }
-                }
-                else
+                if (_book.LatestUncosigned is not { } latest || latest.Size <= cosignedSize)
                 {
                     await changed.WaitAsync(stoppingToken).ConfigureAwait(false);
+                    continue;
                 }
+
+                var result = await RequestAsync(witness, cosignedSize, latest.Size, latest.SignedNote, stoppingToken).ConfigureAwait(false);
+                if (result.WitnessSize is { } witnessSize && witnessSize <= latest.Size)
+                {
+                    // 409: the witness remembers another size for us (its state, or ours, is older); retry once from there.
+                    Log.WitnessSizeCorrected(_logger, witness.Name, witnessSize);
+                    cosignedSize = witnessSize;
+                    result = await RequestAsync(witness, cosignedSize, latest.Size, latest.SignedNote, stoppingToken).ConfigureAwait(false);
+                }
+
+                if (result.Cosigned)
+                {
+                    cosignedSize = latest.Size;
+                    continue;
+                }
+
+                // Refused or unreachable: try again on the next ledger checkpoint, or after a short delay.
+                _book.AddRefusal(latest.Size, witness.Name);
+                using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var timer = Task.Delay(s_retryDelay, _timeProvider, delay.Token);
+                while (!timer.IsCompleted && _book.LatestUncosigned?.Size == latest.Size)
+                {
+                    await Task.WhenAny(_book.Changed, timer).ConfigureAwait(false);
+                }
+
+                await delay.CancelAsync().ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -25,8 +25,9 @@ public abstract class ConcurrentAnchoringTests
         var ledger = await TestLedger.StartAsync(settings);
         var ledgerKey = ledger.VerifierKey;
         await ledger.DisposeAsync();
-        await using var witnessA = await TestWitness.StartAsync("witness-a.example", ledgerKey);
-        await using var witnessB = await TestWitness.StartAsync("witness-b.example", ledgerKey);
+        // The project's real witnesses, as separate processes.
+        await using var witnessA = await WitnessProcess.StartAsync(Path.Combine(folder.Path, "witness-a"), "witness-a.mediot.example", ledgerKey);
+        await using var witnessB = await WitnessProcess.StartAsync(Path.Combine(folder.Path, "witness-b"), "witness-b.mediot.example", ledgerKey);
         settings["Ledger:Witnesses:0:VerifierKey"] = witnessA.Key.ToString();
         settings["Ledger:Witnesses:0:Url"] = witnessA.Url.ToString();
         settings["Ledger:Witnesses:1:VerifierKey"] = witnessB.Key.ToString();
