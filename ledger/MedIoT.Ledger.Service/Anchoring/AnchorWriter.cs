@@ -181,6 +181,9 @@ internal sealed class AnchorWriter : BackgroundService
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             Log.StoreFailed(_logger, exception.Message, exception);
+
+            // The host stops when this service throws; a non-zero exit code lets systemd (Restart=on-failure) restart it.
+            Environment.ExitCode = 1;
             foreach (var submission in submissions)
             {
                 submission.Fail(exception);
