@@ -10,15 +10,18 @@ using MedIoT.Testing;
 
 namespace MedIoT.Ledger.Service.Tests.Anchoring;
 
-public sealed class RestartTests
+/// <summary>The ledger process killed with SIGKILL during concurrent submissions, on SQLite and on PostgreSQL.</summary>
+public abstract class RestartTests
 {
+    protected abstract Task<Dictionary<string, string?>> SettingsAsync(string folder);
+
     [Fact]
     public async Task A_ledger_killed_mid_stream_continues_consistently_after_a_restart()
     {
         using var folder = TemporaryDirectory.Create("ledger-restart");
         FakeGateway[] gateways = [new("mediot.example/ward1/gw"), new("mediot.example/ward2/gw"), new("mediot.example/ward3/gw")];
         TestLedger.WriteRegistry(folder.Path, gateways);
-        var settings = TestLedger.Settings(folder.Path);
+        var settings = await SettingsAsync(folder.Path);
         settings.Remove("Ledger:Url");
         var port = FreeTcpPort.Next();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
@@ -155,4 +158,16 @@ public sealed class RestartTests
         using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
+}
+
+public sealed class SqliteRestartTests : RestartTests
+{
+    protected override Task<Dictionary<string, string?>> SettingsAsync(string folder) => Task.FromResult(TestLedger.Settings(folder));
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresRestartTests(PostgresFixture postgres) : RestartTests
+{
+    protected override async Task<Dictionary<string, string?>> SettingsAsync(string folder) =>
+        TestLedger.Settings(folder, await postgres.NewDatabaseAsync());
 }
