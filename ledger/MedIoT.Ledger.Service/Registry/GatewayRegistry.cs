@@ -25,9 +25,6 @@ public sealed class GatewayRegistry
     /// <summary>The verifier key of a registered origin.</summary>
     public bool TryGetKey(string origin, [NotNullWhen(true)] out NoteVerifierKey? key) => _keys.TryGetValue(origin, out key);
 
-    /// <summary>Creates a registry from keys (tests and tools).</summary>
-    public static GatewayRegistry FromKeys(IEnumerable<NoteVerifierKey> keys) => new(keys.ToDictionary(k => k.Name, StringComparer.Ordinal));
-
     /// <summary>Loads the registry file.</summary>
     /// <exception cref="InvalidDataException">The file is not a valid registry; the message names the problem and the entry.</exception>
     public static GatewayRegistry Load(string path)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Service.Tests.Support;
+using MedIoT.Ledger.Storage;
 using MedIoT.Mqtt;
 using MedIoT.Testing;
 
@@ -28,8 +29,10 @@ public sealed class AnchoringTests : IAsyncLifetime
         var first = await _ledger.AnchorAsync(_gateway, firstNote);
         Assert.Equal(0, first.Index);
         var (_, firstLedgerNote) = await _ledger.GetAsync("checkpoint");
-        await _ledger.AnchorAsync(_other, _other.Grow(1));
-        var third = await _ledger.AnchorAsync(_gateway, _gateway.Grow(5));
+        var secondNote = _other.Grow(1);
+        await _ledger.AnchorAsync(_other, secondNote);
+        var thirdNote = _gateway.Grow(5);
+        var third = await _ledger.AnchorAsync(_gateway, thirdNote);
         Assert.Equal(2, third.Index);
 
         var (status, anchored) = await _ledger.GetAsync("anchored?origin=mediot.example/ward7/gw1");
@@ -45,9 +48,14 @@ public sealed class AnchoringTests : IAsyncLifetime
         Assert.Equal(ReceiptFailure.None, fresh.Verify(firstNote, [_ledger.VerifierKey], null, [], 0));
         Assert.Equal(HttpStatusCode.NotFound, (await _ledger.GetAsync("receipt?origin=mediot.example/ward7/gw1&size=4")).Status);
 
-        // The ledger's own checkpoints are consistent: the first one is a prefix of the latest.
+        // The ledger's own checkpoints are consistent: both are roots of one tree of the three anchored notes.
         Assert.True(Checkpoint.TryOpen(firstLedgerNote, [_ledger.VerifierKey], null, out var earlier, out _));
         Assert.Equal(1, earlier.Size);
+        using var replica = TemporaryDirectory.Create("ledger-replica");
+        using var replicaLog = MerkleLog.Open(replica.Path);
+        replicaLog.AppendBatch([LedgerReceipt.LeafFor(firstNote), LedgerReceipt.LeafFor(secondNote), LedgerReceipt.LeafFor(thirdNote)]);
+        Assert.Equal(replicaLog.GetRootHash(1), earlier.RootHash.ToArray());
+        Assert.Equal(replicaLog.GetRootHash(3), latest.RootHash.ToArray());
     }
 
     [Fact]
