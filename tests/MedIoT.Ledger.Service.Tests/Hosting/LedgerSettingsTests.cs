@@ -39,4 +39,29 @@ public sealed class LedgerSettingsTests
         var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => TestLedger.StartAsync(settings));
         Assert.Contains("Ledger:RequiredCosignatures", refusal.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_service_process_refuses_to_start_without_its_registry_with_one_line_and_exit_code_2()
+    {
+        using var folder = TemporaryDirectory.Create("ledger-settings");
+        var startInfo = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "mediot-ledger.dll")])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        foreach (var (key, value) in TestLedger.Settings(folder.Path))
+        {
+            startInfo.Environment["MEDIOT_" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        using var process = System.Diagnostics.Process.Start(startInfo)!;
+        var error = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.Equal(2, process.ExitCode);
+        var message = await error;
+        Assert.StartsWith("mediot-ledger: The gateway registry", message, StringComparison.Ordinal);
+        Assert.Contains("Ledger:RegistryFile", message, StringComparison.Ordinal);
+    }
 }
