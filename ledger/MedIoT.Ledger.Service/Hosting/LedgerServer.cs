@@ -122,9 +122,11 @@ public sealed class LedgerServer : IAsyncDisposable
             services.AddHostedService(provider => provider.GetRequiredService<AnchorWriter>());
             if (witnesses.Count > 0)
             {
+#pragma warning disable CA2000 // The collector owns and disposes its HttpClient.
                 services.AddHostedService(provider => new WitnessCollector(witnesses, state.WitnessSizes, book, tree, store, new HttpClient(),
                     TimeSpan.FromMilliseconds(options.WitnessRequestTimeoutMilliseconds), statistics, TimeProvider.System,
                     provider.GetRequiredService<ILogger<WitnessCollector>>()));
+#pragma warning restore CA2000
             }
 
             services.AddRoutingCore();

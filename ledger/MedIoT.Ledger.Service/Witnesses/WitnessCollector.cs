@@ -15,7 +15,7 @@ namespace MedIoT.Ledger.Service.Witnesses;
 /// ledger's signed note). A witness that is behind simply cosigns the newest checkpoint; on 409 the witness's own size
 /// (<c>text/x.tlog.size</c>) is taken and the request retried once. Returned lines are verified with the configured key
 /// (Cosignatures.TryVerify) before they are stored with the checkpoint. A refusing or unreachable witness is logged and
-/// counted and never blocks anchoring.
+/// counted and never blocks anchoring. Owns <c>http</c>.
 /// </summary>
 internal sealed class WitnessCollector : BackgroundService
 {
@@ -49,6 +49,12 @@ internal sealed class WitnessCollector : BackgroundService
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(_witnesses.Select(w => RunAsync(w, stoppingToken)));
+
+    public override void Dispose()
+    {
+        _http.Dispose();
+        base.Dispose();
+    }
 
     private async Task RunAsync(WitnessEndpoint witness, CancellationToken stoppingToken)
     {
