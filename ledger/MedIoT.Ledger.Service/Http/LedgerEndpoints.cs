@@ -88,9 +88,13 @@ internal sealed class LedgerEndpoints(
                 return SizeResult(outcome.AnchoredSize);
             default:
                 // A fork: counted and logged at Critical by the writer, evidence stored.
+                // As the witness does (docs/witness.md): a conflicting root is a 409 with a text/plain explanation, not a
+                // size, so a client never mistakes it for "retry from this size"; a failed proof is a 422.
                 return outcome.Fork == ForkReason.InconsistentProof
                     ? Results.Text("the consistency proof does not verify; the checkpoint is kept as evidence of a fork\n", TextContentType, statusCode: StatusCodes.Status422UnprocessableEntity)
-                    : SizeResult(outcome.AnchoredSize);
+                    : Results.Text(string.Create(CultureInfo.InvariantCulture,
+                        $"fork: a checkpoint of size {checkpoint.Size} with another root hash is anchored; kept as evidence {outcome.EvidenceId}\n"), TextContentType,
+                        statusCode: StatusCodes.Status409Conflict);
         }
     }
 

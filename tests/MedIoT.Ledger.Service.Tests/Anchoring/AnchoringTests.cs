@@ -90,8 +90,8 @@ public sealed class AnchoringTests : IAsyncLifetime
         var sameSize = _gateway.Sign(4, rewritten.Log.GetRootHash(4));
         var (status, body, contentType) = await ledger.PostAsync(new AddCheckpointRequest(4, [], sameSize).Format());
         Assert.Equal(HttpStatusCode.Conflict, status);
-        Assert.Equal("text/x.tlog.size", contentType);
-        Assert.Equal("4\n", body);
+        Assert.Equal("text/plain", contentType);
+        Assert.StartsWith("fork: ", body, StringComparison.Ordinal);
 
         // It grows the rewritten log and claims consistency with the anchored checkpoint: the proof fails, 422, evidence.
         rewritten.Log.AppendBatch([new byte[] { 9 }, new byte[] { 10 }]);
