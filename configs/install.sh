@@ -5,12 +5,13 @@
 #   victoria-metrics              VictoriaMetrics, the tests' server for the /api/v2/write path
 #   libsodium23                   Ed25519 signatures (the gateway and the simulator load it at run time)
 #   socat                         pseudo-terminal pairs for serial-port tests
+#   postgresql                    PostgreSQL server and psql (the ledger service's PostgreSQL store and its tests)
 #   curl                          the demo's example queries
 # and checks for the .NET 10 SDK. It never starts, stops or enables a system service: MedIoT runs its
 # servers as child processes with private data folders (configs/demo.sh, the test fixtures).
 set -euo pipefail
 
-packages=(mosquitto mosquitto-clients influxdb victoria-metrics libsodium23 socat curl ca-certificates)
+packages=(mosquitto mosquitto-clients influxdb victoria-metrics libsodium23 socat postgresql curl ca-certificates)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -1,0 +1,168 @@
+using System.Net;
+using System.Text;
+using MedIoT.Ledger.Anchoring;
+using MedIoT.Ledger.Checkpoints;
+using MedIoT.Ledger.Service.Anchoring;
+using MedIoT.Ledger.Service.Storage;
+using MedIoT.Ledger.Service.Tree;
+using Microsoft.Extensions.Hosting;
+
+namespace MedIoT.Ledger.Service.Witnesses;
+
+/// <summary>
+/// Asks every configured witness, in parallel and independently, to cosign the ledger's latest checkpoint (C2SP
+/// tlog-witness add-checkpoint: <c>old</c> = the size that witness last cosigned, the consistency proof from there, the
+/// ledger's signed note). A witness that is behind simply cosigns the newest checkpoint; on 409 the witness's own size
+/// (<c>text/x.tlog.size</c>) is taken and the request retried once. Returned lines are verified with the configured key
+/// (Cosignatures.TryVerify) before they are stored with the checkpoint. A refusing or unreachable witness is logged and
+/// counted and never blocks anchoring. Owns <c>http</c>.
+/// </summary>
+internal sealed class WitnessCollector : BackgroundService
+{
+    private static readonly TimeSpan s_retryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly IReadOnlyList<WitnessEndpoint> _witnesses;
+    private readonly IReadOnlyDictionary<string, long> _initialSizes;
+    private readonly CheckpointBook _book;
+    private readonly LedgerTree _tree;
+    private readonly ILedgerStore _store;
+    private readonly HttpClient _http;
+    private readonly TimeSpan _requestTimeout;
+    private readonly LedgerStatistics _statistics;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<WitnessCollector> _logger;
+
+    public WitnessCollector(IReadOnlyList<WitnessEndpoint> witnesses, IReadOnlyDictionary<string, long> initialSizes, CheckpointBook book, LedgerTree tree,
+        ILedgerStore store, HttpClient http, TimeSpan requestTimeout, LedgerStatistics statistics, TimeProvider timeProvider, ILogger<WitnessCollector> logger)
+    {
+        _witnesses = witnesses;
+        _initialSizes = initialSizes;
+        _book = book;
+        _tree = tree;
+        _store = store;
+        _http = http;
+        _requestTimeout = requestTimeout;
+        _statistics = statistics;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_witnesses.Select(w => RunAsync(w, stoppingToken)));
+
+    public override void Dispose()
+    {
+        _http.Dispose();
+        base.Dispose();
+    }
+
+    private async Task RunAsync(WitnessEndpoint witness, CancellationToken stoppingToken)
+    {
+        var cosignedSize = _initialSizes.GetValueOrDefault(witness.Name);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var changed = _book.Changed;
+                if (_book.LatestUncosigned is not { } latest || latest.Size <= cosignedSize)
+                {
+                    await changed.WaitAsync(stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var result = await RequestAsync(witness, cosignedSize, latest.Size, latest.SignedNote, stoppingToken).ConfigureAwait(false);
+                if (result.WitnessSize is { } witnessSize && witnessSize <= latest.Size)
+                {
+                    // 409: the witness remembers another size for us (its state, or ours, is older); retry once from there.
+                    Log.WitnessSizeCorrected(_logger, witness.Name, witnessSize);
+                    cosignedSize = witnessSize;
+                    result = await RequestAsync(witness, cosignedSize, latest.Size, latest.SignedNote, stoppingToken).ConfigureAwait(false);
+                }
+
+                if (result.Cosigned)
+                {
+                    cosignedSize = latest.Size;
+                    continue;
+                }
+
+                // Refused or unreachable: try again on the next ledger checkpoint, or after a short delay.
+                _book.AddRefusal(latest.Size, witness.Name);
+                using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var timer = Task.Delay(s_retryDelay, _timeProvider, delay.Token);
+                while (!timer.IsCompleted && _book.LatestUncosigned?.Size == latest.Size)
+                {
+                    await Task.WhenAny(_book.Changed, timer).ConfigureAwait(false);
+                }
+
+                await delay.CancelAsync().ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<WitnessResult> RequestAsync(WitnessEndpoint witness, long oldSize, long size, string signedNote, CancellationToken stoppingToken)
+    {
+        var body = new AddCheckpointRequest(oldSize, _tree.ConsistencyProof(oldSize, size), signedNote).Format();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(_requestTimeout);
+        try
+        {
+            using var content = new StringContent(body, Encoding.UTF8, "text/plain");
+            using var response = await _http.PostAsync(witness.AddCheckpointUrl, content, timeout.Token).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.Conflict && string.Equals(response.Content.Headers.ContentType?.MediaType, "text/x.tlog.size", StringComparison.Ordinal)
+                && text.EndsWith('\n') && Http.AddCheckpointRequestSizes.TryParse(text.AsSpan(0, text.Length - 1), out var witnessSize) && witnessSize != oldSize)
+            {
+                _statistics.RecordWitnessFailure(witness.Name);
+                return new WitnessResult(false, witnessSize);
+            }
+
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                _statistics.RecordWitnessFailure(witness.Name);
+                Log.WitnessRefused(_logger, witness.Name, size, (int)response.StatusCode, Truncate(text));
+                return new WitnessResult(false, null);
+            }
+
+            return await AcceptAsync(witness, size, signedNote, text, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or IOException
+            || (exception is OperationCanceledException && !stoppingToken.IsCancellationRequested))
+        {
+            _statistics.RecordWitnessFailure(witness.Name);
+            Log.WitnessUnreachable(_logger, witness.Name, size, exception is OperationCanceledException ? "timed out" : exception.Message);
+            return new WitnessResult(false, null);
+        }
+    }
+
+    private async Task<WitnessResult> AcceptAsync(WitnessEndpoint witness, long size, string signedNote, string responseBody, CancellationToken cancellationToken)
+    {
+        // tlog-witness: the body is one or more cosignature lines; keep the one that verifies with the configured key.
+        foreach (var line in responseBody.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = signedNote + line + "\n";
+            if (SignedNote.TryParse(candidate, out var note) && Cosignatures.TryVerify(note, [witness.Key], out var cosignedBy) && cosignedBy.Count == 1)
+            {
+                var updated = _book.AddCosignature(size, witness.Name, line + "\n");
+                if (updated is not null)
+                {
+                    await _store.RecordCosignatureAsync(updated, witness.Name, cancellationToken).ConfigureAwait(false);
+                }
+
+                _statistics.RecordCosignature(witness.Name);
+                Log.WitnessCosigned(_logger, witness.Name, size);
+                return new WitnessResult(true, null);
+            }
+        }
+
+        _statistics.RecordWitnessFailure(witness.Name);
+        Log.WitnessBadCosignature(_logger, witness.Name, size);
+        return new WitnessResult(false, null);
+    }
+
+    private static string Truncate(string text) => text.Length <= 200 ? text.Trim() : text[..200].Trim() + "...";
+
+    private readonly record struct WitnessResult(bool Cosigned, long? WitnessSize);
+}

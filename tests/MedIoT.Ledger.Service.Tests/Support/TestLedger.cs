@@ -1,0 +1,87 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using MedIoT.Ledger.Anchoring;
+using MedIoT.Ledger.Checkpoints;
+using MedIoT.Ledger.Service.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace MedIoT.Ledger.Service.Tests.Support;
+
+/// <summary>A ledger service running in the test process on a free loopback port, with its own folder and registry.</summary>
+internal sealed class TestLedger : IAsyncDisposable
+{
+    private readonly LedgerServer _server;
+
+    private TestLedger(LedgerServer server, HttpClient http)
+    {
+        _server = server;
+        Http = http;
+    }
+
+    public HttpClient Http { get; }
+
+    public Uri Url => _server.Url;
+
+    public NoteVerifierKey VerifierKey => _server.VerifierKey;
+
+    /// <summary>Writes the registry for <paramref name="gateways"/> into <paramref name="folder"/>.</summary>
+    public static string WriteRegistry(string folder, IEnumerable<FakeGateway> gateways)
+    {
+        var path = Path.Combine(folder, "ledger-gateways.json");
+        var json = JsonSerializer.Serialize(new { gateways = gateways.Select(g => new { origin = g.Origin, vkey = g.VerifierKey.ToString() }) });
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    /// <summary>The settings of a private ledger in <paramref name="folder"/> (SQLite unless <paramref name="postgres"/> is given).</summary>
+    public static Dictionary<string, string?> Settings(string folder, string? postgres = null) => new()
+    {
+        ["Ledger:Url"] = "http://127.0.0.1:0",
+        ["Ledger:Origin"] = "mediot.example/ledger",
+        ["Ledger:KeyFile"] = Path.Combine(folder, "keys", "ledger-key.jwk"),
+        ["Ledger:RegistryFile"] = Path.Combine(folder, "ledger-gateways.json"),
+        ["Ledger:Storage:Provider"] = postgres is null ? "Sqlite" : "Postgres",
+        ["Ledger:Storage:SqlitePath"] = Path.Combine(folder, "ledger.db"),
+        ["Ledger:Storage:PostgresConnectionString"] = postgres ?? string.Empty,
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    public static async Task<TestLedger> StartAsync(Dictionary<string, string?> settings)
+    {
+        var server = await LedgerServer.StartAsync([], configuration => configuration.AddInMemoryCollection(settings));
+        return new TestLedger(server, new HttpClient { BaseAddress = server.Url, Timeout = TimeSpan.FromSeconds(30) });
+    }
+
+    public async Task<(HttpStatusCode Status, string Body, string? ContentType)> PostAsync(string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "text/plain");
+        using var response = await Http.PostAsync(new Uri("add-checkpoint", UriKind.Relative), content);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.MediaType);
+    }
+
+    public async Task<(HttpStatusCode Status, string Body)> GetAsync(string path)
+    {
+        using var response = await Http.GetAsync(new Uri(path, UriKind.Relative));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Anchors the gateway's new checkpoint, asserts 200 and a receipt that verifies; returns the receipt.</summary>
+    public async Task<LedgerReceipt> AnchorAsync(FakeGateway gateway, string note, IReadOnlyCollection<WitnessKey>? witnesses = null, int required = 0)
+    {
+        var (status, body, _) = await PostAsync(gateway.RequestFor(note));
+        Assert.True(status == HttpStatusCode.OK, $"{status}: {body}");
+        Assert.True(LedgerReceipt.TryParse(body, out var receipt), body);
+        Assert.Equal(ReceiptFailure.None, receipt.Verify(note, [VerifierKey], "mediot.example/ledger", witnesses ?? [], required));
+        Assert.True(Checkpoint.TryParseBody(SignedNote.TryParse(note, out var parsed) ? parsed.Text : null, out var checkpoint));
+        gateway.AnchoredSize = checkpoint.Size;
+        return receipt;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _server.StopAsync();
+        await _server.DisposeAsync();
+    }
+}
