@@ -8,6 +8,7 @@ using MedIoT.Gateway.Identity;
 using MedIoT.Gateway.Ingestion.Mqtt;
 using MedIoT.Gateway.Ingestion.Serial;
 using MedIoT.Gateway.Journal;
+using MedIoT.Gateway.Memory;
 using MedIoT.Gateway.Storage;
 using MedIoT.Gateway.Storage.Influx;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,6 +35,9 @@ public static class GatewayServiceCollectionExtensions
                 ? [(nameof(MqttOptions.ReconnectMaximumDelayMilliseconds), "must not be less than ReconnectInitialDelayMilliseconds.")]
                 : []);
         AddSettings<IngestionOptions>(services, configuration, IngestionOptions.SectionName);
+        AddSettings<MemoryOptions>(services, configuration, MemoryOptions.SectionName);
+        // First, so the arena limit holds before the other services start their threads.
+        services.AddHostedService<NativeHeapService>();
         AddSettings<InfluxOptions>(services, configuration, InfluxOptions.SectionName, options =>
         {
             var problems = new List<(string, string)>();

@@ -129,6 +129,15 @@ internal static partial class Log
     [LoggerMessage(82, LogLevel.Information, "Backlog: journal {JournalSize} entries, InfluxDB writer at {WriterPosition}, lag {LagEntries} entries / {LagSeconds:0.0} s")]
     public static partial void JournalBacklog(ILogger logger, long journalSize, long writerPosition, long lagEntries, double lagSeconds);
 
+    [LoggerMessage(90, LogLevel.Debug, "Memory: resident {ResidentMegabytes:0.0} MB (peak {PeakResidentMegabytes:0.0} MB); GC heap {HeapMegabytes:0.0} MB, committed {CommittedMegabytes:0.0} MB, fragmented {FragmentedMegabytes:0.0} MB, promoted {PromotedMegabytes:0.0} MB, generations 0/1/2/LOH/POH {Gen0Megabytes:0.0}/{Gen1Megabytes:0.0}/{Gen2Megabytes:0.0}/{LargeMegabytes:0.0}/{PinnedMegabytes:0.0} MB after GC #{GcIndex} (gen {Generation}), {AllocatedMegabytes:0} MB allocated in all; {Threads} threads ({PoolThreads} in the thread pool); queued: {PendingFrames} frames for the journal, {AlertFeed} alert inputs")]
+    public static partial void GatewayMemory(
+        ILogger logger, double residentMegabytes, double peakResidentMegabytes, double heapMegabytes, double committedMegabytes, double fragmentedMegabytes,
+        double promotedMegabytes, double gen0Megabytes, double gen1Megabytes, double gen2Megabytes, double largeMegabytes, double pinnedMegabytes,
+        long gcIndex, int generation, double allocatedMegabytes, int threads, int poolThreads, int pendingFrames, int alertFeed);
+
+    [LoggerMessage(91, LogLevel.Information, "The C library has no {Function} (not glibc): Gateway:Memory has no effect")]
+    public static partial void NativeHeapUnsupported(ILogger logger, string function);
+
     [LoggerMessage(83, LogLevel.Warning, "InfluxDB refused {Points} points of journal entries {FirstIndex}..{LastIndex} ({ErrorKind}); counted, not retried; the rest is written")]
     public static partial void InfluxPointsRefused(ILogger logger, long points, long firstIndex, long lastIndex, string errorKind);
 

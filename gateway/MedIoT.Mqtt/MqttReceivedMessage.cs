@@ -52,7 +52,10 @@ public sealed class MqttReceivedMessage
     /// <summary>The topic name the message was published to.</summary>
     public string Topic { get; }
 
-    /// <summary>The payload.</summary>
+    /// <summary>
+    /// The payload. For a message the client received it is an array of its own that the client never reuses or changes,
+    /// so a consumer may keep it (the gateway journals it without a copy).
+    /// </summary>
     public ReadOnlyMemory<byte> Payload { get; }
 
     /// <summary>The QoS of this delivery: the lower of the publisher's and the subscription's (§3.8.4).</summary>

@@ -22,6 +22,9 @@ internal static class LoadRun
     private static readonly int[] s_codes = [MdcCodes.OxygenSaturation, MdcCodes.PulseRateOximeter, MdcCodes.RespirationRate, MdcCodes.BodyTemperature];
     private static readonly string[] s_units = ["%", "/min", "/min", "Cel"];
 
+    /// <summary>Environment variables with this prefix are passed, without it, to the gateway process only.</summary>
+    public const string GatewayOnlyPrefix = "LOADTEST_GATEWAY_";
+
     public static async Task<LoadResult> RunAsync(LoadSettings settings, TextWriter progress)
     {
         using var folder = TemporaryDirectory.Create("ingest-load");
@@ -51,7 +54,25 @@ internal static class LoadRun
             ["Logging:LogLevel:System.Net.Http"] = "Warning",
             ["Logging:LogLevel:Microsoft"] = "Warning",
         };
+        if (settings.MemoryLogSeconds > 0)
+        {
+            gatewaySettings["Gateway:Journal:BacklogLogIntervalSeconds"] = settings.MemoryLogSeconds.ToString(CultureInfo.InvariantCulture);
+            gatewaySettings["Logging:LogLevel:MedIoT.Gateway.Journal.BacklogReportService"] = "Debug";
+        }
+
         var environment = gatewaySettings.ToDictionary(s => "MEDIOT_" + s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+
+        // LOADTEST_GATEWAY_X=v sets X=v for the gateway alone (runtime or C library variables such as DOTNET_TieredPGO or
+        // MALLOC_ARENA_MAX), so a comparison does not change the harness as well.
+        foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => ((string)e.Key, (string?)e.Value ?? string.Empty)))
+        {
+            if (name.StartsWith(GatewayOnlyPrefix, StringComparison.Ordinal) && name.Length > GatewayOnlyPrefix.Length)
+            {
+                environment[name[GatewayOnlyPrefix.Length..]] = value;
+            }
+        }
+
         var gatewayAssembly = Path.Combine(RepositoryLayout.Root, "gateway", "MedIoT.Gateway", "bin", "Release", "net10.0", "MedIoT.Gateway.dll");
         await using var gateway = await ServerProcess.StartAsync("gateway", "dotnet", [gatewayAssembly], "MQTT subscribed", TimeSpan.FromSeconds(60),
             folder.Path, environment);
@@ -77,9 +98,11 @@ internal static class LoadRun
         await Task.Delay(TimeSpan.FromSeconds(settings.WarmupSeconds));
         var start = await HealthAsync(http);
         var startTime = clock.Elapsed;
+        var startCpu = CpuSeconds(gateway.ProcessId);
         await Task.Delay(TimeSpan.FromSeconds(settings.Seconds));
         var end = await HealthAsync(http);
         var endTime = clock.Elapsed;
+        var endCpu = CpuSeconds(gateway.ProcessId);
         var peak = PeakResidentBytes(gateway.ProcessId);
         await Task.WhenAll(publishing);
         var totalPublished = published.Sum();
@@ -99,12 +122,20 @@ internal static class LoadRun
         while (health.GetProperty("journalSize").GetInt64() < totalPublished || health.GetProperty("influxLagEntries").GetInt64() > 0);
 
         peak = Math.Max(peak, PeakResidentBytes(gateway.ProcessId));
+        if (settings.MemoryLogSeconds > 0)
+        {
+            foreach (var line in gateway.RecentOutput.Split(Environment.NewLine).Where(l => l.Contains("Memory: ", StringComparison.Ordinal)))
+            {
+                await progress.WriteLineAsync("gateway " + line.Trim());
+            }
+        }
         foreach (var client in clients)
         {
             await client.DisposeAsync();
         }
 
         var seconds = (endTime - startTime).TotalSeconds;
+        var journaled = end.GetProperty("journalSize").GetInt64() - start.GetProperty("journalSize").GetInt64();
         return new LoadResult(
             (double)totalPublished / clock.Elapsed.TotalSeconds,
             (end.GetProperty("journalSize").GetInt64() - start.GetProperty("journalSize").GetInt64()) / seconds,
@@ -114,7 +145,8 @@ internal static class LoadRun
             peak,
             totalPublished,
             health.GetProperty("journalSize").GetInt64(),
-            drainClock.Elapsed.TotalSeconds);
+            drainClock.Elapsed.TotalSeconds,
+            journaled > 0 ? (endCpu - startCpu) * 1000 * 1000 / journaled : double.NaN);
     }
 
     /// <summary>Publishes one device's frames on schedule (frame k at k / rate seconds), never waiting for PUBACKs in line.</summary>
@@ -159,6 +191,19 @@ internal static class LoadRun
     }
 
     private static async Task<JsonElement> HealthAsync(HttpClient http) => await http.GetFromJsonAsync<JsonElement>(new Uri("health", UriKind.Relative));
+
+    /// <summary>
+    /// The CPU time the process used so far (user and system, fields 14 and 15 of /proc/PID/stat, in clock ticks of
+    /// 1/100 s: proc(5)), in seconds. What the gateway costs per frame, whatever else the machine is running.
+    /// </summary>
+    private static double CpuSeconds(int processId)
+    {
+        var stat = File.ReadAllText($"/proc/{processId}/stat");
+        // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        const int ClockTicksPerSecond = 100;
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / (double)ClockTicksPerSecond;
+    }
 
     /// <summary>VmHWM of /proc/PID/status: the process's peak resident set size.</summary>
     private static long PeakResidentBytes(int processId)

@@ -8,6 +8,7 @@ var options = new Dictionary<string, string>(StringComparer.Ordinal)
     ["--rate"] = "10000",
     ["--seconds"] = "20",
     ["--warmup-seconds"] = "3",
+    ["--memory-log-seconds"] = "0",
 };
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -21,7 +22,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
 }
 
 int Number(string name) => int.Parse(options[name], NumberStyles.None, CultureInfo.InvariantCulture);
-var settings = new LoadSettings(Number("--devices"), Number("--rate"), Number("--seconds"), Number("--warmup-seconds"));
+var settings = new LoadSettings(Number("--devices"), Number("--rate"), Number("--seconds"), Number("--warmup-seconds"), Number("--memory-log-seconds"));
 var result = await LoadRun.RunAsync(settings, Console.Out);
 await Console.Out.WriteLineAsync(result.Format(settings));
 return 0;

@@ -51,7 +51,22 @@ public sealed class FrameVerifier
             return IngestionOutcome.Rejected(FrameRejectionReason.TopicMismatch, null, "the topic is not mediot/v1/devices/{deviceId}/frames");
         }
 
-        return VerifyToken(topicDeviceId, payload, attestingKey: null);
+        return VerifyToken(topicDeviceId, payload, owned: default, attestingKey: null);
+    }
+
+    /// <summary>
+    /// As <see cref="Verify(string, ReadOnlySpan{byte})"/> for a payload handed over with the frame: an accepted frame keeps
+    /// <paramref name="payload"/> itself as its <see cref="VerifiedFrame.Token"/> instead of a copy, so nobody may change or
+    /// reuse it afterwards (an MQTT message's payload, which the client allocates for each message and never touches again).
+    /// </summary>
+    internal IngestionOutcome VerifyHandedOver(string topic, ReadOnlyMemory<byte> payload)
+    {
+        if (!DeviceTopic.TryParseFrames(topic, out var topicDeviceId))
+        {
+            return IngestionOutcome.Rejected(FrameRejectionReason.TopicMismatch, null, "the topic is not mediot/v1/devices/{deviceId}/frames");
+        }
+
+        return VerifyToken(topicDeviceId, payload.Span, payload, attestingKey: null);
     }
 
     /// <summary>
@@ -62,7 +77,7 @@ public sealed class FrameVerifier
     public IngestionOutcome VerifyFromSerialPort(string portDeviceId, ReadOnlySpan<byte> payload)
     {
         ArgumentException.ThrowIfNullOrEmpty(portDeviceId);
-        return VerifyToken(portDeviceId, payload, attestingKey: null);
+        return VerifyToken(portDeviceId, payload, owned: default, attestingKey: null);
     }
 
     /// <summary>
@@ -73,10 +88,11 @@ public sealed class FrameVerifier
     {
         ArgumentException.ThrowIfNullOrEmpty(portDeviceId);
         ArgumentNullException.ThrowIfNull(gatewayKey);
-        return VerifyToken(portDeviceId, payload, gatewayKey);
+        return VerifyToken(portDeviceId, payload, owned: default, gatewayKey);
     }
 
-    private IngestionOutcome VerifyToken(string channelDeviceId, ReadOnlySpan<byte> payload, Ed25519PublicKey? attestingKey)
+    // owned: the payload's memory when the caller hands it over (kept as the token), else empty (the token is a copy).
+    private IngestionOutcome VerifyToken(string channelDeviceId, ReadOnlySpan<byte> payload, ReadOnlyMemory<byte> owned, Ed25519PublicKey? attestingKey)
     {
         // The decoder checks the size before reading anything: an oversize payload costs no parsing.
         if (!JwsFrameDecoder.TryDecode(payload, _maxFrameBytes, out var token, out var reason, out var detail))
@@ -131,7 +147,7 @@ public sealed class FrameVerifier
         {
             ReplayGuard.Verdict.New => IngestionOutcome.Accepted(new VerifiedFrame(device, frame, attestation)
             {
-                Token = payload.ToArray(),
+                Token = owned.IsEmpty ? payload.ToArray() : owned,
                 ReceivedUnixNanoseconds = (received - DateTimeOffset.UnixEpoch).Ticks * 100,
                 Signature = token.Signature,
             }),

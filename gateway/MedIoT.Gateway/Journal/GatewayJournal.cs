@@ -42,6 +42,8 @@ public sealed class GatewayJournal : IDisposable
     private readonly Lock _checkpointLock = new();
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _snapshotSize;
+    private readonly Lock _snapshotLock = new();
+    private readonly MemoryStream _snapshotBuffer = new();
 
     // The last appended frames, decoded, by index: the InfluxDB writer tails the journal closely and takes them from here
     // instead of reading and decoding each entry again; anything older is read from the log.
@@ -235,24 +237,31 @@ public sealed class GatewayJournal : IDisposable
     /// <summary>Writes the sequence history snapshot at the current size (also done with every checkpoint).</summary>
     public void WriteSnapshot()
     {
-        using var buffer = new MemoryStream();
-        long size;
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        lock (_snapshotLock)
         {
-            writer.Write(SnapshotMagic);
-            lock (_appendLock)
+            // One buffer for every snapshot: a snapshot is about 25 KB per device (the replay window's sequence numbers and
+            // fingerprints), megabytes on a ward, which a new, growing stream each time would allocate afresh on the large
+            // object heap every SnapshotEveryEntries entries.
+            var buffer = _snapshotBuffer;
+            buffer.SetLength(0);
+            long size;
+            using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
             {
-                size = _log.Size;
-                writer.Write(size);
-                writer.Write(_durableHistory.Window);
-                _durableHistory.WriteTo(writer);
+                writer.Write(SnapshotMagic);
+                lock (_appendLock)
+                {
+                    size = _log.Size;
+                    writer.Write(size);
+                    writer.Write(_durableHistory.Window);
+                    _durableHistory.WriteTo(writer);
+                }
             }
-        }
 
-        var checksum = SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-        buffer.Write(checksum);
-        DurableFolder.ReplaceFile(SnapshotFile, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-        Volatile.Write(ref _snapshotSize, size);
+            var checksum = SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            buffer.Write(checksum);
+            DurableFolder.ReplaceFile(SnapshotFile, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            Volatile.Write(ref _snapshotSize, size);
+        }
     }
 
     /// <summary>Every checkpoint kept in <paramref name="journalFolder"/>, oldest first (a torn last record is ignored).</summary>
@@ -288,6 +297,7 @@ public sealed class GatewayJournal : IDisposable
     {
         Interlocked.Exchange(ref _appended, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetCanceled();
         _log.Dispose();
+        _snapshotBuffer.Dispose();
     }
 
     /// <summary>The canonical entry of an accepted frame (docs/ledger-entry-format.md).</summary>

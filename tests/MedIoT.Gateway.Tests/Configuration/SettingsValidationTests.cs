@@ -14,6 +14,8 @@ public sealed class SettingsValidationTests
     [InlineData("Gateway:GatewayId", "bad id!", "GatewayId")]
     [InlineData("Gateway:Influx:Url", "ftp://example/", "absolute http://")]
     [InlineData("Gateway:Ingestion:MaxFrameBytes", "10", "MaxFrameBytes")]
+    [InlineData("Gateway:Memory:MallocArenas", "65", "MallocArenas")]
+    [InlineData("Gateway:Memory:TrimIntervalSeconds", "-1", "TrimIntervalSeconds")]
     public async Task A_bad_setting_stops_the_start_with_a_message_naming_it_its_value_and_the_fix(string key, string value, string expected)
     {
         using var folder = TemporaryDirectory.Create("settings");

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
@@ -41,6 +42,26 @@ public sealed class FrameVerifierTests : IDisposable
         Assert.Same(_device.Registration, outcome.Frame.Device);
         Assert.Equal(42, outcome.Frame.Frame.SequenceNumber);
         Assert.Equal(frame.Observations, outcome.Frame.Frame.Observations);
+    }
+
+    [Fact]
+    public void A_handed_over_payload_becomes_the_token_itself_and_is_checked_like_any_other()
+    {
+        var token = _device.Sign(_device.Frame(sequence: 7));
+        var copy = _device.Sign(_device.Frame(sequence: 8));
+
+        var outcome = _verifier.VerifyHandedOver(_device.Topic, token);
+        var copied = _verifier.Verify(_device.Topic, copy);
+
+        Assert.NotNull(outcome.Frame);
+        Assert.True(MemoryMarshal.TryGetArray(outcome.Frame.Token, out var kept));
+        Assert.Same(token, kept.Array); // journaled without a copy
+        Assert.NotNull(copied.Frame);
+        Assert.True(MemoryMarshal.TryGetArray(copied.Frame.Token, out var own));
+        Assert.NotSame(copy, own.Array); // a span is copied: the caller may reuse its buffer
+        Assert.True(_verifier.VerifyHandedOver(_device.Topic, token).IsDuplicate);
+        Assert.Equal(FrameRejectionReason.TopicMismatch, _verifier.VerifyHandedOver("mediot/v1/devices/frames", token).Reason);
+        Assert.Equal(FrameRejectionReason.UnknownDevice, _verifier.VerifyHandedOver(_stranger.Topic, _stranger.SignNext()).Reason);
     }
 
     [Fact]

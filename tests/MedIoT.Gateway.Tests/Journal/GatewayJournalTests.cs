@@ -71,6 +71,29 @@ public sealed class GatewayJournalTests : IDisposable
     }
 
     [Fact]
+    public void Each_snapshot_replaces_the_last_whole_although_the_journal_reuses_one_buffer_for_them()
+    {
+        // One device in the first snapshot, two in the second: the reused buffer must hold exactly the second.
+        using var other = new TestDevice("ward7a-bed02-spo2");
+        var registry = new DeviceRegistry([_device.Registration, other.Registration]);
+        var tokens = Enumerable.Range(1, 6).Select(s => (_device.Topic, Token: _device.Sign(_device.Frame(sequence: s)))).ToArray();
+        var otherTokens = Enumerable.Range(1, 3).Select(s => (other.Topic, Token: other.Sign(other.Frame(sequence: s)))).ToArray();
+        using (var journal = Open())
+        {
+            var verifier = Verifier(journal, registry);
+            journal.Append([.. tokens[..3].Select(t => Accept(verifier, t.Topic, t.Token))]);
+            Assert.Equal(3, journal.SignCheckpoint());
+            journal.Append([.. tokens[3..].Concat(otherTokens).Select(t => Accept(verifier, t.Topic, t.Token))]);
+            Assert.Equal(9, journal.SignCheckpoint());
+        }
+
+        using var reopened = Open();
+        Assert.Equal(9, reopened.RestoredFromSnapshotAt);
+        var restored = Verifier(reopened, registry);
+        Assert.All(tokens.Concat(otherTokens), t => Assert.True(restored.Verify(t.Topic, t.Token).IsDuplicate));
+    }
+
+    [Fact]
     public void A_damaged_snapshot_is_ignored_and_the_history_rebuilt_from_the_whole_log()
     {
         var tokens = Enumerable.Range(1, 5).Select(s => _device.Sign(_device.Frame(sequence: s))).ToArray();
@@ -152,12 +175,14 @@ public sealed class GatewayJournalTests : IDisposable
 
     private GatewayJournal Open() => GatewayJournal.Open(JournalFolder, _identity, Window);
 
-    private FrameVerifier Verifier(GatewayJournal journal) =>
-        new(_registry, Options.Create(new IngestionOptions { ReplayWindow = Window }), journal.CreateSequenceHistory(), TimeProvider.System);
+    private FrameVerifier Verifier(GatewayJournal journal, DeviceRegistry? registry = null) =>
+        new(registry ?? _registry, Options.Create(new IngestionOptions { ReplayWindow = Window }), journal.CreateSequenceHistory(), TimeProvider.System);
 
-    private VerifiedFrame Accept(FrameVerifier verifier, byte[] token)
+    private VerifiedFrame Accept(FrameVerifier verifier, byte[] token) => Accept(verifier, _device.Topic, token);
+
+    private static VerifiedFrame Accept(FrameVerifier verifier, string topic, byte[] token)
     {
-        var outcome = verifier.Verify(_device.Topic, token);
+        var outcome = verifier.Verify(topic, token);
         Assert.True(outcome.Frame is not null, $"rejected: {outcome.Reason} {outcome.Detail}");
         return outcome.Frame;
     }

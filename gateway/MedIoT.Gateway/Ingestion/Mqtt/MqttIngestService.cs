@@ -60,7 +60,8 @@ internal sealed class MqttIngestService(
                 subscribed = SubscribeAsync(client, stoppingToken);
                 await foreach (var message in client.Messages.ReadAllAsync(stoppingToken).ConfigureAwait(false))
                 {
-                    var outcome = verifier.Verify(message.Topic, message.Payload.Span);
+                    // The message's payload is its own array (MqttReceivedMessage.Payload): the journal keeps it, no copy.
+                    var outcome = verifier.VerifyHandedOver(message.Topic, message.Payload);
                     statistics.Record(outcome);
                     alertFeed.Post(outcome);
                     await queue.Writer.WriteAsync(new PendingFrame(outcome.Frame, message.AcknowledgeAsync), stoppingToken).ConfigureAwait(false);

@@ -68,16 +68,22 @@ internal sealed partial class InfluxWriteClient
         return (await SendAsync(request, "CREATE DATABASE", cancellationToken).ConfigureAwait(false)).Result;
     }
 
-    /// <summary>Compresses a body of line protocol for <see cref="WriteAsync"/> (once per batch, not per attempt).</summary>
-    public static byte[] Compress(ReadOnlySpan<byte> lineProtocol)
+    /// <summary>
+    /// Compresses a body of line protocol for <see cref="WriteAsync"/> (once per batch, not per attempt) into
+    /// <paramref name="destination"/>, which is emptied first; the result is valid until <paramref name="destination"/> is
+    /// used again. The writer passes the same stream for every batch, so a body (hundreds of KB at full load) does not
+    /// allocate new large arrays each time.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Compress(ReadOnlySpan<byte> lineProtocol, MemoryStream destination)
     {
-        using var compressed = new MemoryStream(lineProtocol.Length / 4 + 64);
-        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        ArgumentNullException.ThrowIfNull(destination);
+        destination.SetLength(0);
+        using (var gzip = new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true))
         {
             gzip.Write(lineProtocol);
         }
 
-        return compressed.ToArray();
+        return destination.GetBuffer().AsMemory(0, (int)destination.Length);
     }
 
     /// <summary>Writes a gzip-compressed body of line protocol (<see cref="Compress"/>).</summary>

@@ -29,6 +29,7 @@ internal sealed class InfluxWriterService(
 {
     private readonly InfluxOptions _options = options.Value;
     private readonly ArrayBufferWriter<byte> _body = new(64 * 1024);
+    private readonly MemoryStream _compressed = new(16 * 1024);
     private bool _firstStored;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -57,7 +58,7 @@ internal sealed class InfluxWriterService(
                 var (end, points, alarmPoints) = await FillBatchAsync(position, stoppingToken).ConfigureAwait(false);
                 if (points > 0)
                 {
-                    var body = InfluxWriteClient.Compress(_body.WrittenSpan);
+                    var body = InfluxWriteClient.Compress(_body.WrittenSpan, _compressed);
                     var (result, errorKind) = await RetryUntilWrittenAsync(ct => client.WriteAsync(body, ct), stoppingToken).ConfigureAwait(false);
                     if (result == InfluxWriteResult.PointsRefused)
                     {
@@ -83,6 +84,12 @@ internal sealed class InfluxWriterService(
         {
             // Stopping: the cursor names what is durable in InfluxDB; the rest is written after the next start.
         }
+    }
+
+    public override void Dispose()
+    {
+        _compressed.Dispose();
+        base.Dispose();
     }
 
     /// <summary>
