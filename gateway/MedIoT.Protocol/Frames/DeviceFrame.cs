@@ -12,7 +12,7 @@ public sealed class DeviceFrame
     /// <summary>Longest device id in characters; ids are 1 to 64 characters of [A-Za-z0-9._-].</summary>
     public const int MaxDeviceIdLength = 64;
 
-    /// <summary>Most observations in one frame (at least one, unless the frame reports a device status).</summary>
+    /// <summary>Most observations in one frame (at least one, unless the frame reports the device's status).</summary>
     public const int MaxObservations = 64;
 
     /// <summary>Largest sequence number: 2^53 − 1, the largest integer a JavaScript JOSE library can write exactly.</summary>
@@ -32,8 +32,9 @@ public sealed class DeviceFrame
     /// <param name="deviceId">The device id; see <see cref="IsValidDeviceId(ReadOnlySpan{char})"/>.</param>
     /// <param name="sequenceNumber">The device's frame counter, 0 to <see cref="MaxSequenceNumber"/>.</param>
     /// <param name="observations">
-    /// Up to <see cref="MaxObservations"/> observations; copied. At least one, except in a frame whose
-    /// <paramref name="status"/> reports at least one flag (a probe off the finger has no valid reading to send).
+    /// Up to <see cref="MaxObservations"/> observations; copied. At least one, except in a frame that reports a
+    /// <paramref name="status"/>: a probe off the finger has no valid reading to send, and a device must be able to
+    /// say the trouble is over before its next measurement is due.
     /// </param>
     /// <param name="status">
     /// What the device reports about itself: null for "not reported" (no <c>"status"</c> member),
@@ -57,10 +58,10 @@ public sealed class DeviceFrame
             throw new ArgumentException("The status holds a flag that is not a known device status.", nameof(status));
         }
 
-        if (observations.Count > MaxObservations || (observations.Count == 0 && !ReportsTrouble(status)))
+        if (observations.Count > MaxObservations || (observations.Count == 0 && status is null))
         {
             throw new ArgumentException(
-                $"A frame holds 1 to {MaxObservations} observations (0 only when its status reports a flag); got {observations.Count}.", nameof(observations));
+                $"A frame holds 1 to {MaxObservations} observations (0 only when it reports a status); got {observations.Count}.", nameof(observations));
         }
 
         var copy = new Observation[observations.Count];
@@ -88,7 +89,7 @@ public sealed class DeviceFrame
     /// <summary>The device's frame counter, 0 to <see cref="MaxSequenceNumber"/>.</summary>
     public long SequenceNumber { get; }
 
-    /// <summary>The observations, in the order of the payload; empty only when <see cref="Status"/> reports a flag.</summary>
+    /// <summary>The observations, in the order of the payload; empty only when the frame reports a <see cref="Status"/>.</summary>
     public IReadOnlyList<Observation> Observations { get; }
 
     /// <summary>
@@ -96,9 +97,6 @@ public sealed class DeviceFrame
     /// never report status), <see cref="DeviceStatus.None"/> when it reports nothing wrong.
     /// </summary>
     public DeviceStatus? Status { get; }
-
-    /// <summary>True when <paramref name="status"/> is reported and holds at least one flag.</summary>
-    internal static bool ReportsTrouble(DeviceStatus? status) => status is { } reported && reported != DeviceStatus.None;
 
     /// <summary><see langword="true"/> for 1 to <see cref="MaxDeviceIdLength"/> characters of [A-Za-z0-9._-].</summary>
     public static bool IsValidDeviceId(ReadOnlySpan<char> deviceId)

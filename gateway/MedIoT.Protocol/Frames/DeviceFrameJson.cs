@@ -226,9 +226,9 @@ public static class DeviceFrameJson
         }
 
         DeviceStatus? reported = hasStatus ? status : null;
-        if (observations!.Count == 0 && !DeviceFrame.ReportsTrouble(reported))
+        if (observations!.Count == 0 && reported is null)
         {
-            return Invalid("member 'obs' is empty (allowed only with a 'status' that names a flag)", out reason, out detail);
+            return Invalid("member 'obs' is empty (allowed only in a frame with 'status')", out reason, out detail);
         }
 
         frame = new DeviceFrame(deviceId!, sequenceNumber, observations, reported);

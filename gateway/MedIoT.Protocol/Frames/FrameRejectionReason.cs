@@ -39,7 +39,7 @@ public enum FrameRejectionReason
 
     /// <summary>
     /// The payload is well-formed but breaks a rule: "v" is not 1, an invalid device id, a sequence number out of range,
-    /// no observations without a reported status flag, too many observations, an unknown code, a unit that does not
+    /// no observations in a frame without "status", too many observations, an unknown code, a unit that does not
     /// match the code, a value that is not a finite number, a time that is not a valid RFC 3339 UTC time, or a "status"
     /// with an unknown name, a name given twice or more than 11 items.
     /// </summary>

@@ -33,6 +33,7 @@ internal sealed class AlertService : BackgroundService
     private readonly PendingFrameQueue _pendingFrames;
     private readonly int _pendingFrameCapacity;
     private readonly Dictionary<string, string> _portOfDevice = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Protocol.Frames.DeviceStatus> _statusInFrames = new(StringComparer.Ordinal);
     private readonly AlertStatistics _statistics;
     private readonly AlarmJournalQueue _journal;
     private readonly JournalStatistics _journalStatistics;
@@ -160,6 +161,19 @@ internal sealed class AlertService : BackgroundService
         var now = _clock.GetUtcNow();
         if (work.Frame is { } frame)
         {
+            // A status carried in the frame applies before its readings (a value sent with "sensor off" is not the patient's).
+            if (FrameStatus.From(frame) is { } report)
+            {
+                if (_statusInFrames.GetValueOrDefault(report.DeviceId) != report.Status)
+                {
+                    // Logged on change, as serial ingestion logs its devices' status (event 75).
+                    _statusInFrames[report.DeviceId] = report.Status;
+                    Log.DeviceStatusChanged(_logger, report.DeviceId, report.Status);
+                }
+
+                Count(report, _engine.Process(report, now, events));
+            }
+
             foreach (var reading in FrameReadings.From(frame, work.ReceivedAt))
             {
                 Count(reading, _engine.Process(reading, now, events));
