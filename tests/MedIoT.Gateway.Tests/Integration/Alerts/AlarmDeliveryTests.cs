@@ -463,6 +463,24 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
         gateway.Logs.AssertNoErrors();
     }
 
+    /// <summary>The other source of device status, serial ingestion's status events, raises the same technical alarm.</summary>
+    [Fact]
+    public async Task Sensor_off_reported_by_serial_ingestion_raises_the_same_technical_alarm()
+    {
+        await using var gateway = await ward.StartGatewayAsync();
+        await using var station = await gateway.ConnectStationAsync("alerts/#");
+
+        await gateway.ReportStatusAsync(AlertWardFixture.SerialDeviceId, DeviceStatus.SensorOff);
+        await gateway.AdvanceAsync(TimeSpan.FromSeconds(10));
+        await station.WaitUntilAsync(s => s.Events.Any(e => e.Event == "raised"), s_wait, "the sensor-off alarm");
+        await gateway.ReportStatusAsync(AlertWardFixture.SerialDeviceId, DeviceStatus.None);
+        await station.WaitUntilAsync(s => s.Events.Any(e => e.Event == "resolved"), s_wait, "the resolved event");
+
+        Assert.Equal(["raised", "resolved"], station.Events.Select(e => e.Event));
+        Assert.All(station.Events, e => Assert.Equal(($"{gateway.TopicPrefix}/alerts/7A/06/events", $"device-status/SensorOff/{AlertWardFixture.SerialDeviceId}"), (e.Topic, e.Condition)));
+        Assert.Equal(gateway.Origin.AddSeconds(10), station.Events[0].At);
+    }
+
     private static async Task<long> RaiseLowSaturationAsync(AlertGateway gateway, AlarmStation station)
     {
         for (var second = 0; second <= 10; second++)
