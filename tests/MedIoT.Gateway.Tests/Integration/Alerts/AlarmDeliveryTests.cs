@@ -463,6 +463,38 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
         gateway.Logs.AssertNoErrors();
     }
 
+    /// <summary>
+    /// A late frame (a sequence number skipped earlier, still inside the replay window) that carries the sensor-off
+    /// status the device has since cleared is accepted and stored, but does not bring the status back.
+    /// </summary>
+    [Fact]
+    public async Task A_late_frame_does_not_bring_back_a_status_the_device_has_cleared()
+    {
+        const string Device = "test-7a-02-spo2";
+        await using var gateway = await ward.StartGatewayAsync();
+        await using var station = await gateway.ConnectStationAsync("alerts/#");
+        var first = ward.NextSequence(Device);
+        var skipped = ward.NextSequence(Device);
+        var latest = ward.NextSequence(Device);
+
+        await gateway.PublishAsync(Device, gateway.Clock.GetUtcNow(), [(SpO2, 97)], DeviceStatus.None, first);
+        await gateway.PublishAsync(Device, gateway.Clock.GetUtcNow(), [(SpO2, 97)], DeviceStatus.None, latest);
+        await gateway.PublishAsync(Device, gateway.Clock.GetUtcNow(), [], DeviceStatus.SensorOff, skipped);
+        await gateway.Ingestion.WaitUntilAsync(s => s.Accepted >= 3, s_wait);
+        await gateway.Alerts.WaitUntilAsync(s => s.FramesProcessed >= 3, s_wait);
+        for (var second = 0; second < 12; second++)
+        {
+            await gateway.PublishAsync(Device, gateway.Clock.GetUtcNow(), [(SpO2, 97)]);
+            await gateway.WaitForFramesAsync();
+            await gateway.AdvanceAsync(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Empty(station.Events);
+        Assert.DoesNotContain("device-status", await gateway.Http.GetStringAsync("/alarms"), StringComparison.Ordinal);
+        Assert.DoesNotContain(gateway.Logs.Entries, entry => entry.EventId.Id == 47);
+        gateway.Logs.AssertNoErrors();
+    }
+
     /// <summary>The other source of device status, serial ingestion's status events, raises the same technical alarm.</summary>
     [Fact]
     public async Task Sensor_off_reported_by_serial_ingestion_raises_the_same_technical_alarm()
