@@ -10,7 +10,7 @@
 #   MEDIOT_DEMO_HTTP_PORT   loopback port of the gateway's HTTP surface (default 18080)
 #   MEDIOT_DEMO_INTERVAL_MS milliseconds between frames of one device (default 1000)
 #   MEDIOT_DEMO_SCENARIO    scenario the simulator plays on top of the ward (default configs/scenarios/desaturation.json;
-#                           one without device status windows; empty: none)
+#                           any of configs/scenarios/, status windows travel in the frames; empty: none)
 #   MEDIOT_DEMO_SPEED       how much faster than real time the scenario plays (default 10)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -249,14 +249,6 @@ internal static class SimulatorCommands
                 return 2;
             }
 
-            if (scenario.DeviceStatus.Count > 0)
-            {
-                await Console.Error.WriteLineAsync(
-                    $"Scenario '{scenario.Name}' has device status windows, which a device cannot send over MQTT (frames carry no status; " +
-                    "serial devices report it). It is played by the tests (Alerts/Scenarios), not by this command.").ConfigureAwait(false);
-                return 2;
-            }
-
             Uri? gateway = null;
             if (parseResult.GetValue(gatewayUrl) is { } url &&
                 (!Uri.TryCreate(url, UriKind.Absolute, out gateway) || (gateway.Scheme != Uri.UriSchemeHttp && gateway.Scheme != Uri.UriSchemeHttps)))

@@ -64,5 +64,6 @@ internal static class TestSupport
         Assert.Equal(expected.DeviceId, actual.DeviceId);
         Assert.Equal(expected.SequenceNumber, actual.SequenceNumber);
         Assert.Equal(expected.Observations, actual.Observations);
+        Assert.Equal(expected.Status, actual.Status);
     }
 }

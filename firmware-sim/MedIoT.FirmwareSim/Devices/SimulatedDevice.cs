@@ -73,9 +73,13 @@ public sealed class SimulatedDevice : IAsyncDisposable
         return frame;
     }
 
-    /// <summary>Signs and publishes a frame of the given readings (a scenario's values) measured at <paramref name="measuredAt"/>.</summary>
-    /// <exception cref="ArgumentException">A code has no known unit (docs/device-protocol.md).</exception>
-    public async Task PublishReadingsAsync(DateTimeOffset measuredAt, IReadOnlyList<(int Code, double Value)> readings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Signs and publishes a frame of the given readings (a scenario's values) measured at <paramref name="measuredAt"/>,
+    /// with the device's <paramref name="status"/> when given (docs/device-protocol.md §3; readings may then be empty).
+    /// </summary>
+    /// <exception cref="ArgumentException">A code has no known unit, or no readings without a status (docs/device-protocol.md).</exception>
+    public async Task PublishReadingsAsync(DateTimeOffset measuredAt, IReadOnlyList<(int Code, double Value)> readings, DeviceStatus? status,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(readings);
         var nanoseconds = (measuredAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
@@ -91,7 +95,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
             observations[index] = new Observation(code, value, unit, nanoseconds);
         }
 
-        var frame = new DeviceFrame(Device.DeviceId, _sequence.Next(), observations);
+        var frame = new DeviceFrame(Device.DeviceId, _sequence.Next(), observations, status);
         await PublishRawAsync(JwsFrameEncoder.Encode(frame, _key), cancellationToken).ConfigureAwait(false);
     }
 

@@ -10,7 +10,7 @@ namespace MedIoT.FirmwareSim.Scenarios;
 /// staff entries go to the gateway's HTTP API (<c>POST /beds/{ward}/{bed}/observations</c>), and scenario second
 /// <c>t</c> starts <c>t / speed</c> wall-clock seconds after the start. Frames are stamped with the scenario's clock
 /// (start + <c>t</c> s), so a sped-up scenario keeps its own time line; a gateway takes the earlier of a frame's
-/// measured and received times as the sample time.
+/// measured and received times as the sample time. A device's status windows travel in its frames' <c>"status"</c>.
 /// </summary>
 internal sealed class MqttScenarioSink : IScenarioSink
 {
@@ -66,11 +66,8 @@ internal sealed class MqttScenarioSink : IScenarioSink
         StaffEntries++;
     }
 
-    public Task ReportStatusAsync(string deviceId, DeviceStatus status, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Device status cannot travel in an MQTT frame (docs/device-protocol.md); only serial devices report it.");
-
-    public Task PublishAsync(string deviceId, int second, IReadOnlyList<(int Code, double Value)> readings, CancellationToken cancellationToken) =>
-        _devices[deviceId].PublishReadingsAsync(_start + TimeSpan.FromSeconds(second), readings, cancellationToken);
+    public Task PublishAsync(string deviceId, int second, IReadOnlyList<(int Code, double Value)> readings, DeviceStatus? status, CancellationToken cancellationToken) =>
+        _devices[deviceId].PublishReadingsAsync(_start + TimeSpan.FromSeconds(second), readings, status, cancellationToken);
 
     public async Task EndSecondAsync(int second, CancellationToken cancellationToken)
     {

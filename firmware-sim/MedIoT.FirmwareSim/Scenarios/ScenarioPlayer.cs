@@ -4,8 +4,9 @@ namespace MedIoT.FirmwareSim.Scenarios;
 
 /// <summary>
 /// Plays a <see cref="Scenario"/> second by second, from 0 to its duration, in the order docs/alerts.md §4 gives:
-/// staff entries, then the status of every device with status windows (when it changes from what it last reported,
-/// starting from none, as serial ingestion reports it), then one frame per device with the readings due that second. Silent devices send neither. The sink keeps time.
+/// staff entries, then one frame per device with the readings due that second. A device with status windows puts its
+/// current status in every frame, and sends a status-only frame (no readings) when its status changes in a second with
+/// no reading due. Silent devices send nothing. The sink keeps time.
 /// </summary>
 internal static class ScenarioPlayer
 {
@@ -14,6 +15,7 @@ internal static class ScenarioPlayer
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(sink);
+        var devices = scenario.DeviceIds;
         var statusDevices = scenario.DeviceStatus.Select(window => window.DeviceId).Distinct(StringComparer.Ordinal).ToList();
         var reported = new Dictionary<string, DeviceStatus>(StringComparer.Ordinal);
         long frames = 0;
@@ -24,22 +26,26 @@ internal static class ScenarioPlayer
                 await sink.RecordStaffAsync(entry, cancellationToken).ConfigureAwait(false);
             }
 
-            foreach (var device in statusDevices)
-            {
-                var status = scenario.StatusAt(device, second);
-                if (!scenario.IsSilent(device, second) && status != reported.GetValueOrDefault(device))
-                {
-                    reported[device] = status;
-                    await sink.ReportStatusAsync(device, status, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
             var due = scenario.Tracks
                 .Where(track => second % track.IntervalSeconds == 0 && !scenario.IsSilent(track.DeviceId, second))
-                .GroupBy(track => track.DeviceId, StringComparer.Ordinal);
-            foreach (var device in due)
+                .GroupBy(track => track.DeviceId, StringComparer.Ordinal)
+                .ToDictionary(group => group.Key, group => group.ToList(), StringComparer.Ordinal);
+            foreach (var device in devices)
             {
-                await sink.PublishAsync(device.Key, second, [.. device.Select(track => (track.MdcCode, track.ValueAt(second)))], cancellationToken).ConfigureAwait(false);
+                DeviceStatus? status = statusDevices.Contains(device) ? scenario.StatusAt(device, second) : null;
+                var changed = status is { } now && !scenario.IsSilent(device, second) && now != reported.GetValueOrDefault(device);
+                if (!due.TryGetValue(device, out var tracks) && !changed)
+                {
+                    continue;
+                }
+
+                if (status is { } sent)
+                {
+                    reported[device] = sent;
+                }
+
+                IReadOnlyList<(int Code, double Value)> readings = tracks is null ? [] : [.. tracks.Select(track => (track.MdcCode, track.ValueAt(second)))];
+                await sink.PublishAsync(device, second, readings, status, cancellationToken).ConfigureAwait(false);
                 frames++;
             }
 

@@ -162,10 +162,12 @@ public sealed partial class AlertEngine
             return AlertInputRejection.None;
         }
 
-        if (!state.Vitals.TryGetValue(reading.MdcCode, out var tracker))
+        // One tracker per (bed, device, code): each device's samples confirm and clear only its own conditions.
+        var code = reading.MdcCode;
+        if (!state.Vitals.TryGetValue((reading.DeviceId, code), out var tracker))
         {
             tracker = new VitalTracker(rule);
-            state.Vitals.Add(reading.MdcCode, tracker);
+            state.Vitals.Add((reading.DeviceId, code), tracker);
         }
 
         if (!tracker.TryAccept(sampleTime))
@@ -173,14 +175,43 @@ public sealed partial class AlertEngine
             return AlertInputRejection.None;
         }
 
-        var conditions = tracker.Evaluate(reading.Value, now);
+        tracker.Evaluate(reading.Value, now);
         var score = news2.MissingParameters.Count < 7 ? news2.AggregateScore : (int?)null;
-        var code = reading.MdcCode;
-        _book.Set(reading.Bed, AlarmCondition.VitalBelow(code), reading.DeviceId, conditions.Below, score, now, events);
-        _book.Set(reading.Bed, AlarmCondition.VitalAbove(code), reading.DeviceId, conditions.Above, score, now, events);
-        _book.Set(reading.Bed, AlarmCondition.VitalFalling(code), reading.DeviceId, conditions.Falling, score, now, events);
-        _book.Set(reading.Bed, AlarmCondition.VitalRising(code), reading.DeviceId, conditions.Rising, score, now, events);
+        SetVital(reading, state, tracker, AlarmCondition.VitalBelow(code), static c => c.Below, score, now, events);
+        SetVital(reading, state, tracker, AlarmCondition.VitalAbove(code), static c => c.Above, score, now, events);
+        SetVital(reading, state, tracker, AlarmCondition.VitalFalling(code), static c => c.Falling, score, now, events);
+        SetVital(reading, state, tracker, AlarmCondition.VitalRising(code), static c => c.Rising, score, now, events);
         return AlertInputRejection.None;
+    }
+
+    /// <summary>
+    /// The bed's one alarm for a vital condition takes the highest priority that any device's tracker of the code
+    /// calls for (the device that just reported wins ties and names a new alarm). Another device's verdict counts while
+    /// its last sample of the code is no older than <c>technical.deviceSilent.afterSeconds</c>: a device that stopped
+    /// measuring the code (silent, or its readings invalidated by a status such as sensor off) then no longer holds the
+    /// alarm up against the samples of a device that still measures the patient (docs/alerts.md §1).
+    /// </summary>
+    private void SetVital(VitalReading reading, BedState state, VitalTracker current, AlarmCondition condition,
+        Func<VitalConditions, AlarmPriority?> side, int? score, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        var wanted = side(current.Last);
+        var deviceId = reading.DeviceId;
+        var lapse = _rules.Technical.DeviceSilent.After;
+        foreach (var ((device, code), tracker) in state.Vitals)
+        {
+            if (code != reading.MdcCode || ReferenceEquals(tracker, current) || now - tracker.LastEvaluatedAt > lapse)
+            {
+                continue;
+            }
+
+            if (side(tracker.Last) is { } priority && (wanted is null || priority > wanted))
+            {
+                wanted = priority;
+                deviceId = device;
+            }
+        }
+
+        _book.Set(reading.Bed, condition, deviceId, wanted, score, now, events);
     }
 
     private AlertInputRejection OnDeviceStatus(DeviceStatusReport report, DateTimeOffset now, List<AlarmEvent> events)
@@ -258,6 +289,14 @@ public sealed partial class AlertEngine
         if (!IsName(removal.DeviceId))
         {
             return AlertInputRejection.InvalidDeviceId;
+        }
+
+        foreach (var state in _beds.Values)
+        {
+            foreach (var key in state.Vitals.Keys.Where(key => key.DeviceId == removal.DeviceId).ToList())
+            {
+                state.Vitals.Remove(key);
+            }
         }
 
         if (_devices.Remove(removal.DeviceId, out var device))
@@ -456,6 +495,7 @@ public sealed partial class AlertEngine
     {
         public BedNews2 News2 { get; } = new();
 
-        public Dictionary<int, VitalTracker> Vitals { get; } = [];
+        /// <summary>Limit and rate-of-change trackers per device and MDC code.</summary>
+        public Dictionary<(string DeviceId, int MdcCode), VitalTracker> Vitals { get; } = [];
     }
 }

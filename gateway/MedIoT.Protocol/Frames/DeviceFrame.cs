@@ -12,18 +12,37 @@ public sealed class DeviceFrame
     /// <summary>Longest device id in characters; ids are 1 to 64 characters of [A-Za-z0-9._-].</summary>
     public const int MaxDeviceIdLength = 64;
 
-    /// <summary>Most observations in one frame (at least one is required).</summary>
+    /// <summary>Most observations in one frame (at least one, unless the frame reports the device's status).</summary>
     public const int MaxObservations = 64;
 
     /// <summary>Largest sequence number: 2^53 − 1, the largest integer a JavaScript JOSE library can write exactly.</summary>
     public const long MaxSequenceNumber = 9007199254740991;
 
-    /// <summary>Creates a frame.</summary>
+    /// <summary>Creates a frame that reports no device status (the payload has no <c>"status"</c> member).</summary>
     /// <param name="deviceId">The device id; see <see cref="IsValidDeviceId(ReadOnlySpan{char})"/>.</param>
     /// <param name="sequenceNumber">The device's frame counter, 0 to <see cref="MaxSequenceNumber"/>.</param>
     /// <param name="observations">1 to <see cref="MaxObservations"/> observations; copied.</param>
     /// <exception cref="ArgumentException">An argument breaks a rule of the frame format.</exception>
     public DeviceFrame(string deviceId, long sequenceNumber, IReadOnlyList<Observation> observations)
+        : this(deviceId, sequenceNumber, observations, status: null)
+    {
+    }
+
+    /// <summary>Creates a frame, optionally reporting the device's status.</summary>
+    /// <param name="deviceId">The device id; see <see cref="IsValidDeviceId(ReadOnlySpan{char})"/>.</param>
+    /// <param name="sequenceNumber">The device's frame counter, 0 to <see cref="MaxSequenceNumber"/>.</param>
+    /// <param name="observations">
+    /// Up to <see cref="MaxObservations"/> observations; copied. At least one, except in a frame that reports a
+    /// <paramref name="status"/>: a probe off the finger has no valid reading to send, and a device must be able to
+    /// say the trouble is over before its next measurement is due.
+    /// </param>
+    /// <param name="status">
+    /// What the device reports about itself: null for "not reported" (no <c>"status"</c> member),
+    /// <see cref="DeviceStatus.None"/> for "nothing wrong" (an empty array), otherwise only flags of
+    /// <see cref="DeviceStatusNames.AllFlags"/>.
+    /// </param>
+    /// <exception cref="ArgumentException">An argument breaks a rule of the frame format.</exception>
+    public DeviceFrame(string deviceId, long sequenceNumber, IReadOnlyList<Observation> observations, DeviceStatus? status)
     {
         ArgumentNullException.ThrowIfNull(deviceId);
         ArgumentNullException.ThrowIfNull(observations);
@@ -34,9 +53,15 @@ public sealed class DeviceFrame
 
         ArgumentOutOfRangeException.ThrowIfNegative(sequenceNumber);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(sequenceNumber, MaxSequenceNumber);
-        if (observations.Count is 0 or > MaxObservations)
+        if (status is { } reported && (reported & ~DeviceStatusNames.AllFlags) != 0)
         {
-            throw new ArgumentException($"A frame holds 1 to {MaxObservations} observations; got {observations.Count}.", nameof(observations));
+            throw new ArgumentException("The status holds a flag that is not a known device status.", nameof(status));
+        }
+
+        if (observations.Count > MaxObservations || (observations.Count == 0 && status is null))
+        {
+            throw new ArgumentException(
+                $"A frame holds 1 to {MaxObservations} observations (0 only when it reports a status); got {observations.Count}.", nameof(observations));
         }
 
         var copy = new Observation[observations.Count];
@@ -55,6 +80,7 @@ public sealed class DeviceFrame
         DeviceId = deviceId;
         SequenceNumber = sequenceNumber;
         Observations = new ReadOnlyCollection<Observation>(copy);
+        Status = status;
     }
 
     /// <summary>The device id (the JWS "kid" and the MQTT topic level must equal it).</summary>
@@ -63,8 +89,14 @@ public sealed class DeviceFrame
     /// <summary>The device's frame counter, 0 to <see cref="MaxSequenceNumber"/>.</summary>
     public long SequenceNumber { get; }
 
-    /// <summary>The observations, in the order of the payload.</summary>
+    /// <summary>The observations, in the order of the payload; empty only when the frame reports a <see cref="Status"/>.</summary>
     public IReadOnlyList<Observation> Observations { get; }
+
+    /// <summary>
+    /// The device's own status as the frame reports it: null when the frame does not report it (the device may
+    /// never report status), <see cref="DeviceStatus.None"/> when it reports nothing wrong.
+    /// </summary>
+    public DeviceStatus? Status { get; }
 
     /// <summary><see langword="true"/> for 1 to <see cref="MaxDeviceIdLength"/> characters of [A-Za-z0-9._-].</summary>
     public static bool IsValidDeviceId(ReadOnlySpan<char> deviceId)

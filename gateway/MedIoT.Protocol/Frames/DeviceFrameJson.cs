@@ -9,7 +9,8 @@ namespace MedIoT.Protocol.Frames;
 
 /// <summary>
 /// The JSON payload of a device frame, version 1 (RFC 8259):
-/// <c>{"v":1,"device":"ward7-bed01-spo2","seq":42,"obs":[{"code":150456,"value":97,"unit":"%","time":"2026-11-21T13:00:00.123Z"}]}</c>.
+/// <c>{"v":1,"device":"ward7-bed01-spo2","seq":42,"obs":[{"code":150456,"value":97,"unit":"%","time":"2026-11-21T13:00:00.123Z"}]}</c>,
+/// optionally with the device's status: <c>"status":["sensor-off"]</c> (names in <see cref="DeviceStatusNames"/>).
 /// Parsing is strict (see docs/device-protocol.md); serialising is deterministic.
 /// </summary>
 public static class DeviceFrameJson
@@ -33,8 +34,8 @@ public static class DeviceFrameJson
     };
 
     /// <summary>
-    /// Serialises <paramref name="frame"/> as compact UTF-8 JSON with members in the fixed order v, device, seq, obs and,
-    /// per observation, code, value, unit, time. Values use the shortest text that round-trips the double (for example
+    /// Serialises <paramref name="frame"/> as compact UTF-8 JSON with members in the fixed order v, device, seq, status
+    /// (only when the frame reports one; names in ascending bit order), obs and, per observation, code, value, unit, time. Values use the shortest text that round-trips the double (for example
     /// 97, 36.6, 1E-05); times use the fewest fractional digits that are exact (none to nine).
     /// </summary>
     public static byte[] Serialize(DeviceFrame frame)
@@ -47,6 +48,17 @@ public static class DeviceFrameJson
             writer.WriteNumber("v"u8, Version);
             writer.WriteString("device"u8, frame.DeviceId);
             writer.WriteNumber("seq"u8, frame.SequenceNumber);
+            if (frame.Status is { } status)
+            {
+                writer.WriteStartArray("status"u8);
+                foreach (var name in DeviceStatusNames.NamesOf(status))
+                {
+                    writer.WriteStringValue(name);
+                }
+
+                writer.WriteEndArray();
+            }
+
             writer.WriteStartArray("obs"u8);
             foreach (var observation in frame.Observations)
             {
@@ -104,7 +116,8 @@ public static class DeviceFrameJson
             return Malformed("payload is not a JSON object", out reason, out detail);
         }
 
-        bool hasVersion = false, hasDevice = false, hasSequence = false, hasObservations = false;
+        bool hasVersion = false, hasDevice = false, hasSequence = false, hasObservations = false, hasStatus = false;
+        DeviceStatus status = DeviceStatus.None;
         string? deviceId = null;
         long sequenceNumber = 0;
         List<Observation>? observations = null;
@@ -181,6 +194,19 @@ public static class DeviceFrameJson
                     return false;
                 }
             }
+            else if (reader.ValueTextEquals("status"u8))
+            {
+                if (!Once(ref hasStatus, "status", out reason, out detail))
+                {
+                    return false;
+                }
+
+                reader.Read();
+                if (!TryParseStatus(ref reader, out status, out reason, out detail))
+                {
+                    return false;
+                }
+            }
             else
             {
                 return Malformed("payload has an unknown member", out reason, out detail);
@@ -199,7 +225,13 @@ public static class DeviceFrameJson
             return Malformed($"payload lacks member '{missing}'", out reason, out detail);
         }
 
-        frame = new DeviceFrame(deviceId!, sequenceNumber, observations!);
+        DeviceStatus? reported = hasStatus ? status : null;
+        if (observations!.Count == 0 && reported is null)
+        {
+            return Invalid("member 'obs' is empty (allowed only in a frame with 'status')", out reason, out detail);
+        }
+
+        frame = new DeviceFrame(deviceId!, sequenceNumber, observations, reported);
         reason = FrameRejectionReason.None;
         detail = null;
         return true;
@@ -230,12 +262,49 @@ public static class DeviceFrameJson
             list.Add(observation);
         }
 
-        if (list.Count == 0)
+        // Whether an empty list is allowed depends on "status", which may come later in the object.
+        observations = list;
+        reason = FrameRejectionReason.None;
+        detail = null;
+        return true;
+    }
+
+    private static bool TryParseStatus(ref Utf8JsonReader reader, out DeviceStatus status, out FrameRejectionReason reason, out string? detail)
+    {
+        status = DeviceStatus.None;
+        if (reader.TokenType != JsonTokenType.StartArray)
         {
-            return Invalid("member 'obs' is empty", out reason, out detail);
+            return Malformed("member 'status' is not an array", out reason, out detail);
         }
 
-        observations = list;
+        Span<byte> name = stackalloc byte[DeviceStatusNames.MaxNameBytes];
+        var items = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                return Malformed("a 'status' item is not a string", out reason, out detail);
+            }
+
+            // Distinct names are at most Count, so a longer array is refused before it can grow anything.
+            if (++items > DeviceStatusNames.Count)
+            {
+                return Invalid($"member 'status' has more than {DeviceStatusNames.Count} items", out reason, out detail);
+            }
+
+            if (!JsonText.TryCopyString(ref reader, name, out var length) || !DeviceStatusNames.TryParse(name[..length], out var flag))
+            {
+                return Invalid("a 'status' item is not a device status name", out reason, out detail);
+            }
+
+            if ((status & flag) != 0)
+            {
+                return Invalid("member 'status' names a status more than once", out reason, out detail);
+            }
+
+            status |= flag;
+        }
+
         reason = FrameRejectionReason.None;
         detail = null;
         return true;

@@ -33,14 +33,15 @@ public enum FrameRejectionReason
 
     /// <summary>
     /// The payload is not a version 1 frame object: not UTF-8, not well-formed JSON, not an object, a member of the
-    /// wrong JSON type, an unknown, duplicate or missing member.
+    /// wrong JSON type (including a "status" that is not an array of strings), an unknown, duplicate or missing member.
     /// </summary>
     MalformedPayload,
 
     /// <summary>
     /// The payload is well-formed but breaks a rule: "v" is not 1, an invalid device id, a sequence number out of range,
-    /// no or too many observations, an unknown code, a unit that does not match the code, a value that is not a finite
-    /// number, or a time that is not a valid RFC 3339 UTC time.
+    /// no observations in a frame without "status", too many observations, an unknown code, a unit that does not
+    /// match the code, a value that is not a finite number, a time that is not a valid RFC 3339 UTC time, or a "status"
+    /// with an unknown name, a name given twice or more than 11 items.
     /// </summary>
     InvalidFrame,
 

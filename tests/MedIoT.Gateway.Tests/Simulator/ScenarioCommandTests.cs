@@ -44,7 +44,6 @@ public sealed class ScenarioCommandTests
         // Port 1 on loopback: nothing listens, so a command that tried to connect would fail differently (exit 1 or an exception).
         int Run(params string[] arguments) => SimulatorCommands.Create().Parse(["scenario", .. arguments, "--ward-folder", folder.Path, "--port", "1"]).Invoke();
 
-        Assert.Equal(2, Run(ScenarioPath("sensor-off.json"))); // status windows: frames carry no device status
         Assert.Equal(2, Run(ScenarioPath("sepsis.json"), "--gateway-url", "http://127.0.0.1:1/")); // devices not provisioned
         Assert.Equal(2, Run(ScenarioPath("sepsis.json"))); // staff entries without --gateway-url
         Assert.Equal(2, Run(ScenarioPath("desaturation.json"), "--gateway-url", "ftp://127.0.0.1/"));

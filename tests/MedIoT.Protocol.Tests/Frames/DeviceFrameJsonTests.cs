@@ -64,6 +64,61 @@ public sealed class DeviceFrameJsonTests
         Assert.Equal(64, frame.Observations.Count);
     }
 
+    [Fact]
+    public void A_frame_reports_status_only_when_given_and_round_trips_it()
+    {
+        Observation[] good = [new Observation(MdcCodes.OxygenSaturation, 97, "%", 0)];
+
+        var silent = new DeviceFrame("bed-1", 1, good);
+        Assert.Null(silent.Status);
+        Assert.DoesNotContain("status", Encoding.UTF8.GetString(DeviceFrameJson.Serialize(silent)), StringComparison.Ordinal);
+
+        var fine = new DeviceFrame("bed-1", 2, good, DeviceStatus.None);
+        Assert.Equal("""{"v":1,"device":"bed-1","seq":2,"status":[],"obs":[{"code":150456,"value":97,"unit":"%","time":"1970-01-01T00:00:00Z"}]}""",
+            Encoding.UTF8.GetString(DeviceFrameJson.Serialize(fine)));
+
+        var off = new DeviceFrame("bed-1", 3, [], DeviceStatus.LowBattery | DeviceStatus.SensorOff);
+        var json = DeviceFrameJson.Serialize(off);
+        Assert.Equal("""{"v":1,"device":"bed-1","seq":3,"status":["sensor-off","low-battery"],"obs":[]}""", Encoding.UTF8.GetString(json));
+        Assert.True(DeviceFrameJson.TryParse(json, out var parsed, out _, out var detail), detail);
+        TestSupport.AssertSameFrame(off, parsed);
+        Assert.Equal(DeviceStatus.LowBattery | DeviceStatus.SensorOff, parsed.Status);
+    }
+
+    [Fact]
+    public void The_constructor_refuses_status_the_parser_would_refuse()
+    {
+        Assert.Throws<ArgumentException>(() => new DeviceFrame("bed-1", 0, [], null));
+        Assert.Empty(new DeviceFrame("bed-1", 0, [], DeviceStatus.None).Observations);
+        Assert.Throws<ArgumentException>(() => new DeviceFrame("bed-1", 0, [], (DeviceStatus)(1 << 11)));
+        Assert.Throws<ArgumentException>(() => new DeviceFrame("bed-1", 0, [], DeviceStatus.SensorOff | (DeviceStatus)(1 << 20)));
+    }
+
+    [Fact]
+    public void Every_device_status_flag_has_one_wire_name_that_parses_back()
+    {
+        var flags = Enum.GetValues<DeviceStatus>().Where(flag => flag != DeviceStatus.None).ToList();
+        Assert.Equal(DeviceStatusNames.Count, flags.Count);
+        Assert.Equal(flags.Aggregate(DeviceStatus.None, (all, flag) => all | flag), DeviceStatusNames.AllFlags);
+        var names = flags.Select(DeviceStatusNames.NameOf).ToList();
+        Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
+        foreach (var flag in flags)
+        {
+            var name = DeviceStatusNames.NameOf(flag);
+            Assert.Matches("^[a-z]+(-[a-z]+)*$", name);
+            Assert.True(name.Length <= DeviceStatusNames.MaxNameBytes);
+            Assert.True(DeviceStatusNames.TryParse(name, out var parsed));
+            Assert.Equal(flag, parsed);
+            Assert.True(DeviceStatusNames.TryParse(Encoding.ASCII.GetBytes(name), out parsed));
+            Assert.Equal(flag, parsed);
+        }
+
+        Assert.Equal("sensor-off", DeviceStatusNames.NameOf(DeviceStatus.SensorOff));
+        Assert.Equal(["sensor-off", "low-battery"], DeviceStatusNames.NamesOf(DeviceStatus.LowBattery | DeviceStatus.SensorOff));
+        Assert.False(DeviceStatusNames.TryParse("SensorOff", out _));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DeviceStatusNames.NameOf(DeviceStatus.SensorOff | DeviceStatus.NoCable));
+    }
+
     [Theory]
     [InlineData("a")]
     [InlineData("ward7-bed01-spo2")]
@@ -92,6 +147,8 @@ public sealed class DeviceFrameJsonTests
             """{"v":1,"device":"bed-1","seq":1,"obs":[{"code":150456,"value":97,"unit":"%","time":"987654"}]}""",
             """{"v":1,"device":"bed-1","seq":1,"obs":[{"code":150456,"value":97,"unit":"%","time":"2026-11-21T13:00:00Z","987654":1}]}""",
             """{"v":1,"device":"bed/987654","seq":1,"obs":[{"code":150456,"value":97,"unit":"%","time":"2026-11-21T13:00:00Z"}]}""",
+            """{"v":1,"device":"bed-1","seq":1,"status":["987654"],"obs":[]}""",
+            """{"v":1,"device":"bed-1","seq":1,"status":[987654],"obs":[]}""",
         ];
 
         foreach (var payload in payloads)

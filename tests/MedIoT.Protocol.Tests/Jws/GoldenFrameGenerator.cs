@@ -23,6 +23,13 @@ public sealed class GoldenFrameGenerator
     private const string Spo2Payload =
         """{"v":1,"device":"ward7-bed01-spo2","seq":42,"obs":[{"code":150456,"value":97,"unit":"%","time":"2026-11-21T13:00:00.123Z"}]}""";
 
+    /// <summary>The wire names of docs/device-protocol.md §3, written out here so a change of the table shows in the golden files.</summary>
+    private static readonly string[] s_everyStatusName =
+    [
+        "no-sensor", "defective-sensor", "sensor-off", "unrecognised-sensor", "no-cable", "low-perfusion", "low-signal-quality",
+        "pulse-search", "interference", "low-battery", "alarm-silenced",
+    ];
+
     internal static IEnumerable<(string Name, string Payload)> GoodPayloads()
     {
         yield return ("contract-example-spo2", Spo2Payload);
@@ -30,6 +37,14 @@ public sealed class GoldenFrameGenerator
             """{"v":1,"device":"ward7-bed02-nibp","seq":0,"obs":[{"code":150021,"value":121,"unit":"mm[Hg]","time":"2026-11-21T13:00:05Z"},{"code":150022,"value":79,"unit":"mm[Hg]","time":"2026-11-21T13:00:05Z"},{"code":150023,"value":93,"unit":"mm[Hg]","time":"2026-11-21T13:00:05Z"}]}""");
         yield return ("monitor-max-seq-nanoseconds",
             """{"v":1,"device":"ward7-bed03-monitor","seq":9007199254740991,"obs":[{"code":147842,"value":72,"unit":"/min","time":"2026-11-21T13:00:10.000000001Z"},{"code":151562,"value":16,"unit":"/min","time":"2026-11-21T13:00:10.5Z"},{"code":150364,"value":36.6,"unit":"Cel","time":"2026-11-21T13:00:10.999999999Z"},{"code":149530,"value":71,"unit":"/min","time":"2026-11-21T13:00:11Z"}]}""");
+        yield return ("status-sensor-off-without-observations",
+            """{"v":1,"device":"ward7-bed01-spo2","seq":43,"status":["sensor-off"],"obs":[]}""");
+        yield return ("status-low-perfusion-and-low-signal-with-reading",
+            """{"v":1,"device":"ward7-bed01-spo2","seq":44,"status":["low-perfusion","low-signal-quality"],"obs":[{"code":150456,"value":93,"unit":"%","time":"2026-11-21T13:00:02Z"}]}""");
+        yield return ("status-cleared-without-observations",
+            """{"v":1,"device":"ward7-bed01-spo2","seq":46,"status":[],"obs":[]}""");
+        yield return ("status-none-reported-with-reading",
+            """{"v":1,"device":"ward7-bed01-spo2","seq":45,"status":[],"obs":[{"code":150456,"value":97,"unit":"%","time":"2026-11-21T13:00:03Z"}]}""");
     }
 
     [Fact]
@@ -171,6 +186,21 @@ public sealed class GoldenFrameGenerator
         Reject("code-zero", Signed(Obs("""{"code":0,"value":97,"unit":"%","time":"2026-11-21T13:00:00.123Z"}""")), FrameRejectionReason.InvalidFrame);
         Reject("code-negative", Signed(Obs("""{"code":-150456,"value":97,"unit":"%","time":"2026-11-21T13:00:00.123Z"}""")), FrameRejectionReason.InvalidFrame);
 
+        // Device status (docs/device-protocol.md §3).
+        string WithStatus(string status, string observations = GoodObservation) =>
+            Signed($$"""{"v":1,"device":"ward7-bed01-spo2","seq":42,"status":{{status}},"obs":[{{observations}}]}""");
+        Reject("status-not-an-array", WithStatus("\"sensor-off\""), FrameRejectionReason.MalformedPayload);
+        Reject("status-null", WithStatus("null"), FrameRejectionReason.MalformedPayload);
+        Reject("status-item-a-number", WithStatus("[4]"), FrameRejectionReason.MalformedPayload);
+        Reject("status-item-an-object", WithStatus("""[{"name":"sensor-off"}]"""), FrameRejectionReason.MalformedPayload);
+        Reject("status-duplicate-member", Signed("""{"v":1,"device":"ward7-bed01-spo2","seq":42,"status":[],"status":["sensor-off"],"obs":[]}"""), FrameRejectionReason.MalformedPayload);
+        Reject("status-unknown-name", WithStatus("""["sensor-of"]"""), FrameRejectionReason.InvalidFrame);
+        Reject("status-csharp-member-name", WithStatus("""["SensorOff"]"""), FrameRejectionReason.InvalidFrame);
+        Reject("status-upper-case", WithStatus("""["SENSOR-OFF"]"""), FrameRejectionReason.InvalidFrame);
+        Reject("status-long-name", WithStatus($$"""["{{new string('x', 200)}}"]"""), FrameRejectionReason.InvalidFrame);
+        Reject("status-duplicate-name", WithStatus("""["sensor-off","low-battery","sensor-off"]"""), FrameRejectionReason.InvalidFrame);
+        Reject("status-12-items", WithStatus("[" + string.Join(",", s_everyStatusName.Append("sensor-off").Select(name => $"\"{name}\"")) + "]"), FrameRejectionReason.InvalidFrame);
+
         // Identity.
         Reject("kid-device-mismatch", SignRaw("""{"alg":"EdDSA","kid":"ward7-bed09-spo2"}""", Spo2Payload, key), FrameRejectionReason.KeyIdMismatch);
 
@@ -187,6 +217,9 @@ public sealed class GoldenFrameGenerator
             }
             """));
         Accept("unit-escaped-slash", Signed(Obs("""{"code":147842,"value":72,"unit":"\/min","time":"2026-11-21T13:00:00Z"}""")));
+        Accept("status-after-obs-escaped-and-unordered", Signed(
+            """{"v":1,"device":"ward7-bed01-spo2","seq":42,"obs":[],"status":["low-battery","\u0073ensor-off"]}"""));
+        Accept("status-every-name-in-reverse", WithStatus("[" + string.Join(",", s_everyStatusName.Reverse().Select(name => $"\"{name}\"")) + "]"));
         Accept("value-exponent", Signed(Obs("""{"code":150456,"value":9.7E1,"unit":"%","time":"2026-11-21T13:00:00.123Z"}""")));
 
         var options = new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -33,6 +33,7 @@ internal sealed class AlertService : BackgroundService
     private readonly PendingFrameQueue _pendingFrames;
     private readonly int _pendingFrameCapacity;
     private readonly Dictionary<string, string> _portOfDevice = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Sequence, Protocol.Frames.DeviceStatus Status)> _statusInFrames = new(StringComparer.Ordinal);
     private readonly AlertStatistics _statistics;
     private readonly AlarmJournalQueue _journal;
     private readonly JournalStatistics _journalStatistics;
@@ -160,6 +161,12 @@ internal sealed class AlertService : BackgroundService
         var now = _clock.GetUtcNow();
         if (work.Frame is { } frame)
         {
+            // A status carried in the frame applies before its readings (a value sent with "sensor off" is not the patient's).
+            if (FrameStatus.From(frame) is { } report)
+            {
+                ApplyFrameStatus(report, frame.Frame.SequenceNumber, now, events);
+            }
+
             foreach (var reading in FrameReadings.From(frame, work.ReceivedAt))
             {
                 Count(reading, _engine.Process(reading, now, events));
@@ -182,6 +189,28 @@ internal sealed class AlertService : BackgroundService
             Count(null, _engine.Process(new GatewayBacklogLevel(Math.Min(_pendingFrames.Reader.Count, _pendingFrameCapacity), _pendingFrameCapacity), now, events));
             _statistics.RecordTick();
         }
+    }
+
+    /// <summary>
+    /// Applies the status a frame reports, unless the frame is older (by sequence number) than the last frame of the
+    /// device whose status was applied: a late frame (inside the replay window) must not bring back a status the device
+    /// has since cleared. A change is logged (event 47), as serial ingestion logs its devices' status.
+    /// </summary>
+    private void ApplyFrameStatus(DeviceStatusReport report, long sequenceNumber, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        var known = _statusInFrames.TryGetValue(report.DeviceId, out var last);
+        if (known && sequenceNumber <= last.Sequence)
+        {
+            return;
+        }
+
+        _statusInFrames[report.DeviceId] = (sequenceNumber, report.Status);
+        if (last.Status != report.Status)
+        {
+            Log.DeviceStatusChanged(_logger, report.DeviceId, report.Status);
+        }
+
+        Count(report, _engine.Process(report, now, events));
     }
 
     private void Count(AlertInput? input, AlertInputRejection rejection)

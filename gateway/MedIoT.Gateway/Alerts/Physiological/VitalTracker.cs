@@ -3,7 +3,9 @@ using MedIoT.Gateway.Alerts.Rules;
 namespace MedIoT.Gateway.Alerts.Physiological;
 
 /// <summary>
-/// The limit and rate-of-change conditions of one vital at one bed, driven by its samples only: a condition is
+/// The limit and rate-of-change conditions of one vital from one device at one bed, driven by that device's samples
+/// only (two devices reporting the same code at a bed each have their own tracker, so their interleaved samples cannot
+/// reset each other's persistence or hysteresis; the engine combines their verdicts). A condition is
 /// confirmed by evidence (a later sample still past the limit) and cleared by evidence (a sample back inside by
 /// the hysteresis), never by silence — silence is the device-silent technical alarm's business.
 /// </summary>
@@ -28,6 +30,12 @@ internal sealed class VitalTracker
     public VitalRule Rule { get; }
 
     public DateTimeOffset LastSampleTime { get; private set; } = DateTimeOffset.MinValue;
+
+    /// <summary>What the last sample called for (all null before the first).</summary>
+    public VitalConditions Last { get; private set; }
+
+    /// <summary>When (gateway clock) the last sample was evaluated.</summary>
+    public DateTimeOffset LastEvaluatedAt { get; private set; } = DateTimeOffset.MinValue;
 
     /// <summary>False for a sample measured before the newest one already seen (it arrived late; it says nothing about now).</summary>
     public bool TryAccept(DateTimeOffset sampleTime)
@@ -109,7 +117,9 @@ internal sealed class VitalTracker
             _history.Enqueue((now, value));
         }
 
-        return new VitalConditions(below, above, falling, rising);
+        Last = new VitalConditions(below, above, falling, rising);
+        LastEvaluatedAt = now;
+        return Last;
     }
 }
 

@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MedIoT.Gateway.Configuration;
+using MedIoT.Gateway.Journal;
 using MedIoT.Protocol.Cryptography;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
+using Microsoft.Extensions.Options;
 
 namespace MedIoT.Gateway.Tests.Integration.Alerts;
 
@@ -413,6 +416,103 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
     }
 
     /// <summary>Sends 80 % SpO2 once a second until the high "below 85 %" limit (10 s persistence) raises; returns the alarm id.</summary>
+    /// <summary>
+    /// Issue 7, "sensor off reported by the device", over MQTT: a status-only frame (<c>"status":["sensor-off"],"obs":[]</c>)
+    /// is accepted, journaled and raises the technical alarm after the rule's 10 s; a frame with readings sent while the
+    /// sensor is off raises nothing physiological; a status-only frame with <c>"status":[]</c> resolves the alarm. The
+    /// journal-tailing InfluxDB writer passes the status-only entries without a point and without an error.
+    /// </summary>
+    [Fact]
+    public async Task Sensor_off_reported_in_frames_raises_and_clears_its_technical_alarm_and_nothing_physiological()
+    {
+        const string Device = "test-7a-08-spo2";
+        await using var gateway = await ward.StartGatewayAsync();
+        await using var station = await gateway.ConnectStationAsync("alerts/#");
+        var acceptedBefore = gateway.Ingestion.Accepted;
+
+        await gateway.SendAsync(Device, gateway.Clock.GetUtcNow(), (SpO2, 97));
+        await gateway.PublishAsync(Device, gateway.Clock.GetUtcNow(), [], DeviceStatus.SensorOff);
+        await gateway.WaitForFramesAsync();
+        for (var second = 0; second < 12; second++)
+        {
+            await gateway.AdvanceAsync(TimeSpan.FromSeconds(1));
+            await gateway.PublishAsync(Device, gateway.Clock.GetUtcNow(), [(SpO2, 0)], DeviceStatus.SensorOff);
+            await gateway.WaitForFramesAsync();
+        }
+
+        await station.WaitUntilAsync(s => s.Events.Any(e => e.Event == "raised"), s_wait, "the sensor-off alarm");
+        var raised = Assert.Single(station.Events);
+        Assert.Equal(($"{gateway.TopicPrefix}/alerts/7A/08/events", "raised", $"device-status/SensorOff/{Device}", "medium"),
+            (raised.Topic, raised.Event, raised.Condition, raised.Priority));
+        Assert.Equal(gateway.Origin.AddSeconds(10), raised.At);
+
+        await gateway.PublishAsync(Device, gateway.Clock.GetUtcNow(), [], DeviceStatus.None);
+        await gateway.WaitForFramesAsync();
+        await station.WaitUntilAsync(s => s.Events.Any(e => e.Event == "resolved"), s_wait, "the resolved event");
+        Assert.Equal(["raised", "resolved"], station.Events.Select(e => e.Event));
+        Assert.All(station.Events, e => Assert.Equal(raised.AlarmId, e.AlarmId));
+        Assert.Equal(acceptedBefore + 15, gateway.Ingestion.Accepted);
+        Assert.Single(gateway.Logs.Entries, entry => entry.EventId.Id == 47 && entry.Message.Contains("SensorOff", StringComparison.Ordinal));
+        Assert.Single(gateway.Logs.Entries, entry => entry.EventId.Id == 47 && entry.Message.EndsWith("status None", StringComparison.Ordinal));
+
+        var journal = gateway.Service<GatewayJournal>();
+        var statistics = gateway.Service<JournalStatistics>();
+        await statistics.WaitUntilAsync(s => s.AlarmEventsJournaled >= 2 && s.WriterPosition == journal.Size, s_wait);
+        var rows = await ward.Influx.QueryAsync(gateway.Service<IOptions<InfluxOptions>>().Value.Database, $"SELECT * FROM vitals WHERE device = '{Device}'");
+        Assert.Equal([97.0, .. Enumerable.Repeat(0.0, 12)], rows.Select(row => row.Columns["value"].GetDouble()));
+        gateway.Logs.AssertNoErrors();
+    }
+
+    /// <summary>
+    /// A late frame (a sequence number skipped earlier, still inside the replay window) that carries the sensor-off
+    /// status the device has since cleared is accepted and stored, but does not bring the status back.
+    /// </summary>
+    [Fact]
+    public async Task A_late_frame_does_not_bring_back_a_status_the_device_has_cleared()
+    {
+        const string Device = "test-7a-02-spo2";
+        await using var gateway = await ward.StartGatewayAsync();
+        await using var station = await gateway.ConnectStationAsync("alerts/#");
+        var first = ward.NextSequence(Device);
+        var skipped = ward.NextSequence(Device);
+        var latest = ward.NextSequence(Device);
+
+        await gateway.PublishAsync(Device, gateway.Clock.GetUtcNow(), [(SpO2, 97)], DeviceStatus.None, first);
+        await gateway.PublishAsync(Device, gateway.Clock.GetUtcNow(), [(SpO2, 97)], DeviceStatus.None, latest);
+        await gateway.PublishAsync(Device, gateway.Clock.GetUtcNow(), [], DeviceStatus.SensorOff, skipped);
+        await gateway.Ingestion.WaitUntilAsync(s => s.Accepted >= 3, s_wait);
+        await gateway.Alerts.WaitUntilAsync(s => s.FramesProcessed >= 3, s_wait);
+        for (var second = 0; second < 12; second++)
+        {
+            await gateway.PublishAsync(Device, gateway.Clock.GetUtcNow(), [(SpO2, 97)]);
+            await gateway.WaitForFramesAsync();
+            await gateway.AdvanceAsync(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Empty(station.Events);
+        Assert.DoesNotContain("device-status", await gateway.Http.GetStringAsync("/alarms"), StringComparison.Ordinal);
+        Assert.DoesNotContain(gateway.Logs.Entries, entry => entry.EventId.Id == 47);
+        gateway.Logs.AssertNoErrors();
+    }
+
+    /// <summary>The other source of device status, serial ingestion's status events, raises the same technical alarm.</summary>
+    [Fact]
+    public async Task Sensor_off_reported_by_serial_ingestion_raises_the_same_technical_alarm()
+    {
+        await using var gateway = await ward.StartGatewayAsync();
+        await using var station = await gateway.ConnectStationAsync("alerts/#");
+
+        await gateway.ReportStatusAsync(AlertWardFixture.SerialDeviceId, DeviceStatus.SensorOff);
+        await gateway.AdvanceAsync(TimeSpan.FromSeconds(10));
+        await station.WaitUntilAsync(s => s.Events.Any(e => e.Event == "raised"), s_wait, "the sensor-off alarm");
+        await gateway.ReportStatusAsync(AlertWardFixture.SerialDeviceId, DeviceStatus.None);
+        await station.WaitUntilAsync(s => s.Events.Any(e => e.Event == "resolved"), s_wait, "the resolved event");
+
+        Assert.Equal(["raised", "resolved"], station.Events.Select(e => e.Event));
+        Assert.All(station.Events, e => Assert.Equal(($"{gateway.TopicPrefix}/alerts/7A/06/events", $"device-status/SensorOff/{AlertWardFixture.SerialDeviceId}"), (e.Topic, e.Condition)));
+        Assert.Equal(gateway.Origin.AddSeconds(10), station.Events[0].At);
+    }
+
     private static async Task<long> RaiseLowSaturationAsync(AlertGateway gateway, AlarmStation station)
     {
         for (var second = 0; second <= 10; second++)

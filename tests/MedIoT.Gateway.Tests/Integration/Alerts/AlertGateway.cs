@@ -86,8 +86,11 @@ public sealed class AlertGateway : IAsyncDisposable
         await WaitForFramesAsync();
     }
 
-    /// <summary>Publishes one signed frame without waiting for the alert service.</summary>
-    public async Task PublishAsync(string deviceId, DateTimeOffset measuredAt, IReadOnlyList<(int Code, double Value)> readings)
+    /// <summary>
+    /// Publishes one signed frame (with the device's status when given; with <paramref name="sequence"/>, or the device's
+    /// next sequence number) without waiting for the alert service.
+    /// </summary>
+    public async Task PublishAsync(string deviceId, DateTimeOffset measuredAt, IReadOnlyList<(int Code, double Value)> readings, DeviceStatus? status = null, long? sequence = null)
     {
         var device = await DeviceAsync(deviceId);
         var nanoseconds = (measuredAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
@@ -96,7 +99,7 @@ public sealed class AlertGateway : IAsyncDisposable
             Assert.True(MdcCodes.TryGetUnit(reading.Code, out var unit));
             return new Observation(reading.Code, reading.Value, unit, nanoseconds);
         }).ToArray();
-        var frame = new DeviceFrame(deviceId, _ward.NextSequence(deviceId), observations);
+        var frame = new DeviceFrame(deviceId, sequence ?? _ward.NextSequence(deviceId), observations, status);
         await device.PublishRawAsync(JwsFrameEncoder.Encode(frame, _keys[deviceId]), CancellationToken.None);
         _framesSent++;
     }

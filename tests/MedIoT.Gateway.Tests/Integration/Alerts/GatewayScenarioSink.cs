@@ -6,8 +6,8 @@ namespace MedIoT.Gateway.Tests.Integration.Alerts;
 
 /// <summary>
 /// Plays a scenario of configs/scenarios/ with the simulator's <see cref="ScenarioPlayer"/> through a running gateway
-/// on its fake alert clock: staff entries over the HTTP API, device status as serial ingestion reports it, one signed
-/// frame per device through the broker. The 1 s tick falls half-way between two seconds, after that second's inputs,
+/// on its fake alert clock: staff entries over the HTTP API, one signed frame per device through the broker, carrying
+/// the device's status in its "status" member for a device with status windows. The 1 s tick falls half-way between two seconds, after that second's inputs,
 /// as in the engine's scenario test.
 /// </summary>
 internal sealed class GatewayScenarioSink(AlertGateway gateway, Scenario scenario) : IScenarioSink
@@ -30,10 +30,8 @@ internal sealed class GatewayScenarioSink(AlertGateway gateway, Scenario scenari
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    public Task ReportStatusAsync(string deviceId, DeviceStatus status, CancellationToken cancellationToken) => gateway.ReportStatusAsync(deviceId, status);
-
-    public Task PublishAsync(string deviceId, int second, IReadOnlyList<(int Code, double Value)> readings, CancellationToken cancellationToken) =>
-        gateway.PublishAsync(deviceId, gateway.Clock.GetUtcNow(), readings);
+    public Task PublishAsync(string deviceId, int second, IReadOnlyList<(int Code, double Value)> readings, DeviceStatus? status, CancellationToken cancellationToken) =>
+        gateway.PublishAsync(deviceId, gateway.Clock.GetUtcNow(), readings, status);
 
     public async Task EndSecondAsync(int second, CancellationToken cancellationToken)
     {
