@@ -197,6 +197,12 @@ internal sealed class AnchoringService(
                 {
                     _store!.SaveReceipt(pending.Checkpoint.Size, answer.Body!);
                 }
+                else if (pending.Checkpoint.Size == ledgerSize)
+                {
+                    // The ledger's latest checkpoint of ours has the size of one we signed but is not provably that one:
+                    // another checkpoint of that size carries our key. Never record it as anchored.
+                    return NotOurs(ledgerSize, reason ?? answer.Detail);
+                }
                 else
                 {
                     Log.AnchoringReceiptMissing(logger, pending.Checkpoint.Size, reason ?? answer.Detail);
@@ -235,6 +241,20 @@ internal sealed class AnchoringService(
         {
             _lastForkSize = size;
             Log.AnchoringRefusedAsFork(logger, size, oldSize, _key.Name, detail);
+        }
+
+        return Step.Failed;
+    }
+
+    private Step NotOurs(long size, string reason)
+    {
+        status.RecordForkAlarm();
+        status.RecordError(string.Create(CultureInfo.InvariantCulture,
+            $"FORK ALARM: the ledger's anchored checkpoint of size {size} for {_key.Name} is not the one this journal signed: {reason}"));
+        if (size != _lastForkSize)
+        {
+            _lastForkSize = size;
+            Log.AnchoringForkNotOurs(logger, size, _key.Name, reason);
         }
 
         return Step.Failed;

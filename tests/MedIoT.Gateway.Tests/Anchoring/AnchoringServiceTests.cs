@@ -149,6 +149,35 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_ledger_holding_another_checkpoint_at_a_size_the_journal_signed_raises_the_fork_alarm_and_nothing_is_recorded_as_anchored()
+    {
+        // Someone with the gateway's key anchored a different history of size 2; this journal signs sizes 1, 2 and 3.
+        // Its first submission (size 1) gets 409 with size 2, a size it did sign: the receipt for 2 is not ours.
+        await AnchorForkedHistoryAsync(2);
+
+        using var journal = OpenJournal("journal");
+        var verifier = Verifier(journal);
+        foreach (var size in new[] { 1L, 2L, 3L })
+        {
+            journal.Append([Accept(verifier, _device.SignNext())]);
+            Assert.Equal(size, journal.SignCheckpoint());
+        }
+
+        await using (var running = await RunAsync(journal))
+        {
+            await WaitForAsync(() => running.Status.ForkAlarms >= 2, "the fork alarm (and its retry)");
+            Assert.Equal(0, running.Status.AnchoredSize);
+            Assert.Equal(3, running.Status.Unanchored);
+            Assert.StartsWith("FORK ALARM: the ledger's anchored checkpoint of size 2", running.Status.LastError.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Single(_logs.Entries, e => e.EventId.Id == 151 && e.Level == LogLevel.Critical);
+        Assert.All(Proxy.Submissions, s => Assert.Equal((0L, 1L, 409), (s.OldSize, s.Size, s.Status)));
+        Assert.False(File.Exists(Path.Combine(journal.Folder, AnchorStore.FolderName, "state")));
+        Assert.Equal(2, await _ledger.AnchoredAsync(Origin));
+    }
+
+    [Fact]
     public async Task An_unregistered_gateway_is_refused_counted_and_retried_until_the_ledger_registers_it()
     {
         await using var ledger = new LedgerServiceProcess(_folder.Combine("other-ledger"));
