@@ -98,10 +98,15 @@ internal static class AnchoredWards
     /// <summary>Runs the real <c>mediot-verify bundle</c> with the full chain: gateway key, device keys, ledger key, witness keys and the policy.</summary>
     public static Task<(int ExitCode, string Output, string Error)> VerifyAsync(ChildGatewayWard ward, string bundlePath, LedgerServiceProcess ledger,
         IEnumerable<WitnessProcess> witnesses, int required) =>
+        VerifyAsync(ward, bundlePath, ledger.VerifierKey, witnesses, required);
+
+    /// <summary>As above, trusting <paramref name="ledgerKey"/> as the ledger's key.</summary>
+    public static Task<(int ExitCode, string Output, string Error)> VerifyAsync(ChildGatewayWard ward, string bundlePath, NoteVerifierKey ledgerKey,
+        IEnumerable<WitnessProcess> witnesses, int required) =>
         CommandLine.RunAsync("dotnet",
         [
             CommandLine.VerifierAssembly, "bundle", bundlePath, "--log-key", ward.CheckpointKey().ToString(), "--device-keys", ward.RegistryPath,
-            "--ledger-key", ledger.VerifierKey.ToString(), .. witnesses.SelectMany(w => new[] { "--witness-key", w.Key.ToString() }),
+            "--ledger-key", ledgerKey.ToString(), .. witnesses.SelectMany(w => new[] { "--witness-key", w.Key.ToString() }),
             "--require-cosignatures", required.ToString(CultureInfo.InvariantCulture),
         ]);
 }

@@ -1,6 +1,8 @@
 using System.Text;
 using MedIoT.Gateway.Tests.Integration;
 using MedIoT.Gateway.Tests.Support;
+using MedIoT.Ledger.Checkpoints;
+using MedIoT.Protocol.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Anchoring;
@@ -83,7 +85,7 @@ public abstract class HospitalLedgerTests
                 await File.WriteAllTextAsync(stripped, WithoutCosignatureOf(await File.ReadAllTextAsync(bundle), w2.Name));
                 var tooFew = await AnchoredWards.VerifyAsync(ward, stripped, ledger, witnesses, Required);
                 Assert.True(tooFew.ExitCode == 1, tooFew.Describe());
-                Assert.StartsWith("FAIL: ", tooFew.Error, StringComparison.Ordinal);
+                Assert.StartsWith("FAIL: TooFewCosignatures: ", tooFew.Error, StringComparison.Ordinal);
 
                 // Tampered: the gateway checkpoint of another gateway's bundle does not fit this anchor.
                 var other = await File.ReadAllTextAsync(await AnchoredWards.BundleAsync(wards[(i + 1) % Gateways], anchored[(i + 1) % Gateways][0], folder.Path));
@@ -91,7 +93,13 @@ public abstract class HospitalLedgerTests
                 await File.WriteAllTextAsync(swapped, WithAnchorOf(await File.ReadAllTextAsync(bundle), other));
                 var wrongAnchor = await AnchoredWards.VerifyAsync(ward, swapped, ledger, witnesses, Required);
                 Assert.True(wrongAnchor.ExitCode == 1, wrongAnchor.Describe());
-                Assert.StartsWith("FAIL: ", wrongAnchor.Error, StringComparison.Ordinal);
+                Assert.StartsWith("FAIL: AnchorNotIncluded: ", wrongAnchor.Error, StringComparison.Ordinal);
+
+                // Untampered, but checked with another ledger's key: the anchor is not trusted.
+                using var otherKey = Ed25519PrivateKey.Generate();
+                var wrongLedger = await AnchoredWards.VerifyAsync(ward, bundle, NoteVerifierKey.Create(LedgerServiceProcess.Origin, otherKey.PublicKey), witnesses, Required);
+                Assert.True(wrongLedger.ExitCode == 1, wrongLedger.Describe());
+                Assert.StartsWith("FAIL: UnknownLedgerKey: ", wrongLedger.Error, StringComparison.Ordinal);
             }
         }
         finally
