@@ -47,6 +47,8 @@ public abstract class HospitalLedgerTests
             }
 
             await ledger.StartAsync();
+            Assert.Contains($"{Gateways} registered gateways, 2 witnesses ({Required} required), storage {(connectionString is null ? "Sqlite" : "Postgres")};",
+                ledger.RecentOutput, StringComparison.Ordinal);
             await Task.WhenAll(wards.Select(w => w.StartGatewayAsync()));
 
             // Two rounds of frames on every gateway at once, each round covered by a signed checkpoint.
