@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # The MedIoT ward demo: installs what is missing, starts a private mosquitto and InfluxDB on loopback,
 # provisions a simulated ward (8 beds, a pulse oximeter each, new keys), and runs the gateway and the
-# simulator; the simulator also plays one scenario (a desaturation at bed 02, sped up) so the demo shows alarms. Everything lives in one private temporary folder; Ctrl+C stops every process it started.
+# simulator; the simulator also plays one scenario (a desaturation at bed 02, sped up) so the demo shows alarms. The
+# gateway anchors its signed checkpoints in a hospital ledger (mediot-ledger, SQLite) whose checkpoints two witnesses
+# (mediot-witness) cosign, all with keys created in the demo's folder. Everything lives in one private temporary
+# folder; Ctrl+C (or SIGTERM) stops every process it started and removes the folder.
 #
 # Settings (environment variables, all optional):
 #   MEDIOT_DEMO_BEDS        beds to simulate (default 8)
 #   MEDIOT_DEMO_MQTT_PORT   loopback port of the demo's mosquitto (default 18830)
 #   MEDIOT_DEMO_INFLUX_PORT loopback port of the demo's InfluxDB HTTP API (default 18086)
 #   MEDIOT_DEMO_HTTP_PORT   loopback port of the gateway's HTTP surface (default 18080)
+#   MEDIOT_DEMO_LEDGER_PORT loopback port of the ledger service (default 18090); the two witnesses use the next two
 #   MEDIOT_DEMO_INTERVAL_MS milliseconds between frames of one device (default 1000)
 #   MEDIOT_DEMO_SCENARIO    scenario the simulator plays on top of the ward (default configs/scenarios/desaturation.json;
 #                           any of configs/scenarios/, status windows travel in the frames; empty: none)
@@ -21,6 +25,8 @@ beds="${MEDIOT_DEMO_BEDS:-8}"
 mqtt_port="${MEDIOT_DEMO_MQTT_PORT:-18830}"
 influx_port="${MEDIOT_DEMO_INFLUX_PORT:-18086}"
 http_port="${MEDIOT_DEMO_HTTP_PORT:-18080}"
+ledger_port="${MEDIOT_DEMO_LEDGER_PORT:-18090}"
+witness_ports=($((ledger_port + 1)) $((ledger_port + 2)))
 interval_ms="${MEDIOT_DEMO_INTERVAL_MS:-1000}"
 scenario="${MEDIOT_DEMO_SCENARIO-configs/scenarios/desaturation.json}"
 speed="${MEDIOT_DEMO_SPEED:-10}"
@@ -31,9 +37,9 @@ if [[ -n "$scenario" ]]; then
 fi
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in "$mqtt_port" "$influx_port" "$http_port"; do
+for port in "$mqtt_port" "$influx_port" "$http_port" "$ledger_port" "${witness_ports[@]}"; do
   if port_in_use "$port"; then
-    echo "demo: port $port on 127.0.0.1 is taken; choose others with MEDIOT_DEMO_MQTT_PORT / MEDIOT_DEMO_INFLUX_PORT / MEDIOT_DEMO_HTTP_PORT" >&2
+    echo "demo: port $port on 127.0.0.1 is taken; choose others with MEDIOT_DEMO_MQTT_PORT / MEDIOT_DEMO_INFLUX_PORT / MEDIOT_DEMO_HTTP_PORT / MEDIOT_DEMO_LEDGER_PORT" >&2
     exit 1
   fi
 done
@@ -43,6 +49,8 @@ echo "demo: building"
 dotnet restore MedIoT.sln --nologo -v quiet
 dotnet build gateway/MedIoT.Gateway/MedIoT.Gateway.csproj --no-restore --nologo -v quiet -clp:NoSummary -c Release -o "$root/.demo/bin/gateway"
 dotnet build firmware-sim/MedIoT.FirmwareSim/MedIoT.FirmwareSim.csproj --no-restore --nologo -v quiet -clp:NoSummary -c Release -o "$root/.demo/bin/sim"
+dotnet build ledger/MedIoT.Ledger.Service/MedIoT.Ledger.Service.csproj --no-restore --nologo -v quiet -clp:NoSummary -c Release -o "$root/.demo/bin/ledger"
+dotnet build ledger/MedIoT.Ledger.Witness/MedIoT.Ledger.Witness.csproj --no-restore --nologo -v quiet -clp:NoSummary -c Release -o "$root/.demo/bin/witness"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/mediot-demo.XXXXXX")"
 chmod 700 "$work"
@@ -51,7 +59,8 @@ stop_all() {
   trap - INT TERM EXIT
   echo
   echo "demo: stopping"
-  # Newest first: the simulator, then the gateway (it journals what it holds), then the servers it uses.
+  # Newest first: the simulator, the witnesses and the ledger, then the gateway (it journals what it holds), then the
+  # servers it uses.
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
     kill -TERM "${pids[i]}" 2>/dev/null || true
     wait "${pids[i]}" 2>/dev/null || true
@@ -102,8 +111,49 @@ MEDIOT_Gateway__Journal__BacklogLogIntervalSeconds=15 \
 MEDIOT_Gateway__Identity__KeyFile="$work/state/identity/gateway-key.jwk" \
 MEDIOT_Gateway__Serial__StateFolder="$work/state/serial" \
 MEDIOT_Gateway__Alerts__OutboxFolder="$work/state/alerts-outbox" \
-  dotnet .demo/bin/gateway/MedIoT.Gateway.dll --settings configs/gateway.json > >(sed -u 's/^/[gateway] /') 2>&1 &
+MEDIOT_Gateway__Journal__CheckpointIntervalSeconds=5 \
+MEDIOT_Gateway__Anchoring__LedgerUrl="http://127.0.0.1:$ledger_port/" \
+  dotnet .demo/bin/gateway/MedIoT.Gateway.dll --settings configs/gateway.json > >(tee "$work/gateway.log" | sed -u 's/^/[gateway] /') 2>&1 &
 pids+=($!)
+gateway_pid=$!
+
+# The hospital ledger: the gateway's checkpoint key (logged when its journal opens, event 80) is its registry entry;
+# the witnesses' keys are created first, the ledger creates its own key and tells it, and the witnesses trust it.
+wait_for_line "$work/gateway.log" "checkpoint key " "$gateway_pid" gateway
+gateway_vkey=$(grep -m1 -o 'checkpoint key [^ ]*' "$work/gateway.log" | cut -d' ' -f3)
+gateway_origin=${gateway_vkey%%+*}
+mkdir -p "$work/ledger"
+printf '{"gateways":[{"origin":"%s","vkey":"%s"}]}\n' "$gateway_origin" "$gateway_vkey" > "$work/ledger/ledger-gateways.json"
+witness_vkeys=()
+for i in 1 2; do
+  mkdir -p "$work/witness$i"
+  witness_vkeys+=("$(dotnet .demo/bin/witness/mediot-witness.dll keygen --key "$work/witness$i/key/witness.jwk" --name "w$i.witness.demo")")
+done
+MEDIOT_Ledger__Url="http://127.0.0.1:$ledger_port" \
+MEDIOT_Ledger__KeyFile="$work/ledger/ledger-key.jwk" \
+MEDIOT_Ledger__RegistryFile="$work/ledger/ledger-gateways.json" \
+MEDIOT_Ledger__Storage__SqlitePath="$work/ledger/ledger-data/ledger.db" \
+MEDIOT_Ledger__Witnesses__0__VerifierKey="${witness_vkeys[0]}" MEDIOT_Ledger__Witnesses__0__Url="http://127.0.0.1:${witness_ports[0]}/" \
+MEDIOT_Ledger__Witnesses__1__VerifierKey="${witness_vkeys[1]}" MEDIOT_Ledger__Witnesses__1__Url="http://127.0.0.1:${witness_ports[1]}/" \
+MEDIOT_Ledger__RequiredCosignatures=2 \
+MEDIOT_Logging__LogLevel__Microsoft=Warning \
+  dotnet .demo/bin/ledger/mediot-ledger.dll --settings configs/ledger.json > >(tee "$work/ledger.log" | sed -u 's/^/[ledger] /') 2>&1 &
+pids+=($!)
+wait_for_line "$work/ledger.log" "Ledger listening on" "$!" ledger
+ledger_vkey=$(grep -m1 -o 'verifier key [^ ]*' "$work/ledger.log" | cut -d' ' -f3)
+for i in 1 2; do
+  port=${witness_ports[$((i - 1))]}
+  cat > "$work/witness$i/witness.json" <<WITNESS
+{"Witness": {"Name": "w$i.witness.demo", "KeyFile": "$work/witness$i/key/witness.jwk", "StateFolder": "$work/witness$i/state",
+  "EvidenceFolder": "$work/witness$i/evidence", "Url": "http://127.0.0.1:$port",
+  "Logs": [{"Origin": "${ledger_vkey%%+*}", "Keys": ["$ledger_vkey"]}]},
+ "Logging": {"LogLevel": {"Default": "Information", "Microsoft": "Warning"}}}
+WITNESS
+  dotnet .demo/bin/witness/mediot-witness.dll --config "$work/witness$i/witness.json" > >(tee "$work/witness$i.log" | sed -u "s/^/[witness$i] /") 2>&1 &
+  pids+=($!)
+  wait_for_line "$work/witness$i.log" "mediot-witness listening on" "$!" "witness$i"
+done
+echo "demo: ledger on 127.0.0.1:$ledger_port (key $ledger_vkey), witnesses on 127.0.0.1:${witness_ports[0]} and :${witness_ports[1]}, 2 cosignatures required"
 exclude_args=()
 if [[ -n "$scenario" ]]; then exclude_args=(--exclude-scenario "$scenario"); fi
 dotnet .demo/bin/sim/mediot-sim.dll run --ward-folder "$work/ward" --port "$mqtt_port" --interval-ms "$interval_ms" "${exclude_args[@]}" \
@@ -139,6 +189,12 @@ demo: the ward is running. Where to look:
   - All readings of bed 01:
       curl -sG 'http://127.0.0.1:$influx_port/query' --data-urlencode 'db=mediot' --data-urlencode "q=SELECT * FROM vitals WHERE bed='01'"
   - Live frames on the broker: mosquitto_sub -h 127.0.0.1 -p $mqtt_port -t 'mediot/v1/devices/+/frames' -v
+  - The hospital ledger: its cosigned checkpoint, and what it anchored of this gateway:
+      curl -s http://127.0.0.1:$ledger_port/checkpoint
+      curl -s 'http://127.0.0.1:$ledger_port/anchored?origin=$gateway_origin'
+  - A proof bundle for journal entry 0 (reading, gateway checkpoint, ledger receipt, cosignatures), verified offline:
+      the gateway's "audit ... --bundle-for 0" (README, Audit), then mediot-verify bundle <file> --log-key '$gateway_vkey'
+      --ledger-key '$ledger_vkey' --witness-key '${witness_vkeys[0]}' --witness-key '${witness_vkeys[1]}' --require-cosignatures 2
   Ctrl+C stops everything.
 
 INFO
@@ -150,5 +206,6 @@ while true; do
   count=$(curl -sG "http://127.0.0.1:$influx_port/query" --data-urlencode 'db=mediot' \
     --data-urlencode 'q=SELECT count(value) FROM vitals' | grep -o '"values":\[\[[^]]*\]\]' | grep -o '[0-9]*\]\]$' | tr -d ']' || true)
   alarms=$(curl -s "http://127.0.0.1:$http_port/alarms" | grep -o '"id":' | wc -l || true)
-  echo "[demo] InfluxDB holds ${count:-0} readings; ${alarms:-0} active alarms (curl -s http://127.0.0.1:$http_port/alarms)"
+  anchored=$(curl -s "http://127.0.0.1:$ledger_port/anchored?origin=$gateway_origin" || true)
+  echo "[demo] InfluxDB holds ${count:-0} readings; ${alarms:-0} active alarms (curl -s http://127.0.0.1:$http_port/alarms); ledger anchored the journal up to ${anchored:-?} entries"
 done

@@ -174,6 +174,12 @@ internal static partial class Log
     [LoggerMessage(134, LogLevel.Critical, "FORK ALARM: the ledger holds a checkpoint of size {LedgerSize} for {Origin} that this journal never signed (it signed up to {SignedSize}); the gateway's key may be compromised. Investigate before anything else")]
     public static partial void AnchoringForkAlarm(ILogger logger, long ledgerSize, string origin, long signedSize);
 
+    [LoggerMessage(150, LogLevel.Critical, "FORK ALARM: the ledger refused checkpoint {Size} (old size {OldSize}) of {Origin} as inconsistent with what was anchored before ({Detail}); it kept both as evidence. The journal or the gateway's key may be compromised. Investigate before anything else")]
+    public static partial void AnchoringRefusedAsFork(ILogger logger, long size, long oldSize, string origin, string detail);
+
+    [LoggerMessage(151, LogLevel.Critical, "FORK ALARM: the ledger's anchored checkpoint of size {Size} for {Origin} is not the one this journal signed at that size ({Reason}); it is not recorded as anchored. The gateway's key may be compromised. Investigate before anything else")]
+    public static partial void AnchoringForkNotOurs(ILogger logger, long size, string origin, string reason);
+
     [LoggerMessage(135, LogLevel.Warning, "The ledger had already anchored our checkpoints up to size {LedgerSize} (we had recorded {AnchoredSize}); receipts fetched, moving on")]
     public static partial void AnchoringReconciled(ILogger logger, long anchoredSize, long ledgerSize);
 

@@ -14,7 +14,8 @@ namespace MedIoT.Gateway.Anchoring;
 /// Unreachable ledger, 5xx, timeouts: retried with jittered exponential backoff, the backlog grows meanwhile. 409 with a
 /// size: the ledger already anchored a later checkpoint of ours (a crash came between its answer and our state), so its
 /// receipts are fetched and anchoring moves on; a size this journal never signed is a fork alarm (Critical, counted),
-/// since only someone with the gateway's key could have submitted it. Other refusals (4xx) are logged, counted and
+/// since only someone with the gateway's key could have submitted it. A 409 without a size or a 422 is the ledger's own
+/// fork refusal (our checkpoint contradicts what it holds of ours): the same alarm, retried only with backoff. Other refusals (4xx) are logged, counted and
 /// retried with backoff, in case an operator fixes the ledger's registry.
 /// </summary>
 internal sealed class AnchoringService(
@@ -146,6 +147,9 @@ internal sealed class AnchoringService(
             case LedgerAnswerKind.Conflict:
                 Available();
                 return await ReconcileAsync(answer.Size, answer.Detail, cancellationToken).ConfigureAwait(false);
+            case LedgerAnswerKind.Fork:
+                Available();
+                return RefusedAsFork(next.Size, oldSize, answer.Detail);
             case LedgerAnswerKind.Unavailable:
                 return Unavailable(answer.Detail);
             default:
@@ -193,6 +197,12 @@ internal sealed class AnchoringService(
                 {
                     _store!.SaveReceipt(pending.Checkpoint.Size, answer.Body!);
                 }
+                else if (pending.Checkpoint.Size == ledgerSize)
+                {
+                    // The ledger's latest checkpoint of ours has the size of one we signed but is not provably that one:
+                    // another checkpoint of that size carries our key. Never record it as anchored.
+                    return NotOurs(ledgerSize, reason ?? answer.Detail);
+                }
                 else
                 {
                     Log.AnchoringReceiptMissing(logger, pending.Checkpoint.Size, reason ?? answer.Detail);
@@ -217,6 +227,36 @@ internal sealed class AnchoringService(
         status.RecordRefused();
         status.RecordError("the ledger answered 409 with the size we sent: " + detail);
         Log.AnchoringRefused(logger, _pending[0].Checkpoint.Size, ours, detail);
+        return Step.Failed;
+    }
+
+    // 409 text/plain or 422: the ledger holds another checkpoint of ours at that size, or our proof does not lead from what
+    // it anchored to what we signed now. Either way two histories carry our signature: alarm, never a size to retry from.
+    private Step RefusedAsFork(long size, long oldSize, string detail)
+    {
+        status.RecordForkAlarm();
+        status.RecordError(string.Create(CultureInfo.InvariantCulture,
+            $"FORK ALARM: the ledger refused checkpoint {size} (old size {oldSize}) as inconsistent with what {_key.Name} anchored before: {detail}"));
+        if (size != _lastForkSize)
+        {
+            _lastForkSize = size;
+            Log.AnchoringRefusedAsFork(logger, size, oldSize, _key.Name, detail);
+        }
+
+        return Step.Failed;
+    }
+
+    private Step NotOurs(long size, string reason)
+    {
+        status.RecordForkAlarm();
+        status.RecordError(string.Create(CultureInfo.InvariantCulture,
+            $"FORK ALARM: the ledger's anchored checkpoint of size {size} for {_key.Name} is not the one this journal signed: {reason}"));
+        if (size != _lastForkSize)
+        {
+            _lastForkSize = size;
+            Log.AnchoringForkNotOurs(logger, size, _key.Name, reason);
+        }
+
         return Step.Failed;
     }
 

@@ -12,7 +12,15 @@ internal enum LedgerAnswerKind
     /// <summary>404: not anchored (GET /receipt) or an unregistered origin.</summary>
     NotFound,
 
-    /// <summary>Another 4xx, or a 409 without a size: the ledger refuses this request as it is.</summary>
+    /// <summary>
+    /// The ledger refused the checkpoint as a fork of what this gateway anchored before and kept it as evidence
+    /// (docs/ledger-service.md): a 409 that is not <c>text/x.tlog.size</c> (<c>text/plain</c>, "fork: ...", the same size
+    /// with another root) or a 422 (the consistency proof from the anchored checkpoint does not verify, RFC 9162
+    /// §2.1.4.2). Retrying cannot help; never parsed as a size.
+    /// </summary>
+    Fork,
+
+    /// <summary>Another 4xx: the ledger refuses this request as it is.</summary>
     Refused,
 
     /// <summary>No answer: refused connection, timeout, 5xx. Retried.</summary>

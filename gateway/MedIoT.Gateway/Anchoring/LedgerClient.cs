@@ -9,7 +9,8 @@ namespace MedIoT.Gateway.Anchoring;
 
 /// <summary>
 /// The ledger service's gateway-facing HTTP API (docs/ledger-service.md): <c>POST /add-checkpoint</c> with an
-/// <see cref="AddCheckpointRequest"/> body (C2SP tlog-witness style; 409 answers <c>text/x.tlog.size</c>) and
+/// <see cref="AddCheckpointRequest"/> body (C2SP tlog-witness style; a 409 <c>text/x.tlog.size</c> carries the ledger's
+/// anchored size, any other 409 — <c>text/plain</c> "fork: ..." — and a 422 are fork refusals, never sizes) and
 /// <c>GET /receipt?origin=&amp;size=</c>. Each request has its own timeout; nothing here throws for what the network or
 /// the ledger does.
 /// </summary>
@@ -53,6 +54,8 @@ internal sealed class LedgerClient(IHttpClientFactory httpClientFactory, IOption
                 HttpStatusCode.OK when body is not null => new LedgerAnswer(LedgerAnswerKind.Ok, body, 0, detail),
                 HttpStatusCode.Conflict when IsSize(response.Content.Headers.ContentType) && TryParseSize(body, out var size) =>
                     new LedgerAnswer(LedgerAnswerKind.Conflict, null, size, detail),
+                HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity when !IsSize(response.Content.Headers.ContentType) =>
+                    new LedgerAnswer(LedgerAnswerKind.Fork, null, 0, detail),
                 HttpStatusCode.NotFound => new LedgerAnswer(LedgerAnswerKind.NotFound, null, 0, detail),
                 _ when status >= 500 || status == 429 => new LedgerAnswer(LedgerAnswerKind.Unavailable, null, 0, detail),
                 _ => new LedgerAnswer(LedgerAnswerKind.Refused, null, 0, detail),

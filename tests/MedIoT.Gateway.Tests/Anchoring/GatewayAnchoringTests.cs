@@ -1,162 +1,86 @@
 using System.Text.Json;
-using MedIoT.Gateway.Anchoring;
-using MedIoT.Gateway.Journal;
 using MedIoT.Gateway.Tests.Integration;
 using MedIoT.Gateway.Tests.Support;
-using MedIoT.Ledger.Anchoring;
-using MedIoT.Ledger.Checkpoints;
+using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Anchoring;
 
 /// <summary>
-/// Acceptance (issue 8), gateway side: a real gateway process (real mosquitto and influxd) anchors every checkpoint it
-/// signs in the <see cref="ReferenceLedger"/>; a ledger outage only grows the backlog (frames keep being acknowledged),
-/// which is anchored in order when the ledger comes back; a restarted gateway resumes from its persisted state without
-/// submitting anything again or skipping anything; and the audit's proof bundle verifies the full chain offline.
+/// Acceptance (issue 8): a gateway cut off from the ledger for a while anchors its backlog when it comes back, and
+/// nothing is missing from its proofs. A real gateway process (real mosquitto and influxd) anchors into the real
+/// <c>mediot-ledger</c> process cosigned by two real <c>mediot-witness</c> processes (policy: both); the ledger process
+/// is stopped while devices keep publishing (every frame is still acknowledged and every checkpoint signed), started
+/// again on the same database, and then every checkpoint in checkpoints.notes has a receipt that verifies with both
+/// cosignatures, and a bundle for a reading journaled during the outage verifies offline. A gateway restart afterwards
+/// resumes from its persisted state.
 /// </summary>
 public sealed class GatewayAnchoringTests
 {
     private const int Beds = 2;
-
-    private static async Task<ChildGatewayWard> StartWardAsync(ReferenceLedger ledger)
-    {
-        var ward = await ChildGatewayWard.StartAsync(Beds, []);
-        ward.Settings["Gateway:Journal:CheckpointIntervalSeconds"] = "1";
-        ward.Settings["Gateway:Anchoring:LedgerUrl"] = ledger.Url.ToString();
-        ward.Settings["Gateway:Anchoring:LedgerKey"] = ledger.VerifierKey.ToString();
-        ward.Settings["Gateway:Anchoring:PollIntervalMilliseconds"] = "100";
-        ward.Settings["Gateway:Anchoring:RetryInitialDelayMilliseconds"] = "50";
-        ward.Settings["Gateway:Anchoring:RetryMaximumDelayMilliseconds"] = "300";
-        ward.Settings["Gateway:Anchoring:RequestTimeoutSeconds"] = "2";
-        ledger.Register(ward.CheckpointKey()); // creates the identity the gateway then loads
-        return ward;
-    }
-
-    private static async Task<int> PublishAsync(ChildGatewayWard ward, int framesPerDevice)
-    {
-        using var stop = new CancellationTokenSource(ChildGatewayWard.Timeout);
-        var publishers = ward.Devices.Select(d => new ResilientPublisher(d, ward.Mosquitto.Host, ward.Mosquitto.Port)).ToArray();
-        await Task.WhenAll(publishers.Select(p => p.RunAsync(framesPerDevice, TimeSpan.FromMilliseconds(2), stop.Token)));
-        return publishers.Sum(p => p.Count);
-    }
-
-    /// <summary>Waits until a signed checkpoint covers <paramref name="entries"/> entries.</summary>
-    private static Task WaitForCheckpointAsync(ChildGatewayWard ward, long entries) =>
-        ward.WaitForAsync(() => Sizes(ward).LastOrDefault() >= entries, $"a checkpoint covering {entries} entries");
-
-    private static Task WaitForAnchoredAsync(ChildGatewayWard ward) =>
-        ward.WaitForAsync(async () =>
-        {
-            var anchoring = (await ward.GetHealthAsync()).GetProperty("anchoring");
-            return anchoring.GetProperty("unanchoredCheckpoints").GetInt32() == 0 && anchoring.GetProperty("anchoredSize").GetInt64() == Sizes(ward).LastOrDefault()
-                && Sizes(ward).Count > 0;
-        }, "every signed checkpoint anchored");
-
-    private static List<long> Sizes(ChildGatewayWard ward) =>
-        [.. GatewayJournal.ReadCheckpoints(ward.JournalFolder).Select(n => Checkpoint.TryParseBody(SignedNote.TryParse(n, out var note) ? note.Text : "", out var c) ? c.Size : -1)];
-
-    /// <summary>Every checkpoint of <paramref name="sizes"/> (the journal may have signed more since) has a kept receipt that verifies.</summary>
-    private static void AssertEveryCheckpointHasAVerifyingReceipt(ChildGatewayWard ward, ReferenceLedger ledger, IReadOnlyList<long> sizes)
-    {
-        var notes = GatewayJournal.ReadCheckpoints(ward.JournalFolder);
-        Assert.NotEmpty(sizes);
-        foreach (var (note, size) in notes.Zip(Sizes(ward)).Take(sizes.Count))
-        {
-            var text = AnchorStore.ReadReceipt(ward.JournalFolder, size);
-            Assert.True(text is not null, $"no receipt kept for checkpoint {size}");
-            Assert.True(LedgerReceipt.TryParse(text, out var receipt), $"the receipt of checkpoint {size} does not parse");
-            Assert.Equal(ReceiptFailure.None, receipt.Verify(note, [ledger.VerifierKey], ReferenceLedger.Origin, [], 0));
-        }
-    }
+    private const int Required = 2;
 
     [Fact]
-    public async Task A_running_gateway_anchors_every_checkpoint_and_the_audit_bundle_verifies_the_full_chain_offline()
+    public async Task A_gateway_cut_off_from_the_ledger_anchors_its_backlog_when_it_comes_back_and_nothing_is_missing_from_its_proofs()
     {
-        await using var ledger = new ReferenceLedger();
+        using var folder = TemporaryDirectory.Create("ledger-outage");
+        await using var ledger = new LedgerServiceProcess(folder.Combine("ledger")) { RequiredCosignatures = Required };
+        await using var w1 = await WitnessProcess.StartAsync(folder.Combine("w1"), "w1.witness.example", ledger.VerifierKey);
+        await using var w2 = await WitnessProcess.StartAsync(folder.Combine("w2"), "w2.witness.example", ledger.VerifierKey);
+        ledger.AddWitness(w1);
+        ledger.AddWitness(w2);
+        await using var ward = await ChildGatewayWard.StartAsync(Beds, gatewayId: "gw-outage");
+        AnchoredWards.Configure(ward, ledger);
         await ledger.StartAsync();
-        await using var ward = await StartWardAsync(ledger);
         await ward.StartGatewayAsync();
-        var first = await PublishAsync(ward, 5);
-        await WaitForCheckpointAsync(ward, first);
-        var second = first + await PublishAsync(ward, 5);
-        await WaitForCheckpointAsync(ward, second);
-        await ward.WaitForAsync(async () => (await ward.GetHealthAsync()).GetProperty("influxLagEntries").GetInt64() == 0, "every frame stored");
-        await WaitForAnchoredAsync(ward);
 
-        var sizes = Sizes(ward);
-        Assert.True(sizes.Count >= 2, $"expected at least two checkpoints, got {sizes.Count}");
-        // (An alarm event journaled meanwhile may add a checkpoint: compare what was anchored when we looked.)
-        Assert.Equal(sizes, ledger.AnchoredSizes(ChildGatewayWard.IdentityName).Take(sizes.Count));
-        Assert.All(ledger.Submissions, s => Assert.Equal(200, s.Status));
-        Assert.Equal(sizes, ledger.Submissions.Select(s => s.Size).Take(sizes.Count));
-        AssertEveryCheckpointHasAVerifyingReceipt(ward, ledger, sizes);
+        var published = await AnchoredWards.PublishAsync(ward, 3);
+        await AnchoredWards.WaitForCheckpointAsync(ward, published);
+        var before = await AnchoredWards.WaitForAnchoredAsync(ward, ledger);
 
-        // The audit's bundle for entry 0 is proven against the first checkpoint (anchored) and carries its receipt.
-        var bundlePath = Path.Combine(ward.JournalFolder, "..", "entry-0.bundle");
-        var audit = await ward.RunAuditAsync("--from", "2000-01-01T00:00:00Z", "--to", "2100-01-01T00:00:00Z", "--bundle-for", "0", "--bundle-out", bundlePath);
-        Assert.True(audit.ExitCode == 0, audit.Describe());
-        Assert.Contains($"proven against anchored checkpoint {sizes[0]}", audit.Output, StringComparison.Ordinal);
-        var bundle = await File.ReadAllTextAsync(bundlePath);
-        Assert.Contains("\nanchor mediot-ledger ", bundle, StringComparison.Ordinal);
-
-        string[] chain = [CommandLine.VerifierAssembly, "bundle", bundlePath, "--log-key", ward.CheckpointKey().ToString(), "--device-keys", ward.RegistryPath];
-        var verify = await CommandLine.RunAsync("dotnet", [.. chain, "--ledger-key", ledger.VerifierKey.ToString()]);
-        Assert.True(verify.ExitCode == 0, verify.Describe());
-        Assert.Contains($"the checkpoint is leaf 0 of ledger '{ReferenceLedger.Origin}'", verify.Output, StringComparison.Ordinal);
-
-        // Another ledger's key does not verify the anchor.
-        await using var other = new ReferenceLedger();
-        var wrong = await CommandLine.RunAsync("dotnet", [.. chain, "--ledger-key", other.VerifierKey.ToString()]);
-        Assert.Equal(1, wrong.ExitCode);
-        Assert.StartsWith("FAIL: UnknownLedgerKey: ", wrong.Error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_ledger_outage_leaves_ingestion_alone_the_backlog_is_anchored_in_order_and_a_restart_resumes_without_resubmitting()
-    {
-        await using var ledger = new ReferenceLedger(); // down: nothing listens on its port yet
-        await using var ward = await StartWardAsync(ledger);
-        await ward.StartGatewayAsync();
-        var published = await PublishAsync(ward, 4);
-        await WaitForCheckpointAsync(ward, published);
-        published += await PublishAsync(ward, 4);
-        await WaitForCheckpointAsync(ward, published);
-        Assert.Equal(Beds * 8, published); // every frame acknowledged while the ledger was down
-
-        // The anchoring service reads the kept checkpoints on its own schedule: wait until it has seen both.
+        // The ledger goes away; the gateway keeps ingesting and signing checkpoints.
+        await ledger.StopAsync();
+        published += await AnchoredWards.PublishAsync(ward, 4);
+        await AnchoredWards.WaitForCheckpointAsync(ward, published);
+        published += await AnchoredWards.PublishAsync(ward, 4);
+        await AnchoredWards.WaitForCheckpointAsync(ward, published);
+        Assert.Equal(Beds * 11, published); // every frame acknowledged while the ledger was down
         await ward.WaitForAsync(async () => (await ward.GetHealthAsync()).GetProperty("anchoring").GetProperty("unanchoredCheckpoints").GetInt32() >= 2,
             "the backlog of unanchored checkpoints in /health");
         var anchoring = (await ward.GetHealthAsync()).GetProperty("anchoring");
-        Assert.True(anchoring.GetProperty("enabled").GetBoolean());
-        Assert.Equal(0, anchoring.GetProperty("anchoredSize").GetInt64());
+        Assert.Equal(before[^1], anchoring.GetProperty("anchoredSize").GetInt64());
         Assert.True(anchoring.GetProperty("unavailable").GetInt64() >= 1, anchoring.ToString());
         Assert.StartsWith("the ledger is unavailable", anchoring.GetProperty("lastError").GetString(), StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Number, anchoring.GetProperty("oldestUnanchoredSeconds").ValueKind);
-        Assert.Empty(ledger.Submissions);
+        var duringOutage = AnchoredWards.Sizes(ward).Where(s => s > before[^1]).ToArray();
+        Assert.True(duringOutage.Length >= 2, $"expected at least two checkpoints signed during the outage, got {duringOutage.Length}");
 
-        // The ledger comes back: the backlog is anchored in order, each from the previous one, nothing missing.
+        // The ledger comes back on the same database: the backlog is anchored, every checkpoint has a cosigned receipt.
         await ledger.StartAsync();
-        await WaitForAnchoredAsync(ward);
-        var sizes = Sizes(ward);
-        Assert.Equal(sizes, ledger.AnchoredSizes(ChildGatewayWard.IdentityName).Take(sizes.Count));
-        Assert.Equal(sizes.Zip([0L, .. sizes]).Select(p => (p.Second, p.First, 200)), ledger.Submissions.Select(s => (s.OldSize, s.Size, s.Status)).Take(sizes.Count));
-        AssertEveryCheckpointHasAVerifyingReceipt(ward, ledger, sizes);
+        var all = await AnchoredWards.WaitForAnchoredAsync(ward, ledger);
+        Assert.Equal(before, all.Take(before.Count));
+        AnchoredWards.AssertEveryCheckpointHasAVerifyingReceipt(ward, ledger, all, [w1.Key, w2.Key], Required);
+        var health = await ledger.HealthAsync();
+        Assert.Equal(0, health.GetProperty("forks").GetInt64());
 
-        // Restart the gateway: it resumes from its persisted state, submitting only what it signs from now on.
+        // Bundles for readings journaled during the outage (the first and the last entry of the backlog) verify offline.
+        foreach (var index in new[] { before[^1], duringOutage[^1] - 1 })
+        {
+            var bundle = await AnchoredWards.BundleAsync(ward, index, folder.Path);
+            var verified = await AnchoredWards.VerifyAsync(ward, bundle, ledger, [w1, w2], Required);
+            Assert.True(verified.ExitCode == 0, verified.Describe());
+            Assert.Contains($"cosigned by {Required} trusted witness(es) ({Required} required)", verified.Output, StringComparison.Ordinal);
+        }
+
+        // A restarted gateway resumes from its persisted state: nothing is submitted again from size 0 (the ledger would
+        // count an old-size mismatch), and what it signs from now on is anchored too.
         await ward.Gateway!.StopAsync();
-        var anchoredBefore = ledger.AnchoredSizes(ChildGatewayWard.IdentityName);
-        var submittedBefore = ledger.Submissions.Count;
         await ward.StartGatewayAsync();
-        published += await PublishAsync(ward, 3);
-        await WaitForCheckpointAsync(ward, published);
-        await WaitForAnchoredAsync(ward);
-        var after = ledger.Submissions.Skip(submittedBefore).ToArray();
-        var newSizes = Sizes(ward).Where(s => s > anchoredBefore[^1]).ToArray();
-        Assert.NotEmpty(newSizes);
-        Assert.Equal(newSizes.Zip([anchoredBefore[^1], .. newSizes]).Select(p => (p.Second, p.First, 200)),
-            after.Select(s => (s.OldSize, s.Size, s.Status)).Take(newSizes.Length));
-        var all = Sizes(ward).Where(s => s <= newSizes[^1]).ToArray();
-        Assert.Equal(all, ledger.AnchoredSizes(ChildGatewayWard.IdentityName).Take(all.Length));
-        AssertEveryCheckpointHasAVerifyingReceipt(ward, ledger, all);
+        published += await AnchoredWards.PublishAsync(ward, 3);
+        await AnchoredWards.WaitForCheckpointAsync(ward, published);
+        var after = await AnchoredWards.WaitForAnchoredAsync(ward, ledger);
+        Assert.True(after[^1] > all[^1]);
+        AnchoredWards.AssertEveryCheckpointHasAVerifyingReceipt(ward, ledger, after, [w1.Key, w2.Key], Required);
+        var rejections = (await ledger.HealthAsync()).GetProperty("rejections");
+        Assert.False(rejections.TryGetProperty("old-size-mismatch", out var mismatches) && mismatches.GetInt64() > 0, rejections.ToString());
     }
 }

@@ -23,13 +23,23 @@ internal sealed class ChildGatewayWard : IAsyncDisposable
     private readonly HttpClient _http = new();
 
     private readonly InfluxServer? _influx;
+    private readonly bool _ownsInflux;
 
-    private ChildGatewayWard(MosquittoServer mosquitto, InfluxServer? influx)
+    private ChildGatewayWard(MosquittoServer mosquitto, InfluxServer? influx, bool ownsInflux, string origin, string influxDatabase)
     {
         Mosquitto = mosquitto;
         _influx = influx;
+        _ownsInflux = ownsInflux;
+        Origin = origin;
+        InfluxDatabase = influxDatabase;
         HttpAddress = new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}/");
     }
+
+    /// <summary>The gateway's identity name: the origin of its checkpoints and the name of its checkpoint key.</summary>
+    public string Origin { get; }
+
+    /// <summary>The InfluxDB database the gateway writes to.</summary>
+    public string InfluxDatabase { get; }
 
     public MosquittoServer Mosquitto { get; }
 
@@ -48,27 +58,34 @@ internal sealed class ChildGatewayWard : IAsyncDisposable
     /// <summary>Settings of the gateway (change them before <see cref="StartGatewayAsync"/>).</summary>
     public Dictionary<string, string> Settings { get; } = [];
 
-    /// <summary>Starts the servers (InfluxDB unless <paramref name="withInflux"/> is false) and provisions <paramref name="beds"/> devices.</summary>
-    public static async Task<ChildGatewayWard> StartAsync(int beds, IEnumerable<string>? mosquittoConfiguration = null, bool withInflux = true)
+    /// <summary>
+    /// Starts the servers (InfluxDB unless <paramref name="withInflux"/> is false; <paramref name="sharedInflux"/>, owned by
+    /// the caller, instead when given, with a database of this gateway's own) and provisions <paramref name="beds"/> devices.
+    /// Several wards in one test give each gateway its own <paramref name="gatewayId"/> (its identity is
+    /// <c>mediot.example/ward7a/&lt;gatewayId&gt;</c>).
+    /// </summary>
+    public static async Task<ChildGatewayWard> StartAsync(int beds, IEnumerable<string>? mosquittoConfiguration = null, bool withInflux = true,
+        string gatewayId = "gw-child", InfluxServer? sharedInflux = null)
     {
         var mosquitto = MosquittoServer.StartAsync(mosquittoConfiguration);
-        var influx = withInflux ? await InfluxServer.StartAsync() : null;
-        var ward = new ChildGatewayWard(await mosquitto, influx);
+        var influx = sharedInflux ?? (withInflux ? await InfluxServer.StartAsync() : null);
+        var ward = new ChildGatewayWard(await mosquitto, influx, sharedInflux is null, "mediot.example/ward7a/" + gatewayId,
+            sharedInflux is null ? Database : "mediot_" + gatewayId.Replace('-', '_'));
         ward.Devices = WardProvisioner.Provision(ward._folder.Combine("ward"), "7A", beds);
         var settings = ward.Settings;
-        settings["Gateway:GatewayId"] = "gw-child";
+        settings["Gateway:GatewayId"] = gatewayId;
         settings["Gateway:DeviceRegistryPath"] = ward._folder.Combine("ward", WardProvisioner.RegistryFileName);
         settings["Gateway:Mqtt:Port"] = Text(ward.Mosquitto.Port);
         settings["Gateway:Mqtt:ReconnectInitialDelayMilliseconds"] = "100";
         settings["Gateway:Mqtt:ReconnectMaximumDelayMilliseconds"] = "500";
         settings["Gateway:Influx:Url"] = influx?.BaseAddress.ToString() ?? "http://127.0.0.1:1/";
-        settings["Gateway:Influx:Database"] = Database;
+        settings["Gateway:Influx:Database"] = ward.InfluxDatabase;
         settings["Gateway:Influx:FlushIntervalMilliseconds"] = "20";
         settings["Gateway:Influx:RetryInitialDelayMilliseconds"] = "50";
         settings["Gateway:Influx:RetryMaximumDelayMilliseconds"] = "500";
         settings["Gateway:Http:Url"] = ward.HttpAddress.GetLeftPart(UriPartial.Authority);
         settings["Gateway:Identity:KeyFile"] = ward.IdentityKeyFile;
-        settings["Gateway:Identity:Name"] = IdentityName;
+        settings["Gateway:Identity:Name"] = ward.Origin;
         settings["Gateway:Serial:StateFolder"] = ward._folder.Combine("state", "serial");
         settings["Gateway:Journal:Folder"] = ward.JournalFolder;
         settings["Gateway:Journal:BacklogLogIntervalSeconds"] = "1";
@@ -97,8 +114,8 @@ internal sealed class ChildGatewayWard : IAsyncDisposable
     /// <summary>The journal's checkpoint key (the gateway must have created its identity).</summary>
     public NoteVerifierKey CheckpointKey()
     {
-        using var identity = GatewayIdentity.LoadOrCreate(IdentityKeyFile, IdentityName, out _);
-        return NoteVerifierKey.Create(IdentityName, identity.PublicKey);
+        using var identity = GatewayIdentity.LoadOrCreate(IdentityKeyFile, Origin, out _);
+        return NoteVerifierKey.Create(Origin, identity.PublicKey);
     }
 
     /// <summary><c>GET /health</c> of the running gateway.</summary>
@@ -108,7 +125,7 @@ internal sealed class ChildGatewayWard : IAsyncDisposable
     /// <summary>How many readings InfluxDB holds.</summary>
     public async Task<long> CountReadingsAsync()
     {
-        var rows = await Influx.QueryAsync(Database, "SELECT COUNT(\"value\") FROM vitals");
+        var rows = await Influx.QueryAsync(InfluxDatabase, "SELECT COUNT(\"value\") FROM vitals");
         return rows.Count == 0 ? 0 : rows[0].Columns["count"].GetInt64();
     }
 
@@ -141,7 +158,7 @@ internal sealed class ChildGatewayWard : IAsyncDisposable
         }
 
         await Mosquitto.DisposeAsync();
-        if (_influx is not null)
+        if (_influx is not null && _ownsInflux)
         {
             await _influx.DisposeAsync();
         }
