@@ -86,7 +86,7 @@ internal sealed class LedgerServiceProcess : IAsyncDisposable
             environment[string.Create(CultureInfo.InvariantCulture, $"MEDIOT_Ledger__Witnesses__{i}__Url")] = _witnesses[i].Url.ToString();
         }
 
-        _process = await ServerProcess.StartAsync("mediot-ledger", "dotnet", [WitnessProcess.Built("MedIoT.Ledger.Service", "mediot-ledger.dll")],
+        _process = await ServerProcess.StartAsync("mediot-ledger", "dotnet", [RepositoryLayout.BuiltAssembly("ledger/MedIoT.Ledger.Service", "mediot-ledger.dll")],
             "Ledger listening on", TimeSpan.FromSeconds(60), _folder, environment);
     }
 

@@ -70,7 +70,7 @@ public sealed class StartupTests : IDisposable
     {
         var keyFile = _folder.Combine("keys", "witness.jwk");
 
-        var (exitCode, output, error) = await WitnessProcess.RunAsync("keygen", "--key", keyFile, "--name", "witness.mediot.example/w2");
+        var (exitCode, output, error) = await WitnessServerProcess.RunAsync("keygen", "--key", keyFile, "--name", "witness.mediot.example/w2");
 
         Assert.True(exitCode == 0, error);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
@@ -79,7 +79,7 @@ public sealed class StartupTests : IDisposable
         Assert.Equal(WitnessKey.Create("witness.mediot.example/w2", key.PublicKey).ToString(), printed.ToString());
 
         // Never overwrites an existing key.
-        var again = await WitnessProcess.RunAsync("keygen", "--key", keyFile, "--name", "witness.mediot.example/w2");
+        var again = await WitnessServerProcess.RunAsync("keygen", "--key", keyFile, "--name", "witness.mediot.example/w2");
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("Refusing to overwrite", again.Error, StringComparison.Ordinal);
     }

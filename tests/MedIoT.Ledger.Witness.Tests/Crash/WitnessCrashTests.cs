@@ -36,14 +36,14 @@ public sealed class WitnessCrashTests(ITestOutputHelper output) : IDisposable
         }
 
         var port = FreeTcpPort.Next();
-        var settingsFile = WitnessProcess.WriteSettings(_folder.Combine("witness"), port, keyFile, log.VerifierKey);
+        var settingsFile = WitnessServerProcess.WriteSettings(_folder.Combine("witness"), port, keyFile, log.VerifierKey);
         var random = new Random(8);
         long maxCosigned = 0;
         var totalCosigned = 0;
 
         for (var round = 0; round <= Kills; round++)
         {
-            await using var witness = await WitnessProcess.StartAsync(settingsFile, port);
+            await using var witness = await WitnessServerProcess.StartAsync(settingsFile, port);
             using var client = new HttpClient { BaseAddress = witness.Address, Timeout = TimeSpan.FromSeconds(30) };
 
             // (A fresh witness would cosign the probe with old 0, so the first round starts from 0 without asking.)

@@ -5,13 +5,13 @@ using MedIoT.Testing;
 
 namespace MedIoT.Ledger.Witness.Tests.Support;
 
-/// <summary>The built <c>mediot-witness</c> as a real child process (<c>dotnet mediot-witness.dll</c>); it can be killed with SIGKILL.</summary>
-internal sealed class WitnessProcess : IAsyncDisposable
+/// <summary>The witness under test, the built <c>mediot-witness</c>, as a real child process (<c>dotnet mediot-witness.dll</c>); it can be killed with SIGKILL.</summary>
+internal sealed class WitnessServerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly ServerProcess _process;
 
-    private WitnessProcess(ServerProcess process, Uri address)
+    private WitnessServerProcess(ServerProcess process, Uri address)
     {
         _process = process;
         Address = address;
@@ -22,20 +22,7 @@ internal sealed class WitnessProcess : IAsyncDisposable
     public string RecentOutput => _process.RecentOutput;
 
     /// <summary>The witness's built assembly (Release, or Debug when the tests are a Debug build).</summary>
-    public static string AssemblyPath
-    {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
-            var path = Path.Combine(RepositoryLayout.Root, "ledger", "MedIoT.Ledger.Witness", "bin", configuration, "net10.0", "mediot-witness.dll");
-            if (!File.Exists(path))
-            {
-                throw new InvalidOperationException($"mediot-witness is not built at '{path}'. Build it: dotnet build ledger/MedIoT.Ledger.Witness -c {configuration}");
-            }
-
-            return path;
-        }
-    }
+    public static string AssemblyPath => RepositoryLayout.BuiltAssembly("ledger/MedIoT.Ledger.Witness", "mediot-witness.dll");
 
     /// <summary>Writes a settings file in <paramref name="folder"/> for a witness on <paramref name="port"/> trusting <paramref name="log"/>.</summary>
     public static string WriteSettings(string folder, int port, string keyFile, NoteVerifierKey log)
@@ -58,12 +45,12 @@ internal sealed class WitnessProcess : IAsyncDisposable
         return path;
     }
 
-    public static async Task<WitnessProcess> StartAsync(string settingsFile, int port)
+    public static async Task<WitnessServerProcess> StartAsync(string settingsFile, int port)
     {
         var process = await ServerProcess.StartAsync(
             "mediot-witness", "dotnet", [AssemblyPath, "--config", settingsFile], "mediot-witness listening on", StartTimeout,
             Path.GetDirectoryName(settingsFile), new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
-        return new WitnessProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        return new WitnessServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
     }
 
     /// <summary>Runs <c>mediot-witness</c> with <paramref name="arguments"/> to its end; returns the exit code and the output.</summary>

@@ -2,15 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using MedIoT.Ledger.Checkpoints;
-using MedIoT.Testing;
 
-namespace MedIoT.Gateway.Tests.Support;
+namespace MedIoT.Testing;
 
 /// <summary>
 /// The project's real witness (<c>dotnet mediot-witness.dll</c>, docs/witness.md) as a child process: its own key
 /// (created by its <c>keygen</c> command), state and evidence folders, trusting the ledger's key for the ledger's origin.
 /// </summary>
-internal sealed class WitnessProcess : IAsyncDisposable
+public sealed class WitnessProcess : IAsyncDisposable
 {
     private readonly ServerProcess _process;
 
@@ -31,22 +30,12 @@ internal sealed class WitnessProcess : IAsyncDisposable
     /// <summary>The witness's base address (requests go to <c>&lt;Url&gt;add-checkpoint</c>).</summary>
     public Uri Url { get; }
 
-    public static string AssemblyPath => Built("MedIoT.Ledger.Witness", "mediot-witness.dll");
-
-    /// <summary>A built assembly of the repository next to this test's configuration, or a clear failure naming the build command.</summary>
-    public static string Built(string project, string assembly)
-    {
-        var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
-        var path = Path.Combine(RepositoryLayout.Root, "ledger", project, "bin", configuration, "net10.0", assembly);
-        return File.Exists(path) ? path
-            : throw new InvalidOperationException($"{assembly} is not built at '{path}'. Build it: dotnet build ledger/{project} -c {configuration}");
-    }
-
+    /// <summary>Creates the witness's key with <c>keygen</c> in <paramref name="folder"/> and starts it on a free loopback port.</summary>
     public static async Task<WitnessProcess> StartAsync(string folder, string name, NoteVerifierKey ledgerKey)
     {
         Directory.CreateDirectory(folder);
         var keyFile = Path.Combine(folder, "key", "witness.jwk");
-        using (var keygen = Process.Start(new ProcessStartInfo("dotnet", [AssemblyPath, "keygen", "--key", keyFile, "--name", name])
+        using (var keygen = Process.Start(new ProcessStartInfo("dotnet", [Assembly, "keygen", "--key", keyFile, "--name", name])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -55,7 +44,11 @@ internal sealed class WitnessProcess : IAsyncDisposable
             var errors = keygen.StandardError.ReadToEndAsync();
             var vkey = (await keygen.StandardOutput.ReadToEndAsync()).Trim();
             await keygen.WaitForExitAsync();
-            Assert.True(WitnessKey.TryParse(vkey, out var parsed, out var error), $"keygen printed '{vkey}' ({error}): {await errors}");
+            if (!WitnessKey.TryParse(vkey, out var parsed, out var error))
+            {
+                throw new InvalidOperationException($"mediot-witness keygen printed '{vkey}' ({error}): {await errors}");
+            }
+
             var port = FreeTcpPort.Next();
             var settings = Path.Combine(folder, "witness.json");
             await File.WriteAllTextAsync(settings, JsonSerializer.Serialize(new
@@ -70,11 +63,14 @@ internal sealed class WitnessProcess : IAsyncDisposable
                     Logs = new[] { new { Origin = ledgerKey.Name, Keys = new[] { ledgerKey.ToString() } } },
                 },
             }));
-            var process = await ServerProcess.StartAsync("mediot-witness", "dotnet", [AssemblyPath, "--config", settings], "mediot-witness listening on",
+            var process = await ServerProcess.StartAsync("mediot-witness", "dotnet", [Assembly, "--config", settings], "mediot-witness listening on",
                 TimeSpan.FromSeconds(30), folder);
             return new WitnessProcess(process, name, parsed, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")));
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync() => await _process.DisposeAsync();
+
+    private static string Assembly => RepositoryLayout.BuiltAssembly("ledger/MedIoT.Ledger.Witness", "mediot-witness.dll");
 }
