@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using MedIoT.Ledger.Anchoring;
+using MedIoT.Ledger.Checkpoints;
 using Microsoft.Extensions.Options;
 
 namespace MedIoT.Gateway.Anchoring;
@@ -74,13 +75,7 @@ internal sealed class LedgerClient(IHttpClientFactory httpClientFactory, IOption
 
     private static bool IsSize(MediaTypeHeaderValue? type) => string.Equals(type?.MediaType, "text/x.tlog.size", StringComparison.OrdinalIgnoreCase);
 
-    private static bool TryParseSize(string? body, out long size)
-    {
-        size = 0;
-        var text = body?.TrimEnd('\n');
-        return text is { Length: > 0 and <= 19 } && (text[0] != '0' || text.Length == 1)
-            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out size);
-    }
+    private static bool TryParseSize(string? body, out long size) => CanonicalDecimal.TryParse((body ?? "").AsSpan().TrimEnd('\n'), out size);
 
     // At most MaxBodyBytes of UTF-8; anything longer or not UTF-8 is no body (a receipt is never that large).
     private static async Task<string?> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)

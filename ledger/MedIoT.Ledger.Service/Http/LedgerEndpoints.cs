@@ -108,7 +108,7 @@ internal sealed class LedgerEndpoints(
     {
         var origin = context.Request.Query["origin"].ToString();
         var sizeText = context.Request.Query["size"].ToString();
-        if (origin.Length == 0 || !AddCheckpointRequestSizes.TryParse(sizeText, out var size))
+        if (origin.Length == 0 || !CanonicalDecimal.TryParse(sizeText, out var size))
         {
             return Reject(StatusCodes.Status400BadRequest, "bad-query", origin.Length == 0 ? "-" : origin, "receipt needs origin and a decimal size");
         }

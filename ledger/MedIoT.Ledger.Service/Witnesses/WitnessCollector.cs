@@ -113,7 +113,7 @@ internal sealed class WitnessCollector : BackgroundService
             using var response = await _http.PostAsync(witness.AddCheckpointUrl, content, timeout.Token).ConfigureAwait(false);
             var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Conflict && string.Equals(response.Content.Headers.ContentType?.MediaType, "text/x.tlog.size", StringComparison.Ordinal)
-                && text.EndsWith('\n') && Http.AddCheckpointRequestSizes.TryParse(text.AsSpan(0, text.Length - 1), out var witnessSize) && witnessSize != oldSize)
+                && text.EndsWith('\n') && CanonicalDecimal.TryParse(text.AsSpan(0, text.Length - 1), out var witnessSize) && witnessSize != oldSize)
             {
                 _statistics.RecordWitnessFailure(witness.Name);
                 return new WitnessResult(false, witnessSize);

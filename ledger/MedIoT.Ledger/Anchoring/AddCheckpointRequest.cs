@@ -95,7 +95,7 @@ public sealed class AddCheckpointRequest
         }
 
         var lines = body[..blank].Split('\n');
-        if (!lines[0].StartsWith("old ", StringComparison.Ordinal) || !TryParseSize(lines[0].AsSpan(4), out var oldSize))
+        if (!lines[0].StartsWith("old ", StringComparison.Ordinal) || !CanonicalDecimal.TryParse(lines[0].AsSpan(4), out var oldSize))
         {
             error = "the first line is not 'old <size>' in decimal without leading zeroes";
             return false;
@@ -129,15 +129,5 @@ public sealed class AddCheckpointRequest
         request = new AddCheckpointRequest(oldSize, proof, note);
         error = null;
         return true;
-    }
-
-    /// <summary>Decimal without sign or leading zeroes ("0" alone is zero), at most <see cref="long.MaxValue"/>.</summary>
-    internal static bool TryParseSize(ReadOnlySpan<char> text, out long size)
-    {
-        size = 0;
-        return text.Length is > 0 and <= 19
-            && (text[0] != '0' || text.Length == 1)
-            && !text.ContainsAnyExcept("0123456789")
-            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out size);
     }
 }

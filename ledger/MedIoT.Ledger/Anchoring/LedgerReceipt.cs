@@ -98,7 +98,7 @@ public sealed class LedgerReceipt
 
         var lines = text[..blank].Split('\n');
         if (lines.Length < 2 || lines.Length - 2 > MaxProofLines || !string.Equals(lines[0], Header, StringComparison.Ordinal)
-            || !lines[1].StartsWith("index ", StringComparison.Ordinal) || !AddCheckpointRequest.TryParseSize(lines[1].AsSpan(6), out var index))
+            || !lines[1].StartsWith("index ", StringComparison.Ordinal) || !CanonicalDecimal.TryParse(lines[1].AsSpan(6), out var index))
         {
             return false;
         }

@@ -119,7 +119,7 @@ public sealed class ProofBundle
             return false;
         }
 
-        if (lines.Length < 3 || !lines[1].StartsWith("index ", StringComparison.Ordinal) || !TryParseIndex(lines[1][6..], out var index))
+        if (lines.Length < 3 || !lines[1].StartsWith("index ", StringComparison.Ordinal) || !CanonicalDecimal.TryParse(lines[1].AsSpan(6), out var index))
         {
             error = "the second line is not 'index <decimal>'";
             return false;
@@ -167,12 +167,5 @@ public sealed class ProofBundle
         bundle = new ProofBundle(index, entry, proof, note, anchors);
         error = null;
         return true;
-    }
-
-    private static bool TryParseIndex(string text, out long index)
-    {
-        index = 0;
-        return text.Length > 0 && text.All(char.IsAsciiDigit) && (text.Length == 1 || text[0] != '0')
-            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out index);
     }
 }

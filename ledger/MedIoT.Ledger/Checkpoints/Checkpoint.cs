@@ -87,8 +87,7 @@ public sealed class Checkpoint
         }
 
         var sizeText = lines[1];
-        if (!sizeText.All(char.IsAsciiDigit) || (sizeText.Length > 1 && sizeText[0] == '0')
-            || !long.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+        if (!CanonicalDecimal.TryParse(sizeText, out var size))
         {
             return false;
         }
