@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using MedIoT.Gateway.Journal;
 using MedIoT.Gateway.Tests.Integration;
 using MedIoT.Gateway.Tests.Support;
+using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Audit;
 

@@ -106,7 +106,7 @@ internal sealed class ChildGatewayWard : IAsyncDisposable
 
     /// <summary>Runs <c>MedIoT.Gateway audit</c> with the gateway's settings (as a separate process, beside the running gateway).</summary>
     public Task<(int ExitCode, string Output, string Error)> RunAuditAsync(params string[] arguments) =>
-        Support.CommandLine.RunAsync("dotnet", [GatewayProcess.AssemblyPath, "audit", .. arguments], GatewayProcess.Environment(Settings), _folder.Path);
+        CommandLine.RunAsync("dotnet", [GatewayProcess.AssemblyPath, "audit", .. arguments], GatewayProcess.Environment(Settings), _folder.Path);
 
     /// <summary>The registry file of the ward's devices.</summary>
     public string RegistryPath => _folder.Combine("ward", WardProvisioner.RegistryFileName);

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Bundles;
 using MedIoT.Ledger.Verifier;
+using MedIoT.Testing;
 
 namespace MedIoT.Ledger.Tests.Bundles;
 
@@ -175,20 +175,6 @@ public sealed class AnchoredBundleTests(AnchoredBundleFixture fixture) : IClassF
         Assert.StartsWith("FAIL: TooFewCosignatures: ", badError, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunProcessAsync(string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mediot-verify.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunProcessAsync(string[] args) =>
+        CommandLine.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "mediot-verify.dll"), .. args]);
 }

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using MedIoT.Ledger.Bundles;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Entries;
 using MedIoT.Ledger.Verifier;
+using MedIoT.Testing;
 
 namespace MedIoT.Ledger.Tests.Bundles;
 
@@ -244,25 +244,6 @@ public sealed class VerifierCommandTests(BundleFixture fixture) : IClassFixture<
         Assert.StartsWith("FAIL: RootMismatch: ", badError, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunProcessAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mediot-verify.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunProcessAsync(params string[] args) =>
+        CommandLine.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "mediot-verify.dll"), .. args]);
 }

@@ -1,14 +1,14 @@
 using System.Net;
 using MedIoT.Gateway.Audit;
+using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Journal;
-using MedIoT.Gateway.Configuration;
-using MedIoT.Gateway.Tests.Support;
 using MedIoT.Ledger.Entries;
 using MedIoT.Ledger.Storage;
 using MedIoT.Protocol.Cryptography;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
+using MedIoT.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace MedIoT.Gateway.Tests.Support;
+namespace MedIoT.Testing;
 
 /// <summary>Runs a command-line program to completion (bounded) and captures what it printed.</summary>
-internal static class CommandLine
+public static class CommandLine
 {
+    /// <summary>Runs <paramref name="fileName"/> with <paramref name="arguments"/>; a run longer than 60 s is killed and fails.</summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(
         string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
@@ -44,16 +45,9 @@ internal static class CommandLine
     }
 
     /// <summary>The built <c>mediot-verify</c> (Release or Debug, like the tests).</summary>
-    public static string VerifierAssembly
-    {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
-            var path = Path.Combine(MedIoT.Testing.RepositoryLayout.Root, "ledger", "MedIoT.Ledger.Verifier", "bin", configuration, "net10.0", "mediot-verify.dll");
-            return File.Exists(path) ? path : throw new InvalidOperationException($"mediot-verify is not built at '{path}'.");
-        }
-    }
+    public static string VerifierAssembly => RepositoryLayout.BuiltAssembly("ledger/MedIoT.Ledger.Verifier", "mediot-verify.dll");
 
+    /// <summary>Exit code, standard output and standard error, for an assertion message.</summary>
     public static string Describe(this (int ExitCode, string Output, string Error) result) =>
         new StringBuilder().Append("exit ").Append(result.ExitCode).AppendLine().Append(result.Output).AppendLine().Append(result.Error).ToString();
 }
