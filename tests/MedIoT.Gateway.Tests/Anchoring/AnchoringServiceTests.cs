@@ -228,6 +228,116 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
         _logs.AssertNoErrors();
     }
 
+    [Fact]
+    public async Task A_ledger_that_anchored_a_later_checkpoint_answers_409_with_its_size_and_anchoring_moves_on_from_its_receipt_without_anchoring_twice()
+    {
+        using var journal = OpenJournal("journal");
+        var verifier = Verifier(journal);
+        var sizes = new List<long>();
+        journal.Append([Accept(verifier, _device.SignNext()), Accept(verifier, _device.SignNext())]);
+        sizes.Add(journal.SignCheckpoint());
+        await using (var running = await RunAsync(journal))
+        {
+            await WaitForAsync(() => running.Status.AnchoredSize == sizes[0], "the first checkpoint anchored");
+        }
+
+        for (var round = 0; round < 2; round++)
+        {
+            journal.Append([Accept(verifier, _device.SignNext())]);
+            sizes.Add(journal.SignCheckpoint());
+        }
+
+        // Meanwhile the ledger anchored the latest of them straight from the first, with its consistency proof (as another
+        // copy of this gateway with the same key and journal would), so it never anchored the middle one. The gateway's
+        // state still says the first. (A state restored from an older backup alone does not draw a 409 from the real
+        // ledger: it re-answers every checkpoint it anchored with 200, docs/ledger-service.md; only a skipped size does.)
+        await SubmitDirectlyAsync(sizes[0], journal.Log.GetConsistencyProof(sizes[0], sizes[2]), GatewayJournal.ReadCheckpoints(journal.Folder)[2]);
+        journal.Append([Accept(verifier, _device.SignNext())]);
+        sizes.Add(journal.SignCheckpoint());
+        var ledgerSize = (await _ledger.HealthAsync()).GetProperty("size").GetInt64();
+        var submitted = Proxy.Submissions.Count;
+        await using (var running = await RunAsync(journal))
+        {
+            await WaitForAsync(() => running.Status.AnchoredSize == sizes[^1], "anchored past the ledger's size");
+            Assert.Equal(0, running.Status.Unanchored);
+            Assert.Equal(0, running.Status.ForkAlarms);
+            Assert.Equal(0, running.Status.Refused);
+        }
+
+        // One 409 with the ledger's size, then the new checkpoint from there; the ledger grew by exactly that one.
+        Assert.Equal([(sizes[0], sizes[1], 409), (sizes[2], sizes[3], 200)], Proxy.Submissions.Skip(submitted).Select(s => (s.OldSize, s.Size, s.Status)));
+        Assert.Equal(ledgerSize + 1, (await _ledger.HealthAsync()).GetProperty("size").GetInt64());
+        Assert.Equal(sizes[^1], await _ledger.AnchoredAsync(Origin));
+        Assert.StartsWith($"size {sizes[^1]}\n", await File.ReadAllTextAsync(Path.Combine(journal.Folder, AnchorStore.FolderName, "state")), StringComparison.Ordinal);
+        var logged = Assert.Single(_logs.Entries, e => e.EventId.Id == 135);
+        Assert.Equal(LogLevel.Warning, logged.Level);
+
+        // Every checkpoint the ledger anchored has a verifying receipt; the skipped one has none (the ledger never
+        // anchored it; the next anchored checkpoint covers its entries), said once.
+        var notes = GatewayJournal.ReadCheckpoints(journal.Folder);
+        foreach (var i in new[] { 0, 2, 3 })
+        {
+            var text = AnchorStore.ReadReceipt(journal.Folder, sizes[i]);
+            Assert.True(text is not null, $"no receipt kept for checkpoint {sizes[i]}");
+            Assert.True(LedgerReceipt.TryParse(text, out var receipt));
+            Assert.Equal(ReceiptFailure.None, receipt.Verify(notes[i], [_ledger.VerifierKey], LedgerServiceProcess.Origin, [], 0));
+        }
+
+        Assert.Null(AnchorStore.ReadReceipt(journal.Folder, sizes[1]));
+        Assert.Single(_logs.Entries, e => e.EventId.Id == 137);
+        _logs.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_ledger_slower_than_the_request_timeout_is_unavailable_retried_and_nothing_is_anchored_twice()
+    {
+        using var journal = OpenJournal("journal");
+        var verifier = Verifier(journal);
+        var sizes = new List<long>();
+        journal.Append([Accept(verifier, _device.SignNext()), Accept(verifier, _device.SignNext())]);
+        sizes.Add(journal.SignCheckpoint());
+
+        // Each stalled submission reaches the ledger (and is anchored by it) only after the gateway stopped waiting;
+        // the one behind it waits in the proxy's queue, so it times out too.
+        Proxy.Stall(2, TimeSpan.FromMilliseconds(1250));
+        await using (var running = await RunAsync(journal, requestTimeoutSeconds: 1))
+        {
+            await WaitForAsync(() => running.Status.Unavailable >= 1, "the first request timed out");
+            Assert.Equal("the ledger is unavailable: no answer within 1 s", running.Status.LastError.Message);
+
+            // Ingestion goes on meanwhile: entries are journaled and a checkpoint signed while the ledger is stalled.
+            journal.Append([Accept(verifier, _device.SignNext())]);
+            sizes.Add(journal.SignCheckpoint());
+            await WaitForAsync(() => running.Status.AnchoredSize == sizes[^1], "anchored once the ledger answers in time");
+            Assert.True(running.Status.Unavailable >= 2, $"{running.Status.Unavailable} timeouts counted");
+            Assert.Equal(0, running.Status.Refused);
+            Assert.Equal(0, running.Status.ForkAlarms);
+        }
+
+        var submissions = Proxy.Submissions;
+        Assert.Equal([true, true], submissions.Take(2).Select(s => s.Stalled));
+        Assert.All(submissions.Skip(2), s => Assert.False(s.Stalled));
+        Assert.All(submissions.Where(s => s.Size == sizes[0]), s => Assert.Equal((0L, 200), (s.OldSize, s.Status)));
+        Assert.Equal((sizes[0], sizes[1], 200), (submissions[^1].OldSize, submissions[^1].Size, submissions[^1].Status));
+        Assert.Equal(submissions.Count - 1, submissions.Count(s => s.Size == sizes[0]));
+
+        // The stalled submissions were anchored by the ledger once; the retries got the same anchor back.
+        Assert.Equal(2, (await _ledger.HealthAsync()).GetProperty("size").GetInt64());
+        Assert.Equal(sizes[^1], await _ledger.AnchoredAsync(Origin));
+        AssertEveryReceiptVerifies(journal, sizes);
+        Assert.Single(_logs.Entries, e => e.EventId.Id == 131);
+        Assert.Single(_logs.Entries, e => e.EventId.Id == 132);
+        _logs.AssertNoErrors();
+    }
+
+    /// <summary>Submits a checkpoint of this gateway directly to the ledger, as another anchoring copy would.</summary>
+    private async Task SubmitDirectlyAsync(long oldSize, byte[][] proof, string note)
+    {
+        using var http = new HttpClient { BaseAddress = _ledger.Url };
+        using var response = await http.PostAsync(new Uri("add-checkpoint", UriKind.Relative), new StringContent(new AddCheckpointRequest(oldSize, proof, note).Format()));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
     /// <summary>Anchors, directly in the ledger, a checkpoint of <paramref name="size"/> entries of another history signed with the gateway's key.</summary>
     private async Task AnchorForkedHistoryAsync(int size)
     {
@@ -272,7 +382,7 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
         return outcome.Frame;
     }
 
-    private async Task<RunningService> RunAsync(GatewayJournal journal, LedgerServiceProcess? ledger = null)
+    private async Task<RunningService> RunAsync(GatewayJournal journal, LedgerServiceProcess? ledger = null, int requestTimeoutSeconds = 10)
     {
         var url = ledger?.Url ?? Proxy.Address;
         var options = Options.Create(new AnchoringOptions
@@ -282,6 +392,7 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
             PollIntervalMilliseconds = 20,
             RetryInitialDelayMilliseconds = 20,
             RetryMaximumDelayMilliseconds = 200,
+            RequestTimeoutSeconds = requestTimeoutSeconds,
         });
         var http = new HttpClient { BaseAddress = url, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         var status = new AnchoringStatus(_meters.GetRequiredService<IMeterFactory>(), TimeProvider.System);

@@ -8,12 +8,17 @@ namespace MedIoT.Gateway.Tests.Support;
 /// A loopback HTTP proxy in front of the real ledger service process. It does two things the real service cannot:
 /// it records every <c>POST /add-checkpoint</c> (old size, checkpoint size, the status answered), so a test can assert
 /// the order of submissions, and it can answer 503 to the next submissions (an overloaded ledger behind a load
-/// balancer) without forwarding them. Everything else is forwarded unchanged; a stopped ledger behind it is a 502.
+/// balancer) without forwarding them, or stall the next submissions for a while before forwarding them (a ledger that
+/// answers slower than the gateway waits: the ledger still does the work, its answer comes too late). Both are fault
+/// injection the real service cannot be asked for. Everything else is forwarded unchanged; a stopped ledger behind it
+/// is a 502.
 /// </summary>
 internal sealed class LedgerFaultProxy(Uri ledger) : LoopbackHttpProxy(ledger)
 {
     private readonly List<Submission> _submissions = [];
     private int _overloadedFor;
+    private int _stalledFor;
+    private long _stallTicks;
 
     /// <summary>Every submission received, in order, with the status answered.</summary>
     public IReadOnlyList<Submission> Submissions
@@ -30,10 +35,24 @@ internal sealed class LedgerFaultProxy(Uri ledger) : LoopbackHttpProxy(ledger)
     /// <summary>Answers the next <paramref name="submissions"/> submissions with 503 itself, recording them.</summary>
     public void Overload(int submissions) => Interlocked.Exchange(ref _overloadedFor, submissions);
 
+    /// <summary>
+    /// Holds each of the next <paramref name="submissions"/> submissions for <paramref name="stall"/> (at most 30 s) before
+    /// forwarding it, recording it as stalled. Requests are handled one at a time, so a request that arrives meanwhile
+    /// waits behind the stalled one.
+    /// </summary>
+    public void Stall(int submissions, TimeSpan stall)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(submissions);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(stall, TimeSpan.FromSeconds(30));
+        Interlocked.Exchange(ref _stallTicks, stall.Ticks);
+        Interlocked.Exchange(ref _stalledFor, submissions);
+    }
+
     protected override async Task HandleAsync(HttpListenerContext context, byte[] body)
     {
         var submission = context.Request.HttpMethod == "POST" && context.Request.Url!.AbsolutePath == "/add-checkpoint";
         int status;
+        var stalled = false;
         if (submission && Interlocked.Decrement(ref _overloadedFor) >= 0)
         {
             status = (int)HttpStatusCode.ServiceUnavailable;
@@ -42,7 +61,30 @@ internal sealed class LedgerFaultProxy(Uri ledger) : LoopbackHttpProxy(ledger)
         else
         {
             Interlocked.Exchange(ref _overloadedFor, 0);
-            status = await ForwardAsync(context, body);
+            stalled = submission && Interlocked.Decrement(ref _stalledFor) >= 0;
+            if (!stalled)
+            {
+                if (submission)
+                {
+                    Interlocked.Exchange(ref _stalledFor, 0);
+                }
+
+                status = await ForwardAsync(context, body);
+            }
+            else
+            {
+                // Fault injection: a slow ledger. The bounded delay is the fault itself, not a wait for something.
+                await Task.Delay(TimeSpan.FromTicks(Interlocked.Read(ref _stallTicks)));
+                try
+                {
+                    status = await ForwardAsync(context, body);
+                }
+                catch (Exception exception) when (exception is HttpListenerException or IOException or ObjectDisposedException)
+                {
+                    // The client gave up waiting and closed the connection: the ledger answered, nobody heard it.
+                    status = context.Response.StatusCode;
+                }
+            }
         }
 
         if (submission)
@@ -52,11 +94,11 @@ internal sealed class LedgerFaultProxy(Uri ledger) : LoopbackHttpProxy(ledger)
                 ? checkpoint.Size : -1;
             lock (_submissions)
             {
-                _submissions.Add(new Submission(parsed?.OldSize ?? -1, size, status));
+                _submissions.Add(new Submission(parsed?.OldSize ?? -1, size, status, stalled));
             }
         }
     }
 
-    /// <summary>One submission: the old size, the checkpoint's size and the status answered.</summary>
-    internal sealed record Submission(long OldSize, long Size, int Status);
+    /// <summary>One submission: the old size, the checkpoint's size, the status answered (by the ledger, for a stalled one) and whether it was stalled.</summary>
+    internal sealed record Submission(long OldSize, long Size, int Status, bool Stalled = false);
 }

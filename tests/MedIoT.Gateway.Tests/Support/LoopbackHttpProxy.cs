@@ -103,8 +103,16 @@ internal abstract class LoopbackHttpProxy : IAsyncDisposable
 
             using var body = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(body);
-            await HandleAsync(context, body.ToArray());
-            context.Response.Close();
+            try
+            {
+                await HandleAsync(context, body.ToArray());
+                context.Response.Close();
+            }
+            catch (Exception exception) when (exception is HttpListenerException or IOException or ObjectDisposedException)
+            {
+                // The client closed the connection before the answer was sent (it timed out): drop this exchange only.
+                context.Response.Abort();
+            }
         }
     }
 }
