@@ -267,29 +267,8 @@ public sealed class MerkleLog : IDisposable, IMerkleNodeSource
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Size);
-        Span<byte> bounds = stackalloc byte[2 * sizeof(long)];
-        long start, end;
-        if (index == 0)
-        {
-            ReadExactly(_index, bounds[..sizeof(long)], 0);
-            start = 0;
-            end = BinaryPrimitives.ReadInt64LittleEndian(bounds);
-        }
-        else
-        {
-            ReadExactly(_index, bounds, (index - 1) * sizeof(long));
-            start = BinaryPrimitives.ReadInt64LittleEndian(bounds);
-            end = BinaryPrimitives.ReadInt64LittleEndian(bounds[sizeof(long)..]);
-        }
-
-        if (start < 0 || end < start || end - start > MaxEntryLength)
-        {
-            throw new InvalidDataException($"The entry index of the log in '{Folder}' is corrupt at entry {index}.");
-        }
-
-        var entry = new byte[end - start];
-        ReadExactly(_entries, entry, start);
-        return entry;
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return LogFiles.ReadEntry(_index, _entries, index, Folder);
     }
 
     /// <summary>Closes the files and releases the folder lock.</summary>
@@ -432,16 +411,6 @@ public sealed class MerkleLog : IDisposable, IMerkleNodeSource
     private void ReadExactly(SafeFileHandle handle, Span<byte> destination, long offset)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        while (!destination.IsEmpty)
-        {
-            var read = RandomAccess.Read(handle, destination, offset);
-            if (read <= 0)
-            {
-                throw new InvalidDataException($"The log in '{Folder}' is corrupt: a read ended early at offset {offset}.");
-            }
-
-            destination = destination[read..];
-            offset += read;
-        }
+        LogFiles.ReadExactly(handle, destination, offset, Folder);
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 using MedIoT.Ledger.Hashing;
@@ -118,29 +117,7 @@ public sealed partial class MerkleLogReader : IDisposable, IMerkleNodeSource
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Size);
-        Span<byte> bounds = stackalloc byte[2 * sizeof(long)];
-        long start, end;
-        if (index == 0)
-        {
-            ReadExactly(_index, bounds[..sizeof(long)], 0);
-            start = 0;
-            end = BinaryPrimitives.ReadInt64LittleEndian(bounds);
-        }
-        else
-        {
-            ReadExactly(_index, bounds, (index - 1) * sizeof(long));
-            start = BinaryPrimitives.ReadInt64LittleEndian(bounds);
-            end = BinaryPrimitives.ReadInt64LittleEndian(bounds[sizeof(long)..]);
-        }
-
-        if (start < 0 || end < start || end - start > MerkleLog.MaxEntryLength)
-        {
-            throw new InvalidDataException($"The entry index of the log in '{Folder}' is corrupt at entry {index}.");
-        }
-
-        var entry = new byte[end - start];
-        ReadExactly(_entries, entry, start);
-        return entry;
+        return LogFiles.ReadEntry(_index, _entries, index, Folder);
     }
 
     /// <inheritdoc />
@@ -152,7 +129,7 @@ public sealed partial class MerkleLogReader : IDisposable, IMerkleNodeSource
     }
 
     void IMerkleNodeSource.ReadNode(int level, long index, Span<byte> destination) =>
-        ReadExactly(_tree, destination[..MerkleHash.Length], MerkleLog.NodePosition(level, index) * MerkleHash.Length);
+        LogFiles.ReadExactly(_tree, destination[..MerkleHash.Length], MerkleLog.NodePosition(level, index) * MerkleHash.Length, Folder);
 
     /// <summary>
     /// Opens a file for reading with open(2) itself: .NET would take a shared flock(2), which the writer's exclusive lock
@@ -187,21 +164,6 @@ public sealed partial class MerkleLogReader : IDisposable, IMerkleNodeSource
         }
 
         return handle;
-    }
-
-    private static void ReadExactly(SafeFileHandle handle, Span<byte> destination, long offset)
-    {
-        while (!destination.IsEmpty)
-        {
-            var read = RandomAccess.Read(handle, destination, offset);
-            if (read == 0)
-            {
-                throw new InvalidDataException("The log ended before a durable record.");
-            }
-
-            destination = destination[read..];
-            offset += read;
-        }
     }
 
     private void RequireSize(long size)
