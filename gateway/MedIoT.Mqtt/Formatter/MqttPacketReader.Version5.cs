@@ -112,66 +112,22 @@ internal static partial class MqttPacketReader
             return error;
         }
 
-        string? willTopic = null;
-        ReadOnlyMemory<byte> willPayload = default;
+        // §3.1.3.2: the will properties come before the will topic.
         MqttProperties? willProperties = null;
         if (hasWill)
         {
-            // §3.1.3.2 will properties, §3.1.3.3 will topic, §3.1.3.4 will payload.
-            error = MqttPropertyCodec.TryRead(ref reader, MqttPropertyCodec.WillContext, out var will);
+            error = MqttPropertyCodec.TryRead(ref reader, MqttPropertyCodec.WillContext, out willProperties);
             if (error != MqttProtocolError.None)
             {
                 return error;
             }
-
-            error = reader.TryReadString(out var topic);
-            if (error != MqttProtocolError.None)
-            {
-                return error;
-            }
-
-            if (!MqttStrings.IsValidTopicName(topic))
-            {
-                return MqttProtocolError.InvalidTopicName;
-            }
-
-            if (!reader.TryReadBinary(out var willBytes))
-            {
-                return MqttProtocolError.MalformedPacket;
-            }
-
-            willProperties = will;
-            willTopic = topic;
-            willPayload = willBytes.ToArray();
-        }
-
-        string? username = null;
-        if (hasUsername)
-        {
-            error = reader.TryReadString(out var name);
-            if (error != MqttProtocolError.None)
-            {
-                return error;
-            }
-
-            username = name;
         }
 
         // §3.1.2.9: in 5.0 a password without a user name is allowed.
-        ReadOnlyMemory<byte>? password = null;
-        if (hasPassword)
+        error = ReadConnectPayloadTail(ref reader, hasWill, hasUsername, hasPassword, out var willTopic, out var willPayload, out var username, out var password);
+        if (error != MqttProtocolError.None)
         {
-            if (!reader.TryReadBinary(out var passwordBytes))
-            {
-                return MqttProtocolError.MalformedPacket;
-            }
-
-            password = passwordBytes.ToArray();
-        }
-
-        if (reader.Remaining != 0)
-        {
-            return MqttProtocolError.MalformedPacket;
+            return error;
         }
 
         packet = new MqttConnectPacket
@@ -356,13 +312,7 @@ internal static partial class MqttPacketReader
     private static MqttProtocolError DecodeSubscribe5(ref MqttSpanReader reader, out MqttPacket? packet)
     {
         packet = null;
-        var error = ReadNonZeroIdentifier(ref reader, out var packetIdentifier);
-        if (error != MqttProtocolError.None)
-        {
-            return error;
-        }
-
-        error = MqttPropertyCodec.TryRead(ref reader, MqttPropertyCodec.Context(MqttPacketType.Subscribe), out var properties);
+        var error = ReadIdentifierAndProperties(ref reader, MqttPacketType.Subscribe, out var packetIdentifier, out var properties);
         if (error != MqttProtocolError.None)
         {
             return error;
@@ -371,15 +321,10 @@ internal static partial class MqttPacketReader
         var filters = new List<MqttTopicFilter>();
         while (reader.Remaining > 0)
         {
-            error = reader.TryReadString(out var filter);
+            error = ReadTopicFilter(ref reader, out var filter);
             if (error != MqttProtocolError.None)
             {
                 return error;
-            }
-
-            if (!MqttStrings.IsValidTopicFilter(filter))
-            {
-                return MqttProtocolError.InvalidTopicFilter;
             }
 
             // §3.8.3.1 subscription options: QoS in bits 1–0, No Local bit 2, Retain As Published bit 3,
@@ -416,7 +361,7 @@ internal static partial class MqttPacketReader
 
         packet = new MqttSubscribePacket(packetIdentifier, filters)
         {
-            Properties = ReferenceEquals(properties, MqttProperties.Empty) ? null : properties,
+            Properties = properties,
         };
         return MqttProtocolError.None;
     }
@@ -426,13 +371,7 @@ internal static partial class MqttPacketReader
         packet = null;
 
         // §3.9.2, §3.11.2: packet identifier and properties; §3.9.3, §3.11.3: one reason code per filter.
-        var error = ReadNonZeroIdentifier(ref reader, out var packetIdentifier);
-        if (error != MqttProtocolError.None)
-        {
-            return error;
-        }
-
-        error = MqttPropertyCodec.TryRead(ref reader, MqttPropertyCodec.Context(type), out var properties);
+        var error = ReadIdentifierAndProperties(ref reader, type, out var packetIdentifier, out var properties);
         if (error != MqttProtocolError.None)
         {
             return error;
@@ -455,55 +394,51 @@ internal static partial class MqttPacketReader
             return MqttProtocolError.MalformedPacket;
         }
 
-        var props = ReferenceEquals(properties, MqttProperties.Empty) ? null : properties;
         packet = type == MqttPacketType.SubAck
-            ? new MqttSubAckPacket(packetIdentifier, [.. codes.Select(code => (MqttSubscribeReturnCode)code)]) { Properties = props }
-            : new MqttUnsubAckPacket(packetIdentifier) { ReasonCodes = [.. codes.Select(code => (MqttReasonCode)code)], Properties = props };
+            ? new MqttSubAckPacket(packetIdentifier, [.. codes.Select(code => (MqttSubscribeReturnCode)code)]) { Properties = properties }
+            : new MqttUnsubAckPacket(packetIdentifier) { ReasonCodes = [.. codes.Select(code => (MqttReasonCode)code)], Properties = properties };
         return MqttProtocolError.None;
     }
 
     private static MqttProtocolError DecodeUnsubscribe5(ref MqttSpanReader reader, out MqttPacket? packet)
     {
         packet = null;
-        var error = ReadNonZeroIdentifier(ref reader, out var packetIdentifier);
+        var error = ReadIdentifierAndProperties(ref reader, MqttPacketType.Unsubscribe, out var packetIdentifier, out var properties);
         if (error != MqttProtocolError.None)
         {
             return error;
         }
 
-        error = MqttPropertyCodec.TryRead(ref reader, MqttPropertyCodec.Context(MqttPacketType.Unsubscribe), out var properties);
+        error = ReadUnsubscribeFilters(ref reader, out var filters);
         if (error != MqttProtocolError.None)
         {
             return error;
-        }
-
-        var filters = new List<string>();
-        while (reader.Remaining > 0)
-        {
-            error = reader.TryReadString(out var filter);
-            if (error != MqttProtocolError.None)
-            {
-                return error;
-            }
-
-            if (!MqttStrings.IsValidTopicFilter(filter))
-            {
-                return MqttProtocolError.InvalidTopicFilter;
-            }
-
-            filters.Add(filter);
-        }
-
-        if (filters.Count == 0)
-        {
-            return MqttProtocolError.MalformedPacket;
         }
 
         packet = new MqttUnsubscribePacket(packetIdentifier, filters)
         {
-            Properties = ReferenceEquals(properties, MqttProperties.Empty) ? null : properties,
+            Properties = properties,
         };
         return MqttProtocolError.None;
+    }
+
+    /// <summary>
+    /// The variable header of SUBSCRIBE, SUBACK, UNSUBSCRIBE and UNSUBACK (§3.8.2, §3.9.2, §3.10.2, §3.11.2): a non-zero
+    /// packet identifier, then the properties allowed for <paramref name="type"/>; none read gives null.
+    /// </summary>
+    private static MqttProtocolError ReadIdentifierAndProperties(ref MqttSpanReader reader, MqttPacketType type, out ushort packetIdentifier,
+        out MqttProperties? properties)
+    {
+        properties = null;
+        var error = ReadNonZeroIdentifier(ref reader, out packetIdentifier);
+        if (error != MqttProtocolError.None)
+        {
+            return error;
+        }
+
+        error = MqttPropertyCodec.TryRead(ref reader, MqttPropertyCodec.Context(type), out var read);
+        properties = ReferenceEquals(read, MqttProperties.Empty) ? null : read;
+        return error;
     }
 
     private static MqttProtocolError DecodeDisconnectOrAuth5(ref MqttSpanReader reader, MqttPacketType type, out MqttPacket? packet)

@@ -207,56 +207,10 @@ internal static partial class MqttPacketReader
             return error;
         }
 
-        string? willTopic = null;
-        ReadOnlyMemory<byte> willPayload = default;
-        if (hasWill)
+        error = ReadConnectPayloadTail(ref reader, hasWill, hasUsername, hasPassword, out var willTopic, out var willPayload, out var username, out var password);
+        if (error != MqttProtocolError.None)
         {
-            error = reader.TryReadString(out var topic);
-            if (error != MqttProtocolError.None)
-            {
-                return error;
-            }
-
-            if (!MqttStrings.IsValidTopicName(topic))
-            {
-                return MqttProtocolError.InvalidTopicName;
-            }
-
-            if (!reader.TryReadBinary(out var willBytes))
-            {
-                return MqttProtocolError.MalformedPacket;
-            }
-
-            willTopic = topic;
-            willPayload = willBytes.ToArray();
-        }
-
-        string? username = null;
-        if (hasUsername)
-        {
-            error = reader.TryReadString(out var name);
-            if (error != MqttProtocolError.None)
-            {
-                return error;
-            }
-
-            username = name;
-        }
-
-        ReadOnlyMemory<byte>? password = null;
-        if (hasPassword)
-        {
-            if (!reader.TryReadBinary(out var passwordBytes))
-            {
-                return MqttProtocolError.MalformedPacket;
-            }
-
-            password = passwordBytes.ToArray();
-        }
-
-        if (reader.Remaining != 0)
-        {
-            return MqttProtocolError.MalformedPacket;
+            return error;
         }
 
         packet = new MqttConnectPacket
@@ -398,15 +352,10 @@ internal static partial class MqttPacketReader
         var filters = new List<MqttTopicFilter>();
         while (reader.Remaining > 0)
         {
-            error = reader.TryReadString(out var filter);
+            error = ReadTopicFilter(ref reader, out var filter);
             if (error != MqttProtocolError.None)
             {
                 return error;
-            }
-
-            if (!MqttStrings.IsValidTopicFilter(filter))
-            {
-                return MqttProtocolError.InvalidTopicFilter;
             }
 
             // §3.8.3.1: the upper six bits of the requested QoS byte are reserved and zero; QoS 3 is malformed.
@@ -472,31 +421,101 @@ internal static partial class MqttPacketReader
             return error;
         }
 
-        var filters = new List<string>();
-        while (reader.Remaining > 0)
+        error = ReadUnsubscribeFilters(ref reader, out var filters);
+        if (error != MqttProtocolError.None)
         {
-            error = reader.TryReadString(out var filter);
+            return error;
+        }
+
+        packet = new MqttUnsubscribePacket(packetIdentifier, filters);
+        return MqttProtocolError.None;
+    }
+
+    /// <summary>
+    /// The end of a CONNECT payload, laid out alike in 3.1.1 (§3.1.3.2–§3.1.3.5) and 5.0 (§3.1.3.3–§3.1.3.6): the will
+    /// topic and payload when the will flag is set, the user name, the password; nothing may follow.
+    /// </summary>
+    private static MqttProtocolError ReadConnectPayloadTail(ref MqttSpanReader reader, bool hasWill, bool hasUsername, bool hasPassword,
+        out string? willTopic, out ReadOnlyMemory<byte> willPayload, out string? username, out ReadOnlyMemory<byte>? password)
+    {
+        willTopic = null;
+        willPayload = default;
+        username = null;
+        password = null;
+        if (hasWill)
+        {
+            var error = reader.TryReadString(out var topic);
             if (error != MqttProtocolError.None)
             {
                 return error;
             }
 
-            if (!MqttStrings.IsValidTopicFilter(filter))
+            if (!MqttStrings.IsValidTopicName(topic))
             {
-                return MqttProtocolError.InvalidTopicFilter;
+                return MqttProtocolError.InvalidTopicName;
+            }
+
+            if (!reader.TryReadBinary(out var willBytes))
+            {
+                return MqttProtocolError.MalformedPacket;
+            }
+
+            willTopic = topic;
+            willPayload = willBytes.ToArray();
+        }
+
+        if (hasUsername)
+        {
+            var error = reader.TryReadString(out var name);
+            if (error != MqttProtocolError.None)
+            {
+                return error;
+            }
+
+            username = name;
+        }
+
+        if (hasPassword)
+        {
+            if (!reader.TryReadBinary(out var passwordBytes))
+            {
+                return MqttProtocolError.MalformedPacket;
+            }
+
+            password = passwordBytes.ToArray();
+        }
+
+        return reader.Remaining == 0 ? MqttProtocolError.None : MqttProtocolError.MalformedPacket;
+    }
+
+    /// <summary>A topic filter (§4.7): a UTF-8 string with wildcards only where they may stand.</summary>
+    private static MqttProtocolError ReadTopicFilter(ref MqttSpanReader reader, out string filter)
+    {
+        var error = reader.TryReadString(out filter);
+        if (error != MqttProtocolError.None)
+        {
+            return error;
+        }
+
+        return MqttStrings.IsValidTopicFilter(filter) ? MqttProtocolError.None : MqttProtocolError.InvalidTopicFilter;
+    }
+
+    /// <summary>The payload of an UNSUBSCRIBE, alike in 3.1.1 and 5.0 (§3.10.3): one or more topic filters.</summary>
+    private static MqttProtocolError ReadUnsubscribeFilters(ref MqttSpanReader reader, out List<string> filters)
+    {
+        filters = [];
+        while (reader.Remaining > 0)
+        {
+            var error = ReadTopicFilter(ref reader, out var filter);
+            if (error != MqttProtocolError.None)
+            {
+                return error;
             }
 
             filters.Add(filter);
         }
 
-        // §3.10.3: at least one filter.
-        if (filters.Count == 0)
-        {
-            return MqttProtocolError.MalformedPacket;
-        }
-
-        packet = new MqttUnsubscribePacket(packetIdentifier, filters);
-        return MqttProtocolError.None;
+        return filters.Count == 0 ? MqttProtocolError.MalformedPacket : MqttProtocolError.None;
     }
 
     internal static MqttProtocolError ReadNonZeroIdentifier(ref MqttSpanReader reader, out ushort packetIdentifier)
