@@ -66,21 +66,10 @@ internal static partial class MqttPacketReader
     {
         packet = null;
 
-        // §3.1.2.1 protocol name, §3.1.2.2 level, §3.1.2.3 flags, §3.1.2.10 keep alive, §3.1.2.11 properties.
-        var error = reader.TryReadString(out var protocolName);
+        var error = ReadConnectHeader(ref reader, MqttProtocolVersion.V500, out var connectFlags, out var keepAlive);
         if (error != MqttProtocolError.None)
         {
             return error;
-        }
-
-        if (!reader.TryReadByte(out var level) || !reader.TryReadByte(out var connectFlags) || !reader.TryReadUInt16(out var keepAlive))
-        {
-            return MqttProtocolError.MalformedPacket;
-        }
-
-        if (protocolName != "MQTT" || level != (byte)MqttProtocolVersion.V500)
-        {
-            return MqttProtocolError.UnsupportedProtocolVersion;
         }
 
         // §3.1.2.3: the reserved bit 0 is zero. §3.1.2.5–§3.1.2.7: without a will, its QoS and retain are zero.

@@ -161,21 +161,10 @@ internal static partial class MqttPacketReader
     {
         packet = null;
 
-        // §3.1.2.1 protocol name, §3.1.2.2 level, §3.1.2.3 flags, §3.1.2.10 keep alive.
-        var error = reader.TryReadString(out var protocolName);
+        var error = ReadConnectHeader(ref reader, MqttProtocolVersion.V311, out var connectFlags, out var keepAlive);
         if (error != MqttProtocolError.None)
         {
             return error;
-        }
-
-        if (!reader.TryReadByte(out var level) || !reader.TryReadByte(out var connectFlags) || !reader.TryReadUInt16(out var keepAlive))
-        {
-            return MqttProtocolError.MalformedPacket;
-        }
-
-        if (protocolName != "MQTT" || level != (byte)MqttProtocolVersion.V311)
-        {
-            return MqttProtocolError.UnsupportedProtocolVersion;
         }
 
         // §3.1.2.3: bit 0 is reserved and must be zero.
@@ -429,6 +418,28 @@ internal static partial class MqttPacketReader
 
         packet = new MqttUnsubscribePacket(packetIdentifier, filters);
         return MqttProtocolError.None;
+    }
+
+    /// <summary>
+    /// The start of a CONNECT variable header, alike in 3.1.1 and 5.0: §3.1.2.1 protocol name "MQTT", §3.1.2.2 protocol
+    /// level (which must be <paramref name="version"/>), §3.1.2.3 connect flags, §3.1.2.10 keep alive.
+    /// </summary>
+    private static MqttProtocolError ReadConnectHeader(ref MqttSpanReader reader, MqttProtocolVersion version, out byte connectFlags, out ushort keepAlive)
+    {
+        connectFlags = 0;
+        keepAlive = 0;
+        var error = reader.TryReadString(out var protocolName);
+        if (error != MqttProtocolError.None)
+        {
+            return error;
+        }
+
+        if (!reader.TryReadByte(out var level) || !reader.TryReadByte(out connectFlags) || !reader.TryReadUInt16(out keepAlive))
+        {
+            return MqttProtocolError.MalformedPacket;
+        }
+
+        return protocolName != "MQTT" || level != (byte)version ? MqttProtocolError.UnsupportedProtocolVersion : MqttProtocolError.None;
     }
 
     /// <summary>
