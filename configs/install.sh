@@ -3,7 +3,6 @@
 #   mosquitto, mosquitto-clients  MQTT broker and its command-line clients (tests, demo)
 #   influxdb                      InfluxDB 1.x time-series server (tests, demo)
 #   victoria-metrics              VictoriaMetrics, the tests' server for the /api/v2/write path
-#   libsodium23                   Ed25519 signatures (the gateway and the simulator load it at run time)
 #   socat                         pseudo-terminal pairs for serial-port tests
 #   postgresql                    PostgreSQL server and psql (the ledger service's PostgreSQL store and its tests)
 #   curl                          the demo's example queries
@@ -11,7 +10,7 @@
 # servers as child processes with private data folders (configs/demo.sh, the test fixtures).
 set -euo pipefail
 
-packages=(mosquitto mosquitto-clients influxdb victoria-metrics libsodium23 socat postgresql curl ca-certificates)
+packages=(mosquitto mosquitto-clients influxdb victoria-metrics socat postgresql curl ca-certificates)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

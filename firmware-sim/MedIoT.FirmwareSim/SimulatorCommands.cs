@@ -5,7 +5,7 @@ using MedIoT.FirmwareSim.Devices;
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.FirmwareSim.Scenarios;
 using MedIoT.FirmwareSim.Serial;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 using MedIoT.Serial;
 
 namespace MedIoT.FirmwareSim;
@@ -169,7 +169,7 @@ internal static class SimulatorCommands
 
             var faults = new SerialFaults(parseResult.GetValue(garbage), parseResult.GetValue(truncate), parseResult.GetValue(badChecksum));
             var chosen = parseResult.GetValue(protocol);
-            MedIoT.Protocol.Cryptography.Ed25519PrivateKey? key = null;
+            MedIoT.Cryptography.Ed25519PrivateKey? key = null;
             SerialReadingSource source;
             if (chosen == SerialOutputProtocol.Signed)
             {
@@ -190,7 +190,7 @@ internal static class SimulatorCommands
                     return 2;
                 }
 
-                key = DeviceKeyFile.ReadPrivateKey(provisioned.PrivateKeyPath);
+                key = PrivateKeyFile.Read(provisioned.PrivateKeyPath);
                 source = SerialReadingSource.Signed(deviceId, key, new SequenceCounter(Path.ChangeExtension(provisioned.PrivateKeyPath, ".seq")),
                     faults, parseResult.GetValue(seed), TimeProvider.System);
             }

@@ -60,7 +60,7 @@ internal static class VerifierCommands
                 return UsageError;
             }
 
-            IReadOnlyDictionary<string, Protocol.Cryptography.Ed25519PublicKey>? devices = null;
+            IReadOnlyDictionary<string, MedIoT.Cryptography.Ed25519PublicKey>? devices = null;
             var deviceSource = parseResult.GetValue(deviceKeys);
             if (deviceSource is not null)
             {
@@ -121,7 +121,21 @@ internal static class VerifierCommands
                 return NotVerified;
             }
 
-            var result = ProofBundleVerifier.Verify(bundle, logKeys, devices, anchorPolicy);
+            var result = ProofBundleVerifier.Verify(bundle, logKeys);
+            if (devices is not null)
+            {
+                result = DeviceSignatureCheck.Check(result, devices);
+            }
+            else if (result is { Succeeded: true, Entry: not null })
+            {
+                result = result with { Message = result.Message + "; device signature not checked (no device keys given)" };
+            }
+
+            if (result.Succeeded && anchorPolicy is not null)
+            {
+                result = ProofBundleVerifier.VerifyAnchor(bundle, result, anchorPolicy);
+            }
+
             if (!result.Succeeded)
             {
                 error.WriteLine($"FAIL: {result.Failure}: {result.Message}");

@@ -3,8 +3,7 @@ using System.Runtime.InteropServices;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Witness.Configuration;
 using MedIoT.Ledger.Witness.Http;
-using MedIoT.Protocol.Cryptography;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Console;
 
@@ -149,7 +148,7 @@ internal static class WitnessCommands
                 }
 
                 using var generated = Ed25519PrivateKey.Generate();
-                DeviceKeyFile.WritePrivateKey(path, generated);
+                PrivateKeyFile.Write(path, generated);
                 output.WriteLine(WitnessKey.Create(witnessName, generated.PublicKey).ToString());
                 return Success;
             }

@@ -9,9 +9,8 @@ using MedIoT.Gateway;
 using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Mqtt;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
-using MedIoT.Protocol.Jose;
 using MedIoT.Protocol.Jws;
 using MedIoT.Testing;
 using Microsoft.Extensions.Configuration;
@@ -98,7 +97,7 @@ var perDevice = (int)Math.Ceiling((double)rate * seconds / BackgroundBeds);
 var background = new List<(SimulatedDevice Device, byte[][] Frames)>();
 foreach (var device in devices.Take(BackgroundBeds))
 {
-    using var key = DeviceKeyFile.ReadPrivateKey(device.PrivateKeyPath);
+    using var key = PrivateKeyFile.Read(device.PrivateKeyPath);
     var nanoseconds = (TimeProvider.System.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
     var frames = new byte[perDevice][];
     for (var i = 0; i < perDevice; i++)
@@ -114,7 +113,7 @@ var probes = new List<(ProvisionedDevice Device, SimulatedDevice Connection, Ed2
 foreach (var device in devices.Skip(BackgroundBeds))
 {
     probes.Add((device, await SimulatedDevice.ConnectAsync(device, mosquitto.Host, mosquitto.Port, TimeProvider.System, null, CancellationToken.None),
-        DeviceKeyFile.ReadPrivateKey(device.PrivateKeyPath)));
+        PrivateKeyFile.Read(device.PrivateKeyPath)));
 }
 
 // The gateway's own measure: hand-over by ingestion (after signature verification) to the broker's PUBACK of the event.

@@ -6,7 +6,7 @@ using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.Mqtt;
 using MedIoT.Protocol;
 using MedIoT.Protocol.Frames;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Jws;
 using MedIoT.Testing;
 
@@ -177,7 +177,7 @@ internal static class LoadRun
         var baseTime = 1_795_000_000_000_000_000L;
         Parallel.For(0, devices.Count, d =>
         {
-            using var key = DeviceKeyFile.ReadPrivateKey(devices[d].PrivateKeyPath);
+            using var key = PrivateKeyFile.Read(devices[d].PrivateKeyPath);
             var random = new Random(d);
             tokens[d] = new byte[framesPerDevice][];
             for (var i = 0; i < framesPerDevice; i++)

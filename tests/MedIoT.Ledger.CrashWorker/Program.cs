@@ -2,7 +2,7 @@ using System.Globalization;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.CrashWorker;
 using MedIoT.Ledger.Storage;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 
 // Usage: mediot-ledger-crash-worker <folder> <seed, 64 hex digits> <max leaves>
 // Prints "open <size>", then "appended <size>" after every durable batch and "signed <size> <root hex>" after every

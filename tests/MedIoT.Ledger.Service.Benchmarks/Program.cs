@@ -6,7 +6,7 @@ using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Service.Hosting;
 using MedIoT.Ledger.Storage;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Testing;
 using Microsoft.Extensions.Configuration;
 

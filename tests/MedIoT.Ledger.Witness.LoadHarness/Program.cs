@@ -7,8 +7,7 @@ using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Storage;
 using MedIoT.Ledger.Witness.Configuration;
 using MedIoT.Ledger.Witness.Http;
-using MedIoT.Protocol.Cryptography;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 using MedIoT.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -31,7 +30,7 @@ var keyFile = folder.Combine("key", "witness.jwk");
 Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 using (var witnessKey = Ed25519PrivateKey.Generate())
 {
-    DeviceKeyFile.WritePrivateKey(keyFile, witnessKey);
+    PrivateKeyFile.Write(keyFile, witnessKey);
 }
 
 // Every request body is prepared before the clock starts: the harness measures the witness, not the log.

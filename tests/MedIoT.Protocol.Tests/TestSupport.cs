@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
-using MedIoT.Protocol.Jose;
 using MedIoT.Protocol.Jws;
 
 namespace MedIoT.Protocol.Tests;

@@ -1,9 +1,8 @@
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.Mqtt;
 using MedIoT.Protocol;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
-using MedIoT.Protocol.Jose;
 using MedIoT.Protocol.Jws;
 using Microsoft.Extensions.Logging;
 
@@ -47,7 +46,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
         ProvisionedDevice device, string host, int port, TimeProvider timeProvider, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
-        var key = DeviceKeyFile.ReadPrivateKey(device.PrivateKeyPath);
+        var key = PrivateKeyFile.Read(device.PrivateKeyPath);
         var client = new MqttClient(
             new MqttClientOptions { Host = host, Port = port, ClientId = device.DeviceId, CleanSession = true, KeepAlive = TimeSpan.FromSeconds(30), TimeProvider = timeProvider },
             loggerFactory?.CreateLogger<MqttClient>());

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using MedIoT.Protocol.Cryptography;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 
 namespace MedIoT.FirmwareSim.Provisioning;
 
@@ -66,7 +65,7 @@ public static class WardProvisioner
         {
             var keyPath = Path.Combine(keysFolder, deviceId + ".jwk");
             using var key = Ed25519PrivateKey.Generate();
-            DeviceKeyFile.WritePrivateKey(keyPath, key);
+            PrivateKeyFile.Write(keyPath, key);
             devices.Add(new ProvisionedDevice(deviceId, PulseOximeterKind, deviceWard, bed, keyPath));
             entries.Add(RegistryEntry(deviceId, deviceWard, bed, OkpJsonWebKey.FormatPublic(key.PublicKey)));
         }

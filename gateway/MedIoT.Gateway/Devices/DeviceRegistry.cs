@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using MedIoT.Protocol.Frames;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 
 namespace MedIoT.Gateway.Devices;
 
@@ -142,7 +142,7 @@ public sealed partial class DeviceRegistry
             trust = text == "gateway-attested" ? DeviceTrust.GatewayAttested : DeviceTrust.DeviceSigned;
         }
 
-        Protocol.Cryptography.Ed25519PublicKey? publicKey = null;
+        MedIoT.Cryptography.Ed25519PublicKey? publicKey = null;
         var hasKey = entry.TryGetProperty("publicKey", out var jwk);
         if (trust == DeviceTrust.GatewayAttested)
         {

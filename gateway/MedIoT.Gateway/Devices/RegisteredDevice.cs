@@ -1,4 +1,4 @@
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 
 namespace MedIoT.Gateway.Devices;
 

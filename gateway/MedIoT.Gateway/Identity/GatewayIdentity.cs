@@ -1,7 +1,6 @@
 using MedIoT.Ledger.Checkpoints;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
-using MedIoT.Protocol.Jose;
 using MedIoT.Protocol.Jws;
 
 namespace MedIoT.Gateway.Identity;
@@ -85,7 +84,7 @@ public sealed class GatewayIdentity : IDisposable
             using var generated = Ed25519PrivateKey.Generate();
             try
             {
-                DeviceKeyFile.WritePrivateKey(keyFile, generated);
+                PrivateKeyFile.Write(keyFile, generated);
                 created = true;
             }
             catch (IOException) when (File.Exists(keyFile))
@@ -94,7 +93,7 @@ public sealed class GatewayIdentity : IDisposable
             }
         }
 
-        return new GatewayIdentity(name, Path.GetFullPath(keyFile), DeviceKeyFile.ReadPrivateKey(keyFile));
+        return new GatewayIdentity(name, Path.GetFullPath(keyFile), PrivateKeyFile.Read(keyFile));
     }
 
     public void Dispose() => _key.Dispose();

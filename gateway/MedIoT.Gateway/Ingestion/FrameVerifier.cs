@@ -1,7 +1,7 @@
 using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
 using MedIoT.Protocol;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
 
 namespace MedIoT.Protocol.Jws;
@@ -32,7 +32,6 @@ public sealed class JwsFrame
     public ReadOnlyMemory<byte> SigningInput { get; }
 
     /// <summary>Verifies the pure Ed25519 signature over <see cref="SigningInput"/> (RFC 8037 §3.1).</summary>
-    /// <exception cref="InvalidOperationException">libsodium is not installed.</exception>
     public bool VerifySignature(Ed25519PublicKey key)
     {
         ArgumentNullException.ThrowIfNull(key);

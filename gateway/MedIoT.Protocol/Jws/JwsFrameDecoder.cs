@@ -2,10 +2,9 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Internal;
-using MedIoT.Protocol.Jose;
 
 namespace MedIoT.Protocol.Jws;
 

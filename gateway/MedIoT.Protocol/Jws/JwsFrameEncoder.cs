@@ -1,7 +1,6 @@
 using System.Text;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
-using MedIoT.Protocol.Jose;
 
 namespace MedIoT.Protocol.Jws;
 

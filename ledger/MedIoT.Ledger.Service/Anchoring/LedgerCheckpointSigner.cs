@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Proofs;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 
 namespace MedIoT.Ledger.Service.Anchoring;
 

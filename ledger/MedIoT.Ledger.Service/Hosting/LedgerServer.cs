@@ -7,8 +7,7 @@ using MedIoT.Ledger.Service.Registry;
 using MedIoT.Ledger.Service.Storage;
 using MedIoT.Ledger.Service.Tree;
 using MedIoT.Ledger.Service.Witnesses;
-using MedIoT.Protocol.Cryptography;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging.Console;
@@ -234,10 +233,10 @@ public sealed class LedgerServer : IAsyncDisposable
             }
 
             using var generated = Ed25519PrivateKey.Generate();
-            DeviceKeyFile.WritePrivateKey(keyFile, generated);
+            PrivateKeyFile.Write(keyFile, generated);
         }
 
-        return DeviceKeyFile.ReadPrivateKey(keyFile);
+        return PrivateKeyFile.Read(keyFile);
     }
 
     private static string Resolve(string folder, string path) => Path.GetFullPath(Path.Combine(folder, path));

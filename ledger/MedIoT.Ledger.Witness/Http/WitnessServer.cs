@@ -4,8 +4,7 @@ using MedIoT.Ledger.Witness.Configuration;
 using MedIoT.Ledger.Witness.Cosigning;
 using MedIoT.Ledger.Witness.Evidence;
 using MedIoT.Ledger.Witness.State;
-using MedIoT.Protocol.Cryptography;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,8 +65,8 @@ public sealed class WitnessServer : IAsyncDisposable
         Validate(options, out var logs);
         var logger = loggerFactory.CreateLogger("MedIoT.Ledger.Witness");
 
-        // Refuses a key file that group or others may read or write (DeviceKeyFile checks the open handle's mode).
-        var key = DeviceKeyFile.ReadPrivateKey(options.KeyFile);
+        // Refuses a key file that group or others may read or write (PrivateKeyFile checks the open handle's mode).
+        var key = PrivateKeyFile.Read(options.KeyFile);
         try
         {
             return await StartListeningAsync(options, logs, key, loggerFactory, logger, timeProvider, cancellationToken).ConfigureAwait(false);

@@ -5,8 +5,6 @@ using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Entries;
 using MedIoT.Ledger.Hashing;
 using MedIoT.Ledger.Proofs;
-using MedIoT.Protocol.Cryptography;
-using MedIoT.Protocol.Jws;
 
 namespace MedIoT.Ledger.Bundles;
 
@@ -14,31 +12,29 @@ namespace MedIoT.Ledger.Bundles;
 /// Checks a <see cref="ProofBundle"/> with public keys only, in this order: the checkpoint note parses and carries a
 /// valid signature by a log key; the checkpoint body parses; the entry decodes; the index is below the tree size; the
 /// inclusion proof has exactly the right length and leads from the entry's leaf hash to the checkpoint root; and,
-/// when device keys are given, the device's JWS inside a device-signed entry verifies and names the entry's device and
-/// sequence; and, when an <see cref="AnchorPolicy"/> is given, that a <c>mediot-ledger</c> anchor receipt proves the
-/// bundle's gateway checkpoint is in the hospital ledger under a ledger checkpoint signed by a trusted ledger key and
-/// cosigned by enough trusted witnesses (the full chain: entry, gateway checkpoint, ledger inclusion, ledger checkpoint,
-/// cosignatures). Never throws for any bundle.
+/// when an <see cref="AnchorPolicy"/> is given, that a <c>mediot-ledger</c> anchor receipt proves the bundle's gateway
+/// checkpoint is in the hospital ledger under a ledger checkpoint signed by a trusted ledger key and cosigned by enough
+/// trusted witnesses (the full chain: entry, gateway checkpoint, ledger inclusion, ledger checkpoint, cosignatures).
+/// The ledger knows nothing of device frames: checking the device's own signature inside a device-signed entry is the
+/// caller's step between <see cref="Verify(ProofBundle, IReadOnlyCollection{NoteVerifierKey})"/> and
+/// <see cref="VerifyAnchor"/> (<c>mediot-verify</c> does it with <c>--device-keys</c>). Never throws for any bundle.
 /// </summary>
 public static class ProofBundleVerifier
 {
-    /// <summary>Verifies <paramref name="bundle"/>; <paramref name="deviceKeys"/> null skips the device signature check.</summary>
-    public static BundleVerification Verify(ProofBundle bundle, IReadOnlyCollection<NoteVerifierKey> logKeys,
-        IReadOnlyDictionary<string, Ed25519PublicKey>? deviceKeys) => Verify(bundle, logKeys, deviceKeys, null);
+    /// <summary>Verifies that the bundle's entry is in the log under a checkpoint signed by one of <paramref name="logKeys"/>.</summary>
+    public static BundleVerification Verify(ProofBundle bundle, IReadOnlyCollection<NoteVerifierKey> logKeys) => VerifyInLog(bundle, logKeys);
 
     /// <summary>
-    /// Verifies <paramref name="bundle"/>; <paramref name="deviceKeys"/> null skips the device signature check, and
-    /// <paramref name="anchorPolicy"/> null skips the ledger anchor (anchor lines are then carried but not checked).
+    /// Verifies <paramref name="bundle"/> in the log and then, unless <paramref name="anchorPolicy"/> is null, its ledger
+    /// anchor (anchor lines are otherwise carried but not checked).
     /// </summary>
-    public static BundleVerification Verify(ProofBundle bundle, IReadOnlyCollection<NoteVerifierKey> logKeys,
-        IReadOnlyDictionary<string, Ed25519PublicKey>? deviceKeys, AnchorPolicy? anchorPolicy)
+    public static BundleVerification Verify(ProofBundle bundle, IReadOnlyCollection<NoteVerifierKey> logKeys, AnchorPolicy? anchorPolicy)
     {
-        var result = VerifyInLog(bundle, logKeys, deviceKeys);
+        var result = VerifyInLog(bundle, logKeys);
         return result.Succeeded && anchorPolicy is not null ? VerifyAnchor(bundle, result, anchorPolicy) : result;
     }
 
-    private static BundleVerification VerifyInLog(ProofBundle bundle, IReadOnlyCollection<NoteVerifierKey> logKeys,
-        IReadOnlyDictionary<string, Ed25519PublicKey>? deviceKeys)
+    private static BundleVerification VerifyInLog(ProofBundle bundle, IReadOnlyCollection<NoteVerifierKey> logKeys)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentNullException.ThrowIfNull(logKeys);
@@ -93,40 +89,7 @@ public static class ProofBundleVerifier
 
         var proven = string.Create(CultureInfo.InvariantCulture,
             $"entry {bundle.Index} (device {entry.DeviceId}, sequence {entry.SequenceNumber}, {Describe(entry.Attestation)}) is in log '{checkpoint.Origin}' of size {checkpoint.Size}");
-        if (deviceKeys is null)
-        {
-            return new BundleVerification(BundleFailure.None, proven + "; device signature not checked (no device keys given)", checkpoint, entry, false);
-        }
-
-        if (entry.Attestation == EntryAttestation.GatewayAttested)
-        {
-            return new BundleVerification(BundleFailure.None, proven + "; the device does not sign, so only the log's attestation applies", checkpoint, entry, false);
-        }
-
-        if (!deviceKeys.TryGetValue(entry.DeviceId, out var deviceKey))
-        {
-            return new BundleVerification(BundleFailure.UnknownDevice, $"no device key for device '{entry.DeviceId}'", checkpoint, entry, false);
-        }
-
-        if (!JwsFrameDecoder.TryDecode(entry.Frame.Span, LedgerEntry.MaxFrameLength, out var jws, out var frameReason, out _))
-        {
-            return new BundleVerification(BundleFailure.MalformedFrame, $"the device frame is not a valid device JWS ({frameReason})", checkpoint, entry, false);
-        }
-
-        if (!jws.VerifySignature(deviceKey))
-        {
-            return new BundleVerification(BundleFailure.InvalidDeviceSignature, $"the JWS signature does not verify with the key of device '{entry.DeviceId}'", checkpoint, entry, false);
-        }
-
-        if (!jws.TryReadFrame(out var frame, out frameReason, out _)
-            || !string.Equals(frame.DeviceId, entry.DeviceId, StringComparison.Ordinal) || frame.SequenceNumber != entry.SequenceNumber)
-        {
-            return new BundleVerification(BundleFailure.FrameMismatch,
-                $"the signed frame does not name the entry's device and sequence ({(frameReason == Protocol.Frames.FrameRejectionReason.None ? "different values" : frameReason)})",
-                checkpoint, entry, false);
-        }
-
-        return new BundleVerification(BundleFailure.None, proven + "; the device's signature verifies", checkpoint, entry, true);
+        return new BundleVerification(BundleFailure.None, proven, checkpoint, entry, false);
     }
 
     // A gateway event record (format version 2): no device signs it, so inclusion under the log's signed checkpoint is the
@@ -157,10 +120,16 @@ public static class ProofBundleVerifier
             checkpoint, null, false);
     }
 
-    // The ledger link (issue 8): any one mediot-ledger receipt that verifies proves the chain; when none does, the first
-    // receipt's failure is the reason given.
-    private static BundleVerification VerifyAnchor(ProofBundle bundle, BundleVerification proven, AnchorPolicy policy)
+    /// <summary>
+    /// The ledger link of a bundle whose entry <paramref name="proven"/> showed in the log: any one <c>mediot-ledger</c>
+    /// receipt that verifies under <paramref name="policy"/> proves the chain; when none does, the first receipt's failure
+    /// is the reason given.
+    /// </summary>
+    public static BundleVerification VerifyAnchor(ProofBundle bundle, BundleVerification proven, AnchorPolicy policy)
     {
+        ArgumentNullException.ThrowIfNull(bundle);
+        ArgumentNullException.ThrowIfNull(proven);
+        ArgumentNullException.ThrowIfNull(policy);
         BundleVerification? firstFailure = null;
         var receipts = 0;
         foreach (var anchor in bundle.Anchors.Where(a => string.Equals(a.Kind, LedgerReceipt.BundleAnchorKind, StringComparison.Ordinal)))

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 
 namespace MedIoT.Ledger.Checkpoints;
 

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 
 namespace MedIoT.Ledger.Checkpoints;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 
 namespace MedIoT.Ledger.Checkpoints;
 

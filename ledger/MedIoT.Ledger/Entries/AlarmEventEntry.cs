@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
-using MedIoT.Protocol.Frames;
 
 namespace MedIoT.Ledger.Entries;
 
@@ -67,7 +66,7 @@ public sealed class AlarmEventEntry
             throw new ArgumentException("Condition key, ward and bed are printable ASCII without spaces; ward and bed are both set or both empty.");
         }
 
-        if (!string.IsNullOrEmpty(deviceId) && !DeviceFrame.IsValidDeviceId(deviceId))
+        if (!string.IsNullOrEmpty(deviceId) && !LedgerEntry.IsValidDeviceId(deviceId))
         {
             throw new ArgumentException("A device id is 1 to 64 characters of [A-Za-z0-9._-].", nameof(deviceId));
         }
@@ -236,7 +235,7 @@ public sealed class AlarmEventEntry
             return Fail(AlarmEventEntryFailure.InvalidText, out failure);
         }
 
-        if (device is null || (device.Length > 0 && !DeviceFrame.IsValidDeviceId(device)))
+        if (device is null || (device.Length > 0 && !LedgerEntry.IsValidDeviceId(device)))
         {
             return Fail(AlarmEventEntryFailure.InvalidText, out failure);
         }

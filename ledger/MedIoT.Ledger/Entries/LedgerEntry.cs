@@ -1,7 +1,7 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
-using MedIoT.Protocol.Frames;
 
 namespace MedIoT.Ledger.Entries;
 
@@ -18,8 +18,17 @@ public sealed class LedgerEntry
     /// <summary>The largest frame accepted, in bytes (four times the gateway's 16 KiB frame limit).</summary>
     public const int MaxFrameLength = 65536;
 
+    /// <summary>The longest device id, in characters (docs/ledger-entry-format.md).</summary>
+    public const int MaxDeviceIdLength = 64;
+
+    /// <summary>The largest sequence number, 2^53 - 1, so that every sequence number is exact in a JSON number (RFC 8259 §6).</summary>
+    public const long MaxSequenceNumber = 9007199254740991;
+
     // version (1) + attestation (1) + receive time (8) + sequence (8) + device id length (1) + frame length (4).
     private const int FixedLength = 23;
+
+    private static readonly SearchValues<char> DeviceIdCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
 
     private readonly byte[] _frame;
 
@@ -28,13 +37,13 @@ public sealed class LedgerEntry
     public LedgerEntry(string deviceId, long sequenceNumber, ReadOnlySpan<byte> frame, EntryAttestation attestation, long receivedUnixNanoseconds)
     {
         ArgumentNullException.ThrowIfNull(deviceId);
-        if (!DeviceFrame.IsValidDeviceId(deviceId))
+        if (!IsValidDeviceId(deviceId))
         {
             throw new ArgumentException("A device id is 1 to 64 characters of [A-Za-z0-9._-].", nameof(deviceId));
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(sequenceNumber);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(sequenceNumber, DeviceFrame.MaxSequenceNumber);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(sequenceNumber, MaxSequenceNumber);
         if (frame.IsEmpty || frame.Length > MaxFrameLength)
         {
             throw new ArgumentException($"A frame is 1 to {MaxFrameLength} bytes; got {frame.Length}.", nameof(frame));
@@ -119,7 +128,7 @@ public sealed class LedgerEntry
         }
 
         var sequence = BinaryPrimitives.ReadInt64BigEndian(bytes[10..]);
-        if (sequence is < 0 or > DeviceFrame.MaxSequenceNumber)
+        if (sequence is < 0 or > MaxSequenceNumber)
         {
             return Fail(LedgerEntryFailure.SequenceOutOfRange, out failure);
         }
@@ -137,7 +146,7 @@ public sealed class LedgerEntry
             deviceIdChars[i] = (char)deviceIdBytes[i];
         }
 
-        if (!DeviceFrame.IsValidDeviceId(deviceIdChars))
+        if (!IsValidDeviceId(deviceIdChars))
         {
             return Fail(LedgerEntryFailure.InvalidDeviceId, out failure);
         }
@@ -169,6 +178,10 @@ public sealed class LedgerEntry
         failure = LedgerEntryFailure.None;
         return true;
     }
+
+    /// <summary>A device id is 1 to <see cref="MaxDeviceIdLength"/> characters of <c>[A-Za-z0-9._-]</c>.</summary>
+    public static bool IsValidDeviceId(ReadOnlySpan<char> deviceId) =>
+        deviceId.Length is > 0 and <= MaxDeviceIdLength && !deviceId.ContainsAnyExcept(DeviceIdCharacters);
 
     private static bool Fail(LedgerEntryFailure reason, out LedgerEntryFailure failure)
     {

@@ -8,7 +8,7 @@ namespace MedIoT.Ledger.Proofs;
 /// (one read) except at most one per level on the right border of the tree, which folds its own peaks; so a proof
 /// costs O(log n) reads.
 /// </summary>
-internal static class MerkleProofBuilder
+public static class MerkleProofBuilder
 {
     /// <summary>MTH(D[0:size]); MTH({}) for size 0.</summary>
     public static byte[] RootHash(IMerkleNodeSource source, long size)

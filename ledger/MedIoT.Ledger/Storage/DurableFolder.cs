@@ -8,9 +8,12 @@ namespace MedIoT.Ledger.Storage;
 /// file's name is durable, POSIX fsync(2) on the directory) and replacing a file atomically
 /// (write a temporary file, flush it, rename it over the target, flush the folder).
 /// </summary>
-internal static partial class DurableFolder
+public static partial class DurableFolder
 {
-    private const int ReadOnlyDirectoryFlags = 0x10000; // O_RDONLY | O_DIRECTORY on Linux (x64 and arm64)
+    // O_RDONLY (0) | O_DIRECTORY. The value differs per architecture: 0200000 (0x10000) in the generic Linux
+    // uapi/asm-generic/fcntl.h that x86-64 uses, 040000 (0x4000) in arch/arm64 and arch/arm uapi/asm/fcntl.h, where
+    // 0x10000 is O_DIRECT, which a directory refuses with EINVAL.
+    private static readonly int ReadOnlyDirectoryFlags = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
 
     /// <summary>Replaces <paramref name="path"/> with <paramref name="contents"/> so a crash leaves the old or the new file, never a mix.</summary>
     public static void ReplaceFile(string path, ReadOnlySpan<byte> contents)

@@ -1,7 +1,7 @@
 using System.Text;
 using MedIoT.Gateway.Anchoring;
 using MedIoT.Ledger.Checkpoints;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Anchoring;

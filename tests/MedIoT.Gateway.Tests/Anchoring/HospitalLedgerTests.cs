@@ -2,7 +2,7 @@ using System.Text;
 using MedIoT.Gateway.Tests.Integration;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Ledger.Checkpoints;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Anchoring;

@@ -1,7 +1,6 @@
 using System.Text;
 using MedIoT.Gateway.Devices;
-using MedIoT.Protocol.Cryptography;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 
 namespace MedIoT.Gateway.Tests.Devices;
 

@@ -5,7 +5,7 @@ using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Protocol.Frames;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 using Microsoft.Extensions.Options;
 
 namespace MedIoT.Gateway.Tests.Ingestion;

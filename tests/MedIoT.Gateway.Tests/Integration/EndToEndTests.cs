@@ -4,7 +4,7 @@ using MedIoT.FirmwareSim.Devices;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Mqtt;
 using MedIoT.Protocol.Frames;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 
 namespace MedIoT.Gateway.Tests.Integration;
 
@@ -153,14 +153,14 @@ public sealed class EndToEndTests(GatewayFixture ward) : IClassFixture<GatewayFi
 
     private static byte[] SignRaw(SimulatedDevice device, byte[] payload)
     {
-        using var key = DeviceKeyFile.ReadPrivateKey(device.Device.PrivateKeyPath);
+        using var key = PrivateKeyFile.Read(device.Device.PrivateKeyPath);
         var signingInput = Base64Url.Encode(Encoding.UTF8.GetBytes($$"""{"alg":"EdDSA","kid":"{{device.Device.DeviceId}}"}""")) + "." + Base64Url.Encode(payload);
         return Encoding.ASCII.GetBytes(signingInput + "." + Base64Url.Encode(key.Sign(Encoding.ASCII.GetBytes(signingInput))));
     }
 
     private static byte[] SignWith(SimulatedDevice device, DeviceFrame frame)
     {
-        using var key = DeviceKeyFile.ReadPrivateKey(device.Device.PrivateKeyPath);
+        using var key = PrivateKeyFile.Read(device.Device.PrivateKeyPath);
         return Protocol.Jws.JwsFrameEncoder.Encode(frame, key);
     }
 }

@@ -1,6 +1,6 @@
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.Gateway.Devices;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Simulator;
@@ -24,7 +24,7 @@ public sealed class WardProvisionerTests
             Assert.True(registry.TryGet(device.DeviceId, out var registered));
             Assert.Equal(("7A", device.Bed, "pulse-oximeter"), (registered.Ward, registered.Bed, registered.Kind));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(device.PrivateKeyPath));
-            using var key = DeviceKeyFile.ReadPrivateKey(device.PrivateKeyPath);
+            using var key = PrivateKeyFile.Read(device.PrivateKeyPath);
             Assert.Equal(registered.PublicKey, key.PublicKey);
         }
 

@@ -2,8 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using MedIoT.Ledger.Checkpoints;
-using MedIoT.Protocol.Cryptography;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Support;
@@ -33,7 +32,7 @@ internal sealed class LedgerServiceProcess : IAsyncDisposable
         var keyFile = Path.Combine(folder, "ledger-key.jwk");
         using (var key = Ed25519PrivateKey.Generate())
         {
-            DeviceKeyFile.WritePrivateKey(keyFile, key);
+            PrivateKeyFile.Write(keyFile, key);
             VerifierKey = NoteVerifierKey.Create(Origin, key.PublicKey);
         }
 

@@ -1,6 +1,6 @@
 using System.Text;
 using MedIoT.Gateway.Devices;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
 

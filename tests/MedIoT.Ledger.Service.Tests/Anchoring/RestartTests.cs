@@ -34,7 +34,7 @@ public abstract class RestartTests
 
         var ledger = await LedgerProcess.StartAsync(settings, port);
         NoteVerifierKey ledgerKey;
-        using (var key = MedIoT.Protocol.Jose.DeviceKeyFile.ReadPrivateKey(settings["Ledger:KeyFile"]!))
+        using (var key = MedIoT.Cryptography.PrivateKeyFile.Read(settings["Ledger:KeyFile"]!))
         {
             ledgerKey = NoteVerifierKey.Create("mediot.example/ledger", key.PublicKey);
         }

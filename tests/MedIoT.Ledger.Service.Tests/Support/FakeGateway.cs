@@ -2,7 +2,7 @@ using System.Text;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Storage;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Ledger.Service.Tests.Support;

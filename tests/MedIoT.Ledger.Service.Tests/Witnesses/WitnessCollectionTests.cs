@@ -2,7 +2,7 @@ using System.Text.Json;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Service.Tests.Support;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Ledger.Service.Tests.Witnesses;

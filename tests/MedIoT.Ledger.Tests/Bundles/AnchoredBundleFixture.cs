@@ -4,7 +4,7 @@ using MedIoT.Ledger.Bundles;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Entries;
 using MedIoT.Ledger.Storage;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Ledger.Tests.Bundles;

@@ -3,9 +3,8 @@ using MedIoT.Ledger.Bundles;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Entries;
 using MedIoT.Ledger.Storage;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
-using MedIoT.Protocol.Jose;
 using MedIoT.Protocol.Jws;
 using MedIoT.Testing;
 

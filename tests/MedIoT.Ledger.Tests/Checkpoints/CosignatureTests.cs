@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using MedIoT.Ledger.Checkpoints;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 
 namespace MedIoT.Ledger.Tests.Checkpoints;
 

@@ -1,5 +1,5 @@
 using MedIoT.Ledger.Checkpoints;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 
 namespace MedIoT.Ledger.Tests.Checkpoints;
 

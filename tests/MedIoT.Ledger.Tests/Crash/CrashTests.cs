@@ -6,7 +6,7 @@ using MedIoT.Ledger.Hashing;
 using MedIoT.Ledger.Proofs;
 using MedIoT.Ledger.Storage;
 using MedIoT.Ledger.Tests.Proofs;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Testing;
 using Xunit.Abstractions;
 

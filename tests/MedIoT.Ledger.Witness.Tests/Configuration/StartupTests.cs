@@ -2,7 +2,7 @@ using System.Net;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Witness.State;
 using MedIoT.Ledger.Witness.Tests.Support;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Ledger.Witness.Tests.Configuration;
@@ -75,7 +75,7 @@ public sealed class StartupTests : IDisposable
         Assert.True(exitCode == 0, error);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
         Assert.True(WitnessKey.TryParse(output.Trim(), out var printed, out var parseError), parseError);
-        using var key = DeviceKeyFile.ReadPrivateKey(keyFile);
+        using var key = PrivateKeyFile.Read(keyFile);
         Assert.Equal(WitnessKey.Create("witness.mediot.example/w2", key.PublicKey).ToString(), printed.ToString());
 
         // Never overwrites an existing key.

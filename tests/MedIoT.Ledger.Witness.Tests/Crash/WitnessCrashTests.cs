@@ -4,8 +4,7 @@ using System.Text;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Witness.Tests.Support;
-using MedIoT.Protocol.Cryptography;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 using MedIoT.Testing;
 using Xunit.Abstractions;
 
@@ -31,7 +30,7 @@ public sealed class WitnessCrashTests(ITestOutputHelper output) : IDisposable
         WitnessKey witnessKey;
         using (var key = Ed25519PrivateKey.Generate())
         {
-            DeviceKeyFile.WritePrivateKey(keyFile, key);
+            PrivateKeyFile.Write(keyFile, key);
             witnessKey = WitnessKey.Create(InProcessWitness.WitnessName, key.PublicKey);
         }
 

@@ -10,7 +10,7 @@ using MedIoT.Ledger.Witness.Configuration;
 using MedIoT.Ledger.Witness.Cosigning;
 using MedIoT.Ledger.Witness.State;
 using MedIoT.Ledger.Witness.Tests.Support;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Ledger.Witness.Tests.Http;

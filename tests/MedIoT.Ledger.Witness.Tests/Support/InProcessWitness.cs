@@ -4,8 +4,7 @@ using System.Text;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Witness.Configuration;
 using MedIoT.Ledger.Witness.Http;
-using MedIoT.Protocol.Cryptography;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 using Microsoft.Extensions.Logging;
 
 namespace MedIoT.Ledger.Witness.Tests.Support;
@@ -48,7 +47,7 @@ internal sealed class InProcessWitness : IAsyncDisposable
         {
             Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             using var key = Ed25519PrivateKey.Generate();
-            DeviceKeyFile.WritePrivateKey(keyFile, key);
+            PrivateKeyFile.Write(keyFile, key);
         }
 
         var options = new WitnessOptions

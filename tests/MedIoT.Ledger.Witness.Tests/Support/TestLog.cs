@@ -3,7 +3,7 @@ using System.Text;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Storage;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 
 namespace MedIoT.Ledger.Witness.Tests.Support;
 

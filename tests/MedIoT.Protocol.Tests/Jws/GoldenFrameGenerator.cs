@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
-using MedIoT.Protocol.Jose;
 using MedIoT.Protocol.Jws;
 using static MedIoT.Protocol.Tests.TestSupport;
 

@@ -1,8 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
-using MedIoT.Protocol.Jose;
 using MedIoT.Protocol.Jws;
 using static MedIoT.Protocol.Tests.TestSupport;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
 using MedIoT.Protocol.Serial;

@@ -3,7 +3,7 @@ using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Protocol;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
 using Microsoft.Extensions.Options;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Journal;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
 using Microsoft.Extensions.Options;

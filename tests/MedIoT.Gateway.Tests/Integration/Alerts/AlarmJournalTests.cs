@@ -5,7 +5,7 @@ using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Journal;
 using MedIoT.Ledger.Entries;
 using MedIoT.Ledger.Storage;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
 using MedIoT.Testing;

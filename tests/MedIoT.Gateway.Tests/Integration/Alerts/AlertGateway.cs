@@ -7,9 +7,8 @@ using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Http;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Tests.Support;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
-using MedIoT.Protocol.Jose;
 using MedIoT.Protocol.Jws;
 using MedIoT.Testing;
 using Microsoft.Extensions.Configuration;
@@ -161,7 +160,7 @@ public sealed class AlertGateway : IAsyncDisposable
             var provisioned = _ward.Devices[deviceId];
             device = await SimulatedDevice.ConnectAsync(provisioned, _ward.Mosquitto.Host, _ward.Mosquitto.Port, TimeProvider.System, null, CancellationToken.None);
             _connections[deviceId] = device;
-            _keys[deviceId] = DeviceKeyFile.ReadPrivateKey(provisioned.PrivateKeyPath);
+            _keys[deviceId] = PrivateKeyFile.Read(provisioned.PrivateKeyPath);
         }
 
         return device;

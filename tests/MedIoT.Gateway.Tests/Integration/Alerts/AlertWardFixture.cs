@@ -3,8 +3,7 @@ using System.Text;
 using System.Text.Json;
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.FirmwareSim.Scenarios;
-using MedIoT.Protocol.Cryptography;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Integration.Alerts;
@@ -73,7 +72,7 @@ public sealed class AlertWardFixture : IAsyncLifetime
         {
             var keyPath = Path.Combine(keys.FullName, deviceId + ".jwk");
             using var key = Ed25519PrivateKey.Generate();
-            DeviceKeyFile.WritePrivateKey(keyPath, key);
+            PrivateKeyFile.Write(keyPath, key);
             _devices[deviceId] = new ProvisionedDevice(deviceId, WardProvisioner.PulseOximeterKind, ward, bed, keyPath);
             using var stream = new MemoryStream();
             using (var writer = new Utf8JsonWriter(stream))

@@ -7,7 +7,7 @@ using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Ingestion.Serial;
 using MedIoT.Gateway.Tests.Support;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 using MedIoT.Serial;
 using MedIoT.Testing;
 using Microsoft.Extensions.Configuration;
@@ -197,7 +197,7 @@ public sealed class SerialWardFixture : IAsyncLifetime
     /// <summary>A reading source for the signed device (its provisioned key and sequence file).</summary>
     public SerialReadingSource SignedSource(SerialFaults faults, out IDisposable key)
     {
-        var privateKey = DeviceKeyFile.ReadPrivateKey(SignedDevice.PrivateKeyPath);
+        var privateKey = PrivateKeyFile.Read(SignedDevice.PrivateKeyPath);
         key = privateKey;
         return SerialReadingSource.Signed(SignedDevice.DeviceId, privateKey, new SequenceCounter(Path.ChangeExtension(SignedDevice.PrivateKeyPath, ".seq")),
             faults, 11, TimeProvider.System);

@@ -3,7 +3,7 @@ using System.Text;
 using MedIoT.Gateway.Tests.Integration;
 using MedIoT.Ledger.Entries;
 using MedIoT.Protocol.Frames;
-using MedIoT.Protocol.Jose;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Jws;
 
 namespace MedIoT.Gateway.Tests.Storage.Influx;
@@ -79,7 +79,7 @@ public sealed class InfluxJournalWriterTests(GatewayFixture ward) : IClassFixtur
 
     private static byte[] Sign(FirmwareSim.Devices.SimulatedDevice device, DeviceFrame frame)
     {
-        using var key = DeviceKeyFile.ReadPrivateKey(device.Device.PrivateKeyPath);
+        using var key = PrivateKeyFile.Read(device.Device.PrivateKeyPath);
         return JwsFrameEncoder.Encode(frame, key);
     }
 }

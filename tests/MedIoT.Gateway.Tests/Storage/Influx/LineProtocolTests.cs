@@ -3,7 +3,7 @@ using System.Text;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Storage.Influx;
-using MedIoT.Protocol.Cryptography;
+using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
 
 namespace MedIoT.Gateway.Tests.Storage.Influx;

@@ -1,9 +1,6 @@
 using System.Text;
-using MedIoT.Protocol.Frames;
-using MedIoT.Protocol.Jose;
-using MedIoT.Protocol.Jws;
 
-namespace MedIoT.Protocol.Tests.Jose;
+namespace MedIoT.Cryptography.Tests;
 
 /// <summary>RFC 8037 Appendix A, transcribed as data.</summary>
 public sealed class Rfc8037Tests
@@ -76,30 +73,5 @@ public sealed class Rfc8037Tests
 
         Assert.True(key!.Verify(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature));
         Assert.False(key.Verify(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1] + "x"), signature));
-    }
-
-    [Fact]
-    public void A5_the_frame_decoder_refuses_the_RFC_token_only_because_its_header_lacks_kid()
-    {
-        // Our contract requires "kid"; with it absent the token is a MalformedHeader, not a crypto failure.
-        Assert.False(JwsFrameDecoder.TryDecode(Encoding.ASCII.GetBytes(Jws), JwsFrameDecoder.DefaultMaxTokenBytes,
-            out _, out var reason, out var detail));
-        Assert.Equal(FrameRejectionReason.MalformedHeader, reason);
-        Assert.Contains("kid", detail, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void The_RFC_key_signs_a_frame_that_the_decoder_splits_and_verifies()
-    {
-        Assert.True(OkpJsonWebKey.TryParsePrivate(Encoding.UTF8.GetBytes(PrivateJwk), out var key, out _));
-        using (key)
-        {
-            var frame = new DeviceFrame("rfc8037", 1, [new Observation(MdcCodes.OxygenSaturation, 98, "%", 0)]);
-            var token = JwsFrameEncoder.Encode(frame, key!);
-
-            Assert.True(JwsFrameDecoder.TryDecode(token, JwsFrameDecoder.DefaultMaxTokenBytes, out var jws, out _, out _));
-            Assert.True(jws.VerifySignature(key!.PublicKey));
-            Assert.Equal(Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(token)[..token.AsSpan().LastIndexOf((byte)'.')]), jws.SigningInput.ToArray());
-        }
     }
 }

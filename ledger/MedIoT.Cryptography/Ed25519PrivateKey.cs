@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
+using NSec.Cryptography;
 
-namespace MedIoT.Protocol.Cryptography;
+namespace MedIoT.Cryptography;
 
 /// <summary>
-/// An Ed25519 private key (RFC 8032 §5.1.5): the 32-byte seed, kept with the public key in libsodium's
-/// 64-byte layout in one array that <see cref="Dispose"/> zeroes. Signing is deterministic, so the same key
-/// and message always give the same signature. Signing from several threads at once is safe; disposing
-/// while another thread signs is not.
+/// An Ed25519 private key (RFC 8032 §5.1.5). The key lives in NSec's guarded memory (libsodium's
+/// <c>sodium_malloc</c>: its own pages, locked, with guard pages, zeroed when freed), never in a managed array.
+/// Signing is deterministic, so the same key and message always give the same signature. Signing from several
+/// threads at once is safe; disposing while another thread signs is not.
 /// </summary>
 public sealed class Ed25519PrivateKey : IDisposable
 {
@@ -16,38 +17,22 @@ public sealed class Ed25519PrivateKey : IDisposable
     /// <summary>The length of a signature in bytes (RFC 8032 §5.1.6).</summary>
     public const int SignatureLength = 64;
 
-    // libsodium's secret key: seed (32 bytes) followed by the public key (32 bytes).
-    private readonly byte[] _secretKey;
-    private bool _disposed;
+    private readonly Key _key;
 
-    private Ed25519PrivateKey(byte[] secretKey, Ed25519PublicKey publicKey)
+    private Ed25519PrivateKey(Key key)
     {
-        _secretKey = secretKey;
-        PublicKey = publicKey;
+        _key = key;
+        PublicKey = Ed25519PublicKey.FromNSec(key.PublicKey);
     }
 
     /// <summary>The matching public key.</summary>
     public Ed25519PublicKey PublicKey { get; }
 
-    /// <summary>Generates a key from 32 bytes of the operating system's cryptographic random generator.</summary>
-    /// <exception cref="InvalidOperationException">libsodium is not installed.</exception>
-    public static Ed25519PrivateKey Generate()
-    {
-        Span<byte> seed = stackalloc byte[SeedLength];
-        try
-        {
-            RandomNumberGenerator.Fill(seed);
-            return FromSeed(seed);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(seed);
-        }
-    }
+    /// <summary>Generates a key from the operating system's cryptographic random generator (through libsodium).</summary>
+    public static Ed25519PrivateKey Generate() => new(Key.Create(SignatureAlgorithm.Ed25519, Exportable()));
 
     /// <summary>Derives the key pair from a 32-byte seed (RFC 8032 §5.1.5). The caller keeps and clears its copy.</summary>
     /// <exception cref="ArgumentException"><paramref name="seed"/> is not 32 bytes.</exception>
-    /// <exception cref="InvalidOperationException">libsodium is not installed.</exception>
     public static Ed25519PrivateKey FromSeed(ReadOnlySpan<byte> seed)
     {
         if (seed.Length != SeedLength)
@@ -55,20 +40,7 @@ public sealed class Ed25519PrivateKey : IDisposable
             throw new ArgumentException($"An Ed25519 seed is exactly {SeedLength} bytes; got {seed.Length}.", nameof(seed));
         }
 
-        var secretKey = new byte[Sodium.SecretKeyBytes];
-        Span<byte> publicKeyBytes = stackalloc byte[Sodium.PublicKeyBytes];
-        try
-        {
-            Sodium.SeedKeypair(seed, publicKeyBytes, secretKey);
-        }
-        catch
-        {
-            CryptographicOperations.ZeroMemory(secretKey);
-            throw;
-        }
-
-        Ed25519PublicKey.TryCreate(publicKeyBytes, out var publicKey);
-        return new Ed25519PrivateKey(secretKey, publicKey!);
+        return new(Key.Import(SignatureAlgorithm.Ed25519, seed, KeyBlobFormat.RawPrivateKey, Exportable()));
     }
 
     /// <summary>Signs <paramref name="message"/> with pure Ed25519 (RFC 8032 §5.1.6) into a 64-byte span.</summary>
@@ -76,13 +48,12 @@ public sealed class Ed25519PrivateKey : IDisposable
     /// <exception cref="ObjectDisposedException">The key was disposed.</exception>
     public void Sign(ReadOnlySpan<byte> message, Span<byte> signature)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         if (signature.Length != SignatureLength)
         {
             throw new ArgumentException($"An Ed25519 signature is exactly {SignatureLength} bytes; the destination has {signature.Length}.", nameof(signature));
         }
 
-        Sodium.SignDetached(message, _secretKey, signature);
+        SignatureAlgorithm.Ed25519.Sign(_key, message, signature);
     }
 
     /// <summary>Signs <paramref name="message"/> and returns the 64-byte signature.</summary>
@@ -99,22 +70,21 @@ public sealed class Ed25519PrivateKey : IDisposable
     /// <exception cref="ObjectDisposedException">The key was disposed.</exception>
     public void ExportSeed(Span<byte> destination)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         if (destination.Length != SeedLength)
         {
             throw new ArgumentException($"An Ed25519 seed is exactly {SeedLength} bytes; the destination has {destination.Length}.", nameof(destination));
         }
 
-        _secretKey.AsSpan(0, SeedLength).CopyTo(destination);
-    }
-
-    /// <summary>Zeroes the secret bytes; later use throws <see cref="ObjectDisposedException"/>.</summary>
-    public void Dispose()
-    {
-        if (!_disposed)
+        if (!_key.TryExport(KeyBlobFormat.RawPrivateKey, destination, out var written) || written != SeedLength)
         {
-            _disposed = true;
-            CryptographicOperations.ZeroMemory(_secretKey);
+            CryptographicOperations.ZeroMemory(destination);
+            throw new InvalidOperationException("NSec did not export the 32-byte Ed25519 seed.");
         }
     }
+
+    // Plain-text export is allowed because key files (JWK "d", RFC 8037 §2) hold the seed; nothing else exports it.
+    private static KeyCreationParameters Exportable() => new() { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
+
+    /// <summary>Frees the guarded memory (libsodium zeroes it); later use throws <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose() => _key.Dispose();
 }

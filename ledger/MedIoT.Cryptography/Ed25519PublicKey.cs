@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
-using MedIoT.Protocol.Jose;
+using NSec.Cryptography;
 
-namespace MedIoT.Protocol.Cryptography;
+namespace MedIoT.Cryptography;
 
 /// <summary>
 /// An Ed25519 public key: the 32-byte encoding of RFC 8032 §5.1.5. Immutable; equal when the bytes are equal.
@@ -16,8 +16,13 @@ public sealed class Ed25519PublicKey : IEquatable<Ed25519PublicKey>
     public const int SignatureLength = 64;
 
     private readonly byte[] _bytes;
+    private readonly PublicKey _key;
 
-    private Ed25519PublicKey(byte[] bytes) => _bytes = bytes;
+    private Ed25519PublicKey(byte[] bytes, PublicKey key)
+    {
+        _bytes = bytes;
+        _key = key;
+    }
 
     /// <summary>The 32 encoded bytes.</summary>
     public ReadOnlySpan<byte> Bytes => _bytes;
@@ -29,30 +34,24 @@ public sealed class Ed25519PublicKey : IEquatable<Ed25519PublicKey>
     /// </summary>
     public static bool TryCreate(ReadOnlySpan<byte> bytes, [NotNullWhen(true)] out Ed25519PublicKey? key)
     {
-        if (bytes.Length != Length)
+        key = null;
+        if (bytes.Length != Length || !PublicKey.TryImport(SignatureAlgorithm.Ed25519, bytes, KeyBlobFormat.RawPublicKey, out var imported))
         {
-            key = null;
             return false;
         }
 
-        key = new Ed25519PublicKey(bytes.ToArray());
+        key = new Ed25519PublicKey(bytes.ToArray(), imported!);
         return true;
     }
+
+    internal static Ed25519PublicKey FromNSec(PublicKey key) => new(key.Export(KeyBlobFormat.RawPublicKey), key);
 
     /// <summary>
     /// Verifies a pure Ed25519 signature (RFC 8032 §5.1.7) over <paramref name="message"/>.
     /// <see langword="false"/> for a signature that is not 64 bytes or does not verify.
     /// </summary>
-    /// <exception cref="InvalidOperationException">libsodium is not installed.</exception>
-    public bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
-    {
-        if (signature.Length != SignatureLength)
-        {
-            return false;
-        }
-
-        return Sodium.VerifyDetached(message, signature, _bytes);
-    }
+    public bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) =>
+        signature.Length == SignatureLength && SignatureAlgorithm.Ed25519.Verify(_key, message, signature);
 
     /// <inheritdoc/>
     public bool Equals(Ed25519PublicKey? other) => other is not null && _bytes.AsSpan().SequenceEqual(other._bytes);

@@ -1,14 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
-using MedIoT.Protocol.Cryptography;
 
-namespace MedIoT.Protocol.Jose;
+namespace MedIoT.Cryptography;
 
 /// <summary>
-/// A device's private key on disk: one private OKP JWK (RFC 8037 §2) in a file only its owner may read or write
+/// A private Ed25519 key on disk (a device's, the gateway's, the ledger's or a witness's): one private OKP JWK (RFC 8037 §2) in a file only its owner may read or write
 /// (Unix mode 0600). Exception messages name the path and the fix, never key material.
 /// </summary>
-public static class DeviceKeyFile
+public static class PrivateKeyFile
 {
     private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
@@ -23,13 +22,13 @@ public static class DeviceKeyFile
     /// </summary>
     /// <exception cref="IOException">The file already exists (it is never overwritten) or cannot be written.</exception>
     /// <exception cref="PlatformNotSupportedException">On Windows, where Unix file modes do not exist.</exception>
-    public static void WritePrivateKey(string path, Ed25519PrivateKey key)
+    public static void Write(string path, Ed25519PrivateKey key)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(key);
         if (OperatingSystem.IsWindows())
         {
-            throw new PlatformNotSupportedException("Device key files need Unix file modes (0600); Windows is not supported.");
+            throw new PlatformNotSupportedException("Key files need Unix file modes (0600); Windows is not supported.");
         }
 
         var options = new FileStreamOptions
@@ -67,17 +66,17 @@ public static class DeviceKeyFile
         }
     }
 
-    /// <summary>Reads a private key written by <see cref="WritePrivateKey"/> (or by hand, with mode 0600 or 0400).</summary>
+    /// <summary>Reads a private key written by <see cref="Write"/> (or by hand, with mode 0600 or 0400).</summary>
     /// <exception cref="InvalidOperationException">The file is readable or writable by group or others.</exception>
     /// <exception cref="InvalidDataException">The file is not a valid private OKP Ed25519 JWK.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="PlatformNotSupportedException">On Windows, where Unix file modes do not exist.</exception>
-    public static Ed25519PrivateKey ReadPrivateKey(string path)
+    public static Ed25519PrivateKey Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (OperatingSystem.IsWindows())
         {
-            throw new PlatformNotSupportedException("Device key files need Unix file modes (0600); Windows is not supported.");
+            throw new PlatformNotSupportedException("Key files need Unix file modes (0600); Windows is not supported.");
         }
 
         // Check the mode on the open handle, so the file checked is the file read.

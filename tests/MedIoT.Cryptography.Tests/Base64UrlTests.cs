@@ -1,7 +1,6 @@
 using System.Text;
-using MedIoT.Protocol.Jose;
 
-namespace MedIoT.Protocol.Tests.Jose;
+namespace MedIoT.Cryptography.Tests;
 
 public sealed class Base64UrlTests
 {

@@ -2,10 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using MedIoT.Protocol.Cryptography;
-using MedIoT.Protocol.Internal;
 
-namespace MedIoT.Protocol.Jose;
+namespace MedIoT.Cryptography;
 
 /// <summary>
 /// Ed25519 keys as OKP JSON Web Keys (RFC 8037 §2): <c>{"kty":"OKP","crv":"Ed25519","x":"..."}</c>, with the
@@ -14,6 +12,9 @@ namespace MedIoT.Protocol.Jose;
 public static class OkpJsonWebKey
 {
     private const int MaxJwkBytes = 4096;
+
+    // The longest "x" or "d" member read: 43 characters encode 32 bytes; anything much longer is refused unread.
+    private const int MaxKeyMemberBytes = 128;
 
     private static readonly JsonReaderOptions ReaderOptions = new()
     {
@@ -89,7 +90,6 @@ public static class OkpJsonWebKey
     /// Parses a private OKP Ed25519 JWK: the rules of <see cref="TryParsePublic"/> plus "d", a 32-byte seed, whose
     /// public key must equal "x" (RFC 8037 §2).
     /// </summary>
-    /// <exception cref="InvalidOperationException">libsodium is not installed.</exception>
     public static bool TryParsePrivate(ReadOnlySpan<byte> utf8Json, out Ed25519PrivateKey? key, out string? error)
     {
         key = null;
@@ -183,7 +183,7 @@ public static class OkpJsonWebKey
         }
 
         bool hasKty = false, hasCrv = false, hasX = false, hasD = false, hasAlg = false, hasUse = false;
-        Span<byte> buffer = stackalloc byte[JsonText.MaxShortStringBytes];
+        Span<byte> buffer = stackalloc byte[MaxKeyMemberBytes];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             // RFC 7517 §4: member names must be unique; a repeated member that we read is refused.
@@ -199,7 +199,7 @@ public static class OkpJsonWebKey
             {
                 hasKty = true;
                 reader.Read();
-                if (!TryString(ref reader, buffer, out var length) || !buffer[..length].SequenceEqual("OKP"u8))
+                if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals("OKP"u8))
                 {
                     error = "member 'kty' is not \"OKP\"";
                     return false;
@@ -209,7 +209,7 @@ public static class OkpJsonWebKey
             {
                 hasCrv = true;
                 reader.Read();
-                if (!TryString(ref reader, buffer, out var length) || !buffer[..length].SequenceEqual("Ed25519"u8))
+                if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals("Ed25519"u8))
                 {
                     error = "member 'crv' is not \"Ed25519\"";
                     return false;
@@ -241,7 +241,7 @@ public static class OkpJsonWebKey
             {
                 hasAlg = true;
                 reader.Read();
-                if (!TryString(ref reader, buffer, out var length) || !buffer[..length].SequenceEqual("EdDSA"u8))
+                if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals("EdDSA"u8))
                 {
                     error = "member 'alg' is not \"EdDSA\"";
                     return false;
@@ -251,7 +251,7 @@ public static class OkpJsonWebKey
             {
                 hasUse = true;
                 reader.Read();
-                if (!TryString(ref reader, buffer, out var length) || !buffer[..length].SequenceEqual("sig"u8))
+                if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals("sig"u8))
                 {
                     error = "member 'use' is not \"sig\"";
                     return false;
@@ -282,6 +282,24 @@ public static class OkpJsonWebKey
         return true;
     }
 
-    private static bool TryString(ref Utf8JsonReader reader, scoped Span<byte> buffer, out int length) =>
-        JsonText.TryCopyString(ref reader, buffer, out length);
+    // Copies the current string token, unescaped (RFC 8259 §7), into buffer; false when it is not a string, does not fit,
+    // or holds an escaped lone surrogate. Unescaping never lengthens a value, so a raw value that fits always fits.
+    private static bool TryString(ref Utf8JsonReader reader, scoped Span<byte> buffer, out int length)
+    {
+        length = 0;
+        if (reader.TokenType != JsonTokenType.String || reader.HasValueSequence || reader.ValueSpan.Length > buffer.Length)
+        {
+            return false;
+        }
+
+        try
+        {
+            length = reader.CopyString(buffer);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 }

@@ -1,7 +1,4 @@
-using MedIoT.Protocol.Cryptography;
-using static MedIoT.Protocol.Tests.TestSupport;
-
-namespace MedIoT.Protocol.Tests.Cryptography;
+namespace MedIoT.Cryptography.Tests;
 
 public sealed class Ed25519Tests
 {
@@ -32,10 +29,10 @@ public sealed class Ed25519Tests
     [MemberData(nameof(Rfc8032Vectors))]
     public void Rfc8032_vector_derives_the_public_key_and_signs_byte_for_byte(string seed, string publicKey, string message, string signature)
     {
-        using var key = Ed25519PrivateKey.FromSeed(Hex(seed));
+        using var key = Ed25519PrivateKey.FromSeed(Convert.FromHexString(seed));
 
-        Assert.Equal(Hex(publicKey), key.PublicKey.Bytes.ToArray());
-        Assert.Equal(Hex(signature), key.Sign(Hex(message)));
+        Assert.Equal(Convert.FromHexString(publicKey), key.PublicKey.Bytes.ToArray());
+        Assert.Equal(Convert.FromHexString(signature), key.Sign(Convert.FromHexString(message)));
     }
 
     [Theory]
@@ -43,9 +40,9 @@ public sealed class Ed25519Tests
     public void Rfc8032_vector_verifies_and_any_changed_bit_does_not(string seed, string publicKey, string message, string signature)
     {
         _ = seed;
-        Assert.True(Ed25519PublicKey.TryCreate(Hex(publicKey), out var key));
-        var messageBytes = Hex(message);
-        var signatureBytes = Hex(signature);
+        Assert.True(Ed25519PublicKey.TryCreate(Convert.FromHexString(publicKey), out var key));
+        var messageBytes = Convert.FromHexString(message);
+        var signatureBytes = Convert.FromHexString(signature);
 
         Assert.True(key.Verify(messageBytes, signatureBytes));
 
@@ -125,5 +122,70 @@ public sealed class Ed25519Tests
 
         Assert.Throws<ArgumentException>(() => key.Sign("x"u8, new byte[63]));
         Assert.Throws<ArgumentException>(() => key.ExportSeed(new byte[31]));
+    }
+
+    [Fact]
+    public void A_signature_whose_S_is_not_below_the_group_order_is_refused()
+    {
+        // RFC 8032 §5.1.7: S must be in [0, L). S + L verifies the same equation, so a verifier without the check
+        // accepts a second spelling of every signature (malleability).
+        using var key = Ed25519PrivateKey.FromSeed(new byte[32]);
+        var signature = key.Sign("frame"u8);
+        Assert.True(key.PublicKey.Verify("frame"u8, signature));
+
+        var order = Convert.FromHexString("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+        var carry = 0;
+        for (var i = 0; i < 32; i++)
+        {
+            var sum = signature[32 + i] + order[i] + carry;
+            signature[32 + i] = (byte)sum;
+            carry = sum >> 8;
+        }
+
+        Assert.False(key.PublicKey.Verify("frame"u8, signature));
+    }
+
+    [Fact]
+    public void A_small_order_public_key_verifies_nothing_even_the_signature_every_message_would_satisfy()
+    {
+        // The identity point (y = 1) as public key with R = identity and S = 0 satisfies [S]B = R + [k]A for every
+        // message; libsodium refuses small-order keys and R values, as RFC 8032 verifiers should.
+        var identity = new byte[32];
+        identity[0] = 1;
+        Assert.True(Ed25519PublicKey.TryCreate(identity, out var key));
+        var signature = new byte[64];
+        signature[0] = 1;
+
+        Assert.False(key.Verify("any message"u8, signature));
+        Assert.False(key.Verify(""u8, signature));
+    }
+
+    [Fact]
+    public void Bytes_that_are_no_curve_point_wrap_as_a_key_that_verifies_nothing()
+    {
+        var notAPoint = Enumerable.Repeat((byte)0xFF, 32).ToArray();
+        using var signer = Ed25519PrivateKey.FromSeed(new byte[32]);
+        var signature = signer.Sign("frame"u8);
+
+        Assert.True(Ed25519PublicKey.TryCreate(notAPoint, out var key));
+        Assert.False(key.Verify("frame"u8, signature));
+    }
+
+    [Fact]
+    public void Signing_maps_the_libsodium_NSec_brings_and_no_system_copy()
+    {
+        // NSec loads its own libsodium (runtimes/<rid>/native next to the application); Debian's libsodium23 is no
+        // longer needed, so nothing may map /usr/lib/.../libsodium.so.23 behind NSec's back.
+        using var key = Ed25519PrivateKey.Generate();
+        Assert.True(key.PublicKey.Verify("x"u8, key.Sign("x"u8)));
+
+        var mapped = File.ReadAllLines("/proc/self/maps")
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length >= 6 && fields[5].Contains("libsodium", StringComparison.Ordinal))
+            .Select(fields => fields[5])
+            .Distinct()
+            .ToList();
+        var only = Assert.Single(mapped);
+        Assert.StartsWith(AppContext.BaseDirectory, only, StringComparison.Ordinal);
     }
 }

@@ -1,10 +1,7 @@
-using MedIoT.Protocol.Cryptography;
-using MedIoT.Protocol.Jose;
-
-namespace MedIoT.Protocol.Tests.Jose;
+namespace MedIoT.Cryptography.Tests;
 
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class DeviceKeyFileTests : IDisposable
+public sealed class PrivateKeyFileTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("mediot-keyfile-").FullName;
 
@@ -16,10 +13,10 @@ public sealed class DeviceKeyFileTests : IDisposable
         var path = Path.Combine(_directory, "device.jwk");
         using var key = Ed25519PrivateKey.Generate();
 
-        DeviceKeyFile.WritePrivateKey(path, key);
+        PrivateKeyFile.Write(path, key);
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-        using var read = DeviceKeyFile.ReadPrivateKey(path);
+        using var read = PrivateKeyFile.Read(path);
         Assert.Equal(key.PublicKey, read.PublicKey);
         Assert.Equal(key.Sign("frame"u8), read.Sign("frame"u8));
     }
@@ -31,7 +28,7 @@ public sealed class DeviceKeyFileTests : IDisposable
         File.WriteAllText(path, "keep me");
         using var key = Ed25519PrivateKey.Generate();
 
-        var exception = Assert.Throws<IOException>(() => DeviceKeyFile.WritePrivateKey(path, key));
+        var exception = Assert.Throws<IOException>(() => PrivateKeyFile.Write(path, key));
 
         Assert.Contains(path, exception.Message, StringComparison.Ordinal);
         Assert.Equal("keep me", File.ReadAllText(path));
@@ -45,10 +42,10 @@ public sealed class DeviceKeyFileTests : IDisposable
     {
         var path = Path.Combine(_directory, "device.jwk");
         using var key = Ed25519PrivateKey.Generate();
-        DeviceKeyFile.WritePrivateKey(path, key);
+        PrivateKeyFile.Write(path, key);
         File.SetUnixFileMode(path, mode);
 
-        var exception = Assert.Throws<InvalidOperationException>(() => DeviceKeyFile.ReadPrivateKey(path));
+        var exception = Assert.Throws<InvalidOperationException>(() => PrivateKeyFile.Read(path));
 
         Assert.Contains(path, exception.Message, StringComparison.Ordinal);
         Assert.Contains("chmod 600", exception.Message, StringComparison.Ordinal);
@@ -60,10 +57,10 @@ public sealed class DeviceKeyFileTests : IDisposable
     {
         var path = Path.Combine(_directory, "device.jwk");
         using var key = Ed25519PrivateKey.Generate();
-        DeviceKeyFile.WritePrivateKey(path, key);
+        PrivateKeyFile.Write(path, key);
         File.SetUnixFileMode(path, UnixFileMode.UserRead);
 
-        using var read = DeviceKeyFile.ReadPrivateKey(path);
+        using var read = PrivateKeyFile.Read(path);
         Assert.Equal(key.PublicKey, read.PublicKey);
     }
 
@@ -76,7 +73,7 @@ public sealed class DeviceKeyFileTests : IDisposable
         File.WriteAllText(path, content);
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        var exception = Assert.Throws<InvalidDataException>(() => DeviceKeyFile.ReadPrivateKey(path));
+        var exception = Assert.Throws<InvalidDataException>(() => PrivateKeyFile.Read(path));
 
         Assert.Contains(path, exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("11qYAYKx", exception.Message, StringComparison.Ordinal);
@@ -94,7 +91,7 @@ public sealed class DeviceKeyFileTests : IDisposable
         File.WriteAllText(path, $$"""{"kty":"OKP","crv":"Ed25519","x":"{{Base64Url.Encode(other.PublicKey.Bytes)}}","d":"{{d}}"}""");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        var exception = Assert.Throws<InvalidDataException>(() => DeviceKeyFile.ReadPrivateKey(path));
+        var exception = Assert.Throws<InvalidDataException>(() => PrivateKeyFile.Read(path));
 
         Assert.DoesNotContain(d, exception.Message, StringComparison.Ordinal);
         AssertNoKeyMaterial(other, exception.Message);
