@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using MedIoT.Cryptography;
 using MedIoT.FirmwareSim.Devices;
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.FirmwareSim.Scenarios;
 using MedIoT.FirmwareSim.Serial;
-using MedIoT.Cryptography;
 using MedIoT.Serial;
 
 namespace MedIoT.FirmwareSim;

@@ -1,3 +1,4 @@
+using MedIoT.Alerts;
 using MedIoT.Protocol.Frames;
 
 namespace MedIoT.Gateway;
@@ -88,16 +89,16 @@ internal static partial class Log
 
     // 70–79: alerts (Alerts/). Alarm lines name the alarm, condition key, place and priority, never a patient value.
     [LoggerMessage(70, LogLevel.Information, "Alert service running: {VitalRuleCount} vital rules, {WebhookCount} webhooks, MQTT topic prefix {TopicPrefix}")]
-    public static partial void AlertServiceStarted(ILogger logger, int vitalRuleCount, int webhookCount, string topicPrefix);
+    public static partial void AlarmServiceStarted(ILogger logger, int vitalRuleCount, int webhookCount, string topicPrefix);
 
     [LoggerMessage(71, LogLevel.Information, "Alarm {AlarmId} {EventKind}: {ConditionKey} at {Place}, priority {Priority}, escalation level {EscalationLevel}")]
-    public static partial void AlarmEventOccurred(ILogger logger, MedIoT.Gateway.Alerts.AlarmEventKind eventKind, long alarmId, string conditionKey, string place, MedIoT.Gateway.Alerts.AlarmPriority priority, int escalationLevel);
+    public static partial void AlarmEventOccurred(ILogger logger, AlarmEventKind eventKind, long alarmId, string conditionKey, string place, AlarmPriority priority, int escalationLevel);
 
     [LoggerMessage(72, LogLevel.Error, "Alert feed full: {RefusedCount} inputs refused so far; the alert service is not keeping up (raise Gateway:Alerts:InputCapacity only after finding why)")]
-    public static partial void AlertFeedFull(ILogger logger, long refusedCount);
+    public static partial void AlarmFeedFull(ILogger logger, long refusedCount);
 
     [LoggerMessage(73, LogLevel.Warning, "Alert engine rejected a {InputType}: {Reason}. Further rejections for this reason are counted, not logged")]
-    public static partial void AlertInputRejected(ILogger logger, string inputType, MedIoT.Gateway.Alerts.AlertInputRejection reason);
+    public static partial void AlarmInputRejected(ILogger logger, string inputType, AlarmInputRejection reason);
 
     [LoggerMessage(74, LogLevel.Information, "Alarm publisher connected to MQTT {Host}:{Port}")]
     public static partial void AlarmPublisherConnected(ILogger logger, string host, int port);
@@ -118,7 +119,7 @@ internal static partial class Log
     public static partial void AlarmMessageRefused(ILogger logger, string topic, string reason, long droppedCount);
 
     [LoggerMessage(79, LogLevel.Warning, "Alert API request to {Endpoint} refused: {Reason}. Further refusals for this reason are counted, not logged")]
-    public static partial void AlertRequestRejected(ILogger logger, string endpoint, string reason);
+    public static partial void AlarmApiRequestRejected(ILogger logger, string endpoint, string reason);
 
     [LoggerMessage(80, LogLevel.Information, "Journal open in {Folder}: {Size} entries (sequence history restored from a snapshot at {SnapshotSize}); checkpoint key {VerifierKey}")]
     public static partial void JournalOpened(ILogger logger, string folder, long size, long snapshotSize, string verifierKey);

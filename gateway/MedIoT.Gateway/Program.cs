@@ -1,5 +1,5 @@
-using MedIoT.Gateway;
 using MedIoT.Gateway.Audit;
+using MedIoT.Gateway.Hosting;
 
 if (args is ["audit", ..])
 {

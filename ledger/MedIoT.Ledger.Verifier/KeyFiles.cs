@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
-using MedIoT.Ledger.Checkpoints;
 using MedIoT.Cryptography;
+using MedIoT.Ledger.Checkpoints;
 using MedIoT.Protocol.Frames;
 
 namespace MedIoT.Ledger.Verifier;

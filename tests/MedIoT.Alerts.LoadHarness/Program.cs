@@ -1,15 +1,15 @@
+using MedIoT.Gateway.Hosting;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json;
+using MedIoT.Cryptography;
 using MedIoT.FirmwareSim.Devices;
 using MedIoT.FirmwareSim.Provisioning;
-using MedIoT.Gateway;
-using MedIoT.Gateway.Alerts.Feed;
+using MedIoT.Gateway.Alerts;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Mqtt;
-using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
 using MedIoT.Testing;
@@ -52,8 +52,8 @@ builder.Logging.AddSimpleConsole(options => options.SingleLine = true).SetMinimu
 using var host = builder.Build();
 await host.StartAsync();
 var ingestion = host.Services.GetRequiredService<IngestionStatistics>();
-var alerts = host.Services.GetRequiredService<AlertStatistics>();
-var feed = host.Services.GetRequiredService<AlertFeed>();
+var alerts = host.Services.GetRequiredService<AlarmStatistics>();
+var feed = host.Services.GetRequiredService<AlarmFeed>();
 await ingestion.WaitUntilAsync(s => s.Subscriptions >= 1, TimeSpan.FromSeconds(30));
 await alerts.WaitUntilAsync(s => s.MqttConnections >= 1, TimeSpan.FromSeconds(30));
 
@@ -121,7 +121,7 @@ var inGateway = new ConcurrentBag<double>();
 using var listener = new MeterListener();
 listener.InstrumentPublished = (instrument, meterListener) =>
 {
-    if (instrument.Name == AlertStatistics.FrameToPublishInstrument)
+    if (instrument.Name == AlarmStatistics.FrameToPublishInstrument)
     {
         meterListener.EnableMeasurementEvents(instrument);
     }

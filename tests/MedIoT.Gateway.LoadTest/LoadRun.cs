@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MedIoT.Cryptography;
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.Mqtt;
 using MedIoT.Protocol;
 using MedIoT.Protocol.Frames;
-using MedIoT.Cryptography;
 using MedIoT.Protocol.Jws;
 using MedIoT.Testing;
 
@@ -57,7 +57,7 @@ internal static class LoadRun
         if (settings.MemoryLogSeconds > 0)
         {
             gatewaySettings["Gateway:Journal:BacklogLogIntervalSeconds"] = settings.MemoryLogSeconds.ToString(CultureInfo.InvariantCulture);
-            gatewaySettings["Logging:LogLevel:MedIoT.Gateway.Journal.BacklogReportService"] = "Debug";
+            gatewaySettings["Logging:LogLevel:MedIoT.Gateway.Hosting.MemoryReportService"] = "Debug";
         }
 
         var environment = gatewaySettings.ToDictionary(s => "MEDIOT_" + s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);

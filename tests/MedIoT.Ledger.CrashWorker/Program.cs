@@ -1,8 +1,8 @@
 using System.Globalization;
+using MedIoT.Cryptography;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.CrashWorker;
 using MedIoT.Ledger.Storage;
-using MedIoT.Cryptography;
 
 // Usage: mediot-ledger-crash-worker <folder> <seed, 64 hex digits> <max leaves>
 // Prints "open <size>", then "appended <size>" after every durable batch and "signed <size> <root hex>" after every

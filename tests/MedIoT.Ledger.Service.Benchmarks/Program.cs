@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using MedIoT.Cryptography;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Service.Hosting;
 using MedIoT.Ledger.Storage;
-using MedIoT.Cryptography;
 using MedIoT.Testing;
 using Microsoft.Extensions.Configuration;
 

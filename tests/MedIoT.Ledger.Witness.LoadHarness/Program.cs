@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using MedIoT.Cryptography;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Storage;
 using MedIoT.Ledger.Witness.Configuration;
 using MedIoT.Ledger.Witness.Http;
-using MedIoT.Cryptography;
 using MedIoT.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

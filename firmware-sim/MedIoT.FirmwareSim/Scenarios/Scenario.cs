@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 using MedIoT.Protocol.Frames;
 
 namespace MedIoT.FirmwareSim.Scenarios;

@@ -1,6 +1,6 @@
 using System.Text;
-using MedIoT.FirmwareSim.Devices;
 using MedIoT.Cryptography;
+using MedIoT.FirmwareSim.Devices;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
 using MedIoT.Protocol.Serial;

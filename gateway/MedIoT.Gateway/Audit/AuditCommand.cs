@@ -1,9 +1,10 @@
 using System.Globalization;
 using MedIoT.Gateway.Anchoring;
-using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
+using MedIoT.Gateway.Hosting;
 using MedIoT.Gateway.Identity;
 using MedIoT.Gateway.Journal;
+using MedIoT.Gateway.Storage.Influx;
 using MedIoT.Ledger.Bundles;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Storage;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Storage.Influx;
 
 namespace MedIoT.Gateway.Audit;

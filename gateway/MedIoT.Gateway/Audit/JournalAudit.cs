@@ -300,7 +300,7 @@ internal sealed class JournalAudit(MerkleLogReader log, Checkpoint checkpoint, D
         }
 
         return registry.TryGet(deviceId, out var device)
-            && (request.Ward is null || request.Ward == device.Ward) && (request.Bed is null || request.Bed == device.Bed);
+            && (request.Ward is null || request.Ward == device.Location.Ward.ToString()) && (request.Bed is null || request.Bed == device.Location.Bed.ToString());
     }
 
     /// <summary>Whether the log's tree of the checkpoint's size has the checkpoint's root.</summary>

@@ -2,8 +2,9 @@ using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using MedIoT.Protocol.Frames;
+using MedIoT.Alerts;
 using MedIoT.Cryptography;
+using MedIoT.Protocol.Frames;
 
 namespace MedIoT.Gateway.Devices;
 
@@ -115,7 +116,7 @@ public sealed partial class DeviceRegistry
             Fail("(entry)", "must be a JSON object.");
         }
 
-        string RequiredString(string field, Regex pattern, string rule)
+        string RequiredString(string field, Func<string, bool> isValid, string rule)
         {
             if (!entry.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.String)
             {
@@ -123,13 +124,14 @@ public sealed partial class DeviceRegistry
             }
 
             var text = value.GetString()!;
-            return pattern.IsMatch(text) ? text : Fail(field, rule);
+            return isValid(text) ? text : Fail(field, rule);
         }
 
-        var deviceId = RequiredString("deviceId", DeviceIdPattern(), $"must be 1–{DeviceFrame.MaxDeviceIdLength} of A–Z a–z 0–9 . _ -.");
-        var kind = RequiredString("kind", LabelPattern(), "must be 1–32 of a–z 0–9 and -.");
-        var ward = RequiredString("ward", PlacePattern(), "must be 1–32 of A–Z a–z 0–9 . _ -.");
-        var bed = RequiredString("bed", PlacePattern(), "must be 1–32 of A–Z a–z 0–9 . _ -.");
+        var deviceId = RequiredString("deviceId", text => DeviceFrame.IsValidDeviceId(text), $"must be 1–{DeviceFrame.MaxDeviceIdLength} of A–Z a–z 0–9 . _ -.");
+        var kind = RequiredString("kind", text => LabelPattern().IsMatch(text), "must be 1–32 of a–z 0–9 and -.");
+        const string PlaceRule = "must be 1–32 of A–Z a–z 0–9 . _ -.";
+        WardId.TryCreate(RequiredString("ward", text => WardId.TryCreate(text, out _), PlaceRule), out var ward);
+        BedId.TryCreate(RequiredString("bed", text => BedId.TryCreate(text, out _), PlaceRule), out var bed);
         var trust = DeviceTrust.DeviceSigned;
         if (entry.TryGetProperty("trust", out var trustElement))
         {
@@ -175,15 +177,9 @@ public sealed partial class DeviceRegistry
             revoked = revokedElement.GetBoolean();
         }
 
-        return new RegisteredDevice(deviceId, kind, ward, bed, publicKey, revoked, trust);
+        return new RegisteredDevice(deviceId, kind, new BedLocation(ward, bed), publicKey, revoked, trust);
     }
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex DeviceIdPattern();
 
     [GeneratedRegex("^[a-z0-9-]{1,32}$")]
     private static partial Regex LabelPattern();
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,32}$")]
-    private static partial Regex PlacePattern();
 }

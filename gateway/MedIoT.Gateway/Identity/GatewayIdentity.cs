@@ -1,5 +1,5 @@
-using MedIoT.Ledger.Checkpoints;
 using MedIoT.Cryptography;
+using MedIoT.Ledger.Checkpoints;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
 

@@ -1,7 +1,6 @@
-using MedIoT.Gateway.Configuration;
+using MedIoT.Cryptography;
 using MedIoT.Gateway.Devices;
 using MedIoT.Protocol;
-using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,3 @@
-using MedIoT.Gateway.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace MedIoT.Gateway.Ingestion;

@@ -1,5 +1,5 @@
 using System.Text;
-using MedIoT.Gateway.Alerts;
+using MedIoT.Alerts;
 using MedIoT.Ledger.Entries;
 
 namespace MedIoT.Gateway.Journal;
@@ -19,8 +19,8 @@ internal static class AlarmEntries
             Math.Clamp(alarm.EscalationLevel, 0, AlarmEventEntry.MaxEscalationLevel),
             alarm.News2Score is { } score ? Math.Clamp(score, 0, AlarmEventEntry.MaxNews2Score) : null,
             Token(alarm.Condition.Key, AlarmEventEntry.MaxConditionKeyLength) is { Length: > 0 } key ? key : "unknown",
-            alarm.Bed is { } bed ? Token(bed.Ward, AlarmEventEntry.MaxLocationLength) : null,
-            alarm.Bed is { } place ? Token(place.Bed, AlarmEventEntry.MaxLocationLength) : null,
+            alarm.Bed is { } bed ? Token(bed.Ward.ToString(), AlarmEventEntry.MaxLocationLength) : null,
+            alarm.Bed is { } place ? Token(place.Bed.ToString(), AlarmEventEntry.MaxLocationLength) : null,
             alarm.DeviceId is { } device && Protocol.Frames.DeviceFrame.IsValidDeviceId(device) ? device : null,
             alarm.AcknowledgedBy is { } staff ? Text(staff) : null);
     }

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using MedIoT.Gateway.Alerts;
+using MedIoT.Alerts;
 
 namespace MedIoT.Gateway.Journal;
 

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using MedIoT.Gateway.Ingestion;
-using MedIoT.Gateway.Storage;
 using MedIoT.Ledger.Entries;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using MedIoT.Cryptography;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Proofs;
-using MedIoT.Cryptography;
 
 namespace MedIoT.Ledger.Service.Anchoring;
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MedIoT.Cryptography;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Service.Alarms;
 using MedIoT.Ledger.Service.Anchoring;
@@ -7,7 +8,6 @@ using MedIoT.Ledger.Service.Registry;
 using MedIoT.Ledger.Service.Storage;
 using MedIoT.Ledger.Service.Tree;
 using MedIoT.Ledger.Service.Witnesses;
-using MedIoT.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging.Console;

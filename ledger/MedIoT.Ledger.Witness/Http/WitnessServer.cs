@@ -1,10 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using MedIoT.Cryptography;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Witness.Configuration;
 using MedIoT.Ledger.Witness.Cosigning;
 using MedIoT.Ledger.Witness.Evidence;
 using MedIoT.Ledger.Witness.State;
-using MedIoT.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;

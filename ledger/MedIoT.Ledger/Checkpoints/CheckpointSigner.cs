@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using MedIoT.Cryptography;
 using MedIoT.Ledger.Proofs;
 using MedIoT.Ledger.Storage;
-using MedIoT.Cryptography;
 
 namespace MedIoT.Ledger.Checkpoints;
 

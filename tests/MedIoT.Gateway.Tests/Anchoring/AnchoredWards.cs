@@ -3,9 +3,9 @@ using MedIoT.Gateway.Anchoring;
 using MedIoT.Gateway.Journal;
 using MedIoT.Gateway.Tests.Integration;
 using MedIoT.Gateway.Tests.Support;
-using MedIoT.Testing;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
+using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Anchoring;
 

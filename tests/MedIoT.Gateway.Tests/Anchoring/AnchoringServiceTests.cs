@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using MedIoT.Gateway.Anchoring;
-using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Identity;
 using MedIoT.Gateway.Ingestion;

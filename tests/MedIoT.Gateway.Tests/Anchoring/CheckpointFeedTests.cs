@@ -1,7 +1,7 @@
 using System.Text;
+using MedIoT.Cryptography;
 using MedIoT.Gateway.Anchoring;
 using MedIoT.Ledger.Checkpoints;
-using MedIoT.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Anchoring;

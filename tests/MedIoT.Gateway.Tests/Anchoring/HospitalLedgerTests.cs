@@ -1,8 +1,8 @@
 using System.Text;
+using MedIoT.Cryptography;
 using MedIoT.Gateway.Tests.Integration;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Ledger.Checkpoints;
-using MedIoT.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Anchoring;

@@ -1,3 +1,4 @@
+using MedIoT.Gateway.Hosting;
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.Testing;
 using Microsoft.Extensions.Configuration;

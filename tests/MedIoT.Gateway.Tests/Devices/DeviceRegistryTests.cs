@@ -1,6 +1,6 @@
 using System.Text;
-using MedIoT.Gateway.Devices;
 using MedIoT.Cryptography;
+using MedIoT.Gateway.Devices;
 
 namespace MedIoT.Gateway.Tests.Devices;
 
@@ -21,7 +21,7 @@ public sealed class DeviceRegistryTests
 
         Assert.Equal(2, registry.Count);
         Assert.True(registry.TryGet("dev-1", out var first));
-        Assert.Equal(("pulse-oximeter", "7A", "01", false), (first.Kind, first.Ward, first.Bed, first.Revoked));
+        Assert.Equal(("pulse-oximeter", "7A", "01", false), (first.Kind, first.Location.Ward.ToString(), first.Location.Bed.ToString(), first.Revoked));
         Assert.Equal(key.PublicKey, first.PublicKey);
         Assert.True(registry.TryGet("dev-2", out var second));
         Assert.True(second.Revoked);

@@ -1,6 +1,6 @@
 using System.Text;
-using MedIoT.Gateway.Devices;
 using MedIoT.Cryptography;
+using MedIoT.Gateway.Devices;
 
 namespace MedIoT.Gateway.Tests.Devices;
 

@@ -1,3 +1,4 @@
+using MedIoT.Alerts;
 using MedIoT.Gateway.Devices;
 using MedIoT.Protocol.Frames;
 
@@ -9,7 +10,7 @@ public sealed class DeviceStatusEventsTests
     public async Task Publishing_never_waits_and_without_a_reader_the_oldest_events_are_dropped_and_counted()
     {
         var events = new DeviceStatusEvents();
-        var device = new RegisteredDevice("d", "pulse-oximeter", "7A", "01", null, false, DeviceTrust.GatewayAttested);
+        var device = new RegisteredDevice("d", "pulse-oximeter", BedLocation.Parse("7A", "01"), null, false, DeviceTrust.GatewayAttested);
         for (var i = 0; i < 5000; i++)
         {
             events.Publish(new DeviceStatusEvent(device, DeviceStatusEventKind.NoData, DeviceStatus.None, DateTimeOffset.UnixEpoch.AddSeconds(i), null));

@@ -1,11 +1,10 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using MedIoT.Gateway.Configuration;
+using MedIoT.Cryptography;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Protocol.Frames;
-using MedIoT.Cryptography;
 using Microsoft.Extensions.Options;
 
 namespace MedIoT.Gateway.Tests.Ingestion;

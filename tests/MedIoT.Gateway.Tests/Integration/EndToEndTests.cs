@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
+using MedIoT.Cryptography;
 using MedIoT.FirmwareSim.Devices;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Mqtt;
 using MedIoT.Protocol.Frames;
-using MedIoT.Cryptography;
 
 namespace MedIoT.Gateway.Tests.Integration;
 

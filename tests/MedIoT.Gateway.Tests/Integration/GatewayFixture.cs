@@ -1,3 +1,4 @@
+using MedIoT.Gateway.Hosting;
 using MedIoT.FirmwareSim.Devices;
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.Gateway.Http;

@@ -1,3 +1,4 @@
+using MedIoT.Gateway.Hosting;
 using System.Globalization;
 using MedIoT.FirmwareSim.Devices;
 using MedIoT.FirmwareSim.Provisioning;

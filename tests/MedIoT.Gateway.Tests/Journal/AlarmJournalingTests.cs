@@ -1,11 +1,9 @@
 using System.Diagnostics.Metrics;
-using MedIoT.Gateway.Alerts;
-using MedIoT.Gateway.Configuration;
+using MedIoT.Alerts;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Identity;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Journal;
-using MedIoT.Gateway.Storage;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Ledger.Entries;
 using MedIoT.Protocol.Frames;
@@ -29,7 +27,7 @@ public sealed class AlarmJournalingTests : IDisposable
     private readonly ServiceProvider _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
     private static AlarmEvent Event(AlarmEventKind kind, long id, AlarmCondition condition, string? acknowledgedBy = null, int? news2 = null) =>
-        new(kind, s_at.AddSeconds(id), new Alarm(id, condition, new BedLocation("7A", "02"), "ward7a-bed02-spo2", AlarmPriority.High, s_at,
+        new(kind, s_at.AddSeconds(id), new Alarm(id, condition, BedLocation.Parse("7A", "02"), "ward7a-bed02-spo2", AlarmPriority.High, s_at,
             ConditionPresent: true, acknowledgedBy, acknowledgedBy is null ? null : s_at, EscalationLevel: 1, news2, Occurrences: 1));
 
     [Fact]

@@ -1,4 +1,3 @@
-using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Identity;
 using MedIoT.Gateway.Ingestion;

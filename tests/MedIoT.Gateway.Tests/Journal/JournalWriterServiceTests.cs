@@ -1,10 +1,8 @@
 using System.Diagnostics.Metrics;
-using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Identity;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Journal;
-using MedIoT.Gateway.Storage;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Ledger.Entries;
 using MedIoT.Testing;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using MedIoT.Gateway.Memory;
+using MedIoT.Gateway.Hosting;
 
 namespace MedIoT.Gateway.Tests.Memory;
 

@@ -28,7 +28,7 @@ public sealed class ScenarioCommandTests
         foreach (var (deviceId, bed) in new[] { ("sim-7a-01-spo2", "01"), ("sim-7a-01-mon", "01"), ("sim-7a-02-spo2", "02") })
         {
             Assert.True(registry.TryGet(deviceId, out var device), deviceId);
-            Assert.Equal(("7A", bed), (device.Ward, device.Bed));
+            Assert.Equal(("7A", bed), (device.Location.Ward.ToString(), device.Location.Bed.ToString()));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(folder.Combine("keys", deviceId + ".jwk")));
         }
     }

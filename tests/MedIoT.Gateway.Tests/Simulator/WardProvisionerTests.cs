@@ -1,6 +1,6 @@
+using MedIoT.Cryptography;
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.Gateway.Devices;
-using MedIoT.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Simulator;
@@ -22,7 +22,7 @@ public sealed class WardProvisionerTests
         foreach (var device in devices)
         {
             Assert.True(registry.TryGet(device.DeviceId, out var registered));
-            Assert.Equal(("7A", device.Bed, "pulse-oximeter"), (registered.Ward, registered.Bed, registered.Kind));
+            Assert.Equal(("7A", device.Bed, "pulse-oximeter"), (registered.Location.Ward.ToString(), registered.Location.Bed.ToString(), registered.Kind));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(device.PrivateKeyPath));
             using var key = PrivateKeyFile.Read(device.PrivateKeyPath);
             Assert.Equal(registered.PublicKey, key.PublicKey);

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using MedIoT.Ledger.Checkpoints;
 using MedIoT.Cryptography;
+using MedIoT.Ledger.Checkpoints;
 using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Support;

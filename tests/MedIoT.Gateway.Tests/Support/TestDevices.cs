@@ -1,6 +1,7 @@
 using System.Text;
-using MedIoT.Gateway.Devices;
+using MedIoT.Alerts;
 using MedIoT.Cryptography;
+using MedIoT.Gateway.Devices;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
 
@@ -14,7 +15,7 @@ internal sealed class TestDevice : IDisposable
     public TestDevice(string deviceId, string ward = "7A", string bed = "01", bool revoked = false)
     {
         Key = Ed25519PrivateKey.Generate();
-        Registration = new RegisteredDevice(deviceId, "pulse-oximeter", ward, bed, Key.PublicKey, revoked);
+        Registration = new RegisteredDevice(deviceId, "pulse-oximeter", BedLocation.Parse(ward, bed), Key.PublicKey, revoked);
     }
 
     public Ed25519PrivateKey Key { get; }

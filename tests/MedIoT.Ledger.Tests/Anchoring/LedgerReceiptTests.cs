@@ -1,7 +1,7 @@
+using MedIoT.Cryptography;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Storage;
-using MedIoT.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Ledger.Tests.Anchoring;

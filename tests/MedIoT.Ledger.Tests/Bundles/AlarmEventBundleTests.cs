@@ -1,10 +1,10 @@
+using MedIoT.Cryptography;
 using MedIoT.Ledger.Bundles;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Entries;
 using MedIoT.Ledger.Storage;
 using MedIoT.Ledger.Tests.Entries;
 using MedIoT.Ledger.Verifier;
-using MedIoT.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Ledger.Tests.Bundles;

@@ -1,10 +1,10 @@
 using System.Text;
+using MedIoT.Cryptography;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Bundles;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Entries;
 using MedIoT.Ledger.Storage;
-using MedIoT.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Ledger.Tests.Bundles;

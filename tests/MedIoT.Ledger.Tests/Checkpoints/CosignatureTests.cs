@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using MedIoT.Ledger.Checkpoints;
 using MedIoT.Cryptography;
+using MedIoT.Ledger.Checkpoints;
 
 namespace MedIoT.Ledger.Tests.Checkpoints;
 

@@ -1,5 +1,5 @@
-using MedIoT.Ledger.Checkpoints;
 using MedIoT.Cryptography;
+using MedIoT.Ledger.Checkpoints;
 
 namespace MedIoT.Ledger.Tests.Checkpoints;
 

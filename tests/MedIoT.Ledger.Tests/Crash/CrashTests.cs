@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using MedIoT.Cryptography;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.CrashWorker;
 using MedIoT.Ledger.Hashing;
 using MedIoT.Ledger.Proofs;
 using MedIoT.Ledger.Storage;
 using MedIoT.Ledger.Tests.Proofs;
-using MedIoT.Cryptography;
 using MedIoT.Testing;
 using Xunit.Abstractions;
 

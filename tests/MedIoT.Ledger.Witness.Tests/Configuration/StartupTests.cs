@@ -1,8 +1,8 @@
 using System.Net;
+using MedIoT.Cryptography;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Witness.State;
 using MedIoT.Ledger.Witness.Tests.Support;
-using MedIoT.Cryptography;
 using MedIoT.Testing;
 
 namespace MedIoT.Ledger.Witness.Tests.Configuration;

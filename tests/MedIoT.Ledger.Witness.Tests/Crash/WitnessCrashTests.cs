@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using MedIoT.Cryptography;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Witness.Tests.Support;
-using MedIoT.Cryptography;
 using MedIoT.Testing;
 using Xunit.Abstractions;
 

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using MedIoT.Cryptography;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Witness.Configuration;
 using MedIoT.Ledger.Witness.Http;
-using MedIoT.Cryptography;
 using Microsoft.Extensions.Logging;
 
 namespace MedIoT.Ledger.Witness.Tests.Support;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
+using MedIoT.Cryptography;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Storage;
-using MedIoT.Cryptography;
 
 namespace MedIoT.Ledger.Witness.Tests.Support;
 

@@ -1,14 +1,11 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using MedIoT.Alerts;
+using MedIoT.Alerts.Lifecycle;
+using MedIoT.Alerts.News2;
+using MedIoT.Alerts.Staff;
 using MedIoT.Gateway.Alerts.Delivery;
-using MedIoT.Gateway.Alerts.Feed;
-using MedIoT.Gateway.Alerts.Hosting;
-using MedIoT.Gateway.Alerts.Lifecycle;
-using MedIoT.Gateway.Alerts.News2;
-using MedIoT.Gateway.Alerts.Settings;
-using MedIoT.Gateway.Alerts.Staff;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Http;
 using Microsoft.AspNetCore.Builder;
@@ -20,17 +17,16 @@ namespace MedIoT.Gateway.Alerts.Api;
 
 /// <summary>
 /// The alarm API (docs/alerts.md §7): list active alarms, acknowledge one, record staff observations for NEWS2 and
-/// read a bed's NEWS2. Request bodies are parsed strictly: a bad body is a 400 with an RFC 9457 problem, counted and
-/// logged once per reason without any value. The staff identity is asserted by the caller; authentication belongs to
+/// read a bed's NEWS2. Request bodies are parsed once, strictly (<see cref="RequestBody"/>): a bad body is a 400 with an
+/// RFC 9457 problem, counted and logged once per reason without any value. The staff identity is asserted by the caller; authentication belongs to
 /// the hospital's reverse proxy in front of the gateway.
 /// </summary>
-internal sealed partial class AlarmEndpoints(
-    AlertFeed feed, DeviceRegistry registry, IOptions<AlertOptions> options, AlertStatistics statistics,
-    [FromKeyedServices(AlertClock.Key)] TimeProvider clock, ILogger<AlarmEndpoints> logger) : IGatewayEndpoints
+internal sealed class AlarmEndpoints(
+    AlarmFeed feed, DeviceRegistry registry, IOptions<AlertOptions> options, AlarmStatistics statistics,
+    [FromKeyedServices(AlarmClock.Key)] TimeProvider clock, ILogger<AlarmEndpoints> logger) : IGatewayEndpoints
 {
-    private static readonly JsonDocumentOptions s_json = new() { MaxDepth = 4 };
     private readonly AlertOptions _options = options.Value;
-    private readonly HashSet<BedLocation> _beds = [.. registry.Devices.Select(device => new BedLocation(device.Ward, device.Bed))];
+    private readonly HashSet<BedLocation> _beds = [.. registry.Devices.Select(device => device.Location)];
     private readonly ConcurrentDictionary<(string, string), bool> _loggedReasons = new();
 
     public void Map(IEndpointRouteBuilder endpoints)
@@ -65,7 +61,9 @@ internal sealed partial class AlarmEndpoints(
             return;
         }
 
-        if ((ward is not null && !IsPlace(ward)) || (bed is not null && !IsPlace(bed)) || (bed is not null && ward is null))
+        WardId? wardId = WardId.TryCreate(ward, out var parsedWard) ? parsedWard : null;
+        BedId? bedId = BedId.TryCreate(bed, out var parsedBed) ? parsedBed : null;
+        if ((ward is not null && wardId is null) || (bed is not null && bedId is null) || (bed is not null && ward is null))
         {
             await RefuseAsync(context, endpoint, new ApiProblem(400, "bad-place", "ward and bed are 1-32 of A-Z a-z 0-9 . _ -, and bed needs ward."));
             return;
@@ -87,8 +85,8 @@ internal sealed partial class AlarmEndpoints(
         var alarms = await feed.AskAsync((engine, _, _) => engine.ActiveAlarms(), context.RequestAborted);
         var selected = alarms.Where(alarm =>
             (channel is null || alarm.Channel == channel) &&
-            (ward is null || alarm.Bed?.Ward == ward) &&
-            (bed is null || alarm.Bed?.Bed == bed));
+            (wardId is null || alarm.Bed?.Ward == wardId) &&
+            (bedId is null || alarm.Bed?.Bed == bedId));
         await WriteJsonAsync(context, 200, writer =>
         {
             writer.WriteStartObject();
@@ -112,32 +110,10 @@ internal sealed partial class AlarmEndpoints(
             return;
         }
 
-        var (body, problem) = await ReadObjectAsync(context);
-        string? staffId = null;
-        if (body is not null)
+        var (body, problem) = await RequestBody.ReadAsync<AcknowledgeRequest>(context, "staffId");
+        if (body is { StaffId.IsValid: false })
         {
-            using (body)
-            {
-                foreach (var member in body.RootElement.EnumerateObject())
-                {
-                    if (member.NameEquals("staffId") && staffId is null)
-                    {
-                        staffId = member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString() : null;
-                        problem = IsStaffId(staffId) ? null : StaffIdProblem;
-                    }
-                    else
-                    {
-                        problem = UnknownMember("staffId");
-                    }
-
-                    if (problem is not null)
-                    {
-                        break;
-                    }
-                }
-            }
-
-            problem ??= staffId is null ? StaffIdProblem : null;
+            problem = RequestBody.StaffIdProblem;
         }
 
         if (problem is not null)
@@ -149,12 +125,12 @@ internal sealed partial class AlarmEndpoints(
         var (rejection, alarm) = await feed.AskAsync((engine, now, events) =>
         {
             var first = events.Count;
-            var result = engine.Process(new AlarmAcknowledgement(alarmId, staffId!), now, events);
+            var result = engine.Process(new AlarmAcknowledgement(alarmId, body!.StaffId), now, events);
             return (result, events.Skip(first).LastOrDefault(e => e.Alarm.AlarmId == alarmId)?.Alarm);
         }, context.RequestAborted);
         switch (rejection)
         {
-            case AlertInputRejection.None:
+            case AlarmInputRejection.None:
                 await WriteJsonAsync(context, 200, writer =>
                 {
                     writer.WriteStartObject();
@@ -163,10 +139,10 @@ internal sealed partial class AlarmEndpoints(
                     writer.WriteEndObject();
                 });
                 break;
-            case AlertInputRejection.AlarmNotFound:
+            case AlarmInputRejection.AlarmNotFound:
                 await WriteProblemAsync(context, new ApiProblem(404, "alarm-not-found", "No active alarm has this id (never raised, or already resolved)."));
                 break;
-            case AlertInputRejection.AlarmAlreadyAcknowledged:
+            case AlarmInputRejection.AlarmAlreadyAcknowledged:
                 await WriteProblemAsync(context, new ApiProblem(409, "already-acknowledged", "The alarm is already acknowledged at its current priority."));
                 break;
             default:
@@ -183,70 +159,12 @@ internal sealed partial class AlarmEndpoints(
             return;
         }
 
-        var (body, problem) = await ReadObjectAsync(context);
-        string? staffId = null;
-        Consciousness? consciousness = null;
-        bool? onOxygen = null;
-        OxygenSaturationScale? scale = null;
-        DateTimeOffset? observedAt = null;
+        var (body, problem) = await RequestBody.ReadAsync<ObservationRequest>(context, "staffId, consciousness, onOxygen, spo2Scale, observedAt");
         if (body is not null)
         {
-            using (body)
-            {
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var member in body.RootElement.EnumerateObject())
-                {
-                    if (!seen.Add(member.Name))
-                    {
-                        problem = new ApiProblem(400, "repeated-member", "A member appears twice.");
-                    }
-                    else if (member.NameEquals("staffId"))
-                    {
-                        staffId = member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString() : null;
-                        problem = IsStaffId(staffId) ? null : StaffIdProblem;
-                    }
-                    else if (member.NameEquals("consciousness"))
-                    {
-                        consciousness = member.Value.ValueKind == JsonValueKind.String ? ParseConsciousness(member.Value.GetString()!) : null;
-                        problem = consciousness is null
-                            ? new ApiProblem(400, "bad-consciousness", "consciousness must be an ACVPU level: Alert, NewConfusion, Voice, Pain, Unresponsive (or A, C, V, P, U).")
-                            : null;
-                    }
-                    else if (member.NameEquals("onOxygen"))
-                    {
-                        onOxygen = member.Value.ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => null };
-                        problem = onOxygen is null ? new ApiProblem(400, "bad-on-oxygen", "onOxygen must be true or false.") : null;
-                    }
-                    else if (member.NameEquals("spo2Scale"))
-                    {
-                        scale = member.Value.ValueKind == JsonValueKind.Number && member.Value.TryGetInt32(out var number) && number is 1 or 2
-                            ? (OxygenSaturationScale)number
-                            : null;
-                        problem = scale is null ? new ApiProblem(400, "bad-spo2-scale", "spo2Scale must be 1 or 2 (NEWS2 SpO2 scale).") : null;
-                    }
-                    else if (member.NameEquals("observedAt"))
-                    {
-                        observedAt = member.Value.ValueKind == JsonValueKind.String ? ParseTime(member.Value.GetString()!) : null;
-                        problem = observedAt is null
-                            ? new ApiProblem(400, "bad-observed-at", "observedAt must be an RFC 3339 time with its offset, e.g. 2026-03-01T08:15:00Z.")
-                            : null;
-                    }
-                    else
-                    {
-                        problem = UnknownMember("staffId, consciousness, onOxygen, spo2Scale, observedAt");
-                    }
-
-                    if (problem is not null)
-                    {
-                        break;
-                    }
-                }
-            }
-
-            problem ??= staffId is null ? StaffIdProblem
-                : consciousness is null && onOxygen is null && scale is null
-                    ? new ApiProblem(400, "no-observation", "Give at least one of consciousness, onOxygen, spo2Scale.")
-                    : null;
+            problem = !body.StaffId.IsValid ? RequestBody.StaffIdProblem
+                : !body.HasObservation ? new ApiProblem(400, "no-observation", "Give at least one of consciousness, onOxygen, spo2Scale.")
+                : null;
         }
 
         if (problem is not null)
@@ -255,6 +173,7 @@ internal sealed partial class AlarmEndpoints(
             return;
         }
 
+        var (staffId, consciousness, onOxygen, scale, observedAt) = body!;
         var assessment = await feed.AskAsync((engine, now, events) =>
         {
             // Checked against the alert clock, the clock NEWS2 freshness is measured on.
@@ -264,27 +183,27 @@ internal sealed partial class AlarmEndpoints(
             }
 
             var time = observedAt ?? now;
-            var inputs = new List<AlertInput>();
+            var inputs = new List<AlarmInput>();
             if (scale is { } chosen)
             {
-                inputs.Add(new OxygenSaturationScaleSet(bed, chosen, staffId!));
+                inputs.Add(new OxygenSaturationScaleSet(bed, chosen, staffId));
             }
 
             if (consciousness is { } level)
             {
-                inputs.Add(new ConsciousnessRecorded(bed, level, staffId!, time));
+                inputs.Add(new ConsciousnessRecorded(bed, level, staffId, time));
             }
 
             if (onOxygen is { } oxygen)
             {
-                inputs.Add(new SupplementalOxygenRecorded(bed, oxygen, staffId!, time));
+                inputs.Add(new SupplementalOxygenRecorded(bed, oxygen, staffId, time));
             }
 
             foreach (var input in inputs)
             {
                 // Validated above, so the engine accepts them; a refusal would be a programming error.
                 var rejection = engine.Process(input, now, events);
-                if (rejection != AlertInputRejection.None)
+                if (rejection != AlarmInputRejection.None)
                 {
                     throw new InvalidOperationException($"The engine refused a validated {input.GetType().Name}: {rejection}.");
                 }
@@ -315,15 +234,12 @@ internal sealed partial class AlarmEndpoints(
 
     private async Task<BedLocation?> FindBedAsync(HttpContext context, string endpoint)
     {
-        var ward = context.Request.RouteValues["ward"] as string;
-        var bedName = context.Request.RouteValues["bed"] as string;
-        if (ward is null || bedName is null || !IsPlace(ward) || !IsPlace(bedName))
+        if (!BedLocation.TryCreate(context.Request.RouteValues["ward"] as string, context.Request.RouteValues["bed"] as string, out var bed))
         {
             await RefuseAsync(context, endpoint, new ApiProblem(400, "bad-place", "ward and bed are 1-32 of A-Z a-z 0-9 . _ -."));
             return null;
         }
 
-        var bed = new BedLocation(ward, bedName);
         if (!_beds.Contains(bed))
         {
             await WriteProblemAsync(context, new ApiProblem(404, "unknown-bed", "No registered device is placed at this bed."));
@@ -336,8 +252,8 @@ internal sealed partial class AlarmEndpoints(
     private void WriteNews2(Utf8JsonWriter writer, BedLocation bed, News2Assessment? assessment)
     {
         writer.WriteStartObject();
-        writer.WriteString("ward", bed.Ward);
-        writer.WriteString("bed", bed.Bed);
+        writer.WriteString("ward", bed.Ward.ToString());
+        writer.WriteString("bed", bed.Bed.ToString());
         writer.WriteString("at", AlarmJson.Time(clock.GetUtcNow()));
         if (assessment is null)
         {
@@ -392,42 +308,12 @@ internal sealed partial class AlarmEndpoints(
         writer.WriteEndObject();
     }
 
-    private static async Task<(JsonDocument? Body, ApiProblem? Problem)> ReadObjectAsync(HttpContext context)
-    {
-        if (context.Request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-        {
-            return (null, new ApiProblem(400, "not-json", "The body must be a JSON object with Content-Type: application/json."));
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = await JsonDocument.ParseAsync(context.Request.Body, s_json, context.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            return (null, new ApiProblem(400, "bad-json", "The body is not valid JSON."));
-        }
-        catch (BadHttpRequestException exception)
-        {
-            return (null, new ApiProblem(exception.StatusCode, "bad-body", "The body could not be read (too large or cut short)."));
-        }
-
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            document.Dispose();
-            return (null, new ApiProblem(400, "not-an-object", "The body must be a JSON object."));
-        }
-
-        return (document, null);
-    }
-
     private async Task RefuseAsync(HttpContext context, string endpoint, ApiProblem problem)
     {
         statistics.RecordBadRequest();
         if (_loggedReasons.TryAdd((endpoint, problem.Reason), true))
         {
-            Log.AlertRequestRejected(logger, endpoint, problem.Reason);
+            Log.AlarmApiRequestRejected(logger, endpoint, problem.Reason);
         }
 
         await WriteProblemAsync(context, problem);
@@ -466,36 +352,5 @@ internal sealed partial class AlarmEndpoints(
     /// <summary>How far ahead of the gateway's clock <c>observedAt</c> may be: the skew between a charting device's clock and the gateway's.</summary>
     internal static readonly TimeSpan ObservedAtMaxAhead = TimeSpan.FromSeconds(60);
 
-    private static ApiProblem StaffIdProblem { get; } = new(400, "bad-staff-id", "staffId is required: 1-64 of A-Z a-z 0-9 . _ @ -.");
-
-    private static ApiProblem UnknownMember(string allowed) => new(400, "unknown-member", $"Unknown or repeated member; allowed: {allowed}.");
-
-    private static Consciousness? ParseConsciousness(string text) => text switch
-    {
-        "A" or "Alert" => Consciousness.Alert,
-        "C" or "NewConfusion" => Consciousness.NewConfusion,
-        "V" or "Voice" => Consciousness.Voice,
-        "P" or "Pain" => Consciousness.Pain,
-        "U" or "Unresponsive" => Consciousness.Unresponsive,
-        _ => null,
-    };
-
-    /// <summary>An RFC 3339 date-time with its offset (§5.6: <c>Z</c> or ±hh:mm), or null.</summary>
-    private static DateTimeOffset? ParseTime(string text) =>
-        Rfc3339Pattern().IsMatch(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;
-
     private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
-
-    private static bool IsPlace(string text) => PlacePattern().IsMatch(text);
-
-    private static bool IsStaffId(string? text) => text is not null && StaffIdPattern().IsMatch(text);
-
-    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,32}\z")]
-    private static partial Regex PlacePattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9._@-]{1,64}\z")]
-    private static partial Regex StaffIdPattern();
-
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})\z")]
-    private static partial Regex Rfc3339Pattern();
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using MedIoT.Gateway.Alerts.Settings;
+using MedIoT.Alerts;
 
 namespace MedIoT.Gateway.Alerts.Delivery;
 
@@ -57,8 +57,8 @@ public static class AlarmJson
             writer.WriteString("gatewayId", gatewayId);
             if (bed is { } place)
             {
-                writer.WriteString("ward", place.Ward);
-                writer.WriteString("bed", place.Bed);
+                writer.WriteString("ward", place.Ward.ToString());
+                writer.WriteString("bed", place.Bed.ToString());
             }
 
             writer.WriteString("at", Time(at));
@@ -95,8 +95,8 @@ public static class AlarmJson
         writer.WriteString("channel", alarm.Channel == AlarmChannel.CareTeam ? "care-team" : "it");
         if (alarm.Bed is { } bed)
         {
-            writer.WriteString("ward", bed.Ward);
-            writer.WriteString("bed", bed.Bed);
+            writer.WriteString("ward", bed.Ward.ToString());
+            writer.WriteString("bed", bed.Bed.ToString());
         }
         else
         {

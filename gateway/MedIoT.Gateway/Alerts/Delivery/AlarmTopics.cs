@@ -1,3 +1,5 @@
+using MedIoT.Alerts;
+
 namespace MedIoT.Gateway.Alerts.Delivery;
 
 /// <summary>

@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Threading.Channels;
-using MedIoT.Gateway.Alerts.Feed;
-using MedIoT.Gateway.Alerts.Settings;
-using MedIoT.Gateway.Configuration;
-using MedIoT.Gateway.Ingestion.Mqtt;
+using MedIoT.Gateway.Broker;
 using MedIoT.Mqtt;
 using Microsoft.Extensions.Options;
 
@@ -32,14 +29,14 @@ internal sealed class MqttAlarmPublisher : BackgroundService
     private readonly Lock _statesGate = new();
     private readonly MqttOptions _mqtt;
     private readonly string _clientId;
-    private readonly AlertStatistics _statistics;
+    private readonly AlarmStatistics _statistics;
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger<MqttAlarmPublisher> _logger;
 
     public MqttAlarmPublisher(
         IOptions<AlertOptions> alertOptions, IOptions<MqttOptions> mqttOptions, IOptions<GatewayOptions> gatewayOptions,
-        AlertStatistics statistics, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+        AlarmStatistics statistics, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         _mqtt = mqttOptions.Value;
         _clientId = "mediot-" + gatewayOptions.Value.GatewayId + "-alerts";

@@ -1,6 +1,4 @@
-using MedIoT.Gateway.Alerts.Feed;
-using MedIoT.Gateway.Configuration;
-using MedIoT.Gateway.Storage;
+using MedIoT.Gateway.Broker;
 using MedIoT.Mqtt;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +18,7 @@ internal sealed class MqttIngestService(
     FrameVerifier verifier,
     PendingFrameQueue queue,
     IngestionStatistics statistics,
-    AlertFeed alertFeed,
+    IIngestionObserver observer,
     IOptions<MqttOptions> mqttOptions,
     IOptions<GatewayOptions> gatewayOptions,
     TimeProvider timeProvider,
@@ -63,7 +61,7 @@ internal sealed class MqttIngestService(
                     // The message's payload is its own array (MqttReceivedMessage.Payload): the journal keeps it, no copy.
                     var outcome = verifier.VerifyHandedOver(message.Topic, message.Payload);
                     statistics.Record(outcome);
-                    alertFeed.Post(outcome);
+                    observer.Observe(outcome);
                     await queue.Writer.WriteAsync(new PendingFrame(outcome.Frame, message.AcknowledgeAsync), stoppingToken).ConfigureAwait(false);
                 }
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using MedIoT.Gateway.Configuration;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Serial;
 

@@ -1,8 +1,5 @@
-using MedIoT.Gateway.Alerts.Feed;
-using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Identity;
-using MedIoT.Gateway.Storage;
 using Microsoft.Extensions.Options;
 
 namespace MedIoT.Gateway.Ingestion.Serial;
@@ -22,7 +19,7 @@ internal sealed class SerialIngestService(
     IngestionStatistics statistics,
     SerialStatistics serialStatistics,
     DeviceStatusEvents events,
-    AlertFeed alertFeed,
+    IIngestionObserver observer,
     IServiceProvider services,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory) : BackgroundService
@@ -47,7 +44,7 @@ internal sealed class SerialIngestService(
 
             _ports.Add(new SerialPortIngestion(
                 port, device, serial, ingestionOptions.Value.MaxFrameBytes, verifier, queue, statistics, serialStatistics, events,
-                identity, sequence, timeProvider, logger, alertFeed));
+                identity, sequence, timeProvider, logger, observer));
         }
 
         return base.StartAsync(cancellationToken);

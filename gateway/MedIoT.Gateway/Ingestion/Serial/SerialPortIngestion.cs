@@ -1,9 +1,6 @@
 using System.IO.Pipelines;
-using MedIoT.Gateway.Alerts.Feed;
-using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Identity;
-using MedIoT.Gateway.Storage;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Serial;
 using MedIoT.Serial;
@@ -27,7 +24,7 @@ internal sealed class SerialPortIngestion
     private readonly FrameVerifier _verifier;
     private readonly PendingFrameQueue _queue;
     private readonly IngestionStatistics _statistics;
-    private readonly AlertFeed? _alertFeed;
+    private readonly IIngestionObserver? _observer;
     private readonly SerialStatistics _serialStatistics;
     private readonly DeviceStatusEvents _events;
     private readonly GatewayIdentity? _identity;
@@ -40,9 +37,9 @@ internal sealed class SerialPortIngestion
     public SerialPortIngestion(
         SerialPortOptions port, RegisteredDevice device, SerialOptions serial, int maxFrameBytes, FrameVerifier verifier, PendingFrameQueue queue,
         IngestionStatistics statistics, SerialStatistics serialStatistics, DeviceStatusEvents events,
-        GatewayIdentity? identity, AttestationSequence? sequence, TimeProvider timeProvider, ILogger logger, AlertFeed? alertFeed = null)
+        GatewayIdentity? identity, AttestationSequence? sequence, TimeProvider timeProvider, ILogger logger, IIngestionObserver? observer = null)
     {
-        _alertFeed = alertFeed;
+        _observer = observer;
         _port = port;
         _device = device;
         _serial = serial;
@@ -264,7 +261,7 @@ internal sealed class SerialPortIngestion
         }
 
         _statistics.Record(outcome);
-        _alertFeed?.Post(outcome);
+        _observer?.Observe(outcome);
         if (outcome.Frame is not null)
         {
             // No acknowledgement exists on a serial line; the queue waits when full, so the port's buffers hold the rest.

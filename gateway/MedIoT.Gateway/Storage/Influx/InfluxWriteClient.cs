@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
-using MedIoT.Gateway.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace MedIoT.Gateway.Storage.Influx;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Journal;

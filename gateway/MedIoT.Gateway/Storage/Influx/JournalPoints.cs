@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using MedIoT.Alerts;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Ledger.Entries;
@@ -34,7 +35,7 @@ internal static class JournalPoints
         if (!registry.TryGet(entry.DeviceId, out var device))
         {
             // Removed from the registry since: the reading is still stored, with its ward and bed unknown.
-            device = new RegisteredDevice(entry.DeviceId, "unknown", "unknown", "unknown", null, Revoked: true);
+            device = new RegisteredDevice(entry.DeviceId, "unknown", BedLocation.Parse("unknown", "unknown"), null, Revoked: true);
         }
 
         var attestation = entry.Attestation == EntryAttestation.GatewayAttested ? FrameAttestation.GatewayAttested : FrameAttestation.DeviceSigned;

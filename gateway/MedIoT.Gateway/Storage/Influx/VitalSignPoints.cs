@@ -26,10 +26,10 @@ internal static class VitalSignPoints
                 LineProtocol.WriteTag(output, "attested", "gateway");
             }
 
-            LineProtocol.WriteTag(output, "bed", device.Bed);
+            LineProtocol.WriteTag(output, "bed", device.Location.Bed.ToString());
             LineProtocol.WriteTag(output, "code", observation.Code.ToString(System.Globalization.CultureInfo.InvariantCulture));
             LineProtocol.WriteTag(output, "device", device.DeviceId);
-            LineProtocol.WriteTag(output, "ward", device.Ward);
+            LineProtocol.WriteTag(output, "ward", device.Location.Ward.ToString());
             LineProtocol.WriteFloatField(output, "value", observation.Value, first: true);
             LineProtocol.WriteIntegerField(output, "seq", verified.Frame.SequenceNumber, first: false);
             LineProtocol.WriteIntegerField(output, "journal", journalIndex, first: false);

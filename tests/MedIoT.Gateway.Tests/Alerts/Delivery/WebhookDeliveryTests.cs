@@ -1,9 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
+using MedIoT.Alerts;
 using MedIoT.Gateway.Alerts;
 using MedIoT.Gateway.Alerts.Delivery.Webhooks;
-using MedIoT.Gateway.Alerts.Feed;
-using MedIoT.Gateway.Alerts.Settings;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -177,9 +176,9 @@ public sealed class WebhookDeliveryTests : IDisposable
         Assert.Contains("MEDIOT_TEST_NO_SUCH_SECRET", missing.Message, StringComparison.Ordinal);
     }
 
-    private AlertStatistics Statistics() => new(_meters.GetRequiredService<IMeterFactory>());
+    private AlarmStatistics Statistics() => new(_meters.GetRequiredService<IMeterFactory>());
 
-    private WebhookDispatcher Dispatcher(Uri url, HttpClient http, AlertStatistics statistics, out WebhookOutbox outbox)
+    private WebhookDispatcher Dispatcher(Uri url, HttpClient http, AlarmStatistics statistics, out WebhookOutbox outbox)
     {
         outbox = new WebhookOutbox(_folder.Combine("outbox", "ward"), _options.OutboxCapacity);
         var target = new WebhookTarget("ward", url, AlarmChannel.CareTeam, _secret, outbox);
@@ -195,7 +194,7 @@ public sealed class WebhookDeliveryTests : IDisposable
             _ => AlarmCondition.Security(Protocol.Frames.FrameRejectionReason.BadSignature, "dev-1"),
         };
         var at = new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
-        var alarm = new Alarm(alarmId, condition, new BedLocation("7A", "01"), "dev-1", AlarmPriority.High, at, true, null, null, 0, null, 1);
+        var alarm = new Alarm(alarmId, condition, BedLocation.Parse("7A", "01"), "dev-1", AlarmPriority.High, at, true, null, null, 0, null, 1);
         return new AlarmEvent(AlarmEventKind.Raised, at, alarm);
     }
 }

@@ -1,9 +1,9 @@
-using MedIoT.Gateway.Configuration;
+using MedIoT.Alerts;
+using MedIoT.Cryptography;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Protocol;
-using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
 using Microsoft.Extensions.Options;
@@ -14,7 +14,7 @@ namespace MedIoT.Gateway.Tests.Ingestion.Serial;
 public sealed class AttestedVerificationTests : IDisposable
 {
     private readonly TestDevice _signed = new("ward7a-bed01-spo2", bed: "01");
-    private readonly RegisteredDevice _masimo = new("ward7a-bed02-masimo", "pulse-oximeter", "7A", "02", null, false, DeviceTrust.GatewayAttested);
+    private readonly RegisteredDevice _masimo = new("ward7a-bed02-masimo", "pulse-oximeter", BedLocation.Parse("7A", "02"), null, false, DeviceTrust.GatewayAttested);
     private readonly Ed25519PrivateKey _gateway = Ed25519PrivateKey.Generate();
     private readonly FrameVerifier _verifier;
 

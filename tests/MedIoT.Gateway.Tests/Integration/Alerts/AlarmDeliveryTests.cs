@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MedIoT.Gateway.Configuration;
-using MedIoT.Gateway.Journal;
 using MedIoT.Cryptography;
+using MedIoT.Gateway.Journal;
+using MedIoT.Gateway.Storage.Influx;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
 using Microsoft.Extensions.Options;

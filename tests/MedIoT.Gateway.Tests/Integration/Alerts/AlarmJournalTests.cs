@@ -1,11 +1,12 @@
 using System.Net;
+using MedIoT.Cryptography;
 using MedIoT.Gateway.Audit;
-using MedIoT.Gateway.Configuration;
 using MedIoT.Gateway.Devices;
+using MedIoT.Gateway.Identity;
 using MedIoT.Gateway.Journal;
+using MedIoT.Gateway.Storage.Influx;
 using MedIoT.Ledger.Entries;
 using MedIoT.Ledger.Storage;
-using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
 using MedIoT.Testing;
@@ -211,7 +212,7 @@ public sealed class AlarmJournalTests(AlertWardFixture ward) : IClassFixture<Ale
     [Fact]
     public async Task A_full_alarm_journal_queue_still_delivers_every_alarm_and_counts_what_it_could_not_journal()
     {
-        const int Forged = 250; // below AlertEngine.MaxSecurityAlarms, so each is its own alarm
+        const int Forged = 250; // below AlarmEngine.MaxSecurityAlarms, so each is its own alarm
         await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string?>
         {
             ["Gateway:Journal:AlarmEventCapacity"] = "16",

@@ -1,13 +1,13 @@
+using MedIoT.Gateway.Hosting;
 using System.Globalization;
 using System.Net.Http.Json;
+using MedIoT.Cryptography;
 using MedIoT.FirmwareSim.Devices;
-using MedIoT.Gateway.Alerts.Feed;
-using MedIoT.Gateway.Alerts.Hosting;
+using MedIoT.Gateway.Alerts;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Http;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Tests.Support;
-using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
 using MedIoT.Testing;
@@ -39,13 +39,13 @@ public sealed class AlertGateway : IAsyncDisposable
         Clock = clock;
         Logs = logs;
         TopicPrefix = topicPrefix;
-        Alerts = host.Services.GetRequiredService<AlertStatistics>();
+        Alerts = host.Services.GetRequiredService<AlarmStatistics>();
         Ingestion = host.Services.GetRequiredService<IngestionStatistics>();
     }
 
     public ManualTimeProvider Clock { get; }
 
-    public AlertStatistics Alerts { get; }
+    public AlarmStatistics Alerts { get; }
 
     public IngestionStatistics Ingestion { get; }
 
@@ -60,7 +60,7 @@ public sealed class AlertGateway : IAsyncDisposable
     {
         var builder = GatewayHost.CreateBuilder([], configuration => configuration.AddInMemoryCollection(settings));
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
-        builder.Services.AddKeyedSingleton(AlertClock.Key, alertClock ?? clock);
+        builder.Services.AddKeyedSingleton(AlarmClock.Key, alertClock ?? clock);
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
@@ -69,7 +69,7 @@ public sealed class AlertGateway : IAsyncDisposable
         await host.StartAsync();
         var gateway = new AlertGateway(ward, host, clock, logs, settings["Gateway:Alerts:TopicPrefix"]!) { Origin = clock.GetUtcNow() };
         gateway.Http.BaseAddress = await host.Services.GetRequiredService<GatewayHttpServer>().Listening;
-        await host.Services.GetRequiredService<AlertService>().Started.WaitAsync(TimeSpan.FromSeconds(30));
+        await host.Services.GetRequiredService<AlarmService>().Started.WaitAsync(TimeSpan.FromSeconds(30));
         await gateway.Ingestion.WaitUntilAsync(s => s.Subscriptions >= 1, TimeSpan.FromSeconds(30));
         await gateway.Alerts.WaitUntilAsync(s => s.MqttConnections >= 1, TimeSpan.FromSeconds(30));
         return gateway;

@@ -178,7 +178,7 @@ public sealed class SerialIngestTests(SerialWardFixture ward) : IClassFixture<Se
         var mark = ward.EventMark;
         await line.KillAsync();                                                        // the cable is pulled
         var disconnected = await ward.WaitForEventAsync(mark, e => e.Device.DeviceId == deviceId && e.Kind == DeviceStatusEventKind.Disconnected, s_timeout);
-        Assert.Equal("7A", disconnected.Device.Ward);
+        Assert.Equal("7A", disconnected.Device.Location.Ward.ToString());
         Assert.NotNull(disconnected.Detail);
 
         await line.StartAgainAsync();                                                  // plugged back in (a new pty behind the same path)

@@ -1,5 +1,7 @@
+using MedIoT.Gateway.Hosting;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using MedIoT.Cryptography;
 using MedIoT.FirmwareSim.Devices;
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.FirmwareSim.Serial;
@@ -7,7 +9,6 @@ using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Ingestion.Serial;
 using MedIoT.Gateway.Tests.Support;
-using MedIoT.Cryptography;
 using MedIoT.Serial;
 using MedIoT.Testing;
 using Microsoft.Extensions.Configuration;

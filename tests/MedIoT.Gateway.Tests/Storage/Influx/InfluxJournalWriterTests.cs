@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
+using MedIoT.Cryptography;
 using MedIoT.Gateway.Tests.Integration;
 using MedIoT.Ledger.Entries;
 using MedIoT.Protocol.Frames;
-using MedIoT.Cryptography;
 using MedIoT.Protocol.Jws;
 
 namespace MedIoT.Gateway.Tests.Storage.Influx;

@@ -1,9 +1,10 @@
 using System.Buffers;
 using System.Text;
+using MedIoT.Alerts;
+using MedIoT.Cryptography;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Storage.Influx;
-using MedIoT.Cryptography;
 using MedIoT.Protocol.Frames;
 
 namespace MedIoT.Gateway.Tests.Storage.Influx;
@@ -14,7 +15,7 @@ public sealed class LineProtocolTests
     public void A_frame_becomes_one_point_per_observation_with_sorted_tags_and_nanosecond_time()
     {
         using var key = Ed25519PrivateKey.Generate();
-        var device = new RegisteredDevice("ward7a-bed03-spo2", "pulse-oximeter", "7A", "03", key.PublicKey, false);
+        var device = new RegisteredDevice("ward7a-bed03-spo2", "pulse-oximeter", BedLocation.Parse("7A", "03"), key.PublicKey, false);
         var frame = new DeviceFrame(device.DeviceId, 42,
         [
             new Observation(MdcCodes.OxygenSaturation, 97, "%", 1_795_000_000_123_456_789),

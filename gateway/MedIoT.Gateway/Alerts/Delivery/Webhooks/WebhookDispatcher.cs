@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
-using MedIoT.Gateway.Alerts.Feed;
-using MedIoT.Gateway.Alerts.Settings;
+using MedIoT.Alerts;
 
 namespace MedIoT.Gateway.Alerts.Delivery.Webhooks;
 
@@ -22,7 +21,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly AlertOptions _options;
     private readonly string _gatewayId;
     private readonly HttpClient _http;
-    private readonly AlertStatistics _statistics;
+    private readonly AlarmStatistics _statistics;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Channel<AlarmEvent> _intake;
@@ -31,7 +30,7 @@ internal sealed class WebhookDispatcher : BackgroundService
 
     public WebhookDispatcher(
         IReadOnlyList<WebhookTarget> targets, AlertOptions options, string gatewayId, HttpClient http,
-        AlertStatistics statistics, TimeProvider timeProvider, ILogger logger)
+        AlarmStatistics statistics, TimeProvider timeProvider, ILogger logger)
     {
         _targets = targets;
         _options = options;

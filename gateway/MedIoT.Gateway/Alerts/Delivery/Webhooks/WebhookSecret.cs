@@ -1,5 +1,4 @@
 using System.Text;
-using MedIoT.Gateway.Alerts.Settings;
 
 namespace MedIoT.Gateway.Alerts.Delivery.Webhooks;
 

@@ -1,3 +1,5 @@
+using MedIoT.Alerts;
+
 namespace MedIoT.Gateway.Alerts.Delivery.Webhooks;
 
 /// <summary>One configured webhook, ready to deliver.</summary>
@@ -8,7 +10,7 @@ namespace MedIoT.Gateway.Alerts.Delivery.Webhooks;
 /// <param name="Outbox">Its persistent outbox.</param>
 /// <param name="EscalationLevel">0: every event of its channel; N: only events of alarms escalated to level N or higher.</param>
 /// <param name="Ward">Only alarms of this ward; null: every alarm.</param>
-internal sealed record WebhookTarget(string Name, Uri Url, AlarmChannel Channel, byte[] Secret, WebhookOutbox Outbox, int EscalationLevel = 0, string? Ward = null)
+internal sealed record WebhookTarget(string Name, Uri Url, AlarmChannel Channel, byte[] Secret, WebhookOutbox Outbox, int EscalationLevel = 0, WardId? Ward = null)
 {
     /// <summary>Whether this webhook receives <paramref name="alarm"/>'s events.</summary>
     public bool Receives(Alarm alarm) =>

@@ -1,0 +1,489 @@
+using MedIoT.Alerts.Lifecycle;
+using MedIoT.Alerts.News2;
+using MedIoT.Alerts.Physiological;
+using MedIoT.Alerts.Rules;
+using MedIoT.Alerts.Security;
+using MedIoT.Alerts.Staff;
+using MedIoT.Alerts.Technical;
+using MedIoT.Protocol.Frames;
+
+namespace MedIoT.Alerts;
+
+/// <summary>
+/// The alert engine: pure, in memory, no I/O and no clock of its own. The caller feeds it inputs one at a time
+/// with the current gateway time, calls <see cref="Tick"/> periodically (every second) so that time-driven
+/// conditions (device silent, stale NEWS2 parameters, persistence of device status, escalation) advance, and
+/// delivers the <see cref="AlarmEvent"/>s it appends. Not thread-safe: one consumer (a bounded channel in front
+/// of it) owns it.
+/// </summary>
+/// <remarks>
+/// All durations are measured on the gateway clock passed as <c>now</c>; a <c>now</c> earlier than one already
+/// seen is taken as the latest seen. Device measurement times only decide which value is newest and how fresh it is.
+/// </remarks>
+public sealed class AlarmEngine
+{
+    /// <summary>
+    /// Distinct active security alarms before further devices' events are counted on one alarm per reason whose
+    /// subject is <see cref="ManyDevices"/>.
+    /// </summary>
+    public const int MaxSecurityAlarms = 256;
+
+    /// <summary>The subject of the per-reason security alarm that collects events beyond <see cref="MaxSecurityAlarms"/>.</summary>
+    public const string ManyDevices = "many-devices";
+
+    private readonly AlarmRules _rules;
+    private readonly AlarmBook _book;
+    private readonly Dictionary<BedLocation, BedState> _beds = [];
+    private readonly Dictionary<string, DeviceWatch> _devices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SerialPortWatch> _disconnectedPorts = new(StringComparer.Ordinal);
+    private readonly bool[] _backlogLevelReached;
+    private readonly DeviceStatus _invalidatingFlags;
+    private DateTimeOffset _latest = DateTimeOffset.MinValue;
+
+    /// <summary>Creates an engine with no alarms.</summary>
+    public AlarmEngine(AlarmRules rules)
+    {
+        _rules = rules ?? throw new ArgumentNullException(nameof(rules));
+        _book = new AlarmBook(rules.Lifecycle);
+        _backlogLevelReached = new bool[rules.Technical.Backlog.Levels.Count];
+        foreach (var rule in rules.Technical.DeviceStatus.Where(rule => rule.InvalidatesReadings))
+        {
+            _invalidatingFlags |= rule.Status;
+        }
+    }
+
+    /// <summary>The rules in force.</summary>
+    public AlarmRules Rules => _rules;
+
+    /// <summary>
+    /// Applies one input at <paramref name="now"/> and appends what happened to alarms to <paramref name="events"/>
+    /// (in order). Bad input changes nothing and returns why; it never throws.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="input"/> or <paramref name="events"/> is null (a programming error).</exception>
+    public AlarmInputRejection Process(AlarmInput input, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(events);
+        now = Advance(now);
+        // Escalation is time-driven and left to Tick, keeping the per-reading path short.
+        return input switch
+        {
+            VitalReading reading => OnReading(reading, now, events),
+            DeviceStatusReport report => OnDeviceStatus(report, now, events),
+            ConsciousnessRecorded observation => OnStaffObservation(observation.Bed, observation.StaffId, now, events,
+                Enum.IsDefined(observation.Level), news2 => news2.RecordConsciousness(observation.Level, Earlier(observation.ObservedAt, now), observation.StaffId)),
+            SupplementalOxygenRecorded observation => OnStaffObservation(observation.Bed, observation.StaffId, now, events,
+                true, news2 => news2.RecordOxygen(observation.OnOxygen, Earlier(observation.ObservedAt, now), observation.StaffId)),
+            OxygenSaturationScaleSet assignment => OnStaffObservation(assignment.Bed, assignment.StaffId, now, events,
+                Enum.IsDefined(assignment.Scale), news2 => news2.SetScale(assignment.Scale, assignment.StaffId)),
+            PatientDischarged discharge => OnDischarge(discharge, now, events),
+            DeviceRemoved removal => OnDeviceRemoved(removal, now, events),
+            SerialPortStatus port => OnSerialPort(port, now, events),
+            GatewayBacklogLevel backlog => OnBacklog(backlog, now, events),
+            SecurityEvent security => OnSecurityEvent(security, now, events),
+            AlarmAcknowledgement acknowledgement => acknowledgement.StaffId.IsValid
+                ? _book.Acknowledge(acknowledgement.AlarmId, acknowledgement.StaffId, now, events)
+                : AlarmInputRejection.InvalidStaffIdentity,
+            _ => throw new ArgumentException($"Unsupported alert input type {input.GetType().Name}.", nameof(input)),
+        };
+    }
+
+    /// <summary>
+    /// Advances time-driven conditions to <paramref name="now"/>: devices gone silent, device status and serial
+    /// ports past their persistence, NEWS2 parameters going stale and pending NEWS2 rises and falls, escalation.
+    /// </summary>
+    public void Tick(DateTimeOffset now, List<AlarmEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        now = Advance(now);
+        var silent = _rules.Technical.DeviceSilent;
+        foreach (var device in _devices.Values)
+        {
+            if (!device.Silent && now - device.LastHeard >= silent.After)
+            {
+                device.Silent = true;
+                _book.Set(device.Bed, AlarmCondition.DeviceSilent(device.DeviceId), device.DeviceId, silent.Priority, null, now, events);
+            }
+
+            CheckDeviceFlags(device, now, events);
+        }
+
+        CheckSerialPorts(now, events);
+        foreach (var (bed, state) in _beds)
+        {
+            StepNews2(bed, state, now, events);
+        }
+
+        _book.Escalate(now, events);
+    }
+
+    /// <summary>Every active alarm (including latched and acknowledged ones), oldest first.</summary>
+    public IReadOnlyList<Alarm> ActiveAlarms() => [.. _book.Snapshot()];
+
+    /// <summary>The bed's NEWS2 from fresh values at <paramref name="now"/>; null for a bed the engine has heard nothing about.</summary>
+    public News2Assessment? AssessNews2(BedLocation bed, DateTimeOffset now) =>
+        _beds.TryGetValue(bed, out var state) ? state.News2.Assess(now, _rules.News2) : null;
+
+    private AlarmInputRejection OnReading(VitalReading reading, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        if (!reading.Bed.IsValid)
+        {
+            return AlarmInputRejection.InvalidLocation;
+        }
+
+        if (!IsName(reading.DeviceId))
+        {
+            return AlarmInputRejection.InvalidDeviceId;
+        }
+
+        if (!double.IsFinite(reading.Value))
+        {
+            return AlarmInputRejection.NonFiniteValue;
+        }
+
+        var device = Heard(reading.DeviceId, reading.Bed, now, events);
+        if ((device.Status & _invalidatingFlags) != 0)
+        {
+            // The device itself says the value is not a measurement of the patient (sensor off, no cable...).
+            return AlarmInputRejection.None;
+        }
+
+        var state = Bed(reading.Bed);
+        var sampleTime = Earlier(reading.SampleTime, now);
+        if (BedNews2.ParameterOf(reading.MdcCode) is { } parameter)
+        {
+            state.News2.Record(parameter, reading.Value, sampleTime, reading.DeviceId);
+        }
+
+        var news2 = StepNews2(reading.Bed, state, now, events);
+        if (_rules.VitalRuleFor(reading.Bed, reading.MdcCode) is not { } rule)
+        {
+            return AlarmInputRejection.None;
+        }
+
+        // One tracker per (bed, device, code): each device's samples confirm and clear only its own conditions.
+        var code = reading.MdcCode;
+        if (!state.Vitals.TryGetValue((reading.DeviceId, code), out var tracker))
+        {
+            tracker = new VitalTracker(rule);
+            state.Vitals.Add((reading.DeviceId, code), tracker);
+        }
+
+        if (!tracker.TryAccept(sampleTime))
+        {
+            return AlarmInputRejection.None;
+        }
+
+        tracker.Evaluate(reading.Value, now);
+        var score = news2.MissingParameters.Count < 7 ? news2.AggregateScore : (int?)null;
+        SetVital(reading, state, tracker, AlarmCondition.VitalBelow(code), static c => c.Below, score, now, events);
+        SetVital(reading, state, tracker, AlarmCondition.VitalAbove(code), static c => c.Above, score, now, events);
+        SetVital(reading, state, tracker, AlarmCondition.VitalFalling(code), static c => c.Falling, score, now, events);
+        SetVital(reading, state, tracker, AlarmCondition.VitalRising(code), static c => c.Rising, score, now, events);
+        return AlarmInputRejection.None;
+    }
+
+    /// <summary>
+    /// The bed's one alarm for a vital condition takes the highest priority that any device's tracker of the code
+    /// calls for (the device that just reported wins ties and names a new alarm). Another device's verdict counts while
+    /// its last sample of the code is no older than <c>technical.deviceSilent.afterSeconds</c>: a device that stopped
+    /// measuring the code (silent, or its readings invalidated by a status such as sensor off) then no longer holds the
+    /// alarm up against the samples of a device that still measures the patient (docs/alerts.md §1).
+    /// </summary>
+    private void SetVital(VitalReading reading, BedState state, VitalTracker current, AlarmCondition condition,
+        Func<VitalConditions, AlarmPriority?> side, int? score, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        var wanted = side(current.Last);
+        var deviceId = reading.DeviceId;
+        var lapse = _rules.Technical.DeviceSilent.After;
+        foreach (var ((device, code), tracker) in state.Vitals)
+        {
+            if (code != reading.MdcCode || ReferenceEquals(tracker, current) || now - tracker.LastEvaluatedAt > lapse)
+            {
+                continue;
+            }
+
+            if (side(tracker.Last) is { } priority && (wanted is null || priority > wanted))
+            {
+                wanted = priority;
+                deviceId = device;
+            }
+        }
+
+        _book.Set(reading.Bed, condition, deviceId, wanted, score, now, events);
+    }
+
+    private AlarmInputRejection OnDeviceStatus(DeviceStatusReport report, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        if (!report.Bed.IsValid)
+        {
+            return AlarmInputRejection.InvalidLocation;
+        }
+
+        if (!IsName(report.DeviceId))
+        {
+            return AlarmInputRejection.InvalidDeviceId;
+        }
+
+        var device = Heard(report.DeviceId, report.Bed, now, events);
+        device.Status = report.Status;
+        foreach (var rule in _rules.Technical.DeviceStatus)
+        {
+            if ((report.Status & rule.Status) != 0)
+            {
+                device.FlagSince.TryAdd(rule.Status, now);
+            }
+            else if (device.FlagSince.Remove(rule.Status))
+            {
+                _book.Set(device.Bed, AlarmCondition.DeviceReports(device.DeviceId, rule.Status), device.DeviceId, null, null, now, events);
+            }
+        }
+
+        CheckDeviceFlags(device, now, events);
+        return AlarmInputRejection.None;
+    }
+
+    private AlarmInputRejection OnStaffObservation(BedLocation bed, StaffId staffId, DateTimeOffset now, List<AlarmEvent> events, bool valid, Action<BedNews2> record)
+    {
+        if (!bed.IsValid)
+        {
+            return AlarmInputRejection.InvalidLocation;
+        }
+
+        if (!staffId.IsValid)
+        {
+            return AlarmInputRejection.InvalidStaffIdentity;
+        }
+
+        if (!valid)
+        {
+            return AlarmInputRejection.InvalidValue;
+        }
+
+        var state = Bed(bed);
+        record(state.News2);
+        StepNews2(bed, state, now, events);
+        return AlarmInputRejection.None;
+    }
+
+    private AlarmInputRejection OnDischarge(PatientDischarged discharge, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        if (!discharge.Bed.IsValid)
+        {
+            return AlarmInputRejection.InvalidLocation;
+        }
+
+        if (!discharge.StaffId.IsValid)
+        {
+            return AlarmInputRejection.InvalidStaffIdentity;
+        }
+
+        _beds.Remove(discharge.Bed);
+        _book.ResolveAll(discharge.Bed, AlarmCategory.Physiological, now, events);
+        return AlarmInputRejection.None;
+    }
+
+    private AlarmInputRejection OnDeviceRemoved(DeviceRemoved removal, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        if (!IsName(removal.DeviceId))
+        {
+            return AlarmInputRejection.InvalidDeviceId;
+        }
+
+        foreach (var state in _beds.Values)
+        {
+            foreach (var key in state.Vitals.Keys.Where(key => key.DeviceId == removal.DeviceId).ToList())
+            {
+                state.Vitals.Remove(key);
+            }
+        }
+
+        if (_devices.Remove(removal.DeviceId, out var device))
+        {
+            _book.Set(device.Bed, AlarmCondition.DeviceSilent(device.DeviceId), device.DeviceId, null, null, now, events);
+            foreach (var rule in _rules.Technical.DeviceStatus)
+            {
+                _book.Set(device.Bed, AlarmCondition.DeviceReports(device.DeviceId, rule.Status), device.DeviceId, null, null, now, events);
+            }
+        }
+
+        return AlarmInputRejection.None;
+    }
+
+    private AlarmInputRejection OnSerialPort(SerialPortStatus port, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        if (!IsName(port.PortName))
+        {
+            return AlarmInputRejection.InvalidDeviceId;
+        }
+
+        if (port.Bed is { } bed && !bed.IsValid)
+        {
+            return AlarmInputRejection.InvalidLocation;
+        }
+
+        if (port.Connected)
+        {
+            if (_disconnectedPorts.Remove(port.PortName, out var watch))
+            {
+                _book.Set(watch.Bed, AlarmCondition.SerialPortDisconnected(port.PortName), null, null, null, now, events);
+            }
+        }
+        else
+        {
+            _disconnectedPorts.TryAdd(port.PortName, new SerialPortWatch(port.Bed, now));
+            CheckSerialPorts(now, events);
+        }
+
+        return AlarmInputRejection.None;
+    }
+
+    private AlarmInputRejection OnBacklog(GatewayBacklogLevel backlog, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        if (backlog.Capacity <= 0 || backlog.PendingFrames < 0 || backlog.PendingFrames > backlog.Capacity)
+        {
+            return AlarmInputRejection.InvalidValue;
+        }
+
+        var rule = _rules.Technical.Backlog;
+        var fraction = (double)backlog.PendingFrames / backlog.Capacity;
+        AlarmPriority? wanted = null;
+        for (var index = 0; index < rule.Levels.Count; index++)
+        {
+            var level = rule.Levels[index];
+            if (fraction >= level.AtFraction)
+            {
+                _backlogLevelReached[index] = true;
+            }
+            else if (fraction < level.AtFraction - rule.ClearHysteresis)
+            {
+                _backlogLevelReached[index] = false;
+            }
+
+            if (_backlogLevelReached[index])
+            {
+                wanted = level.Priority;
+            }
+        }
+
+        _book.Set(null, AlarmCondition.GatewayBacklog, null, wanted, null, now, events);
+        return AlarmInputRejection.None;
+    }
+
+    private AlarmInputRejection OnSecurityEvent(SecurityEvent security, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        if (!SecurityEvent.IsSecurityReason(security.Reason))
+        {
+            return AlarmInputRejection.NotASecurityReason;
+        }
+
+        if (!IsName(security.DeviceId))
+        {
+            return AlarmInputRejection.InvalidDeviceId;
+        }
+
+        if (security.Bed is { } bed && !bed.IsValid)
+        {
+            return AlarmInputRejection.InvalidLocation;
+        }
+
+        var condition = AlarmCondition.Security(security.Reason, security.DeviceId);
+        var bedOfAlarm = security.Bed;
+        if (_book.SecurityCount >= MaxSecurityAlarms && !_book.IsActive(bedOfAlarm, condition))
+        {
+            // The claimed device id is chosen by whoever sends the frame: a flood of invented ids must not grow
+            // memory or bury IT in alarms. Beyond the cap, events are counted on one alarm per reason.
+            condition = AlarmCondition.Security(security.Reason, ManyDevices);
+            bedOfAlarm = null;
+        }
+
+        _book.Occurred(bedOfAlarm, condition, condition.Subject, _rules.Security.Priority, now, events);
+        return AlarmInputRejection.None;
+    }
+
+    private DeviceWatch Heard(string deviceId, BedLocation bed, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        if (!_devices.TryGetValue(deviceId, out var device))
+        {
+            device = new DeviceWatch(deviceId, bed, now);
+            _devices.Add(deviceId, device);
+            return device;
+        }
+
+        device.LastHeard = now;
+        if (device.Silent)
+        {
+            device.Silent = false;
+            _book.Set(device.Bed, AlarmCondition.DeviceSilent(deviceId), deviceId, null, null, now, events);
+        }
+
+        device.Bed = bed;
+
+        return device;
+    }
+
+    private void CheckDeviceFlags(DeviceWatch device, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        foreach (var rule in _rules.Technical.DeviceStatus)
+        {
+            if (device.FlagSince.TryGetValue(rule.Status, out var since) && now - since >= rule.Persistence)
+            {
+                _book.Set(device.Bed, AlarmCondition.DeviceReports(device.DeviceId, rule.Status), device.DeviceId, rule.Priority, null, now, events);
+            }
+        }
+    }
+
+    private void CheckSerialPorts(DateTimeOffset now, List<AlarmEvent> events)
+    {
+        var rule = _rules.Technical.SerialPortDisconnected;
+        foreach (var (name, watch) in _disconnectedPorts)
+        {
+            if (now - watch.DisconnectedSince >= rule.Persistence)
+            {
+                _book.Set(watch.Bed, AlarmCondition.SerialPortDisconnected(name), null, rule.Priority, null, now, events);
+            }
+        }
+    }
+
+    private News2Assessment StepNews2(BedLocation bed, BedState state, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        var assessment = state.News2.Step(now, _rules.News2);
+        var score = assessment.MissingParameters.Count < 7 ? assessment.AggregateScore : (int?)null;
+        _book.Set(bed, AlarmCondition.News2Score, null, state.News2.Applied, score, now, events);
+        return assessment;
+    }
+
+    private BedState Bed(BedLocation bed)
+    {
+        if (!_beds.TryGetValue(bed, out var state))
+        {
+            state = new BedState();
+            _beds.Add(bed, state);
+        }
+
+        return state;
+    }
+
+    private DateTimeOffset Advance(DateTimeOffset now)
+    {
+        if (now > _latest)
+        {
+            _latest = now;
+        }
+
+        return _latest;
+    }
+
+    private static DateTimeOffset Earlier(DateTimeOffset first, DateTimeOffset second) => first <= second ? first : second;
+
+    private static bool IsName(string? name) =>
+        !string.IsNullOrEmpty(name) && name.Length <= 64 && !name.Any(char.IsControl);
+
+    private sealed class BedState
+    {
+        public BedNews2 News2 { get; } = new();
+
+        /// <summary>Limit and rate-of-change trackers per device and MDC code.</summary>
+        public Dictionary<(string DeviceId, int MdcCode), VitalTracker> Vitals { get; } = [];
+    }
+}

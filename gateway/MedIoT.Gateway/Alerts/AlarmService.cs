@@ -1,0 +1,270 @@
+using MedIoT.Alerts;
+using MedIoT.Alerts.Rules;
+using MedIoT.Alerts.Technical;
+using MedIoT.Gateway.Alerts.Delivery;
+using MedIoT.Gateway.Alerts.Delivery.Webhooks;
+using MedIoT.Gateway.Devices;
+using MedIoT.Gateway.Ingestion;
+using MedIoT.Gateway.Ingestion.Serial;
+using MedIoT.Gateway.Journal;
+using Microsoft.Extensions.Options;
+
+namespace MedIoT.Gateway.Alerts;
+
+/// <summary>
+/// Owns the <see cref="AlarmEngine"/> (not thread-safe) as the single consumer of the <see cref="AlarmFeed"/>: verified
+/// frames and security rejections from ingestion, device status events, HTTP requests and a 1 s tick on the alert clock.
+/// Each input's alarm events go at once to MQTT (events, then the retained state of the places they changed) and to the
+/// webhook outboxes, and to the journal's alarm queue (never waited for); none of them can hold the engine up. Nothing here depends on storage, so alarms keep flowing while
+/// InfluxDB is down.
+/// </summary>
+internal sealed class AlarmService : BackgroundService
+{
+    private readonly AlarmFeed _feed;
+    private readonly AlarmEngine _engine;
+    private readonly AlertOptions _options;
+    private readonly AlarmTopics _topics;
+    private readonly string _gatewayId;
+    private readonly MqttAlarmPublisher _publisher;
+    private readonly WebhookDispatcher _webhooks;
+    private readonly DeviceStatusEvents _statusEvents;
+    private readonly PendingFrameQueue _pendingFrames;
+    private readonly int _pendingFrameCapacity;
+    private readonly Dictionary<string, string> _portOfDevice = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Sequence, Protocol.Frames.DeviceStatus Status)> _statusInFrames = new(StringComparer.Ordinal);
+    private readonly AlarmStatistics _statistics;
+    private readonly AlarmJournalQueue _journal;
+    private readonly JournalStatistics _journalStatistics;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<AlarmService> _logger;
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public AlarmService(
+        AlarmFeed feed, AlarmRules rules, IOptions<AlertOptions> options, IOptions<GatewayOptions> gatewayOptions,
+        IOptions<IngestionOptions> ingestionOptions, IOptions<SerialOptions> serialOptions, MqttAlarmPublisher publisher,
+        WebhookDispatcher webhooks, DeviceStatusEvents statusEvents, PendingFrameQueue pendingFrames, AlarmStatistics statistics,
+        AlarmJournalQueue journal, JournalStatistics journalStatistics,
+        [FromKeyedServices(AlarmClock.Key)] TimeProvider clock, ILogger<AlarmService> logger)
+    {
+        _feed = feed;
+        _engine = new AlarmEngine(rules);
+        _options = options.Value;
+        _topics = new AlarmTopics(_options.TopicPrefix);
+        _gatewayId = gatewayOptions.Value.GatewayId;
+        _publisher = publisher;
+        _webhooks = webhooks;
+        _statusEvents = statusEvents;
+        _pendingFrames = pendingFrames;
+        _pendingFrameCapacity = ingestionOptions.Value.PendingFrameCapacity;
+        foreach (var port in serialOptions.Value.Ports)
+        {
+            _portOfDevice.TryAdd(port.DeviceId, port.DevicePath);
+        }
+
+        _statistics = statistics;
+        _journal = journal;
+        _journalStatistics = journalStatistics;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    /// <summary>Completes once the consumer runs and the tick timer exists (tests start their fake clock after it).</summary>
+    public Task Started => _started.Task;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
+        Task.Run(() => TickAsync(stoppingToken), CancellationToken.None),
+        Task.Run(() => ForwardDeviceStatusAsync(stoppingToken), CancellationToken.None),
+        Task.Run(() => ConsumeAsync(stoppingToken), CancellationToken.None));
+
+    private async Task TickAsync(CancellationToken stoppingToken)
+    {
+        // IEC 60601-1-8 asks alarm delays to be disclosed: time-driven conditions add up to one tick (docs/alerts.md §3).
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _clock);
+        _started.TrySetResult();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await _feed.WriteTickAsync(_clock.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ForwardDeviceStatusAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var statusEvent in _statusEvents.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                if (ToInput(statusEvent) is { } input)
+                {
+                    await _feed.WriteAsync(input, stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private AlarmInput? ToInput(DeviceStatusEvent statusEvent)
+    {
+        var device = statusEvent.Device;
+        var bed = device.Location;
+        var port = _portOfDevice.TryGetValue(device.DeviceId, out var path) ? path : device.DeviceId;
+        return statusEvent.Kind switch
+        {
+            DeviceStatusEventKind.StatusChanged => new DeviceStatusReport(bed, device.DeviceId, statusEvent.Status),
+            DeviceStatusEventKind.Connected or DeviceStatusEventKind.Reconnected => new SerialPortStatus(port, bed, Connected: true),
+            DeviceStatusEventKind.Disconnected => new SerialPortStatus(port, bed, Connected: false),
+            // A silent port is judged by the engine from the readings it stops getting (device silent).
+            _ => null,
+        };
+    }
+
+    private async Task ConsumeAsync(CancellationToken stoppingToken)
+    {
+        Log.AlarmServiceStarted(_logger, _engine.Rules.Vitals.Count, _options.Webhooks.Count, _topics.Prefix);
+        var events = new List<AlarmEvent>();
+        var reader = _feed.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var work))
+                {
+                    Handle(work, events);
+                    if (events.Count > 0)
+                    {
+                        Dispatch(events, work.ArrivalTimestamp);
+                        events.Clear();
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            while (reader.TryRead(out var work))
+            {
+                work.Request?.Cancel();
+            }
+        }
+    }
+
+    private void Handle(AlarmWork work, List<AlarmEvent> events)
+    {
+        var now = _clock.GetUtcNow();
+        if (work.Frame is { } frame)
+        {
+            // A status carried in the frame applies before its readings (a value sent with "sensor off" is not the patient's).
+            if (FrameStatus.From(frame) is { } report)
+            {
+                ApplyFrameStatus(report, frame.Frame.SequenceNumber, now, events);
+            }
+
+            foreach (var reading in FrameReadings.From(frame, work.ReceivedAt))
+            {
+                Count(reading, _engine.Process(reading, now, events));
+            }
+
+            _statistics.RecordFrame();
+        }
+        else if (work.Input is { } input)
+        {
+            Count(input, _engine.Process(input, now, events));
+            _statistics.RecordInput();
+        }
+        else if (work.Request is { } request)
+        {
+            request.Run(_engine, now, events);
+        }
+        else
+        {
+            _engine.Tick(now, events);
+            Count(null, _engine.Process(new GatewayBacklogLevel(Math.Min(_pendingFrames.Reader.Count, _pendingFrameCapacity), _pendingFrameCapacity), now, events));
+            _statistics.RecordTick();
+        }
+    }
+
+    /// <summary>
+    /// Applies the status a frame reports, unless the frame is older (by sequence number) than the last frame of the
+    /// device whose status was applied: a late frame (inside the replay window) must not bring back a status the device
+    /// has since cleared. A change is logged (event 47), as serial ingestion logs its devices' status.
+    /// </summary>
+    private void ApplyFrameStatus(DeviceStatusReport report, long sequenceNumber, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        var known = _statusInFrames.TryGetValue(report.DeviceId, out var last);
+        if (known && sequenceNumber <= last.Sequence)
+        {
+            return;
+        }
+
+        _statusInFrames[report.DeviceId] = (sequenceNumber, report.Status);
+        if (last.Status != report.Status)
+        {
+            Log.DeviceStatusChanged(_logger, report.DeviceId, report.Status);
+        }
+
+        Count(report, _engine.Process(report, now, events));
+    }
+
+    private void Count(AlarmInput? input, AlarmInputRejection rejection)
+    {
+        if (rejection != AlarmInputRejection.None && _statistics.RecordRejection(rejection) == 1)
+        {
+            Log.AlarmInputRejected(_logger, input?.GetType().Name ?? nameof(GatewayBacklogLevel), rejection);
+        }
+    }
+
+    private void Dispatch(List<AlarmEvent> events, long arrivalTimestamp)
+    {
+        var changedPlaces = new HashSet<(AlarmChannel, BedLocation?)>();
+        foreach (var alarmEvent in events)
+        {
+            var alarm = alarmEvent.Alarm;
+            Log.AlarmEventOccurred(_logger, alarmEvent.Kind, alarm.AlarmId, alarm.Condition.Key, alarm.Bed?.ToString() ?? "gateway", alarm.Priority, alarm.EscalationLevel);
+            var topic = alarm.Channel == AlarmChannel.InformationTechnology ? _topics.SecurityEvents : _topics.Events(alarm.Bed);
+            var payload = AlarmJson.Event(alarmEvent, _gatewayId, _options);
+            _publisher.Enqueue(new AlarmMessage(topic, payload, Retain: false, arrivalTimestamp));
+            if (_options.PublishEscalations && alarm.Channel == AlarmChannel.CareTeam && alarm.EscalationLevel > 0)
+            {
+                // The recipient the alarm escalated to gets it (and its later events: acknowledged, resolved) on its own topic.
+                _publisher.Enqueue(new AlarmMessage(_topics.Escalations(alarm.Bed, _options.RecipientAt(alarm.EscalationLevel)), payload, Retain: false));
+            }
+
+            _webhooks.Accept(alarmEvent);
+
+            // Journaled (docs/ledger-entry-format.md, version 2) and from there written to InfluxDB; never waited for.
+            if (!_journal.TryEnqueue(alarmEvent))
+            {
+                var dropped = _journalStatistics.RecordAlarmEventNotJournaled();
+                if (dropped == 1 || dropped % 1000 == 0)
+                {
+                    Log.AlarmJournalQueueFull(_logger, alarmEvent.Kind.ToString(), alarm.AlarmId, dropped);
+                }
+            }
+            changedPlaces.Add(alarm.Channel == AlarmChannel.InformationTechnology ? (alarm.Channel, null) : (alarm.Channel, alarm.Bed));
+        }
+
+        var active = _engine.ActiveAlarms();
+        var now = _clock.GetUtcNow();
+        foreach (var (channel, bed) in changedPlaces)
+        {
+            if (channel == AlarmChannel.InformationTechnology)
+            {
+                var security = active.Where(alarm => alarm.Channel == AlarmChannel.InformationTechnology);
+                _publisher.Enqueue(new AlarmMessage(_topics.SecurityState, AlarmJson.State(null, security, now, _gatewayId, _options), Retain: true));
+            }
+            else
+            {
+                var here = active.Where(alarm => alarm.Channel == AlarmChannel.CareTeam && alarm.Bed == bed);
+                _publisher.Enqueue(new AlarmMessage(_topics.State(bed), AlarmJson.State(bed, here, now, _gatewayId, _options), Retain: true));
+            }
+        }
+
+        _statistics.RecordEvents(events);
+    }
+}

@@ -1,7 +1,0 @@
-namespace MedIoT.Gateway.Alerts;
-
-/// <summary>
-/// Something the alert engine is told: a reading, a device status, a staff observation, a technical or security
-/// event, or an acknowledgement. Every input goes through <see cref="AlertEngine.Process"/>, one at a time.
-/// </summary>
-public abstract record AlertInput;

@@ -1,8 +1,0 @@
-namespace MedIoT.Gateway.Alerts.Rules;
-
-/// <summary>The rules for technical alarms, kept apart from the physiological ones.</summary>
-/// <param name="DeviceSilent">When a device counts as silent.</param>
-/// <param name="DeviceStatus">Which reported status flags alarm; a flag not listed is ignored.</param>
-/// <param name="SerialPortDisconnected">When a disconnected serial port alarms.</param>
-/// <param name="Backlog">When the gateway's backlog alarms.</param>
-public sealed record TechnicalRules(DeviceSilentRule DeviceSilent, IReadOnlyList<DeviceStatusRule> DeviceStatus, SerialPortRule SerialPortDisconnected, BacklogRule Backlog);
