@@ -1,4 +1,5 @@
 using MedIoT.Ledger.Service.Hosting;
+using Microsoft.Extensions.Options;
 
 await using var server = await StartOrExplainAsync(args);
 if (server is null)
@@ -16,7 +17,7 @@ static async Task<LedgerServer?> StartOrExplainAsync(string[] args)
     {
         return await LedgerServer.StartAsync(args);
     }
-    catch (Exception exception) when (exception is InvalidOperationException or InvalidDataException or FileNotFoundException)
+    catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException or InvalidDataException or FileNotFoundException)
     {
         await Console.Error.WriteLineAsync($"mediot-ledger: {exception.Message}");
         return null;

@@ -1,11 +1,10 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using MedIoT.Cryptography;
+using MedIoT.Hosting;
 using MedIoT.Ledger.Checkpoints;
-using MedIoT.Ledger.Witness.Configuration;
 using MedIoT.Ledger.Witness.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace MedIoT.Ledger.Witness;
 
@@ -36,55 +35,9 @@ internal static class WitnessCommands
         return root;
     }
 
-    /// <summary>Reads the settings file and the environment (MEDIOT_ prefix), resolving relative paths against the file's folder.</summary>
-    public static WitnessOptions LoadOptions(string settingsFile, out IConfiguration configuration)
-    {
-        var fullPath = Path.GetFullPath(settingsFile);
-        if (!File.Exists(fullPath))
-        {
-            throw new FileNotFoundException($"The settings file '{fullPath}' does not exist.", fullPath);
-        }
-
-        configuration = new ConfigurationBuilder()
-            .AddJsonFile(fullPath, optional: false, reloadOnChange: false)
-            .AddEnvironmentVariables("MEDIOT_")
-            .Build();
-        var options = new WitnessOptions();
-        configuration.GetSection(WitnessOptions.SectionName).Bind(options);
-        var folder = Path.GetDirectoryName(fullPath)!;
-        options.KeyFile = Resolve(folder, options.KeyFile);
-        options.StateFolder = Resolve(folder, options.StateFolder);
-        options.EvidenceFolder = Resolve(folder, options.EvidenceFolder);
-        return options;
-    }
-
     private static async Task<int> RunAsync(FileInfo settingsFile, TextWriter error, CancellationToken cancellationToken)
     {
-        WitnessOptions options;
-        IConfiguration configuration;
-        try
-        {
-            options = LoadOptions(settingsFile.FullName, out configuration);
-        }
-        catch (Exception exception) when (exception is IOException or InvalidDataException or InvalidOperationException)
-        {
-            await error.WriteLineAsync($"error: {exception.Message}").ConfigureAwait(false);
-            return UsageError;
-        }
-
-        using var loggerFactory = LoggerFactory.Create(logging =>
-        {
-            logging.AddConfiguration(configuration.GetSection("Logging"));
-            logging.AddSimpleConsole(console =>
-            {
-                console.SingleLine = true;
-                console.UseUtcTimestamp = true;
-                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                console.ColorBehavior = LoggerColorBehavior.Disabled;
-            });
-        });
-
-        var server = await TryStartAsync(options, loggerFactory, error, cancellationToken).ConfigureAwait(false);
+        var server = await TryStartAsync(SettingsFile.FromPath(settingsFile.FullName), error, cancellationToken).ConfigureAwait(false);
         if (server is null)
         {
             return UsageError;
@@ -107,14 +60,15 @@ internal static class WitnessCommands
         return Success;
     }
 
-    private static async Task<WitnessServer?> TryStartAsync(WitnessOptions options, ILoggerFactory loggerFactory, TextWriter error,
-        CancellationToken cancellationToken)
+    /// <summary>Starts the witness; a missing or bad settings file, a bad setting, key or state file: one line on <paramref name="error"/> and null.</summary>
+    private static async Task<WitnessServer?> TryStartAsync(SettingsFile settingsFile, TextWriter error, CancellationToken cancellationToken)
     {
         try
         {
-            return await WitnessServer.StartAsync(options, loggerFactory, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            return await WitnessServer.StartAsync(settingsFile, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException
+            or OptionsValidationException)
         {
             await error.WriteLineAsync($"error: {exception.Message}").ConfigureAwait(false);
             return null;
@@ -160,7 +114,4 @@ internal static class WitnessCommands
         });
         return command;
     }
-
-    private static string Resolve(string folder, string path) =>
-        string.IsNullOrEmpty(path) ? path : Path.GetFullPath(path, folder);
 }

@@ -1,18 +1,24 @@
 using System.Net.Sockets;
 using System.Threading.Channels;
+using MedIoT.Hosting;
 using MedIoT.Ledger.Service.Hosting;
 using MedIoT.Mqtt;
 using Microsoft.Extensions.Hosting;
+using Polly;
 
 namespace MedIoT.Ledger.Service.Alarms;
 
 /// <summary>
 /// Publishes fork alarms to the hospital IT channel over MQTT (QoS 1, topic Ledger:Alarm:Mqtt:Topic, not retained),
-/// reconnecting with doubling backoff; a message the broker did not acknowledge is sent again after reconnecting.
-/// The evidence is stored before an alarm is queued, so an alarm lost to a crash is still listed by GET /evidence.
+/// reconnecting with doubling backoff (<see cref="ReconnectBackoff"/>); a message the broker did not acknowledge is sent
+/// again after reconnecting. The evidence is stored before an alarm is queued, so an alarm lost to a crash is still
+/// listed by GET /evidence.
 /// </summary>
 internal sealed class ForkAlarmPublisher : BackgroundService
 {
+    /// <summary>200 ms after a lost connection or a refused attempt, doubling to at most 30 s; it starts over once connected.</summary>
+    public static readonly BackoffOptions ReconnectBackoff = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), UseJitter: false);
+
     // Bounded: forks are rare; if thousands pile up while the broker is away the oldest are dropped (the evidence stays stored).
     private readonly Channel<ForkAlarm> _queue = Channel.CreateBounded<ForkAlarm>(
         new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -22,6 +28,9 @@ internal sealed class ForkAlarmPublisher : BackgroundService
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger<ForkAlarmPublisher> _logger;
+    private readonly ResiliencePipeline<MqttClient> _reconnect;
+    private ForkAlarm? _unacknowledged;
+    private MqttClient? _connection;
 
     public ForkAlarmPublisher(LedgerAlarmMqttOptions options, LedgerStatistics statistics, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
@@ -30,6 +39,8 @@ internal sealed class ForkAlarmPublisher : BackgroundService
         _timeProvider = timeProvider;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<ForkAlarmPublisher>();
+        _reconnect = Backoff.Create<MqttClient>(ReconnectBackoff, timeProvider, outcome => IsConnectionFailure(outcome.Exception),
+            (outcome, delay) => Log.AlarmConnectionLost(_logger, outcome.Exception!.Message, (int)delay.TotalMilliseconds));
     }
 
     /// <summary>Queues an alarm; never waits.</summary>
@@ -37,57 +48,79 @@ internal sealed class ForkAlarmPublisher : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var initialDelay = TimeSpan.FromMilliseconds(200);
-        var delay = initialDelay;
-        ForkAlarm? unacknowledged = null;
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            var client = new MqttClient(new MqttClientOptions
+            while (true)
             {
-                Host = _options.Host,
-                Port = _options.Port,
-                ClientId = _options.ClientId,
-                CleanSession = true,
-                Username = string.IsNullOrEmpty(_options.Username) ? null : _options.Username,
-                Password = string.IsNullOrEmpty(_options.Password) ? null : _options.Password,
-                TimeProvider = _timeProvider,
-            }, _loggerFactory.CreateLogger<MqttClient>());
-            await using (client.ConfigureAwait(false))
+                // One run of the backoff pipeline per connection: it serves the connection the previous run made until that is
+                // lost, then connects again, waiting before each attempt. A run ends with a new connection, so the backoff
+                // starts over at 200 ms after every successful connect.
+                _connection = await _reconnect.ExecuteAsync(ServeThenConnectAsync, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            if (_connection is { } connection)
             {
-                try
-                {
-                    await client.ConnectAsync(stoppingToken).ConfigureAwait(false);
-                    Log.AlarmConnected(_logger, _options.Host, _options.Port);
-                    delay = initialDelay;
-                    while (true)
-                    {
-                        unacknowledged ??= await _queue.Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
-                        await client.PublishAsync(new MqttApplicationMessage(_options.Topic, unacknowledged.ToJson(), MqttQualityOfService.AtLeastOnce, retain: false),
-                            stoppingToken).ConfigureAwait(false);
-                        _statistics.RecordAlarmPublished();
-                        Log.AlarmPublished(_logger, unacknowledged.EvidenceId, _options.Topic);
-                        unacknowledged = null;
-                    }
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception exception) when (exception is IOException or SocketException or TimeoutException or MqttProtocolException or MqttConnectException)
-                {
-                    Log.AlarmConnectionLost(_logger, exception.Message, (int)delay.TotalMilliseconds);
-                    try
-                    {
-                        await Task.Delay(delay, _timeProvider, stoppingToken).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        return;
-                    }
-
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-                }
+                _connection = null;
+                await connection.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>One attempt: publishes on the open connection, if there is one, until it is lost (which throws); else connects.</summary>
+    private async ValueTask<MqttClient> ServeThenConnectAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is { } connection)
+        {
+            _connection = null;
+            await using (connection.ConfigureAwait(false))
+            {
+                await PublishUntilLostAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var client = new MqttClient(new MqttClientOptions
+        {
+            Host = _options.Host,
+            Port = _options.Port,
+            ClientId = _options.ClientId,
+            CleanSession = true,
+            Username = string.IsNullOrEmpty(_options.Username) ? null : _options.Username,
+            Password = string.IsNullOrEmpty(_options.Password) ? null : _options.Password,
+            TimeProvider = _timeProvider,
+        }, _loggerFactory.CreateLogger<MqttClient>());
+        try
+        {
+            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        Log.AlarmConnected(_logger, _options.Host, _options.Port);
+        return client;
+    }
+
+    /// <summary>Publishes queued alarms, oldest first, for as long as the connection holds; ends only by throwing.</summary>
+    private async Task PublishUntilLostAsync(MqttClient client, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            _unacknowledged ??= await _queue.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            await client.PublishAsync(new MqttApplicationMessage(_options.Topic, _unacknowledged.ToJson(), MqttQualityOfService.AtLeastOnce, retain: false),
+                cancellationToken).ConfigureAwait(false);
+            _statistics.RecordAlarmPublished();
+            Log.AlarmPublished(_logger, _unacknowledged.EvidenceId, _options.Topic);
+            _unacknowledged = null;
+        }
+    }
+
+    private static bool IsConnectionFailure(Exception? exception) =>
+        exception is IOException or SocketException or TimeoutException or MqttProtocolException or MqttConnectException;
 }

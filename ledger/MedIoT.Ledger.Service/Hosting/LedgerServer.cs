@@ -1,5 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using MedIoT.Cryptography;
+using MedIoT.Hosting;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Service.Alarms;
 using MedIoT.Ledger.Service.Anchoring;
@@ -10,7 +10,6 @@ using MedIoT.Ledger.Service.Tree;
 using MedIoT.Ledger.Service.Witnesses;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging.Console;
 
 namespace MedIoT.Ledger.Service.Hosting;
 
@@ -42,42 +41,34 @@ public sealed class LedgerServer : IAsyncDisposable
     /// <summary>The ledger's verifier key.</summary>
     public NoteVerifierKey VerifierKey { get; }
 
-    /// <summary>Builds and starts the service.</summary>
-    /// <exception cref="InvalidOperationException">A setting is invalid; the message names it.</exception>
+    /// <summary>
+    /// Where mediot-ledger finds its settings file: <c>--settings PATH</c>, else <c>MEDIOT_LEDGER_SETTINGS</c>, else
+    /// <c>configs/ledger.json</c> when present.
+    /// </summary>
+    public static SettingsFileSearch SettingsFileSearch { get; } = new("--settings", "MEDIOT_LEDGER_SETTINGS", Path.Combine("configs", "ledger.json"));
+
+    /// <summary>Builds and starts the service. <paramref name="configure"/> lets tests add settings last.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid; the message names each one.</exception>
+    /// <exception cref="InvalidOperationException">A setting's value cannot be read as its type.</exception>
+    /// <exception cref="FileNotFoundException">The settings file named by <c>--settings</c> or <c>MEDIOT_LEDGER_SETTINGS</c> does not exist.</exception>
+    /// <exception cref="InvalidDataException">The registry, the key file or the database is not usable; the message says how to fix it.</exception>
     public static async Task<LedgerServer> StartAsync(string[] args, Action<IConfigurationBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var (settingsPath, required, remaining) = FindSettingsFile(args);
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = remaining });
-        var fullPath = Path.GetFullPath(settingsPath);
-        if (required && !File.Exists(fullPath))
-        {
-            throw new FileNotFoundException($"The settings file '{fullPath}' does not exist.", fullPath);
-        }
+        var settingsFile = SettingsFileSearch.Find(args);
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [.. settingsFile.Arguments] });
+        builder.AddSettingsFile(settingsFile, configure);
+        builder.AddConsoleLogging();
+        builder.Services.AddSystemTimeProvider();
 
-        var settingsFolder = Path.GetDirectoryName(fullPath)!;
-        builder.Configuration.AddJsonFile(fullPath, optional: !required, reloadOnChange: false);
-        builder.Configuration.AddEnvironmentVariables("MEDIOT_");
-        builder.Configuration.AddCommandLine(remaining);
-        configure?.Invoke(builder.Configuration);
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-        builder.Logging.AddSimpleConsole(options =>
-        {
-            options.SingleLine = true;
-            options.UseUtcTimestamp = true;
-            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            options.ColorBehavior = LoggerColorBehavior.Disabled;
-        });
-
-        var options = new LedgerOptions();
-        builder.Configuration.GetSection(LedgerOptions.SectionName).Bind(options);
-        Validate(options);
-        var witnesses = ParseWitnesses(options);
-        var registry = GatewayRegistry.Load(Resolve(settingsFolder, options.RegistryFile));
-        var key = LoadOrCreateKey(Resolve(settingsFolder, options.KeyFile));
+        // Every setting is checked before anything is touched: no key file or database is created on a start that cannot succeed.
+        var options = new LedgerOptionsValidator().GetValidated(builder.Configuration);
+        var witnesses = WitnessEndpoints(options);
+        var registry = GatewayRegistry.Load(settingsFile.Resolve(options.RegistryFile));
+        var key = LoadOrCreateKey(settingsFile.Resolve(options.KeyFile));
         ILedgerStore store = options.Storage.Provider == LedgerStorageProvider.Postgres
             ? new PostgresLedgerStore(options.Storage.PostgresConnectionString)
-            : new SqliteLedgerStore(Resolve(settingsFolder, options.Storage.SqlitePath));
+            : new SqliteLedgerStore(settingsFile.Resolve(options.Storage.SqlitePath));
         try
         {
             var state = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -107,23 +98,22 @@ public sealed class LedgerServer : IAsyncDisposable
             var statistics = new LedgerStatistics();
 #pragma warning restore CA2000
             services.AddSingleton(statistics);
-            services.AddSingleton(TimeProvider.System);
-            ForkAlarmPublisher? alarms = null;
             if (options.Alarm.Mqtt is { } mqtt)
             {
-                services.AddSingleton(provider => alarms = new ForkAlarmPublisher(mqtt, statistics, TimeProvider.System, provider.GetRequiredService<ILoggerFactory>()));
+                services.AddSingleton(provider => new ForkAlarmPublisher(mqtt, statistics, provider.GetRequiredService<TimeProvider>(),
+                    provider.GetRequiredService<ILoggerFactory>()));
                 services.AddHostedService(provider => provider.GetRequiredService<ForkAlarmPublisher>());
             }
 
             services.AddSingleton(provider => new AnchorWriter(store, tree, signer, book, witnessKeys, state.LatestAnchors,
-                options.Alarm.Mqtt is null ? null : provider.GetRequiredService<ForkAlarmPublisher>(), statistics, TimeProvider.System,
+                options.Alarm.Mqtt is null ? null : provider.GetRequiredService<ForkAlarmPublisher>(), statistics, provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<AnchorWriter>>(), options.QueueCapacity, options.MaximumBatchSize));
             services.AddHostedService(provider => provider.GetRequiredService<AnchorWriter>());
             if (witnesses.Count > 0)
             {
 #pragma warning disable CA2000 // The collector owns and disposes its HttpClient.
                 services.AddHostedService(provider => new WitnessCollector(witnesses, state.WitnessSizes, book, tree, store, new HttpClient(),
-                    TimeSpan.FromMilliseconds(options.WitnessRequestTimeoutMilliseconds), statistics, TimeProvider.System,
+                    TimeSpan.FromMilliseconds(options.WitnessRequestTimeoutMilliseconds), statistics, provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILogger<WitnessCollector>>()));
 #pragma warning restore CA2000
             }
@@ -141,7 +131,7 @@ public sealed class LedgerServer : IAsyncDisposable
                 options.Storage.Provider.ToString(), signer.VerifierKey.ToString());
             app.UseRouting();
             new LedgerEndpoints(registry, app.Services.GetRequiredService<AnchorWriter>(), book, tree, store, signer, witnesses.Count,
-                options.RequiredCosignatures, TimeSpan.FromMilliseconds(options.ReceiptCosignatureWaitMilliseconds), statistics, TimeProvider.System,
+                options.RequiredCosignatures, TimeSpan.FromMilliseconds(options.ReceiptCosignatureWaitMilliseconds), statistics, app.Services.GetRequiredService<TimeProvider>(),
                 app.Services.GetRequiredService<ILogger<LedgerEndpoints>>()).Map(app);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var url = new Uri(app.Urls.First());
@@ -169,58 +159,18 @@ public sealed class LedgerServer : IAsyncDisposable
         _key.Dispose();
     }
 
-    private static void Validate(LedgerOptions options)
-    {
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+    /// <summary>The witnesses of the validated settings, each with its add-checkpoint URL.</summary>
+    private static List<WitnessEndpoint> WitnessEndpoints(LedgerOptions options) =>
+        [.. options.Witnesses.Select(witness =>
         {
-            throw new InvalidOperationException("Invalid Ledger settings: " + string.Join("; ", results.Select(r => r.ErrorMessage)));
-        }
-
-        if (!NoteVerifierKey.IsValidKeyName(options.Origin))
-        {
-            throw new InvalidOperationException($"Ledger:Origin '{options.Origin}' is not a valid key name (no spaces or '+'), e.g. mediot.example/ledger.");
-        }
-
-        if (options.Storage.Provider == LedgerStorageProvider.Postgres && string.IsNullOrWhiteSpace(options.Storage.PostgresConnectionString))
-        {
-            throw new InvalidOperationException("Ledger:Storage:Provider is Postgres but Ledger:Storage:PostgresConnectionString is empty; set it, e.g. 'Host=db;Database=ledger;Username=ledger'.");
-        }
-
-        if (options.RequiredCosignatures > options.Witnesses.Count)
-        {
-            throw new InvalidOperationException(
-                $"Ledger:RequiredCosignatures is {options.RequiredCosignatures} but only {options.Witnesses.Count} witnesses are configured in Ledger:Witnesses.");
-        }
-    }
-
-    private static List<WitnessEndpoint> ParseWitnesses(LedgerOptions options)
-    {
-        var list = new List<WitnessEndpoint>();
-        for (var i = 0; i < options.Witnesses.Count; i++)
-        {
-            var witness = options.Witnesses[i];
-            if (!WitnessKey.TryParse(witness.VerifierKey, out var key, out var error))
+            if (!WitnessKey.TryParse(witness.VerifierKey, out var key, out _) || witness.Url is null)
             {
-                throw new InvalidOperationException($"Ledger:Witnesses:{i}:VerifierKey does not parse as a cosignature/v1 key ({error}).");
+                throw new InvalidOperationException("The witness settings were not validated (LedgerOptionsValidator).");
             }
 
-            if (witness.Url is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
-            {
-                throw new InvalidOperationException($"Ledger:Witnesses:{i}:Url must be an absolute http(s) URL, e.g. http://witness.example:8091/.");
-            }
-
-            if (list.Any(w => w.Name == key.Name))
-            {
-                throw new InvalidOperationException($"Ledger:Witnesses:{i}: the witness '{key.Name}' is listed twice.");
-            }
-
-            var baseUrl = url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
-            list.Add(new WitnessEndpoint(key, new Uri(baseUrl, "add-checkpoint")));
-        }
-
-        return list;
-    }
+            var baseUrl = witness.Url.AbsoluteUri.EndsWith('/') ? witness.Url : new Uri(witness.Url.AbsoluteUri + "/");
+            return new WitnessEndpoint(key, new Uri(baseUrl, "add-checkpoint"));
+        })];
 
     private static Ed25519PrivateKey LoadOrCreateKey(string keyFile)
     {
@@ -237,27 +187,5 @@ public sealed class LedgerServer : IAsyncDisposable
         }
 
         return PrivateKeyFile.Read(keyFile);
-    }
-
-    private static string Resolve(string folder, string path) => Path.GetFullPath(Path.Combine(folder, path));
-
-    private static (string Path, bool Required, string[] Remaining) FindSettingsFile(string[] args)
-    {
-        var remaining = new List<string>();
-        string? path = null;
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--settings" && i + 1 < args.Length)
-            {
-                path = args[++i];
-            }
-            else
-            {
-                remaining.Add(args[i]);
-            }
-        }
-
-        path ??= Environment.GetEnvironmentVariable("MEDIOT_LEDGER_SETTINGS") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
-        return path is null ? (Path.Combine("configs", "ledger.json"), false, [.. remaining]) : (path, true, [.. remaining]);
     }
 }

@@ -1,11 +1,13 @@
 using System.Net;
 using System.Text;
+using MedIoT.Hosting;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Service.Anchoring;
 using MedIoT.Ledger.Service.Storage;
 using MedIoT.Ledger.Service.Tree;
 using Microsoft.Extensions.Hosting;
+using Polly;
 
 namespace MedIoT.Ledger.Service.Witnesses;
 
@@ -15,11 +17,13 @@ namespace MedIoT.Ledger.Service.Witnesses;
 /// ledger's signed note). A witness that is behind simply cosigns the newest checkpoint; on 409 the witness's own size
 /// (<c>text/x.tlog.size</c>) is taken and the request retried once. Returned lines are verified with the configured key
 /// (Cosignatures.TryVerify) before they are stored with the checkpoint. A refusing or unreachable witness is logged and
-/// counted and never blocks anchoring. Owns <c>http</c>.
+/// counted and never blocks anchoring: it is asked again at once for a newer ledger checkpoint, or after the
+/// <see cref="RetryBackoff"/> while the ledger has none. Owns <c>http</c>.
 /// </summary>
 internal sealed class WitnessCollector : BackgroundService
 {
-    private static readonly TimeSpan s_retryDelay = TimeSpan.FromSeconds(1);
+    /// <summary>1 s after a refused or failed request, doubling to at most 30 s while no newer checkpoint comes.</summary>
+    public static readonly BackoffOptions RetryBackoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), UseJitter: false);
 
     private readonly IReadOnlyList<WitnessEndpoint> _witnesses;
     private readonly IReadOnlyDictionary<string, long> _initialSizes;
@@ -29,8 +33,8 @@ internal sealed class WitnessCollector : BackgroundService
     private readonly HttpClient _http;
     private readonly TimeSpan _requestTimeout;
     private readonly LedgerStatistics _statistics;
-    private readonly TimeProvider _timeProvider;
     private readonly ILogger<WitnessCollector> _logger;
+    private readonly ResiliencePipeline<bool> _retry;
 
     public WitnessCollector(IReadOnlyList<WitnessEndpoint> witnesses, IReadOnlyDictionary<string, long> initialSizes, CheckpointBook book, LedgerTree tree,
         ILedgerStore store, HttpClient http, TimeSpan requestTimeout, LedgerStatistics statistics, TimeProvider timeProvider, ILogger<WitnessCollector> logger)
@@ -43,8 +47,10 @@ internal sealed class WitnessCollector : BackgroundService
         _http = http;
         _requestTimeout = requestTimeout;
         _statistics = statistics;
-        _timeProvider = timeProvider;
         _logger = logger;
+
+        // Outcome true: cosigned. A failed request is logged where it fails (105-107); the retry adds no line of its own.
+        _retry = Backoff.Create<bool>(RetryBackoff, timeProvider, outcome => outcome is { Exception: null, Result: false });
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -61,15 +67,46 @@ internal sealed class WitnessCollector : BackgroundService
         var cosignedSize = _initialSizes.GetValueOrDefault(witness.Name);
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            while (true)
             {
-                var changed = _book.Changed;
-                if (_book.LatestUncosigned is not { } latest || latest.Size <= cosignedSize)
-                {
-                    await changed.WaitAsync(stoppingToken).ConfigureAwait(false);
-                    continue;
-                }
+                var latest = await NextCheckpointAsync(cosignedSize, stoppingToken).ConfigureAwait(false);
+                cosignedSize = await CollectAsync(witness, cosignedSize, latest, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
 
+    /// <summary>The ledger's latest checkpoint once it is above <paramref name="cosignedSize"/>.</summary>
+    private async Task<(long Size, string SignedNote)> NextCheckpointAsync(long cosignedSize, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var changed = _book.Changed;
+            if (_book.LatestUncosigned is { } latest && latest.Size > cosignedSize)
+            {
+                return latest;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Asks <paramref name="witness"/> to cosign <paramref name="latest"/>, again with backoff while it refuses or cannot be
+    /// reached, until it cosigns or a newer ledger checkpoint supersedes this one (which cuts the wait short, never a
+    /// request). Returns the size the witness is known to have cosigned afterwards.
+    /// </summary>
+    private async Task<long> CollectAsync(WitnessEndpoint witness, long cosignedSize, (long Size, string SignedNote) latest, CancellationToken stoppingToken)
+    {
+        using var superseded = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var watch = CancelWhenSupersededAsync(latest.Size, superseded);
+        try
+        {
+            var cosigned = await _retry.ExecuteAsync(async _ =>
+            {
+                // Requests run with the service's token: a newer checkpoint only shortens the wait between them.
                 var result = await RequestAsync(witness, cosignedSize, latest.Size, latest.SignedNote, stoppingToken).ConfigureAwait(false);
                 if (result.WitnessSize is { } witnessSize && witnessSize <= latest.Size)
                 {
@@ -79,26 +116,47 @@ internal sealed class WitnessCollector : BackgroundService
                     result = await RequestAsync(witness, cosignedSize, latest.Size, latest.SignedNote, stoppingToken).ConfigureAwait(false);
                 }
 
-                if (result.Cosigned)
+                if (!result.Cosigned)
                 {
-                    cosignedSize = latest.Size;
-                    continue;
+                    _book.AddRefusal(latest.Size, witness.Name);
                 }
 
-                // Refused or unreachable: try again on the next ledger checkpoint, or after a short delay.
-                _book.AddRefusal(latest.Size, witness.Name);
-                using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                var timer = Task.Delay(s_retryDelay, _timeProvider, delay.Token);
-                while (!timer.IsCompleted && _book.LatestUncosigned?.Size == latest.Size)
+                return result.Cosigned;
+            }, superseded.Token).ConfigureAwait(false);
+            return cosigned ? latest.Size : cosignedSize;
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // A newer ledger checkpoint came while waiting to retry: the caller asks for it at once.
+            return cosignedSize;
+        }
+        finally
+        {
+            await superseded.CancelAsync().ConfigureAwait(false);
+            await watch.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Cancels <paramref name="superseded"/> once the ledger's latest checkpoint is no longer <paramref name="size"/>.</summary>
+    private async Task CancelWhenSupersededAsync(long size, CancellationTokenSource superseded)
+    {
+        try
+        {
+            while (true)
+            {
+                var changed = _book.Changed;
+                if (_book.LatestUncosigned?.Size != size)
                 {
-                    await Task.WhenAny(_book.Changed, timer).ConfigureAwait(false);
+                    await superseded.CancelAsync().ConfigureAwait(false);
+                    return;
                 }
 
-                await delay.CancelAsync().ConfigureAwait(false);
+                await changed.WaitAsync(superseded.Token).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            // The collection of this checkpoint ended first.
         }
     }
 

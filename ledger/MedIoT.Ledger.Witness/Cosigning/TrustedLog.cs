@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Witness.Configuration;
 
@@ -29,57 +28,29 @@ internal sealed class TrustedLog
     /// </summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
-    /// <summary>Builds the trusted logs from the settings. <paramref name="error"/> names the setting at fault.</summary>
-    public static bool TryCreateAll(IList<TrustedLogOptions> settings, [NotNullWhen(true)] out IReadOnlyDictionary<string, TrustedLog>? logs,
-        [NotNullWhen(false)] out string? error)
+    /// <summary>Whether <paramref name="origin"/> can be a checkpoint's origin line (non-empty, no control characters).</summary>
+    public static bool IsValidOrigin(string? origin) =>
+        !string.IsNullOrEmpty(origin) && Checkpoint.TryParseBody($"{origin}\n0\n{Convert.ToBase64String(new byte[32])}\n", out _);
+
+    /// <summary>The trusted logs of settings that <see cref="WitnessOptionsValidator"/> accepted, by origin.</summary>
+    /// <exception cref="InvalidOperationException">The settings were not validated.</exception>
+    public static IReadOnlyDictionary<string, TrustedLog> CreateAll(IEnumerable<TrustedLogOptions> settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        logs = null;
         var result = new Dictionary<string, TrustedLog>(StringComparer.Ordinal);
-        for (var i = 0; i < settings.Count; i++)
+        foreach (var log in settings)
         {
-            var origin = settings[i].Origin;
-            if (string.IsNullOrEmpty(origin) || !Checkpoint.TryParseBody($"{origin}\n0\n{Convert.ToBase64String(new byte[32])}\n", out _))
-            {
-                error = $"Witness:Logs:{i}:Origin '{origin}' is not a checkpoint origin line (non-empty, no control characters).";
-                return false;
-            }
-
-            if (result.ContainsKey(origin))
-            {
-                error = $"Witness:Logs:{i}:Origin '{origin}' appears twice; list each log once with all its keys.";
-                return false;
-            }
-
             var keys = new List<NoteVerifierKey>();
-            for (var k = 0; k < settings[i].Keys.Count; k++)
+            foreach (var text in log.Keys)
             {
-                if (!NoteVerifierKey.TryParse(settings[i].Keys[k], out var key, out var keyError))
-                {
-                    error = $"Witness:Logs:{i}:Keys:{k} is not a C2SP Ed25519 verifier key: {keyError}.";
-                    return false;
-                }
-
-                keys.Add(key);
+                keys.Add(NoteVerifierKey.TryParse(text, out var key, out _)
+                    ? key
+                    : throw new InvalidOperationException("The trusted logs were not validated (WitnessOptionsValidator)."));
             }
 
-            if (keys.Count == 0)
-            {
-                error = $"Witness:Logs:{i}:Keys is empty; give the public key that signs the checkpoints of '{origin}'.";
-                return false;
-            }
-
-            result.Add(origin, new TrustedLog(origin, keys));
+            result.Add(log.Origin, new TrustedLog(log.Origin, keys));
         }
 
-        if (result.Count == 0)
-        {
-            error = "Witness:Logs is empty; list the logs this witness cosigns for.";
-            return false;
-        }
-
-        logs = result;
-        error = null;
-        return true;
+        return result;
     }
 }

@@ -1,5 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using MedIoT.Cryptography;
+using MedIoT.Hosting;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Witness.Configuration;
 using MedIoT.Ledger.Witness.Cosigning;
@@ -8,13 +8,14 @@ using MedIoT.Ledger.Witness.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace MedIoT.Ledger.Witness.Http;
 
 /// <summary>
 /// The running witness: its key, state, evidence folder and a Kestrel server of its own with <c>POST /add-checkpoint</c>
 /// and <c>GET /health</c>. Started the same way by <c>mediot-witness --config</c> and by tests (in process: reference
-/// this project and call <see cref="StartAsync"/> with settings whose <c>Url</c> has port 0).
+/// this project and call <see cref="StartAsync(WitnessOptions, ILoggerFactory, TimeProvider, CancellationToken)"/> with settings whose <c>Url</c> has port 0).
 /// </summary>
 public sealed class WitnessServer : IAsyncDisposable
 {
@@ -51,49 +52,53 @@ public sealed class WitnessServer : IAsyncDisposable
     internal WitnessMetrics Metrics => _metrics;
 
     /// <summary>
-    /// Validates <paramref name="options"/>, loads the key (refusing one readable by others) and the state, and starts
-    /// listening. Paths in <paramref name="options"/> must be absolute or relative to the working folder.
+    /// Starts the witness of <c>mediot-witness --config FILE</c>: settings from <paramref name="settingsFile"/> with
+    /// environment variables prefixed <c>MEDIOT_</c> over it (<c>MEDIOT_Witness__Url=...</c>), relative paths resolved
+    /// against the file's folder, console logging as the <c>Logging</c> section says, and the system clock.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A setting is invalid or the key file is open to others; the message names the fix.</exception>
+    /// <exception cref="FileNotFoundException">The settings file does not exist.</exception>
+    /// <exception cref="OptionsValidationException">A setting is invalid; the message names each one.</exception>
+    /// <exception cref="InvalidOperationException">A setting cannot be read as its type, or the key file is open to others.</exception>
+    /// <exception cref="InvalidDataException">The settings file is not JSON, or the key file or a state file is damaged.</exception>
+    public static Task<WitnessServer> StartAsync(SettingsFile settingsFile, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settingsFile);
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.AddSettingsFile(settingsFile);
+        builder.AddConsoleLogging();
+        var options = new WitnessOptionsValidator().GetValidated(builder.Configuration);
+        options.KeyFile = settingsFile.Resolve(options.KeyFile);
+        options.StateFolder = settingsFile.Resolve(options.StateFolder);
+        options.EvidenceFolder = settingsFile.Resolve(options.EvidenceFolder);
+        return StartAsync(builder, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts a witness in this process (tests, load harnesses) with settings built in code, logging to
+    /// <paramref name="loggerFactory"/> and taking time from <paramref name="timeProvider"/>. Paths in
+    /// <paramref name="options"/> must be absolute or relative to the working folder.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">A setting is invalid; the message names each one.</exception>
+    /// <exception cref="InvalidOperationException">The key file is open to others; the message names the fix.</exception>
     /// <exception cref="InvalidDataException">The key file or a state file is damaged.</exception>
-    public static async Task<WitnessServer> StartAsync(WitnessOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider,
+    public static Task<WitnessServer> StartAsync(WitnessOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        Validate(options, out var logs);
-        var logger = loggerFactory.CreateLogger("MedIoT.Ledger.Witness");
-
-        // Refuses a key file that group or others may read or write (PrivateKeyFile checks the open handle's mode).
-        var key = PrivateKeyFile.Read(options.KeyFile);
-        try
-        {
-            return await StartListeningAsync(options, logs, key, loggerFactory, logger, timeProvider, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            key.Dispose();
-            throw;
-        }
-    }
-
-    private static async Task<WitnessServer> StartListeningAsync(WitnessOptions options, IReadOnlyDictionary<string, TrustedLog> logs, Ed25519PrivateKey key,
-        ILoggerFactory loggerFactory, ILogger logger, TimeProvider timeProvider, CancellationToken cancellationToken)
-    {
-        var cosigner = new Cosigner(options.Name, key);
-        var state = CosignedStateStore.Open(options.StateFolder, logs.Keys);
-        foreach (var (origin, size) in state.Sizes())
-        {
-            Log.StateLoaded(logger, origin, size, state.Folder);
-        }
-
-        var evidence = new EvidenceStore(options.EvidenceFolder, options.MaximumEvidenceFiles, timeProvider);
-        var metrics = new WitnessMetrics();
-        var witness = new CheckpointWitness(logs, state, evidence, options.MaximumEvidenceFiles, cosigner, timeProvider, metrics, logger);
-
+        new WitnessOptionsValidator().ThrowIfInvalid(options);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(timeProvider);
+        return StartAsync(builder, options, cancellationToken);
+    }
+
+    /// <summary>Loads the key (refusing one readable by others) and the state of validated settings, and starts listening.</summary>
+    private static async Task<WitnessServer> StartAsync(WebApplicationBuilder builder, WitnessOptions options, CancellationToken cancellationToken)
+    {
+        var logs = TrustedLog.CreateAll(options.Logs);
+        builder.Services.AddSystemTimeProvider();
         builder.Services.AddRoutingCore();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
@@ -102,22 +107,38 @@ public sealed class WitnessServer : IAsyncDisposable
         });
         builder.WebHost.UseUrls(options.Url.GetLeftPart(UriPartial.Authority));
         var app = builder.Build();
-        app.UseRouting();
-        WitnessEndpoints.Map(app, witness, metrics, evidence, options.MaximumRequestBodyBytes, timeProvider);
+        var timeProvider = app.Services.GetRequiredService<TimeProvider>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MedIoT.Ledger.Witness");
+        Ed25519PrivateKey? key = null;
+        WitnessMetrics? metrics = null;
         try
         {
+            // Refuses a key file that group or others may read or write (PrivateKeyFile checks the open handle's mode).
+            key = PrivateKeyFile.Read(options.KeyFile);
+            var cosigner = new Cosigner(options.Name, key);
+            var state = CosignedStateStore.Open(options.StateFolder, logs.Keys);
+            foreach (var (origin, size) in state.Sizes())
+            {
+                Log.StateLoaded(logger, origin, size, state.Folder);
+            }
+
+            var evidence = new EvidenceStore(options.EvidenceFolder, options.MaximumEvidenceFiles, timeProvider);
+            metrics = new WitnessMetrics();
+            var witness = new CheckpointWitness(logs, state, evidence, options.MaximumEvidenceFiles, cosigner, timeProvider, metrics, logger);
+            app.UseRouting();
+            WitnessEndpoints.Map(app, witness, metrics, evidence, options.MaximumRequestBodyBytes, timeProvider);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var address = new Uri(app.Urls.First());
+            Log.Listening(logger, options.Name, address, cosigner.VerifierKey.ToString(), logs.Count);
+            return new WitnessServer(app, witness, metrics, evidence, address, key, logger);
         }
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            metrics.Dispose();
+            metrics?.Dispose();
+            key?.Dispose();
             throw;
         }
-
-        var address = new Uri(app.Urls.First());
-        Log.Listening(logger, options.Name, address, cosigner.VerifierKey.ToString(), logs.Count);
-        return new WitnessServer(app, witness, metrics, evidence, address, key, logger);
     }
 
     /// <summary>Stops listening; requests in progress finish first.</summary>
@@ -128,33 +149,5 @@ public sealed class WitnessServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
         _metrics.Dispose();
         _key.Dispose();
-    }
-
-    private static void Validate(WitnessOptions options, out IReadOnlyDictionary<string, TrustedLog> logs)
-    {
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            throw new InvalidOperationException("Invalid witness settings: " + string.Join("; ", results.Select(r =>
-                $"Witness:{string.Join(',', r.MemberNames)}: {r.ErrorMessage}")));
-        }
-
-        if (!NoteVerifierKey.IsValidKeyName(options.Name))
-        {
-            throw new InvalidOperationException(
-                $"Witness:Name '{options.Name}' is not a key name (non-empty, no spaces, '+' or control characters), e.g. witness.mediot.example/w1.");
-        }
-
-        if (options.Url.Scheme != Uri.UriSchemeHttp)
-        {
-            throw new InvalidOperationException($"Witness:Url '{options.Url}' must be http://address:port; put TLS in a reverse proxy in front.");
-        }
-
-        if (!TrustedLog.TryCreateAll(options.Logs, out var trusted, out var error))
-        {
-            throw new InvalidOperationException(error);
-        }
-
-        logs = trusted;
     }
 }

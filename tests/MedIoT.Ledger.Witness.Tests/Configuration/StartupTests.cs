@@ -4,6 +4,7 @@ using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Witness.State;
 using MedIoT.Ledger.Witness.Tests.Support;
 using MedIoT.Testing;
+using Microsoft.Extensions.Options;
 
 namespace MedIoT.Ledger.Witness.Tests.Configuration;
 
@@ -41,12 +42,12 @@ public sealed class StartupTests : IDisposable
     {
         var settings = InProcessWitness.Settings(_folder.Combine("witness"), _log.VerifierKey);
         settings.Logs[0].Keys[0] = "not a key";
-        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => InProcessWitness.StartAsync(settings));
+        var refusal = await Assert.ThrowsAsync<OptionsValidationException>(() => InProcessWitness.StartAsync(settings));
         Assert.Contains("Witness:Logs:0:Keys:0", refusal.Message, StringComparison.Ordinal);
 
         settings = InProcessWitness.Settings(_folder.Combine("witness"), _log.VerifierKey);
         settings.Name = "has space";
-        refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => InProcessWitness.StartAsync(settings));
+        refusal = await Assert.ThrowsAsync<OptionsValidationException>(() => InProcessWitness.StartAsync(settings));
         Assert.Contains("Witness:Name", refusal.Message, StringComparison.Ordinal);
     }
 
@@ -82,6 +83,57 @@ public sealed class StartupTests : IDisposable
         var again = await WitnessServerProcess.RunAsync("keygen", "--key", keyFile, "--name", "witness.mediot.example/w2");
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("Refusing to overwrite", again.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_process_refuses_a_bad_setting_with_one_line_naming_it_and_exit_code_2()
+    {
+        var settingsFile = WitnessServerProcess.WriteSettings(Directory.CreateDirectory(_folder.Combine("bad")).FullName, 0, "key/witness.jwk", _log.VerifierKey);
+        var text = (await File.ReadAllTextAsync(settingsFile)).Replace(InProcessWitness.WitnessName, "has space", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(settingsFile, text);
+
+        var (exitCode, _, error) = await WitnessServerProcess.RunAsync("--config", settingsFile);
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: Setting 'Witness:Name' = 'has space': is not a key name", line, StringComparison.Ordinal);
+        Assert.EndsWith("MEDIOT_Witness__Name.", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_process_refuses_a_missing_settings_file_with_exit_code_2()
+    {
+        var missing = _folder.Combine("missing.json");
+
+        var (exitCode, _, error) = await WitnessServerProcess.RunAsync("--config", missing);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal($"error: The settings file '{missing}' does not exist.", error.Trim());
+    }
+
+    [Fact]
+    public async Task The_process_resolves_relative_paths_against_the_settings_folder()
+    {
+        var folder = Directory.CreateDirectory(_folder.Combine("relative")).FullName;
+        var keyFile = Path.Combine(folder, "key", "witness.jwk");
+        Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using (var key = Ed25519PrivateKey.Generate())
+        {
+            PrivateKeyFile.Write(keyFile, key);
+        }
+
+        var port = FreeTcpPort.Next();
+        var settingsFile = WitnessServerProcess.WriteSettings(folder, port, "key/witness.jwk", _log.VerifierKey);
+
+        // Started from another working folder: "key/witness.jwk", "state" and "evidence" must still be found beside the settings file.
+        await using (var witness = await ServerProcess.StartAsync("mediot-witness", "dotnet", [WitnessServerProcess.AssemblyPath, "--config", settingsFile],
+            "mediot-witness listening on", TimeSpan.FromSeconds(60), _folder.Path, new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" }))
+        {
+            await witness.StopAsync(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.True(Directory.Exists(Path.Combine(folder, "state")));
+        Assert.True(Directory.Exists(Path.Combine(folder, "evidence")));
     }
 
     public void Dispose()

@@ -104,8 +104,8 @@ public sealed class AddCheckpointTests : IDisposable
         Assert.Equal(1, witness.Server.Metrics.Rejections[WitnessRejection.SameSizeDifferentRoot]);
         AssertEvidence(witness, "same_size_different_root", body, cosignedSize: 120);
         Assert.Equal(_log.Root(120), witness.Server.Witness.State.Latest(_log.Origin).RootHash);
-        Assert.Contains(witness.Logs.Entries, e => e.EventId.Id == 125);
-        witness.Logs.AssertNoUnexpectedErrors(125);
+        Assert.Contains(witness.Logs.Entries, e => e.EventId.Id == WitnessLogEvents.Inconsistent);
+        witness.Logs.AssertNoUnexpectedErrors(WitnessLogEvents.Inconsistent);
     }
 
     [Fact]
@@ -136,11 +136,11 @@ public sealed class AddCheckpointTests : IDisposable
         Assert.Equal(3, witness.Server.Evidence.FileCount);
         Assert.Equal(100, witness.Server.Witness.State.Latest(_log.Origin).Size);
         Assert.Equal(1, witness.Server.Metrics.Cosigned);
-        Assert.Equal(3, witness.Logs.Entries.Count(e => e.EventId.Id == 125));
+        Assert.Equal(3, witness.Logs.Entries.Count(e => e.EventId.Id == WitnessLogEvents.Inconsistent));
 
         // The true log still moves on from what was cosigned.
         Assert.Equal(HttpStatusCode.OK, (await witness.PostAsync(_log.Request(100, 200))).Status);
-        witness.Logs.AssertNoUnexpectedErrors(125);
+        witness.Logs.AssertNoUnexpectedErrors(WitnessLogEvents.Inconsistent);
 
         // Logged without a body, a signature or a hash.
         var secrets = forked.Split('\n').Skip(1).Where(line => line.Length > 20 && line != _log.Origin).ToArray();
@@ -175,8 +175,8 @@ public sealed class AddCheckpointTests : IDisposable
         Assert.Contains(fork.Request(50, 60), kept);
         Assert.Contains(fork.Request(50, 61), kept);
         Assert.Equal(3, witness.Server.Metrics.EvidenceDropped);
-        Assert.Equal(3, witness.Logs.Entries.Count(e => e.EventId.Id == 126));
-        witness.Logs.AssertNoUnexpectedErrors(125, 126);
+        Assert.Equal(3, witness.Logs.Entries.Count(e => e.EventId.Id == WitnessLogEvents.EvidenceFolderFull));
+        witness.Logs.AssertNoUnexpectedErrors(WitnessLogEvents.Inconsistent, WitnessLogEvents.EvidenceFolderFull);
     }
 
     [Fact]

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace MedIoT.Hosting;
+
+/// <summary>The clock and the settings classes of a MedIoT service.</summary>
+public static class HostingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="TimeProvider.System"/> as the service's one clock, unless a clock is registered already (a test's
+    /// fake). Every class takes its <see cref="TimeProvider"/> by injection; this is the only place that names the system clock.
+    /// </summary>
+    public static IServiceCollection AddSystemTimeProvider(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    /// <summary>
+    /// Binds <typeparamref name="TOptions"/> to the section <see cref="SettingsValidator{TOptions}.SectionName"/> of
+    /// <paramref name="configuration"/> and checks it with <paramref name="validator"/> (its data annotations and its own
+    /// cross-field checks) when the host starts, before any hosted service runs: a bad setting stops the start with an
+    /// <see cref="OptionsValidationException"/> naming it.
+    /// </summary>
+    public static OptionsBuilder<TOptions> AddValidatedSettings<TOptions>(this IServiceCollection services, IConfiguration configuration,
+        SettingsValidator<TOptions> validator)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(validator);
+        services.AddSingleton<IValidateOptions<TOptions>>(validator);
+        return services.AddOptions<TOptions>().Bind(configuration.GetSection(validator.SectionName)).ValidateOnStart();
+    }
+
+    /// <summary>
+    /// <see cref="AddValidatedSettings{TOptions}(IServiceCollection, IConfiguration, SettingsValidator{TOptions})"/> for a
+    /// settings class that needs only its data annotations (<c>[Required]</c>, <c>[Range]</c>) checked.
+    /// </summary>
+    public static OptionsBuilder<TOptions> AddValidatedSettings<TOptions>(this IServiceCollection services, IConfiguration configuration, string sectionName)
+        where TOptions : class =>
+        services.AddValidatedSettings(configuration, new SettingsValidator<TOptions>(sectionName));
+}
