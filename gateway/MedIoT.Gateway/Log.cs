@@ -4,195 +4,195 @@ using MedIoT.Protocol.Frames;
 namespace MedIoT.Gateway;
 
 /// <summary>
-/// Every log line of the gateway, with stable event ids (README, "Log lines"). No method takes a
+/// Every log line of the gateway, with the stable event ids of <see cref="GatewayLogEvents"/> (README, "Log lines"). No method takes a
 /// patient value, a payload or a secret.
 /// </summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Information, "Gateway {GatewayId} starting with {DeviceCount} registered devices from {RegistryPath}")]
+    [LoggerMessage(GatewayLogEvents.GatewayStarting, LogLevel.Information, "Gateway {GatewayId} starting with {DeviceCount} registered devices from {RegistryPath}")]
     public static partial void GatewayStarting(ILogger logger, string gatewayId, int deviceCount, string registryPath);
 
-    [LoggerMessage(10, LogLevel.Information, "MQTT connected to {Host}:{Port} (session present: {SessionPresent})")]
+    [LoggerMessage(GatewayLogEvents.MqttConnected, LogLevel.Information, "MQTT connected to {Host}:{Port} (session present: {SessionPresent})")]
     public static partial void MqttConnected(ILogger logger, string host, int port, bool sessionPresent);
 
-    [LoggerMessage(11, LogLevel.Information, "MQTT subscribed to {TopicFilter} (granted QoS {GrantedQualityOfService})")]
+    [LoggerMessage(GatewayLogEvents.MqttSubscribed, LogLevel.Information, "MQTT subscribed to {TopicFilter} (granted QoS {GrantedQualityOfService})")]
     public static partial void MqttSubscribed(ILogger logger, string topicFilter, int grantedQualityOfService);
 
-    [LoggerMessage(12, LogLevel.Warning, "MQTT connection lost: {Reason}")]
+    [LoggerMessage(GatewayLogEvents.MqttConnectionLost, LogLevel.Warning, "MQTT connection lost: {Reason}")]
     public static partial void MqttConnectionLost(ILogger logger, string reason);
 
-    [LoggerMessage(13, LogLevel.Information, "MQTT reconnecting to {Host}:{Port} in {DelayMilliseconds} ms")]
+    [LoggerMessage(GatewayLogEvents.MqttReconnecting, LogLevel.Information, "MQTT reconnecting to {Host}:{Port} in {DelayMilliseconds} ms")]
     public static partial void MqttReconnecting(ILogger logger, string host, int port, int delayMilliseconds);
 
-    [LoggerMessage(14, LogLevel.Error, "MQTT broker refused the subscription to {TopicFilter}; check its access control and Gateway:Mqtt:FramesTopicFilter")]
+    [LoggerMessage(GatewayLogEvents.MqttSubscriptionRefused, LogLevel.Error, "MQTT broker refused the subscription to {TopicFilter}; check its access control and Gateway:Mqtt:FramesTopicFilter")]
     public static partial void MqttSubscriptionRefused(ILogger logger, string topicFilter);
 
-    [LoggerMessage(20, LogLevel.Warning, "Frame rejected: {Reason} from device {DeviceId} ({Detail}). Further rejections for this reason are counted, not logged")]
+    [LoggerMessage(GatewayLogEvents.FrameRejected, LogLevel.Warning, "Frame rejected: {Reason} from device {DeviceId} ({Detail}). Further rejections for this reason are counted, not logged")]
     public static partial void FrameRejected(ILogger logger, FrameRejectionReason reason, string deviceId, string detail);
 
-    [LoggerMessage(21, LogLevel.Warning, "SECURITY: frame rejected: {Reason} from device {DeviceId} ({Detail}). Further rejections for this reason are counted, not logged")]
+    [LoggerMessage(GatewayLogEvents.SecurityRejection, LogLevel.Warning, "SECURITY: frame rejected: {Reason} from device {DeviceId} ({Detail}). Further rejections for this reason are counted, not logged")]
     public static partial void SecurityRejection(ILogger logger, FrameRejectionReason reason, string deviceId, string detail);
 
-    [LoggerMessage(22, LogLevel.Information, "Ingestion totals: {Accepted} frames accepted, {Duplicates} duplicates, {Stored} readings stored; rejected: {Rejections}")]
+    [LoggerMessage(GatewayLogEvents.IngestionSummary, LogLevel.Information, "Ingestion totals: {Accepted} frames accepted, {Duplicates} duplicates, {Stored} readings stored; rejected: {Rejections}")]
     public static partial void IngestionSummary(ILogger logger, long accepted, long duplicates, long stored, string rejections);
 
-    [LoggerMessage(30, LogLevel.Warning, "InfluxDB {Operation} failed ({Status}); retrying, frames stay unacknowledged until written")]
+    [LoggerMessage(GatewayLogEvents.InfluxUnavailable, LogLevel.Warning, "InfluxDB {Operation} failed ({Status}); retrying, frames stay unacknowledged until written")]
     public static partial void InfluxUnavailable(ILogger logger, string operation, string status);
 
-    [LoggerMessage(31, LogLevel.Error, "InfluxDB refused {Operation} with HTTP {Status} ({ErrorKind}); check Gateway:Influx settings; retrying")]
+    [LoggerMessage(GatewayLogEvents.InfluxRefused, LogLevel.Error, "InfluxDB refused {Operation} with HTTP {Status} ({ErrorKind}); check Gateway:Influx settings; retrying")]
     public static partial void InfluxRefused(ILogger logger, string operation, int status, string errorKind);
 
-    [LoggerMessage(32, LogLevel.Information, "InfluxDB database {Database} ready at {Url}")]
+    [LoggerMessage(GatewayLogEvents.InfluxDatabaseReady, LogLevel.Information, "InfluxDB database {Database} ready at {Url}")]
     public static partial void InfluxDatabaseReady(ILogger logger, string database, Uri url);
 
-    [LoggerMessage(33, LogLevel.Information, "InfluxDB write succeeded after {Failures} failed attempts")]
+    [LoggerMessage(GatewayLogEvents.InfluxRecovered, LogLevel.Information, "InfluxDB write succeeded after {Failures} failed attempts")]
     public static partial void InfluxRecovered(ILogger logger, int failures);
 
-    [LoggerMessage(34, LogLevel.Information, "Readings are being stored: first {Count} written to database {Database}, measurement {Measurement}")]
+    [LoggerMessage(GatewayLogEvents.FirstReadingsStored, LogLevel.Information, "Readings are being stored: first {Count} written to database {Database}, measurement {Measurement}")]
     public static partial void FirstReadingsStored(ILogger logger, int count, string database, string measurement);
 
-    [LoggerMessage(40, LogLevel.Information, "Serial port {DevicePath} open ({LineSettings}, {Protocol}) for device {DeviceId}")]
+    [LoggerMessage(GatewayLogEvents.SerialPortOpened, LogLevel.Information, "Serial port {DevicePath} open ({LineSettings}, {Protocol}) for device {DeviceId}")]
     public static partial void SerialPortOpened(ILogger logger, string devicePath, string lineSettings, string protocol, string deviceId);
 
-    [LoggerMessage(41, LogLevel.Warning, "Serial port {DevicePath} of device {DeviceId} disconnected: {Reason}. Reopening when it comes back")]
+    [LoggerMessage(GatewayLogEvents.SerialPortDisconnected, LogLevel.Warning, "Serial port {DevicePath} of device {DeviceId} disconnected: {Reason}. Reopening when it comes back")]
     public static partial void SerialPortDisconnected(ILogger logger, string devicePath, string deviceId, string reason);
 
-    [LoggerMessage(42, LogLevel.Information, "Serial port {DevicePath} of device {DeviceId} reconnected after {DowntimeSeconds:0.0} s")]
+    [LoggerMessage(GatewayLogEvents.SerialPortReconnected, LogLevel.Information, "Serial port {DevicePath} of device {DeviceId} reconnected after {DowntimeSeconds:0.0} s")]
     public static partial void SerialPortReconnected(ILogger logger, string devicePath, string deviceId, double downtimeSeconds);
 
-    [LoggerMessage(43, LogLevel.Warning, "Serial port {DevicePath} of device {DeviceId} cannot be opened ({Reason}); retrying with backoff up to every {MaximumDelayMilliseconds} ms")]
+    [LoggerMessage(GatewayLogEvents.SerialPortUnavailable, LogLevel.Warning, "Serial port {DevicePath} of device {DeviceId} cannot be opened ({Reason}); retrying with backoff up to every {MaximumDelayMilliseconds} ms")]
     public static partial void SerialPortUnavailable(ILogger logger, string devicePath, string deviceId, string reason, int maximumDelayMilliseconds);
 
-    [LoggerMessage(44, LogLevel.Warning, "Serial port {DevicePath} of device {DeviceId} has been silent for {TimeoutSeconds} s")]
+    [LoggerMessage(GatewayLogEvents.SerialNoData, LogLevel.Warning, "Serial port {DevicePath} of device {DeviceId} has been silent for {TimeoutSeconds} s")]
     public static partial void SerialNoData(ILogger logger, string devicePath, string deviceId, int timeoutSeconds);
 
-    [LoggerMessage(45, LogLevel.Information, "Serial port {DevicePath} of device {DeviceId} receives data again")]
+    [LoggerMessage(GatewayLogEvents.SerialDataResumed, LogLevel.Information, "Serial port {DevicePath} of device {DeviceId} receives data again")]
     public static partial void SerialDataResumed(ILogger logger, string devicePath, string deviceId);
 
-    [LoggerMessage(46, LogLevel.Warning, "Serial bytes skipped on {DevicePath} (device {DeviceId}): {Reason}; resynchronised at the next frame. Further skips for this reason are counted, not logged")]
+    [LoggerMessage(GatewayLogEvents.SerialBytesRejected, LogLevel.Warning, "Serial bytes skipped on {DevicePath} (device {DeviceId}): {Reason}; resynchronised at the next frame. Further skips for this reason are counted, not logged")]
     public static partial void SerialBytesRejected(ILogger logger, string devicePath, string deviceId, MedIoT.Protocol.Serial.SerialRejectionReason reason);
 
-    [LoggerMessage(47, LogLevel.Information, "Device {DeviceId} reports status {Status}")]
+    [LoggerMessage(GatewayLogEvents.DeviceStatusChanged, LogLevel.Information, "Device {DeviceId} reports status {Status}")]
     public static partial void DeviceStatusChanged(ILogger logger, string deviceId, DeviceStatus status);
 
-    [LoggerMessage(48, LogLevel.Information, "Gateway identity {Name} created: key {KeyFile} (mode 0600), thumbprint {Thumbprint}")]
+    [LoggerMessage(GatewayLogEvents.GatewayIdentityCreated, LogLevel.Information, "Gateway identity {Name} created: key {KeyFile} (mode 0600), thumbprint {Thumbprint}")]
     public static partial void GatewayIdentityCreated(ILogger logger, string name, string keyFile, string thumbprint);
 
-    [LoggerMessage(49, LogLevel.Information, "Gateway identity {Name} loaded from {KeyFile}, thumbprint {Thumbprint}")]
+    [LoggerMessage(GatewayLogEvents.GatewayIdentityLoaded, LogLevel.Information, "Gateway identity {Name} loaded from {KeyFile}, thumbprint {Thumbprint}")]
     public static partial void GatewayIdentityLoaded(ILogger logger, string name, string keyFile, string thumbprint);
 
-    [LoggerMessage(60, LogLevel.Information, "HTTP surface listening on {Address}")]
+    [LoggerMessage(GatewayLogEvents.HttpListening, LogLevel.Information, "HTTP surface listening on {Address}")]
     public static partial void HttpListening(ILogger logger, Uri address);
 
-    [LoggerMessage(61, LogLevel.Information, "HTTP surface disabled (Gateway:Http:Enabled is false)")]
+    [LoggerMessage(GatewayLogEvents.HttpDisabled, LogLevel.Information, "HTTP surface disabled (Gateway:Http:Enabled is false)")]
     public static partial void HttpDisabled(ILogger logger);
 
     // 70–79: alerts (Alerts/). Alarm lines name the alarm, condition key, place and priority, never a patient value.
-    [LoggerMessage(70, LogLevel.Information, "Alert service running: {VitalRuleCount} vital rules, {WebhookCount} webhooks, MQTT topic prefix {TopicPrefix}")]
+    [LoggerMessage(GatewayLogEvents.AlarmServiceStarted, LogLevel.Information, "Alert service running: {VitalRuleCount} vital rules, {WebhookCount} webhooks, MQTT topic prefix {TopicPrefix}")]
     public static partial void AlarmServiceStarted(ILogger logger, int vitalRuleCount, int webhookCount, string topicPrefix);
 
-    [LoggerMessage(71, LogLevel.Information, "Alarm {AlarmId} {EventKind}: {ConditionKey} at {Place}, priority {Priority}, escalation level {EscalationLevel}")]
+    [LoggerMessage(GatewayLogEvents.AlarmEventOccurred, LogLevel.Information, "Alarm {AlarmId} {EventKind}: {ConditionKey} at {Place}, priority {Priority}, escalation level {EscalationLevel}")]
     public static partial void AlarmEventOccurred(ILogger logger, AlarmEventKind eventKind, long alarmId, string conditionKey, string place, AlarmPriority priority, int escalationLevel);
 
-    [LoggerMessage(72, LogLevel.Error, "Alert feed full: {RefusedCount} inputs refused so far; the alert service is not keeping up (raise Gateway:Alerts:InputCapacity only after finding why)")]
+    [LoggerMessage(GatewayLogEvents.AlarmFeedFull, LogLevel.Error, "Alert feed full: {RefusedCount} inputs refused so far; the alert service is not keeping up (raise Gateway:Alerts:InputCapacity only after finding why)")]
     public static partial void AlarmFeedFull(ILogger logger, long refusedCount);
 
-    [LoggerMessage(73, LogLevel.Warning, "Alert engine rejected a {InputType}: {Reason}. Further rejections for this reason are counted, not logged")]
+    [LoggerMessage(GatewayLogEvents.AlarmInputRejected, LogLevel.Warning, "Alert engine rejected a {InputType}: {Reason}. Further rejections for this reason are counted, not logged")]
     public static partial void AlarmInputRejected(ILogger logger, string inputType, AlarmInputRejection reason);
 
-    [LoggerMessage(74, LogLevel.Information, "Alarm publisher connected to MQTT {Host}:{Port}")]
+    [LoggerMessage(GatewayLogEvents.AlarmPublisherConnected, LogLevel.Information, "Alarm publisher connected to MQTT {Host}:{Port}")]
     public static partial void AlarmPublisherConnected(ILogger logger, string host, int port);
 
-    [LoggerMessage(75, LogLevel.Warning, "Alarm publisher lost its MQTT connection ({Reason}); reconnecting in {DelayMilliseconds} ms, alarms are kept meanwhile")]
+    [LoggerMessage(GatewayLogEvents.AlarmPublisherConnectionLost, LogLevel.Warning, "Alarm publisher lost its MQTT connection ({Reason}); reconnecting in {DelayMilliseconds} ms, alarms are kept meanwhile")]
     public static partial void AlarmPublisherConnectionLost(ILogger logger, string reason, int delayMilliseconds);
 
-    [LoggerMessage(76, LogLevel.Error, "Alarm delivery queue {Queue} full (capacity {Capacity}): the oldest entry was dropped ({DroppedCount} so far)")]
+    [LoggerMessage(GatewayLogEvents.AlarmDeliveryDropped, LogLevel.Error, "Alarm delivery queue {Queue} full (capacity {Capacity}): the oldest entry was dropped ({DroppedCount} so far)")]
     public static partial void AlarmDeliveryDropped(ILogger logger, string queue, long droppedCount, int capacity);
 
-    [LoggerMessage(77, LogLevel.Error, "Webhook {Webhook} refused an alarm event for good ({Reason}); the entry is dropped and counted. Check the webhook's address and secret")]
+    [LoggerMessage(GatewayLogEvents.WebhookDeliveryFailed, LogLevel.Error, "Webhook {Webhook} refused an alarm event for good ({Reason}); the entry is dropped and counted. Check the webhook's address and secret")]
     public static partial void WebhookDeliveryFailed(ILogger logger, string webhook, string reason);
 
-    [LoggerMessage(78, LogLevel.Warning, "Webhook {Webhook} delivery failed ({Reason}); retrying in {DelayMilliseconds} ms with backoff, the outbox keeps the events")]
+    [LoggerMessage(GatewayLogEvents.WebhookDeliveryRetrying, LogLevel.Warning, "Webhook {Webhook} delivery failed ({Reason}); retrying in {DelayMilliseconds} ms with backoff, the outbox keeps the events")]
     public static partial void WebhookDeliveryRetrying(ILogger logger, string webhook, string reason, int delayMilliseconds);
 
-    [LoggerMessage(69, LogLevel.Error, "MQTT broker refused the alarm message on {Topic}: {Reason}; not retried ({DroppedCount} alarm messages dropped so far)")]
+    [LoggerMessage(GatewayLogEvents.AlarmMessageRefused, LogLevel.Error, "MQTT broker refused the alarm message on {Topic}: {Reason}; not retried ({DroppedCount} alarm messages dropped so far)")]
     public static partial void AlarmMessageRefused(ILogger logger, string topic, string reason, long droppedCount);
 
-    [LoggerMessage(79, LogLevel.Warning, "Alert API request to {Endpoint} refused: {Reason}. Further refusals for this reason are counted, not logged")]
+    [LoggerMessage(GatewayLogEvents.AlarmApiRequestRejected, LogLevel.Warning, "Alert API request to {Endpoint} refused: {Reason}. Further refusals for this reason are counted, not logged")]
     public static partial void AlarmApiRequestRejected(ILogger logger, string endpoint, string reason);
 
-    [LoggerMessage(80, LogLevel.Information, "Journal open in {Folder}: {Size} entries (sequence history restored from a snapshot at {SnapshotSize}); checkpoint key {VerifierKey}")]
+    [LoggerMessage(GatewayLogEvents.JournalOpened, LogLevel.Information, "Journal open in {Folder}: {Size} entries (sequence history restored from a snapshot at {SnapshotSize}); checkpoint key {VerifierKey}")]
     public static partial void JournalOpened(ILogger logger, string folder, long size, long snapshotSize, string verifierKey);
 
-    [LoggerMessage(81, LogLevel.Debug, "Journal checkpoint signed at size {Size}")]
+    [LoggerMessage(GatewayLogEvents.CheckpointSigned, LogLevel.Debug, "Journal checkpoint signed at size {Size}")]
     public static partial void CheckpointSigned(ILogger logger, long size);
 
-    [LoggerMessage(82, LogLevel.Information, "Backlog: journal {JournalSize} entries, InfluxDB writer at {WriterPosition}, lag {LagEntries} entries / {LagSeconds:0.0} s")]
+    [LoggerMessage(GatewayLogEvents.JournalBacklog, LogLevel.Information, "Backlog: journal {JournalSize} entries, InfluxDB writer at {WriterPosition}, lag {LagEntries} entries / {LagSeconds:0.0} s")]
     public static partial void JournalBacklog(ILogger logger, long journalSize, long writerPosition, long lagEntries, double lagSeconds);
 
-    [LoggerMessage(90, LogLevel.Debug, "Memory: resident {ResidentMegabytes:0.0} MB (peak {PeakResidentMegabytes:0.0} MB); GC heap {HeapMegabytes:0.0} MB, committed {CommittedMegabytes:0.0} MB, fragmented {FragmentedMegabytes:0.0} MB, promoted {PromotedMegabytes:0.0} MB, generations 0/1/2/LOH/POH {Gen0Megabytes:0.0}/{Gen1Megabytes:0.0}/{Gen2Megabytes:0.0}/{LargeMegabytes:0.0}/{PinnedMegabytes:0.0} MB after GC #{GcIndex} (gen {Generation}), {AllocatedMegabytes:0} MB allocated in all; {Threads} threads ({PoolThreads} in the thread pool); queued: {PendingFrames} frames for the journal, {AlertFeed} alert inputs")]
+    [LoggerMessage(GatewayLogEvents.GatewayMemory, LogLevel.Debug, "Memory: resident {ResidentMegabytes:0.0} MB (peak {PeakResidentMegabytes:0.0} MB); GC heap {HeapMegabytes:0.0} MB, committed {CommittedMegabytes:0.0} MB, fragmented {FragmentedMegabytes:0.0} MB, promoted {PromotedMegabytes:0.0} MB, generations 0/1/2/LOH/POH {Gen0Megabytes:0.0}/{Gen1Megabytes:0.0}/{Gen2Megabytes:0.0}/{LargeMegabytes:0.0}/{PinnedMegabytes:0.0} MB after GC #{GcIndex} (gen {Generation}), {AllocatedMegabytes:0} MB allocated in all; {Threads} threads ({PoolThreads} in the thread pool); queued: {PendingFrames} frames for the journal, {AlertFeed} alert inputs")]
     public static partial void GatewayMemory(
         ILogger logger, double residentMegabytes, double peakResidentMegabytes, double heapMegabytes, double committedMegabytes, double fragmentedMegabytes,
         double promotedMegabytes, double gen0Megabytes, double gen1Megabytes, double gen2Megabytes, double largeMegabytes, double pinnedMegabytes,
         long gcIndex, int generation, double allocatedMegabytes, int threads, int poolThreads, int pendingFrames, int alertFeed);
 
-    [LoggerMessage(91, LogLevel.Information, "The C library has no {Function} (not glibc): Gateway:Memory has no effect")]
+    [LoggerMessage(GatewayLogEvents.NativeHeapUnsupported, LogLevel.Information, "The C library has no {Function} (not glibc): Gateway:Memory has no effect")]
     public static partial void NativeHeapUnsupported(ILogger logger, string function);
 
-    [LoggerMessage(83, LogLevel.Warning, "InfluxDB refused {Points} points of journal entries {FirstIndex}..{LastIndex} ({ErrorKind}); counted, not retried; the rest is written")]
+    [LoggerMessage(GatewayLogEvents.InfluxPointsRefused, LogLevel.Warning, "InfluxDB refused {Points} points of journal entries {FirstIndex}..{LastIndex} ({ErrorKind}); counted, not retried; the rest is written")]
     public static partial void InfluxPointsRefused(ILogger logger, long points, long firstIndex, long lastIndex, string errorKind);
 
-    [LoggerMessage(84, LogLevel.Error, "Journal entry {Index} cannot be turned into points ({Reason}); skipped and counted")]
+    [LoggerMessage(GatewayLogEvents.JournalEntryUnreadable, LogLevel.Error, "Journal entry {Index} cannot be turned into points ({Reason}); skipped and counted")]
     public static partial void JournalEntryUnreadable(ILogger logger, long index, string reason);
 
-    [LoggerMessage(85, LogLevel.Information, "InfluxDB writer resumes at journal entry {Position} of {Size}")]
+    [LoggerMessage(GatewayLogEvents.InfluxWriterResuming, LogLevel.Information, "InfluxDB writer resumes at journal entry {Position} of {Size}")]
     public static partial void InfluxWriterResuming(ILogger logger, long position, long size);
 
-    [LoggerMessage(86, LogLevel.Error, "Alarm event {Kind} of alarm {AlarmId} could not be queued for the journal (queue full); delivered but not journaled ({DroppedCount} alarm events not journaled so far)")]
+    [LoggerMessage(GatewayLogEvents.AlarmJournalQueueFull, LogLevel.Error, "Alarm event {Kind} of alarm {AlarmId} could not be queued for the journal (queue full); delivered but not journaled ({DroppedCount} alarm events not journaled so far)")]
     public static partial void AlarmJournalQueueFull(ILogger logger, string kind, long alarmId, long droppedCount);
 
-    [LoggerMessage(87, LogLevel.Information, "First alarm event journaled at entry {Index}")]
+    [LoggerMessage(GatewayLogEvents.FirstAlarmEventJournaled, LogLevel.Information, "First alarm event journaled at entry {Index}")]
     public static partial void FirstAlarmEventJournaled(ILogger logger, long index);
 
-    [LoggerMessage(88, LogLevel.Information, "Anchoring to the ledger at {LedgerUrl}: anchored up to journal size {AnchoredSize}, {Unanchored} signed checkpoints to anchor")]
+    [LoggerMessage(GatewayLogEvents.AnchoringStarted, LogLevel.Information, "Anchoring to the ledger at {LedgerUrl}: anchored up to journal size {AnchoredSize}, {Unanchored} signed checkpoints to anchor")]
     public static partial void AnchoringStarted(ILogger logger, string ledgerUrl, long anchoredSize, int unanchored);
 
-    [LoggerMessage(89, LogLevel.Debug, "Checkpoint of size {Size} anchored in the ledger; {Unanchored} left to anchor")]
+    [LoggerMessage(GatewayLogEvents.CheckpointAnchored, LogLevel.Debug, "Checkpoint of size {Size} anchored in the ledger; {Unanchored} left to anchor")]
     public static partial void CheckpointAnchored(ILogger logger, long size, int unanchored);
 
-    [LoggerMessage(130, LogLevel.Information, "Anchoring disabled (Gateway:Anchoring:LedgerUrl is empty)")]
+    [LoggerMessage(GatewayLogEvents.AnchoringDisabled, LogLevel.Information, "Anchoring disabled (Gateway:Anchoring:LedgerUrl is empty)")]
     public static partial void AnchoringDisabled(ILogger logger);
 
-    [LoggerMessage(131, LogLevel.Warning, "Ledger unavailable ({Detail}); {Unanchored} checkpoints wait, retrying with backoff. Ingestion is not affected")]
+    [LoggerMessage(GatewayLogEvents.LedgerUnavailable, LogLevel.Warning, "Ledger unavailable ({Detail}); {Unanchored} checkpoints wait, retrying with backoff. Ingestion is not affected")]
     public static partial void LedgerUnavailable(ILogger logger, string detail, int unanchored);
 
-    [LoggerMessage(132, LogLevel.Information, "Ledger answers again after {FailedAttempts} failed attempts; anchoring the {Unanchored} waiting checkpoints in order")]
+    [LoggerMessage(GatewayLogEvents.LedgerAvailableAgain, LogLevel.Information, "Ledger answers again after {FailedAttempts} failed attempts; anchoring the {Unanchored} waiting checkpoints in order")]
     public static partial void LedgerAvailableAgain(ILogger logger, int failedAttempts, int unanchored);
 
-    [LoggerMessage(133, LogLevel.Error, "The ledger refused checkpoint {Size} (old size {OldSize}): {Detail}; counted, retrying with backoff")]
+    [LoggerMessage(GatewayLogEvents.AnchoringRefused, LogLevel.Error, "The ledger refused checkpoint {Size} (old size {OldSize}): {Detail}; counted, retrying with backoff")]
     public static partial void AnchoringRefused(ILogger logger, long size, long oldSize, string detail);
 
-    [LoggerMessage(134, LogLevel.Critical, "FORK ALARM: the ledger holds a checkpoint of size {LedgerSize} for {Origin} that this journal never signed (it signed up to {SignedSize}); the gateway's key may be compromised. Investigate before anything else")]
+    [LoggerMessage(GatewayLogEvents.AnchoringForkAlarm, LogLevel.Critical, "FORK ALARM: the ledger holds a checkpoint of size {LedgerSize} for {Origin} that this journal never signed (it signed up to {SignedSize}); the gateway's key may be compromised. Investigate before anything else")]
     public static partial void AnchoringForkAlarm(ILogger logger, long ledgerSize, string origin, long signedSize);
 
-    [LoggerMessage(150, LogLevel.Critical, "FORK ALARM: the ledger refused checkpoint {Size} (old size {OldSize}) of {Origin} as inconsistent with what was anchored before ({Detail}); it kept both as evidence. The journal or the gateway's key may be compromised. Investigate before anything else")]
+    [LoggerMessage(GatewayLogEvents.AnchoringRefusedAsFork, LogLevel.Critical, "FORK ALARM: the ledger refused checkpoint {Size} (old size {OldSize}) of {Origin} as inconsistent with what was anchored before ({Detail}); it kept both as evidence. The journal or the gateway's key may be compromised. Investigate before anything else")]
     public static partial void AnchoringRefusedAsFork(ILogger logger, long size, long oldSize, string origin, string detail);
 
-    [LoggerMessage(151, LogLevel.Critical, "FORK ALARM: the ledger's anchored checkpoint of size {Size} for {Origin} is not the one this journal signed at that size ({Reason}); it is not recorded as anchored. The gateway's key may be compromised. Investigate before anything else")]
+    [LoggerMessage(GatewayLogEvents.AnchoringForkNotOurs, LogLevel.Critical, "FORK ALARM: the ledger's anchored checkpoint of size {Size} for {Origin} is not the one this journal signed at that size ({Reason}); it is not recorded as anchored. The gateway's key may be compromised. Investigate before anything else")]
     public static partial void AnchoringForkNotOurs(ILogger logger, long size, string origin, string reason);
 
-    [LoggerMessage(135, LogLevel.Warning, "The ledger had already anchored our checkpoints up to size {LedgerSize} (we had recorded {AnchoredSize}); receipts fetched, moving on")]
+    [LoggerMessage(GatewayLogEvents.AnchoringReconciled, LogLevel.Warning, "The ledger had already anchored our checkpoints up to size {LedgerSize} (we had recorded {AnchoredSize}); receipts fetched, moving on")]
     public static partial void AnchoringReconciled(ILogger logger, long anchoredSize, long ledgerSize);
 
-    [LoggerMessage(136, LogLevel.Error, "The ledger's receipt for checkpoint {Size} was refused: {Reason}; counted, retrying with backoff")]
+    [LoggerMessage(GatewayLogEvents.AnchoringBadReceipt, LogLevel.Error, "The ledger's receipt for checkpoint {Size} was refused: {Reason}; counted, retrying with backoff")]
     public static partial void AnchoringBadReceipt(ILogger logger, long size, string reason);
 
-    [LoggerMessage(137, LogLevel.Warning, "No usable receipt for anchored checkpoint {Size}: {Detail}; a bundle for its entries will use a later anchored checkpoint")]
+    [LoggerMessage(GatewayLogEvents.AnchoringReceiptMissing, LogLevel.Warning, "No usable receipt for anchored checkpoint {Size}: {Detail}; a bundle for its entries will use a later anchored checkpoint")]
     public static partial void AnchoringReceiptMissing(ILogger logger, long size, string detail);
 
-    [LoggerMessage(138, LogLevel.Error, "The ledger holds our checkpoints only up to size {LedgerSize}, below the {AnchoredSize} anchored before (restored from an older backup?); anchoring again from there")]
+    [LoggerMessage(GatewayLogEvents.AnchoringLedgerBehind, LogLevel.Error, "The ledger holds our checkpoints only up to size {LedgerSize}, below the {AnchoredSize} anchored before (restored from an older backup?); anchoring again from there")]
     public static partial void AnchoringLedgerBehind(ILogger logger, long ledgerSize, long anchoredSize);
 
-    [LoggerMessage(139, LogLevel.Error, "Anchoring problem: {Problem}; retrying with backoff where that can help")]
+    [LoggerMessage(GatewayLogEvents.AnchoringProblem, LogLevel.Error, "Anchoring problem: {Problem}; retrying with backoff where that can help")]
     public static partial void AnchoringProblem(ILogger logger, string problem);
 }

@@ -42,7 +42,7 @@ public sealed class MqttClientFaultTests
         Assert.Equal(MqttProtocolError.UnknownPacketType, failure.Error);
         var channelFailure = await Assert.ThrowsAsync<MqttProtocolException>(() => client.Messages.Completion.WaitAsync(Broker.Timeout));
         Assert.Same(failure, channelFailure);
-        Assert.Contains(logger.Entries, entry => entry.EventId.Id == 4 && entry.Message.Contains("UnknownPacketType", StringComparison.Ordinal));
+        Assert.Contains(logger.Entries, entry => entry.EventId.Id == MqttLogEvents.ProtocolViolation && entry.Message.Contains("UnknownPacketType", StringComparison.Ordinal));
     }
 
     [Theory(Timeout = TestTimeout)]
@@ -66,7 +66,7 @@ public sealed class MqttClientFaultTests
         var failure = await Assert.ThrowsAsync<MqttProtocolException>(() => client.Completion.WaitAsync(Broker.Timeout));
         Assert.Equal(expected, failure.Error);
         Assert.False(client.IsConnected);
-        Assert.Contains(logger.Entries, entry => entry.EventId.Id == 4 && entry.Message.Contains(expected.ToString(), StringComparison.Ordinal));
+        Assert.Contains(logger.Entries, entry => entry.EventId.Id == MqttLogEvents.ProtocolViolation && entry.Message.Contains(expected.ToString(), StringComparison.Ordinal));
     }
 
     [Theory(Timeout = 60_000)]

@@ -214,7 +214,7 @@ public sealed class MqttClientReconnectTests
         Assert.Equal(3, Assert.IsType<MqttPubRecPacket>(await broker.ReceiveAsync()).PacketIdentifier);
         Assert.False(client.Messages.TryRead(out _));
         Assert.True(client.IsConnected);
-        Assert.Contains(logger.Entries, entry => entry.EventId.Id == 17);
+        Assert.Contains(logger.Entries, entry => entry.EventId.Id == MqttLogEvents.ReleaseOfHeldMessage);
     }
 
     [Fact(Timeout = TestTimeout)]

@@ -54,7 +54,7 @@ public sealed class MqttVersion5ClientTests
 
         Assert.Equal(MqttReasonCode.ServerShuttingDown, reason.ReasonCode);
         Assert.Equal("maintenance", reason.ReasonString);
-        Assert.Contains(logger.Entries, entry => entry.EventId.Id == 20 && entry.Message.Contains("ServerShuttingDown", StringComparison.Ordinal)
+        Assert.Contains(logger.Entries, entry => entry.EventId.Id == MqttLogEvents.DisconnectedByServer && entry.Message.Contains("ServerShuttingDown", StringComparison.Ordinal)
             && entry.Message.Contains("maintenance", StringComparison.Ordinal));
         broker.DropConnection();
     }
@@ -102,7 +102,7 @@ public sealed class MqttVersion5ClientTests
         var disconnect = Assert.IsType<MqttDisconnectPacket>(await broker.ReceiveAsync());
         Assert.Equal(expected, failure.Error);
         Assert.Equal(sentReason, disconnect.ReasonCode);
-        Assert.Contains(logger.Entries, entry => entry.EventId.Id == 4 && entry.Message.Contains(expected.ToString(), StringComparison.Ordinal));
+        Assert.Contains(logger.Entries, entry => entry.EventId.Id == MqttLogEvents.ProtocolViolation && entry.Message.Contains(expected.ToString(), StringComparison.Ordinal));
     }
 
     [Fact(Timeout = TestTimeout)]

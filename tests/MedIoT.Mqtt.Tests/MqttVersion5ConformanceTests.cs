@@ -144,7 +144,7 @@ public sealed class MqttVersion5ConformanceTests
         Assert.Equal(MqttReasonCode.NotAuthorized, refusedExactlyOnce.ReasonCode);
         Assert.Equal(0, client.PendingRequestCount);
         Assert.True(client.IsConnected);
-        Assert.Contains(logger.Entries, entry => entry.EventId.Id == 21);
+        Assert.Contains(logger.Entries, entry => entry.EventId.Id == MqttLogEvents.PublishRefused);
     }
 
     [Theory(Timeout = TestTimeout)]
@@ -203,7 +203,7 @@ public sealed class MqttVersion5ConformanceTests
 
         Assert.Equal(MqttReasonCode.NotAuthorized, exception.ReasonCode);
         Assert.Equal(MqttConnectReturnCode.NotAuthorized, exception.ReturnCode);
-        Assert.Contains(logger.Entries, entry => entry.EventId.Id == 19 && entry.Message.Contains("NotAuthorized", StringComparison.Ordinal));
+        Assert.Contains(logger.Entries, entry => entry.EventId.Id == MqttLogEvents.ConnectionRefusedWithReason && entry.Message.Contains("NotAuthorized", StringComparison.Ordinal));
     }
 
     [Fact(Timeout = TestTimeout)]

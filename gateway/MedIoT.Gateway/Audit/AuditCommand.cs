@@ -45,7 +45,7 @@ internal static class AuditCommand
     {
         var builder = GatewayHost.CreateBuilder(args);
         using var services = builder.Services.BuildServiceProvider();
-        var settingsFolder = GatewayHost.SettingsFolder(args);
+        var settingsFolder = GatewayHost.SettingsSearch.Find(args).Folder;
         var influx = services.GetRequiredService<IOptions<InfluxOptions>>().Value;
         var identityOptions = services.GetRequiredService<IOptions<IdentityOptions>>().Value;
         var journalFolder = Path.GetFullPath(services.GetRequiredService<IOptions<JournalOptions>>().Value.Folder, settingsFolder);

@@ -6,7 +6,7 @@ namespace MedIoT.Gateway.Broker;
 /// How the gateway reaches the ward's MQTT broker: section <c>Gateway:Mqtt</c>. Used by both of the gateway's
 /// MQTT connections: frame ingestion and alarm delivery.
 /// </summary>
-public sealed class MqttOptions : IValidatableObject
+public sealed class MqttOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Gateway:Mqtt";
@@ -75,10 +75,6 @@ public sealed class MqttOptions : IValidatableObject
     /// <summary>The protocol version as the client's enum.</summary>
     internal MedIoT.Mqtt.MqttProtocolVersion ClientProtocolVersion =>
         ProtocolVersion == "5" ? MedIoT.Mqtt.MqttProtocolVersion.V500 : MedIoT.Mqtt.MqttProtocolVersion.V311;
-
-    /// <inheritdoc/>
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
-        Tls.Problems().Select(problem => new ValidationResult(problem, [nameof(Tls)]));
 }
 
 /// <summary>

@@ -37,7 +37,7 @@ public sealed class AlarmFeedTests : IDisposable
 
         Assert.Equal(1_000, feed.Pending);
         Assert.Equal(1_500, statistics.FeedRefused);
-        Assert.Equal(2, _logs.Entries.Count(entry => entry.EventId.Id == 72));
+        Assert.Equal(2, _logs.Entries.Count(entry => entry.EventId.Id == GatewayLogEvents.AlarmFeedFull));
     }
 
     [Fact]

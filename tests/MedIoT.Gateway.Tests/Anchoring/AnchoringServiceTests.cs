@@ -115,7 +115,7 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
         }
 
         // Logged once at Critical for that size, however often it is retried.
-        Assert.Single(_logs.Entries, e => e.EventId.Id == 134 && e.Level == LogLevel.Critical);
+        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.AnchoringForkAlarm && e.Level == LogLevel.Critical);
         Assert.Equal(2, await _ledger.AnchoredAsync(Origin));
         Assert.All(Proxy.Submissions, s => Assert.Equal((0L, 3L, 409), (s.OldSize, s.Size, s.Status)));
         Assert.Empty(AnchorStoreReceipts(journal));
@@ -140,7 +140,7 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
             Assert.StartsWith("FORK ALARM: the ledger refused checkpoint 2 (old size 0)", running.Status.LastError.Message, StringComparison.Ordinal);
         }
 
-        Assert.Single(_logs.Entries, e => e.EventId.Id == 150 && e.Level == LogLevel.Critical);
+        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.AnchoringRefusedAsFork && e.Level == LogLevel.Critical);
         Assert.All(Proxy.Submissions, s => Assert.Equal((0L, 2L, 409), (s.OldSize, s.Size, s.Status)));
         Assert.Equal(2, await _ledger.AnchoredAsync(Origin));
         Assert.True((await _ledger.HealthAsync()).GetProperty("forks").GetInt64() >= 1);
@@ -170,7 +170,7 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
             Assert.StartsWith("FORK ALARM: the ledger's anchored checkpoint of size 2", running.Status.LastError.Message, StringComparison.Ordinal);
         }
 
-        Assert.Single(_logs.Entries, e => e.EventId.Id == 151 && e.Level == LogLevel.Critical);
+        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.AnchoringForkNotOurs && e.Level == LogLevel.Critical);
         Assert.All(Proxy.Submissions, s => Assert.Equal((0L, 1L, 409), (s.OldSize, s.Size, s.Status)));
         Assert.False(File.Exists(Path.Combine(journal.Folder, AnchorStore.FolderName, "state")));
         Assert.Equal(2, await _ledger.AnchoredAsync(Origin));
@@ -188,7 +188,7 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
         await using var running = await RunAsync(journal, ledger);
         await WaitForAsync(() => running.Status.Refused >= 2, "404 refusals, retried");
         Assert.Equal(0, running.Status.AnchoredSize);
-        Assert.Contains(_logs.Entries, e => e.EventId.Id == 133 && e.Level == LogLevel.Error);
+        Assert.Contains(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.AnchoringRefused && e.Level == LogLevel.Error);
 
         // The operator registers the gateway; the ledger reads its registry at start.
         await ledger.StopAsync();
@@ -222,8 +222,8 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
         Assert.Equal([sizes[0], sizes[0], sizes[0], sizes[0], sizes[1]], Proxy.Submissions.Select(s => s.Size));
         Assert.Equal(sizes[^1], await _ledger.AnchoredAsync(Origin));
         AssertEveryReceiptVerifies(journal, sizes);
-        Assert.Single(_logs.Entries, e => e.EventId.Id == 131);
-        Assert.Single(_logs.Entries, e => e.EventId.Id == 132);
+        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.LedgerUnavailable);
+        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.LedgerAvailableAgain);
         _logs.AssertNoErrors();
     }
 
@@ -268,7 +268,7 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
         Assert.Equal(ledgerSize + 1, (await _ledger.HealthAsync()).GetProperty("size").GetInt64());
         Assert.Equal(sizes[^1], await _ledger.AnchoredAsync(Origin));
         Assert.StartsWith($"size {sizes[^1]}\n", await File.ReadAllTextAsync(Path.Combine(journal.Folder, AnchorStore.FolderName, "state")), StringComparison.Ordinal);
-        var logged = Assert.Single(_logs.Entries, e => e.EventId.Id == 135);
+        var logged = Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.AnchoringReconciled);
         Assert.Equal(LogLevel.Warning, logged.Level);
 
         // Every checkpoint the ledger anchored has a verifying receipt; the skipped one has none (the ledger never
@@ -283,7 +283,7 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
         }
 
         Assert.Null(AnchorStore.ReadReceipt(journal.Folder, sizes[1]));
-        Assert.Single(_logs.Entries, e => e.EventId.Id == 137);
+        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.AnchoringReceiptMissing);
         _logs.AssertNoErrors();
     }
 
@@ -324,8 +324,8 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
         Assert.Equal(2, (await _ledger.HealthAsync()).GetProperty("size").GetInt64());
         Assert.Equal(sizes[^1], await _ledger.AnchoredAsync(Origin));
         AssertEveryReceiptVerifies(journal, sizes);
-        Assert.Single(_logs.Entries, e => e.EventId.Id == 131);
-        Assert.Single(_logs.Entries, e => e.EventId.Id == 132);
+        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.LedgerUnavailable);
+        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.LedgerAvailableAgain);
         _logs.AssertNoErrors();
     }
 

@@ -140,7 +140,7 @@ public sealed class EndToEndTests(GatewayFixture ward) : IClassFixture<GatewayFi
         // Rejections are logged once per reason, and never with the payload.
         foreach (var reason in expectedRejections.Keys)
         {
-            Assert.Single(ward.Logs.Entries, e => e.EventId.Id is 20 or 21 && e.Message.Contains($"rejected: {reason} ", StringComparison.Ordinal));
+            Assert.Single(ward.Logs.Entries, e => e.EventId.Id is GatewayLogEvents.FrameRejected or GatewayLogEvents.SecurityRejection && e.Message.Contains($"rejected: {reason} ", StringComparison.Ordinal));
         }
 
         foreach (var payload in badPayloads.Where(p => p.Length > 8))

@@ -120,9 +120,9 @@ public sealed class WebhookDeliveryTests : IDisposable
         Assert.Equal([1L, 1L, 1L, 2L], receiver.Received.Select(r => r.AlarmId));
         Assert.Equal((1, 1, 2), (statistics.WebhooksDelivered, statistics.WebhooksFailed, statistics.WebhookRetries));
         Assert.Equal(0, outbox.Count);
-        var failure = Assert.Single(_logs.Entries, e => e.EventId.Id == 77);
+        var failure = Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.WebhookDeliveryFailed);
         Assert.Contains("HTTP 400", failure.Message, StringComparison.Ordinal);
-        Assert.Single(_logs.Entries, e => e.EventId.Id == 78);
+        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.WebhookDeliveryRetrying);
     }
 
     [Fact]

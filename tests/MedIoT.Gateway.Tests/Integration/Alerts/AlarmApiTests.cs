@@ -53,7 +53,7 @@ public sealed class AlarmApiTests(AlertWardFixture ward) : IClassFixture<AlertWa
         Assert.Contains(detail, problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(Marker, problem.RootElement.GetRawText(), StringComparison.Ordinal);
         Assert.Equal(1, gateway.Alerts.BadRequests);
-        var logged = Assert.Single(gateway.Logs.Entries, entry => entry.EventId.Id == 79);
+        var logged = Assert.Single(gateway.Logs.Entries, entry => entry.EventId.Id == GatewayLogEvents.AlarmApiRequestRejected);
         Assert.Contains(reason, logged.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(gateway.Logs.Entries, entry => entry.Message.Contains(Marker, StringComparison.Ordinal));
         Assert.Equal(0, gateway.Alerts.InputsProcessed);
@@ -71,7 +71,7 @@ public sealed class AlarmApiTests(AlertWardFixture ward) : IClassFixture<AlertWa
         }
 
         Assert.Equal(2, gateway.Alerts.BadRequests);
-        Assert.Single(gateway.Logs.Entries, entry => entry.EventId.Id == 79);
+        Assert.Single(gateway.Logs.Entries, entry => entry.EventId.Id == GatewayLogEvents.AlarmApiRequestRejected);
     }
 
     [Theory]

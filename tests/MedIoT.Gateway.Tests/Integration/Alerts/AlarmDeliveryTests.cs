@@ -457,8 +457,8 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
         Assert.Equal(["raised", "resolved"], station.Events.Select(e => e.Event));
         Assert.All(station.Events, e => Assert.Equal(raised.AlarmId, e.AlarmId));
         Assert.Equal(acceptedBefore + 15, gateway.Ingestion.Accepted);
-        Assert.Single(gateway.Logs.Entries, entry => entry.EventId.Id == 47 && entry.Message.Contains("SensorOff", StringComparison.Ordinal));
-        Assert.Single(gateway.Logs.Entries, entry => entry.EventId.Id == 47 && entry.Message.EndsWith("status None", StringComparison.Ordinal));
+        Assert.Single(gateway.Logs.Entries, entry => entry.EventId.Id == GatewayLogEvents.DeviceStatusChanged && entry.Message.Contains("SensorOff", StringComparison.Ordinal));
+        Assert.Single(gateway.Logs.Entries, entry => entry.EventId.Id == GatewayLogEvents.DeviceStatusChanged && entry.Message.EndsWith("status None", StringComparison.Ordinal));
 
         var journal = gateway.Service<GatewayJournal>();
         var statistics = gateway.Service<JournalStatistics>();
@@ -496,7 +496,7 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
 
         Assert.Empty(station.Events);
         Assert.DoesNotContain("device-status", await gateway.Http.GetStringAsync("/alarms"), StringComparison.Ordinal);
-        Assert.DoesNotContain(gateway.Logs.Entries, entry => entry.EventId.Id == 47);
+        Assert.DoesNotContain(gateway.Logs.Entries, entry => entry.EventId.Id == GatewayLogEvents.DeviceStatusChanged);
         gateway.Logs.AssertNoErrors();
     }
 

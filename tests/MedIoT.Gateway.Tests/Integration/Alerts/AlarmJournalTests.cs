@@ -244,7 +244,7 @@ public sealed class AlarmJournalTests(AlertWardFixture ward) : IClassFixture<Ale
         // Logged as an error (the first, then every 1,000th), without values; nothing else went wrong.
         var errors = gateway.Logs.Entries.Where(entry => entry.Level >= LogLevel.Error).ToList();
         Assert.NotEmpty(errors);
-        Assert.All(errors, entry => Assert.Equal(86, entry.EventId.Id));
+        Assert.All(errors, entry => Assert.Equal(GatewayLogEvents.AlarmJournalQueueFull, entry.EventId.Id));
     }
 
     private static async Task WriteLineAsync(InfluxOptions options, string line)

@@ -153,7 +153,7 @@ public sealed class SerialIngestTests(SerialWardFixture ward) : IClassFixture<Se
         Assert.Equal(readable.Select(c => c.Observations.Single(o => o.Code == MdcCodes.OxygenSaturation).Value), storedSaturations);
 
         // Each reason is logged once per port, then only counted; no error.
-        var skipLogs = ward.Logs.Entries.Where(e => e.EventId.Id == 46).Select(e => e.Message).ToList();
+        var skipLogs = ward.Logs.Entries.Where(e => e.EventId.Id == GatewayLogEvents.SerialBytesRejected).Select(e => e.Message).ToList();
         Assert.Contains(skipLogs, m => m.Contains(DeviceId(protocol), StringComparison.Ordinal) && m.Contains("Garbage", StringComparison.Ordinal));
         Assert.Equal(skipLogs.Count, skipLogs.Distinct().Count());
         ward.Logs.AssertNoErrors();
@@ -193,8 +193,8 @@ public sealed class SerialIngestTests(SerialWardFixture ward) : IClassFixture<Se
         Assert.Equal(total, rows.Count);
         var saturations = rows.Where(r => r.Columns["code"].GetString() == "150456").OrderBy(r => r.Columns["seq"].GetInt64()).Select(r => r.Columns["value"].GetDouble());
         Assert.Equal(before.Concat(after).Select(c => c.Observations[0].Value), saturations);
-        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == 41 && e.Message.Contains(deviceId, StringComparison.Ordinal));
-        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == 42 && e.Message.Contains(deviceId, StringComparison.Ordinal));
+        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == GatewayLogEvents.SerialPortDisconnected && e.Message.Contains(deviceId, StringComparison.Ordinal));
+        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == GatewayLogEvents.SerialPortReconnected && e.Message.Contains(deviceId, StringComparison.Ordinal));
         ward.Logs.AssertNoErrors();
     }
 
@@ -209,7 +209,7 @@ public sealed class SerialIngestTests(SerialWardFixture ward) : IClassFixture<Se
         var resumed = await ward.WaitForEventAsync(resumedMark, e => e.Device.DeviceId == SerialWardFixture.NoninDeviceId && e.Kind == DeviceStatusEventKind.DataResumed, s_timeout);
         Assert.True(resumed.Time >= noData.Time);
         Assert.True(ward.SerialStatistics.NoDataTimeouts >= 1);
-        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == 44);
+        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == GatewayLogEvents.SerialNoData);
     }
 
     [Fact]
@@ -262,7 +262,7 @@ public sealed class SerialIngestTests(SerialWardFixture ward) : IClassFixture<Se
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(ward.IdentityKeyFile)!));
         }
 
-        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == 49); // loaded, not created again, after the restart
+        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == GatewayLogEvents.GatewayIdentityLoaded); // loaded, not created again, after the restart
         var key = await File.ReadAllTextAsync(ward.IdentityKeyFile);
         var secret = System.Text.Json.JsonDocument.Parse(key).RootElement.GetProperty("d").GetString()!;
         Assert.DoesNotContain(ward.Logs.Entries, e => e.Message.Contains(secret, StringComparison.Ordinal));
@@ -274,7 +274,7 @@ public sealed class SerialIngestTests(SerialWardFixture ward) : IClassFixture<Se
     {
         var disconnected = await ward.WaitForEventAsync(0, e => e.Device.DeviceId == SerialWardFixture.LateDeviceId && e.Kind == DeviceStatusEventKind.Disconnected, s_timeout);
         Assert.Contains("errno 2", disconnected.Detail, StringComparison.Ordinal);
-        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == 43 && e.Message.Contains(SerialWardFixture.LateDeviceId, StringComparison.Ordinal));
+        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == GatewayLogEvents.SerialPortUnavailable && e.Message.Contains(SerialWardFixture.LateDeviceId, StringComparison.Ordinal));
 
         var mark = ward.EventMark;
         await using var line = await SocatPtyPair.StartAsync(ward.LateLineFolder);

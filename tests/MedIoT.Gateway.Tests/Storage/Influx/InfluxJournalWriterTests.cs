@@ -71,7 +71,7 @@ public sealed class InfluxJournalWriterTests(GatewayFixture ward) : IClassFixtur
         Assert.Contains(after.SequenceNumber, sequences);
         Assert.DoesNotContain(old.SequenceNumber, sequences);
         Assert.Equal(refusedBefore + old.Observations.Count, ward.JournalStatistics.PointsRefused);
-        var warning = Assert.Single(ward.Logs.Entries, e => e.EventId.Id == 83);
+        var warning = Assert.Single(ward.Logs.Entries, e => e.EventId.Id == GatewayLogEvents.InfluxPointsRefused);
         Assert.Contains("field type conflict", warning.Message, StringComparison.Ordinal);
         Assert.Contains(old.Observations.Count.ToString(CultureInfo.InvariantCulture) + " points", warning.Message, StringComparison.Ordinal);
         ward.Logs.AssertNoErrors();

@@ -1,32 +1,23 @@
-using System.Globalization;
+using MedIoT.Hosting;
 using MedIoT.Protocol.Frames;
 using MedIoT.Serial;
-using Microsoft.Extensions.Options;
 
 namespace MedIoT.Gateway.Ingestion.Serial;
 
 /// <summary>
-/// Validates each entry of <c>Gateway:Serial:Ports</c> at start, with messages in the form of
-/// <see cref="SettingsValidator{TOptions}"/>: the setting's full path, its value and where to fix it.
+/// Checks <c>Gateway:Serial</c> at start, beyond its annotations: the reopen delays and each entry of
+/// <c>Gateway:Serial:Ports</c> (path, line settings, protocol, device).
 /// </summary>
-internal sealed class SerialSettingsValidator : IValidateOptions<SerialOptions>
+internal sealed class SerialOptionsValidator() : SettingsValidator<SerialOptions>(SerialOptions.SectionName)
 {
-    public ValidateOptionsResult Validate(string? name, SerialOptions options)
+    protected override void Check(SerialOptions options, SettingProblems problems)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        void Problem(int index, string setting, object? value, string problem)
-        {
-            var path = $"{SerialOptions.SectionName}:Ports:{index}:{setting}";
-            var shown = Convert.ToString(value, CultureInfo.InvariantCulture) is { Length: > 0 } text ? text : "(empty)";
-            failures.Add($"Setting '{path}' = '{shown}': {problem} Fix it in the settings file or with the environment variable MEDIOT_{path.Replace(":", "__", StringComparison.Ordinal)}.");
-        }
+        void Problem(int index, string setting, object? value, string problem) => problems.Add($"Ports:{index}:{setting}", value, problem);
 
         if (options.ReopenMaximumDelayMilliseconds < options.ReopenInitialDelayMilliseconds)
         {
-            failures.Add($"Setting '{SerialOptions.SectionName}:ReopenMaximumDelayMilliseconds' = '{options.ReopenMaximumDelayMilliseconds}': " +
-                "must not be less than ReopenInitialDelayMilliseconds. Fix it in the settings file or with the environment variable " +
-                "MEDIOT_Gateway__Serial__ReopenMaximumDelayMilliseconds.");
+            problems.Add(nameof(SerialOptions.ReopenMaximumDelayMilliseconds), options.ReopenMaximumDelayMilliseconds,
+                "must not be less than ReopenInitialDelayMilliseconds.");
         }
 
         var paths = new HashSet<string>(StringComparer.Ordinal);
@@ -82,7 +73,5 @@ internal sealed class SerialSettingsValidator : IValidateOptions<SerialOptions>
                 Problem(index, nameof(port.NoDataTimeoutSeconds), port.NoDataTimeoutSeconds, "must be between 1 and 3600.");
             }
         }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
