@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using MedIoT.Mqtt.Internal;
 using MedIoT.Mqtt.Packets;
+using Polly;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -45,6 +46,7 @@ public sealed class MqttClient : IAsyncDisposable
     private Task _readLoop = Task.CompletedTask;
     private Task _keepAliveLoop = Task.CompletedTask;
     private Task _reconnectLoop = Task.CompletedTask;
+    private readonly ResiliencePipeline<(MqttConnection Connection, bool SessionPresent)> _reconnect;
     private int _state;
     private int _disconnecting;
     private int _pingResponses;
@@ -61,6 +63,8 @@ public sealed class MqttClient : IAsyncDisposable
         _options = options.Clone();
         _logger = logger ?? (ILogger)NullLogger<MqttClient>.Instance;
         _timeProvider = _options.TimeProvider;
+        _reconnect = ReconnectBackoff.Create<(MqttConnection, bool)>(_options, IsRetryable,
+            (delay, attempt) => Log.Reconnecting(_logger, ClientId, (long)delay.TotalMilliseconds, attempt));
         _session = new MqttSession(_options.MaximumInFlightPublishes);
         _messages = Channel.CreateBounded<MqttReceivedMessage>(new BoundedChannelOptions(_options.ReceiveBufferCapacity)
         {
@@ -176,37 +180,18 @@ public sealed class MqttClient : IAsyncDisposable
 
         MqttConnection connection;
         bool sessionPresent;
-        var delay = _options.ReconnectInitialDelay;
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                (connection, sessionPresent) = await OpenAsync(cancellationToken).ConfigureAwait(false);
-                break;
-            }
-            catch (Exception exception) when (_options.AutomaticReconnect && IsRetryable(exception) && !cancellationToken.IsCancellationRequested)
-            {
-                // Logged by OpenAsync. With automatic reconnect a broker that is not there yet is waited for.
-            }
-            catch (Exception exception)
-            {
-                await CloseAsync(exception is OperationCanceledException && cancellationToken.IsCancellationRequested ? null : exception).ConfigureAwait(false);
-                throw;
-            }
-
-            var jittered = ReconnectBackoff.Jitter(delay, Random.Shared.NextDouble());
-            Log.Reconnecting(_logger, ClientId, (long)jittered.TotalMilliseconds, attempt);
-            try
-            {
-                await Task.Delay(jittered, _timeProvider, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                await CloseAsync(null).ConfigureAwait(false);
-                throw;
-            }
-
-            delay = ReconnectBackoff.Next(delay, _options.ReconnectMaximumDelay);
+            // With automatic reconnect a broker that is not there yet is waited for, with the reconnect backoff; each
+            // failed attempt is logged by OpenAsync.
+            (connection, sessionPresent) = _options.AutomaticReconnect
+                ? await _reconnect.ExecuteAsync(async token => await OpenAsync(token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)
+                : await OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            await CloseAsync(exception is OperationCanceledException && cancellationToken.IsCancellationRequested ? null : exception).ConfigureAwait(false);
+            throw;
         }
 
         if (!TryStart(connection, sessionPresent, StateConnecting))
@@ -1143,51 +1128,51 @@ public sealed class MqttClient : IAsyncDisposable
         await connection.DisposeAsync().ConfigureAwait(false);
         _session.FailNonPublishRequests(new MqttConnectionClosedException("The MQTT connection was lost before the broker acknowledged the request.", reason));
         ConnectionLost?.Invoke(this, new MqttConnectionLostEventArgs(reason));
-        _reconnectLoop = Task.Run(ReconnectLoopAsync, CancellationToken.None);
+        _reconnectLoop = Task.Run(() => ReconnectLoopAsync(reason), CancellationToken.None);
     }
 
-    /// <summary>Retries the connection with jittered exponential backoff until it succeeds or the client closes.</summary>
-    private async Task ReconnectLoopAsync()
+    /// <summary>Retries the connection with the reconnect backoff until it succeeds or the client closes.</summary>
+    private async Task ReconnectLoopAsync(Exception reason)
     {
-        var delay = _options.ReconnectInitialDelay;
         var token = _shutdown.Token;
-        for (var attempt = 1; !token.IsCancellationRequested; attempt++)
+        var lost = true;
+        MqttConnection connection;
+        bool sessionPresent;
+        try
         {
-            var jittered = ReconnectBackoff.Jitter(delay, Random.Shared.NextDouble());
-            Log.Reconnecting(_logger, ClientId, (long)jittered.TotalMilliseconds, attempt);
-            try
+            (connection, sessionPresent) = await _reconnect.ExecuteAsync(cancellationToken =>
             {
-                await Task.Delay(jittered, _timeProvider, token).ConfigureAwait(false);
-                var (connection, sessionPresent) = await OpenAsync(token).ConfigureAwait(false);
-                if (!TryStart(connection, sessionPresent, StateReconnecting))
+                // The first attempt is the connection just lost: reporting it as failed makes the backoff wait (jittered)
+                // before the first reconnect too, so clients that lost the same broker do not all come back at once.
+                if (lost)
                 {
-                    await connection.DisposeAsync().ConfigureAwait(false);
-                    return;
+                    lost = false;
+                    throw new MqttConnectionClosedException("The MQTT connection was lost.", reason);
                 }
 
-                MqttMetrics.Reconnects.Add(1);
-                try
-                {
-                    await ResumeAsync(connection, sessionPresent, isReconnect: true).ConfigureAwait(false);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException || !token.IsCancellationRequested)
-                {
-                    // The new connection failed too; its failure started the next reconnect loop.
-                    Log.ResumeFailed(_logger, ClientId, exception);
-                }
+                return new ValueTask<(MqttConnection, bool)>(OpenAsync(cancellationToken));
+            }, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return;
+        }
 
-                return;
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception) when (IsRetryable(exception))
-            {
-                // Logged by OpenAsync; try again later.
-            }
+        if (!TryStart(connection, sessionPresent, StateReconnecting))
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
 
-            delay = ReconnectBackoff.Next(delay, _options.ReconnectMaximumDelay);
+        MqttMetrics.Reconnects.Add(1);
+        try
+        {
+            await ResumeAsync(connection, sessionPresent, isReconnect: true).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !token.IsCancellationRequested)
+        {
+            // The new connection failed too; its failure started the next reconnect loop.
+            Log.ResumeFailed(_logger, ClientId, exception);
         }
     }
 

@@ -97,7 +97,7 @@ public sealed class MqttClientOptions
     /// <summary>
     /// Whether a lost connection (broker gone, keep-alive timeout, protocol violation) is re-established
     /// automatically. Default <see langword="false"/>: <see cref="MqttClient.Completion"/> then ends with
-    /// the connection. When <see langword="true"/> the client retries with jittered exponential backoff
+    /// the connection. When <see langword="true"/> the client retries with jittered exponential backoff (Polly)
     /// (<see cref="ReconnectInitialDelay"/> doubling up to <see cref="ReconnectMaximumDelay"/>), resubscribes
     /// when the broker has no session, resends unacknowledged QoS 1 and 2 publishes (PUBLISH with DUP,
     /// PUBREL for QoS 2 awaiting PUBCOMP, §4.4), and <see cref="MqttClient.Completion"/> ends only with
@@ -105,11 +105,22 @@ public sealed class MqttClientOptions
     /// </summary>
     public bool AutomaticReconnect { get; set; }
 
-    /// <summary>The delay before the first reconnect attempt, above zero; each failure doubles it. Randomised to 50–100 % of its value so a ward of clients does not reconnect in lockstep. Default 500 ms.</summary>
+    /// <summary>
+    /// The delay before the first reconnect attempt, above zero; each failure doubles it (Polly's exponential backoff).
+    /// With <see cref="ReconnectJitter"/> the delays are randomised around that curve so a ward of clients does not
+    /// reconnect in lockstep. Default 500 ms.
+    /// </summary>
     public TimeSpan ReconnectInitialDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The longest delay between reconnect attempts, at least <see cref="ReconnectInitialDelay"/>. Default 30 s.</summary>
     public TimeSpan ReconnectMaximumDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Whether reconnect delays are randomised (Polly's decorrelated jitter: each delay between 0 and about twice the
+    /// exponential curve, capped at <see cref="ReconnectMaximumDelay"/>). Default <see langword="true"/>; off only for
+    /// tests that need exact delays.
+    /// </summary>
+    public bool ReconnectJitter { get; set; } = true;
 
     /// <summary>
     /// The will message (§3.1.2.5): the broker publishes it when the connection ends without DISCONNECT
@@ -125,8 +136,11 @@ public sealed class MqttClientOptions
     /// </summary>
     public MqttApplicationMessage? OnlineMessage { get; set; }
 
-    /// <summary>The clock for keep-alive, reconnect delays and timeouts. Default <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+    /// <summary>
+    /// The clock for keep-alive, reconnect delays and timeouts: the application's one clock (<see cref="TimeProvider.System"/>
+    /// in production, a fake one in tests). Required: the client never picks a clock by itself.
+    /// </summary>
+    public required TimeProvider TimeProvider { get; set; }
 
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it, its value and the fix.</exception>

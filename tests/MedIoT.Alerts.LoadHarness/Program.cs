@@ -59,7 +59,7 @@ await alerts.WaitUntilAsync(s => s.MqttConnections >= 1, TimeSpan.FromSeconds(30
 
 // The station: every bed's alarm events of ward 7A.
 var waiting = new ConcurrentDictionary<string, (string Event, TaskCompletionSource<long> Arrived)>(StringComparer.Ordinal);
-await using var station = new MqttClient(new MqttClientOptions { Host = mosquitto.Host, Port = mosquitto.Port, ClientId = "load-station" });
+await using var station = new MqttClient(new MqttClientOptions { TimeProvider = TimeProvider.System, Host = mosquitto.Host, Port = mosquitto.Port, ClientId = "load-station" });
 await station.ConnectAsync(CancellationToken.None);
 await station.SubscribeAsync(
     [new MqttTopicFilter("mediot/v1/alerts/7A/+/events", MqttQualityOfService.AtLeastOnce), new MqttTopicFilter("load/echo/+", MqttQualityOfService.AtLeastOnce)],

@@ -83,6 +83,7 @@ internal static class LoadRun
         {
             var client = new MqttClient(new MqttClientOptions
             {
+                TimeProvider = TimeProvider.System,
                 Host = mosquitto.Host, Port = mosquitto.Port, ClientId = device.DeviceId, CleanSession = true, KeepAlive = TimeSpan.FromSeconds(60),
             });
             await client.ConnectAsync(CancellationToken.None);

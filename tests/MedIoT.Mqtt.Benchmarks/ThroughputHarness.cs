@@ -189,6 +189,7 @@ internal static class ThroughputHarness
 
     private static MqttClientOptions Options(MosquittoServer server, string clientId, bool cleanSession, MqttProtocolVersion version = MqttProtocolVersion.V311) => new()
     {
+        TimeProvider = TimeProvider.System,
         ProtocolVersion = version,
         // MQTT 5: a persistent session needs an expiry (§3.1.2.11.2).
         SessionExpiryInterval = version == MqttProtocolVersion.V500 && !cleanSession ? TimeSpan.FromHours(1) : TimeSpan.Zero,

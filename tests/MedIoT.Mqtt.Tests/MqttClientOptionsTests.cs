@@ -5,7 +5,7 @@ public sealed class MqttClientOptionsTests
     [Fact]
     public void Defaults_are_valid_once_a_client_id_is_set()
     {
-        var options = new MqttClientOptions { ClientId = "gateway" };
+        var options = new MqttClientOptions { TimeProvider = TimeProvider.System, ClientId = "gateway" };
 
         options.Validate();
 
@@ -24,7 +24,7 @@ public sealed class MqttClientOptionsTests
     [InlineData(nameof(MqttClientOptions.MaximumIncomingPacketSize))]
     public void An_invalid_setting_is_named_in_the_exception(string property)
     {
-        var options = new MqttClientOptions { ClientId = "gateway" };
+        var options = new MqttClientOptions { TimeProvider = TimeProvider.System, ClientId = "gateway" };
         switch (property)
         {
             case nameof(MqttClientOptions.ClientId): options.ClientId = string.Empty; break;
@@ -46,13 +46,13 @@ public sealed class MqttClientOptionsTests
     [Fact]
     public void The_client_validates_its_options_when_created()
     {
-        Assert.Throws<ArgumentException>(() => new MqttClient(new MqttClientOptions()));
+        Assert.Throws<ArgumentException>(() => new MqttClient(new MqttClientOptions { TimeProvider = TimeProvider.System }));
     }
 
     [Fact]
     public async Task Misuse_throws_at_once()
     {
-        await using var client = new MqttClient(new MqttClientOptions { ClientId = "unused" });
+        await using var client = new MqttClient(new MqttClientOptions { TimeProvider = TimeProvider.System, ClientId = "unused" });
 
         await Assert.ThrowsAsync<InvalidOperationException>(
             () => client.PublishAsync(new MqttApplicationMessage("t", default), CancellationToken.None));

@@ -293,6 +293,7 @@ public sealed class MqttClientReconnectTests
         options.TimeProvider = clock;
         options.ReconnectInitialDelay = TimeSpan.FromSeconds(10);
         options.ReconnectMaximumDelay = TimeSpan.FromSeconds(10);
+        options.ReconnectJitter = false;
 
         // The connect timeout runs on the same clock: far beyond what the test advances.
         options.ConnectTimeout = TimeSpan.FromHours(1);
@@ -314,11 +315,11 @@ public sealed class MqttClientReconnectTests
         await logger.WaitForEventAsync(ReconnectingEvent);
         var reconnect = broker.AcceptAsync(sessionPresent: true);
 
-        // The jittered wait is 5–10 s of the client's clock; real time does not move it.
-        clock.Advance(TimeSpan.FromSeconds(4.9));
+        // The wait is 10 s of the client's clock (jitter off); real time does not move it.
+        clock.Advance(TimeSpan.FromSeconds(9.9));
         Assert.False(reconnect.IsCompleted);
         Assert.Equal(1, client.ConnectionCount);
-        clock.Advance(TimeSpan.FromSeconds(5.2));
+        clock.Advance(TimeSpan.FromSeconds(0.2));
         await reconnect.WaitAsync(Broker.Timeout);
         await reconnected.Task.WaitAsync(Broker.Timeout);
 
@@ -329,22 +330,55 @@ public sealed class MqttClientReconnectTests
         Assert.Equal(2, client.ConnectionCount);
     }
 
-    [Fact]
-    public void Reconnect_delays_double_up_to_the_maximum_and_are_jittered_between_half_and_all_of_the_delay()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Reconnect_delays_double_up_to_the_maximum_and_jitter_stays_within_it(bool jitter)
     {
-        var delay = TimeSpan.FromMilliseconds(500);
-        var maximum = TimeSpan.FromSeconds(3);
+        // Milliseconds on the real clock: the pipeline waits a few of them in all, and the delays it reports are exact.
+        var options = new MqttClientOptions
+        {
+            Host = "127.0.0.1",
+            ClientId = "backoff",
+            TimeProvider = TimeProvider.System,
+            ReconnectInitialDelay = TimeSpan.FromMilliseconds(1),
+            ReconnectMaximumDelay = TimeSpan.FromMilliseconds(6),
+            ReconnectJitter = jitter,
+        };
         var delays = new List<TimeSpan>();
-        for (var attempt = 0; attempt < 6; attempt++)
+        var attempts = new List<int>();
+        var pipeline = ReconnectBackoff.Create<int>(options, exception => exception is IOException, (delay, attempt) =>
         {
             delays.Add(delay);
-            delay = ReconnectBackoff.Next(delay, maximum);
-        }
+            attempts.Add(attempt);
+        });
 
-        Assert.Equal([500, 1000, 2000, 3000, 3000, 3000], delays.Select(value => value.TotalMilliseconds));
-        Assert.Equal(TimeSpan.FromMilliseconds(1000), ReconnectBackoff.Jitter(TimeSpan.FromSeconds(2), 0));
-        Assert.Equal(TimeSpan.FromMilliseconds(1500), ReconnectBackoff.Jitter(TimeSpan.FromSeconds(2), 0.5));
-        Assert.True(ReconnectBackoff.Jitter(TimeSpan.FromSeconds(2), 0.999_999) <= TimeSpan.FromSeconds(2));
+        var tries = 0;
+        var result = await pipeline.ExecuteAsync(_ => ++tries <= 6 ? throw new IOException("broker gone") : ValueTask.FromResult(tries), CancellationToken.None)
+            .AsTask().WaitAsync(Broker.Timeout);
+
+        Assert.Equal(7, result);
+        Assert.Equal([1, 2, 3, 4, 5, 6], attempts);
+        if (jitter)
+        {
+            Assert.All(delays, delay => Assert.InRange(delay, TimeSpan.Zero, options.ReconnectMaximumDelay));
+        }
+        else
+        {
+            Assert.Equal([1, 2, 4, 6, 6, 6], delays.Select(value => value.TotalMilliseconds));
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_attempt_that_is_not_retryable_ends_the_pipeline_at_once()
+    {
+        var options = new MqttClientOptions { Host = "127.0.0.1", ClientId = "backoff", TimeProvider = TimeProvider.System };
+        var retries = 0;
+        var pipeline = ReconnectBackoff.Create<int>(options, exception => exception is IOException, (_, _) => retries++);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await pipeline.ExecuteAsync<int>(_ => throw new InvalidOperationException("a programming error"), CancellationToken.None));
+        Assert.Equal(0, retries);
     }
 
     internal static MqttClientOptions ReconnectingOptions(FakeBroker broker, string clientId)

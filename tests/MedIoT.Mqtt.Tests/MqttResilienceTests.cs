@@ -245,6 +245,7 @@ public sealed class MqttResilienceTests
 
     private static MqttClientOptions PersistentOptions(int port, string clientId, MqttProtocolVersion version = MqttProtocolVersion.V311) => new()
     {
+        TimeProvider = TimeProvider.System,
         ProtocolVersion = version,
         // MQTT 5.0: the session must outlive the connection (§3.1.2.11.2); 3.1.1 keeps it without expiry.
         SessionExpiryInterval = version == MqttProtocolVersion.V500 ? TimeSpan.FromHours(1) : TimeSpan.Zero,

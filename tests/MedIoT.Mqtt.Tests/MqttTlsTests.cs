@@ -83,7 +83,7 @@ public sealed class MqttTlsTests
     public void A_client_certificate_without_its_private_key_is_refused_by_validation()
     {
         using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(SelfSignedWithoutKey));
-        var options = new MqttClientOptions { ClientId = "no-key", Tls = new MqttTlsOptions { ClientCertificate = certificate } };
+        var options = new MqttClientOptions { TimeProvider = TimeProvider.System, ClientId = "no-key", Tls = new MqttTlsOptions { ClientCertificate = certificate } };
 
         var exception = Assert.Throws<ArgumentException>(options.Validate);
 

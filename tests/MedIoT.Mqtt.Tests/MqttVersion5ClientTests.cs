@@ -228,22 +228,23 @@ public sealed class MqttVersion5ClientTests
     [Fact]
     public void Options_refuse_v5_settings_on_311_and_a_v5_persistent_session_without_expiry()
     {
-        var options = new MqttClientOptions { ClientId = "c", SessionExpiryInterval = TimeSpan.FromHours(1) };
+        var options = new MqttClientOptions { TimeProvider = TimeProvider.System, ClientId = "c", SessionExpiryInterval = TimeSpan.FromHours(1) };
         Assert.Contains("SessionExpiryInterval", Assert.Throws<ArgumentException>(options.Validate).Message, StringComparison.Ordinal);
 
-        options = new MqttClientOptions { ClientId = "c", ProtocolVersion = MqttProtocolVersion.V500, CleanSession = false };
+        options = new MqttClientOptions { TimeProvider = TimeProvider.System, ClientId = "c", ProtocolVersion = MqttProtocolVersion.V500, CleanSession = false };
         Assert.Contains("7 days", Assert.Throws<ArgumentException>(options.Validate).Message, StringComparison.Ordinal);
 
-        options = new MqttClientOptions { ClientId = string.Empty };
+        options = new MqttClientOptions { TimeProvider = TimeProvider.System, ClientId = string.Empty };
         Assert.Throws<ArgumentException>(options.Validate);
         options.ProtocolVersion = MqttProtocolVersion.V500;
         options.Validate();
 
-        options = new MqttClientOptions { ClientId = "c", ProtocolVersion = MqttProtocolVersion.V500, ReceiveMaximum = 0 };
+        options = new MqttClientOptions { TimeProvider = TimeProvider.System, ClientId = "c", ProtocolVersion = MqttProtocolVersion.V500, ReceiveMaximum = 0 };
         Assert.Throws<ArgumentException>(options.Validate);
 
         options = new MqttClientOptions
         {
+            TimeProvider = TimeProvider.System,
             ClientId = "c", WillMessage = new MqttApplicationMessage("s", "x"u8.ToArray()) { UserProperties = [new("k", "v")] },
         };
         Assert.Throws<ArgumentException>(options.Validate);

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using MedIoT.Gateway.Journal;
+using MedIoT.Hosting;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace MedIoT.Gateway.Anchoring;
 /// Anchors every checkpoint the journal signed in the hospital ledger, in order (issue 8): each submission carries the
 /// consistency proof (RFC 9162 §2.1.4) from the last anchored size, read from the journal's own log, and the ledger's
 /// receipt is kept durably (<see cref="AnchorStore"/>) before the state moves on. Ingestion never waits on this service.
-/// Unreachable ledger, 5xx, timeouts: retried with jittered exponential backoff, the backlog grows meanwhile. 409 with a
+/// Unreachable ledger, 5xx, timeouts: retried with the gateway's backoff (MedIoT.Hosting), the backlog grows meanwhile. 409 with a
 /// size: the ledger already anchored a later checkpoint of ours (a crash came between its answer and our state), so its
 /// receipts are fetched and anchoring moves on; a size this journal never signed is a fork alarm (Critical, counted),
 /// since only someone with the gateway's key could have submitted it. A 409 without a size or a 422 is the ledger's own
@@ -80,49 +81,60 @@ internal sealed class AnchoringService(
             return;
         }
         Log.AnchoringStarted(logger, _options.LedgerUrl, _anchored?.Size ?? 0, _pending.Count);
-        var initial = TimeSpan.FromMilliseconds(_options.RetryInitialDelayMilliseconds);
-        var maximum = TimeSpan.FromMilliseconds(Math.Max(_options.RetryMaximumDelayMilliseconds, _options.RetryInitialDelayMilliseconds));
-        var delay = initial;
+        // A failed step is tried again with the gateway's backoff; each run of the pipeline anchors one checkpoint, so
+        // the backoff starts over once the ledger took one.
+        var retry = Backoff.Create<Step>(
+            BackoffOptions.FromMilliseconds(_options.RetryInitialDelayMilliseconds,
+                Math.Max(_options.RetryMaximumDelayMilliseconds, _options.RetryInitialDelayMilliseconds), useJitter: true),
+            timeProvider,
+            outcome => outcome.Result == Step.Failed);
         while (true)
         {
-            try
-            {
-                Refresh();
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                Log.AnchoringProblem(logger, "cannot read the kept checkpoints: " + exception.Message);
-                status.RecordError("cannot read the kept checkpoints: " + exception.Message);
-            }
-
+            RefreshOrRecord();
             if (_pending.Count == 0)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(_options.PollIntervalMilliseconds), timeProvider, stoppingToken).ConfigureAwait(false);
                 continue;
             }
 
-            Step step;
-            try
+            var attempts = 0;
+            await retry.ExecuteAsync(async ct =>
             {
-                step = await AnchorNextAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
-            {
-                // The proof could not be read, or the receipt or the state could not be written: nothing moved on; try again later.
-                Log.AnchoringProblem(logger, "cannot read the proof or keep the receipt or the anchoring state: " + exception.Message);
-                status.RecordError("cannot read the proof or keep the receipt or the anchoring state: " + exception.Message);
-                step = Step.Failed;
-            }
+                if (attempts++ > 0)
+                {
+                    RefreshOrRecord();
+                }
 
-            if (step == Step.Progress)
-            {
-                delay = initial;
-                continue;
-            }
+                return _pending.Count == 0 ? Step.Progress : await TryAnchorNextAsync(ct).ConfigureAwait(false);
+            }, stoppingToken).ConfigureAwait(false);
+        }
+    }
 
-            var jittered = delay * (0.5 + (Random.Shared.NextDouble() / 2));
-            await Task.Delay(jittered, timeProvider, stoppingToken).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maximum.Ticks));
+    private void RefreshOrRecord()
+    {
+        try
+        {
+            Refresh();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            Log.AnchoringProblem(logger, "cannot read the kept checkpoints: " + exception.Message);
+            status.RecordError("cannot read the kept checkpoints: " + exception.Message);
+        }
+    }
+
+    private async Task<Step> TryAnchorNextAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await AnchorNextAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            // The proof could not be read, or the receipt or the state could not be written: nothing moved on; try again later.
+            Log.AnchoringProblem(logger, "cannot read the proof or keep the receipt or the anchoring state: " + exception.Message);
+            status.RecordError("cannot read the proof or keep the receipt or the anchoring state: " + exception.Message);
+            return Step.Failed;
         }
     }
 

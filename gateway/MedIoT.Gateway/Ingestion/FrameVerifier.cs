@@ -20,9 +20,9 @@ public sealed class FrameVerifier
     private readonly ReplayGuard _replayGuard;
     private readonly TimeProvider _timeProvider;
 
-    /// <summary>A verifier with an empty sequence history and the system clock.</summary>
-    public FrameVerifier(DeviceRegistry registry, IOptions<IngestionOptions> options)
-        : this(registry, options, new ReplayGuard((options ?? throw new ArgumentNullException(nameof(options))).Value.ReplayWindow), TimeProvider.System)
+    /// <summary>A verifier with an empty sequence history.</summary>
+    public FrameVerifier(DeviceRegistry registry, IOptions<IngestionOptions> options, TimeProvider timeProvider)
+        : this(registry, options, new ReplayGuard((options ?? throw new ArgumentNullException(nameof(options))).Value.ReplayWindow), timeProvider)
     {
     }
 

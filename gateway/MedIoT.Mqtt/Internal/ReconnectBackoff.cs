@@ -1,17 +1,38 @@
+using System.Diagnostics.CodeAnalysis;
+using Polly;
+using Polly.Retry;
+
 namespace MedIoT.Mqtt.Internal;
 
 /// <summary>
-/// Exponential backoff with jitter for reconnect attempts: each failure doubles the delay up to a cap, and
-/// each wait is a random 50–100 % of the current delay, so clients that lost the same broker do not all
-/// come back at the same instant.
+/// The reconnect backoff: a Polly retry pipeline, exponential from <see cref="MqttClientOptions.ReconnectInitialDelay"/> up to
+/// <see cref="MqttClientOptions.ReconnectMaximumDelay"/>, jittered unless <see cref="MqttClientOptions.ReconnectJitter"/> is off,
+/// without end, on the client's <see cref="TimeProvider"/>. It is the same strategy as the services' backoff
+/// (MedIoT.Hosting's <c>Backoff</c>), built here because a protocol library does not reference the service chassis.
 /// </summary>
 internal static class ReconnectBackoff
 {
-    /// <summary>The wait for <paramref name="delay"/> given a uniform random <paramref name="sample"/> in [0, 1).</summary>
-    public static TimeSpan Jitter(TimeSpan delay, double sample) =>
-        TimeSpan.FromTicks((long)(delay.Ticks * (0.5 + (Math.Clamp(sample, 0, 1) / 2))));
-
-    /// <summary>The delay after one more failure: doubled, at most <paramref name="maximum"/>.</summary>
-    public static TimeSpan Next(TimeSpan delay, TimeSpan maximum) =>
-        delay.Ticks >= maximum.Ticks / 2 ? maximum : TimeSpan.FromTicks(delay.Ticks * 2);
+    /// <summary>
+    /// A pipeline that retries an attempt for as long as it throws an exception <paramref name="isRetryable"/> accepts and
+    /// the caller's token has not fired; <paramref name="onRetry"/> hears the delay and the 1-based number of the attempt
+    /// that failed.
+    /// </summary>
+    public static ResiliencePipeline<TResult> Create<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] TResult>(MqttClientOptions options, Func<Exception, bool> isRetryable, Action<TimeSpan, int> onRetry) =>
+        new ResiliencePipelineBuilder<TResult> { TimeProvider = options.TimeProvider }
+            .AddRetry(new RetryStrategyOptions<TResult>
+            {
+                ShouldHandle = arguments => ValueTask.FromResult(
+                    arguments.Outcome.Exception is { } exception && isRetryable(exception) && !arguments.Context.CancellationToken.IsCancellationRequested),
+                OnRetry = arguments =>
+                {
+                    onRetry(arguments.RetryDelay, arguments.AttemptNumber + 1);
+                    return ValueTask.CompletedTask;
+                },
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = options.ReconnectJitter,
+                Delay = options.ReconnectInitialDelay,
+                MaxDelay = options.ReconnectMaximumDelay,
+                MaxRetryAttempts = int.MaxValue,
+            })
+            .Build();
 }

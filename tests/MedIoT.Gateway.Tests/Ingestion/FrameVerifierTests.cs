@@ -19,7 +19,7 @@ public sealed class FrameVerifierTests : IDisposable
     public FrameVerifierTests()
     {
         var registry = new DeviceRegistry([_device.Registration, _revoked.Registration]);
-        _verifier = new FrameVerifier(registry, Options.Create(new IngestionOptions { MaxFrameBytes = 2048, ReplayWindow = 64 }));
+        _verifier = new FrameVerifier(registry, Options.Create(new IngestionOptions { MaxFrameBytes = 2048, ReplayWindow = 64 }), TimeProvider.System);
     }
 
     public void Dispose()

@@ -64,7 +64,7 @@ public sealed class EndToEndTests(GatewayFixture ward) : IClassFixture<GatewayFi
     public async Task Bad_frames_are_rejected_and_counted_and_the_good_frames_around_them_all_arrive()
     {
         await using var device = await ward.ConnectDeviceAsync(GatewayFixture.Beds - 1);
-        await using var intruder = new MqttClient(new MqttClientOptions { Port = ward.Mosquitto.Port, ClientId = "intruder" });
+        await using var intruder = new MqttClient(new MqttClientOptions { TimeProvider = TimeProvider.System, Port = ward.Mosquitto.Port, ClientId = "intruder" });
         await intruder.ConnectAsync(CancellationToken.None);
         using var stranger = new TestDevice("ward9-bed01-spo2");
         var statistics = ward.Statistics;

@@ -116,7 +116,7 @@ public sealed class MqttTransportTests(MqttTransportWard ward) : IClassFixture<M
     {
         var gatewayId = $"gw-status-{ward.NextGatewayNumber()}";
         var statusTopic = $"mediot/v1/gateways/mediot-{gatewayId}/status";
-        var observerOptions = new MqttClientOptions { Host = ward.Mosquitto.Host, Port = ward.DevicePort, ClientId = $"observer-{gatewayId}" };
+        var observerOptions = new MqttClientOptions { TimeProvider = TimeProvider.System, Host = ward.Mosquitto.Host, Port = ward.DevicePort, ClientId = $"observer-{gatewayId}" };
         await using var observer = new MqttClient(observerOptions);
         await observer.ConnectAsync(CancellationToken.None).WaitAsync(s_timeout);
         await observer.SubscribeAsync([new MqttTopicFilter(statusTopic, MqttQualityOfService.AtLeastOnce)], CancellationToken.None).WaitAsync(s_timeout);
@@ -127,7 +127,7 @@ public sealed class MqttTransportTests(MqttTransportWard ward) : IClassFixture<M
             Assert.Equal("online", await NextStatusAsync(observer));
 
             // A late subscriber learns it from the retained message.
-            await using var late = new MqttClient(new MqttClientOptions { Host = ward.Mosquitto.Host, Port = ward.DevicePort, ClientId = $"late-{gatewayId}" });
+            await using var late = new MqttClient(new MqttClientOptions { TimeProvider = TimeProvider.System, Host = ward.Mosquitto.Host, Port = ward.DevicePort, ClientId = $"late-{gatewayId}" });
             await late.ConnectAsync(CancellationToken.None).WaitAsync(s_timeout);
             await late.SubscribeAsync([new MqttTopicFilter(statusTopic, MqttQualityOfService.AtLeastOnce)], CancellationToken.None).WaitAsync(s_timeout);
             var retained = await late.Messages.ReadAsync().AsTask().WaitAsync(s_timeout);

@@ -77,7 +77,7 @@ public sealed class AnchoringTests : IAsyncLifetime
     {
         await using var broker = await MosquittoServer.StartAsync();
         var ledger = await RestartWithAlarmAsync(broker);
-        await using var subscriber = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "it-desk" });
+        await using var subscriber = new MqttClient(new MqttClientOptions { TimeProvider = TimeProvider.System, Host = broker.Host, Port = broker.Port, ClientId = "it-desk" });
         await subscriber.ConnectAsync(CancellationToken.None);
         await subscriber.SubscribeAsync([new MqttTopicFilter("mediot/v1/it/ledger", MqttQualityOfService.AtLeastOnce)], CancellationToken.None);
 

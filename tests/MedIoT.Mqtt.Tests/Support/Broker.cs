@@ -10,6 +10,7 @@ internal static class Broker
 
     public static MqttClientOptions Options(this MosquittoServer server, string clientId) => new()
     {
+        TimeProvider = TimeProvider.System,
         Host = server.Host,
         Port = server.Port,
         ClientId = clientId,

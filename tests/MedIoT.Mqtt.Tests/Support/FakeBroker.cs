@@ -33,6 +33,7 @@ internal sealed class FakeBroker : IAsyncDisposable
     // A short connect timeout also bounds how long DisconnectAsync waits for this broker to close its side.
     public MqttClientOptions Options(string clientId) => new()
     {
+        TimeProvider = TimeProvider.System,
         Port = Port, ClientId = clientId, KeepAlive = TimeSpan.Zero, ConnectTimeout = TimeSpan.FromSeconds(3), ProtocolVersion = Version,
     };
 

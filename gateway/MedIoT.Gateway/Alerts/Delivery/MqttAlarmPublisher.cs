@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using MedIoT.Gateway.Broker;
+using MedIoT.Hosting;
 using MedIoT.Mqtt;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ namespace MedIoT.Gateway.Alerts.Delivery;
 
 /// <summary>
 /// Publishes alarm messages at QoS 1 over its own broker connection (client id <c>mediot-{gatewayId}-alerts</c>,
-/// the protocol version and TLS of <c>Gateway:Mqtt</c>), reconnecting with jittered exponential backoff. Events are published in order; a message the broker did not
+/// the protocol version and TLS of <c>Gateway:Mqtt</c>), reconnecting with the gateway's backoff (MedIoT.Hosting). Events are published in order; a message the broker did not
 /// acknowledge is sent again after reconnecting. State messages are retained (MQTT 3.1.1 §3.3.1.3): the latest
 /// state of every place is kept here and published again on every new connection, so a broker that lost its
 /// retained messages learns them again, and a queued older state is never published after a newer one.
@@ -33,6 +34,8 @@ internal sealed class MqttAlarmPublisher : BackgroundService
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger<MqttAlarmPublisher> _logger;
+    private AlarmMessage? _unacknowledged;
+    private MqttClient? _connection;
 
     public MqttAlarmPublisher(
         IOptions<AlertOptions> alertOptions, IOptions<MqttOptions> mqttOptions, IOptions<GatewayOptions> gatewayOptions,
@@ -73,53 +76,76 @@ internal sealed class MqttAlarmPublisher : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var initialDelay = TimeSpan.FromMilliseconds(_mqtt.ReconnectInitialDelayMilliseconds);
-        var maximumDelay = TimeSpan.FromMilliseconds(_mqtt.ReconnectMaximumDelayMilliseconds);
-        var delay = initialDelay;
-        AlarmMessage? unacknowledged = null;
-        while (!stoppingToken.IsCancellationRequested)
+        var reconnect = Backoff.Create<MqttClient>(
+            BackoffOptions.FromMilliseconds(_mqtt.ReconnectInitialDelayMilliseconds,
+                Math.Max(_mqtt.ReconnectInitialDelayMilliseconds, _mqtt.ReconnectMaximumDelayMilliseconds), useJitter: true),
+            _timeProvider,
+            attempt => IsConnectionFailure(attempt.Exception),
+            (attempt, delay) => Log.AlarmPublisherConnectionLost(_logger, attempt.Exception!.Message, (int)delay.TotalMilliseconds));
+        try
         {
-            var client = new MqttClient(CreateClientOptions(), _loggerFactory.CreateLogger<MqttClient>());
-            await using (client.ConfigureAwait(false))
+            while (true)
             {
-                try
-                {
-                    await client.ConnectAsync(stoppingToken).ConfigureAwait(false);
-                    _statistics.RecordMqttConnection();
-                    Log.AlarmPublisherConnected(_logger, _mqtt.Host, _mqtt.Port);
-                    delay = initialDelay;
-                    foreach (var (topic, payload) in LatestStates())
-                    {
-                        await PublishAsync(client, new AlarmMessage(topic, payload, Retain: true), stoppingToken).ConfigureAwait(false);
-                    }
-
-                    while (true)
-                    {
-                        unacknowledged ??= await _queue.Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
-                        await PublishAsync(client, unacknowledged, stoppingToken).ConfigureAwait(false);
-                        unacknowledged = null;
-                    }
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception exception) when (IsConnectionFailure(exception))
-                {
-                    var jittered = delay * (0.5 + (Random.Shared.NextDouble() / 2));
-                    Log.AlarmPublisherConnectionLost(_logger, exception.Message, (int)jittered.TotalMilliseconds);
-                    try
-                    {
-                        await Task.Delay(jittered, _timeProvider, stoppingToken).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        return;
-                    }
-
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maximumDelay.Ticks));
-                }
+                // One run of the backoff pipeline per connection: it serves the connection the previous run made until that
+                // is lost, then connects again, waiting before each attempt. A run ends with a new connection, so the backoff
+                // starts over once the broker is back (the same shape as mediot-ledger's fork alarm publisher).
+                _connection = await reconnect.ExecuteAsync(ServeThenConnectAsync, stoppingToken).ConfigureAwait(false);
             }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            if (_connection is { } connection)
+            {
+                _connection = null;
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>One attempt: publishes on the open connection, if there is one, until it is lost (which throws); else connects.</summary>
+    private async ValueTask<MqttClient> ServeThenConnectAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is { } connection)
+        {
+            _connection = null;
+            await using (connection.ConfigureAwait(false))
+            {
+                await PublishUntilLostAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var client = new MqttClient(CreateClientOptions(), _loggerFactory.CreateLogger<MqttClient>());
+        try
+        {
+            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        _statistics.RecordMqttConnection();
+        Log.AlarmPublisherConnected(_logger, _mqtt.Host, _mqtt.Port);
+        return client;
+    }
+
+    /// <summary>Publishes the latest bed states, then queued messages oldest first, for as long as the connection holds; ends only by throwing.</summary>
+    private async Task PublishUntilLostAsync(MqttClient client, CancellationToken cancellationToken)
+    {
+        foreach (var (topic, payload) in LatestStates())
+        {
+            await PublishAsync(client, new AlarmMessage(topic, payload, Retain: true), cancellationToken).ConfigureAwait(false);
+        }
+
+        while (true)
+        {
+            _unacknowledged ??= await _queue.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            await PublishAsync(client, _unacknowledged, cancellationToken).ConfigureAwait(false);
+            _unacknowledged = null;
         }
     }
 
@@ -177,6 +203,6 @@ internal sealed class MqttAlarmPublisher : BackgroundService
     }.WithTransport(_mqtt);
 
     // MqttConnectionClosedException and MqttKeepAliveTimeoutException are IOExceptions.
-    private static bool IsConnectionFailure(Exception exception) => exception is
+    private static bool IsConnectionFailure(Exception? exception) => exception is
         IOException or SocketException or TimeoutException or MqttProtocolException or MqttConnectException;
 }

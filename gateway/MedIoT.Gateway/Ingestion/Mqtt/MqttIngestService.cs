@@ -1,4 +1,5 @@
 using MedIoT.Gateway.Broker;
+using MedIoT.Hosting;
 using MedIoT.Mqtt;
 using Microsoft.Extensions.Options;
 
@@ -99,33 +100,38 @@ internal sealed class MqttIngestService(
     private static MqttApplicationMessage Offline(string clientId) =>
         new(StatusTopic(clientId), "offline"u8.ToArray(), MqttQualityOfService.AtLeastOnce, retain: true);
 
-    /// <summary>Subscribes to the frames topic, retrying while the broker refuses or the connection drops.</summary>
+    /// <summary>Subscribes to the frames topic, retrying with the gateway's backoff while the broker refuses or the connection drops.</summary>
     private async Task SubscribeAsync(MqttClient client, CancellationToken stoppingToken)
     {
-        while (true)
+        var retry = Backoff.Create<bool>(
+            BackoffOptions.FromMilliseconds(_options.ReconnectInitialDelayMilliseconds,
+                Math.Max(_options.ReconnectInitialDelayMilliseconds, _options.ReconnectMaximumDelayMilliseconds), useJitter: true),
+            timeProvider,
+            attempt => attempt.Exception is MqttConnectionClosedException || attempt is { Exception: null, Result: false });
+        await retry.ExecuteAsync(async cancellationToken =>
         {
             try
             {
                 var granted = await client.SubscribeAsync(
-                    [new MqttTopicFilter(_options.FramesTopicFilter, MqttQualityOfService.AtLeastOnce)], stoppingToken).ConfigureAwait(false);
+                    [new MqttTopicFilter(_options.FramesTopicFilter, MqttQualityOfService.AtLeastOnce)], cancellationToken).ConfigureAwait(false);
                 if (granted[0].Succeeded)
                 {
                     Log.MqttSubscribed(_logger, _options.FramesTopicFilter, (int)granted[0].GrantedQualityOfService!.Value);
                     statistics.RecordSubscribed();
-                    return;
+                    return true;
                 }
 
                 // The broker's access control refuses the subscription: a setting to fix, retried meanwhile.
                 Log.MqttSubscriptionRefused(_logger, _options.FramesTopicFilter);
+                return false;
             }
             catch (MqttConnectionClosedException exception)
             {
                 // Lost between CONNACK and SUBACK; the client is reconnecting.
                 Log.MqttConnectionLost(_logger, exception.Message);
+                throw;
             }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(_options.ReconnectMaximumDelayMilliseconds), timeProvider, stoppingToken).ConfigureAwait(false);
-        }
+        }, stoppingToken).ConfigureAwait(false);
     }
 
     private MqttClientOptions CreateClientOptions()

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Identity;
+using MedIoT.Hosting;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Serial;
 using MedIoT.Serial;
@@ -25,6 +26,9 @@ internal sealed class SerialPortIngestion
     private readonly PendingFrameQueue _queue;
     private readonly IngestionStatistics _statistics;
     private readonly IIngestionObserver? _observer;
+    private long? _disconnectedAt;
+    private bool _unavailableLogged;
+    private bool _connectedBefore;
     private readonly SerialStatistics _serialStatistics;
     private readonly DeviceStatusEvents _events;
     private readonly GatewayIdentity? _identity;
@@ -57,99 +61,70 @@ internal sealed class SerialPortIngestion
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        var initialDelay = TimeSpan.FromMilliseconds(_serial.ReopenInitialDelayMilliseconds);
-        var maximumDelay = TimeSpan.FromMilliseconds(_serial.ReopenMaximumDelayMilliseconds);
-        var delay = initialDelay;
-        long? disconnectedAt = null;
-        var unavailableLogged = false;
-        var connectedBefore = false;
-        while (!stoppingToken.IsCancellationRequested)
+        // One run of the backoff pipeline per connection that carried data. A port that is missing, or that opens but
+        // fails before delivering a byte (an adapter in a bad state), is tried again after a growing delay, never in a
+        // tight loop; once a connection has carried data the backoff starts over.
+        var reopen = Backoff.Create<bool>(
+            BackoffOptions.FromMilliseconds(_serial.ReopenInitialDelayMilliseconds,
+                Math.Max(_serial.ReopenInitialDelayMilliseconds, _serial.ReopenMaximumDelayMilliseconds), useJitter: true),
+            _timeProvider,
+            attempt => attempt.Exception is null && !attempt.Result);
+        try
         {
-            var port = TryOpen(out var openError);
-            if (port is null)
+            while (true)
             {
-                if (!unavailableLogged)
-                {
-                    unavailableLogged = true;
-                    Log.SerialPortUnavailable(_logger, _port.DevicePath, _device.DeviceId, openError!, _serial.ReopenMaximumDelayMilliseconds);
-                    if (disconnectedAt is null)
-                    {
-                        // Missing from the start: as much a disconnected device as one whose cable was pulled.
-                        disconnectedAt = _timeProvider.GetTimestamp();
-                        RaiseDisconnected(openError!);
-                    }
-                }
-
-                if (!await BackOffAsync(delay, stoppingToken).ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maximumDelay.Ticks));
-                continue;
+                await reopen.ExecuteAsync(OpenAndReadAsync, stoppingToken).ConfigureAwait(false);
             }
-
-            unavailableLogged = false;
-            await using (port.ConfigureAwait(false))
-            {
-                Log.SerialPortOpened(_logger, _port.DevicePath, port.Settings.ToString(), _port.Protocol.ToString(), _device.DeviceId);
-                if (disconnectedAt is { } since)
-                {
-                    disconnectedAt = null;
-                    Log.SerialPortReconnected(_logger, _port.DevicePath, _device.DeviceId, _timeProvider.GetElapsedTime(since).TotalSeconds);
-                    _serialStatistics.RecordReconnect(_device.DeviceId);
-                    Publish(DeviceStatusEventKind.Reconnected, null);
-                }
-                else if (!connectedBefore)
-                {
-                    Publish(DeviceStatusEventKind.Connected, null);
-                }
-
-                connectedBefore = true;
-
-                string reason;
-                bool receivedBytes;
-                try
-                {
-                    (reason, receivedBytes) = await PumpAsync(port, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                if (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                disconnectedAt = _timeProvider.GetTimestamp();
-                Log.SerialPortDisconnected(_logger, _port.DevicePath, _device.DeviceId, reason);
-                RaiseDisconnected(reason);
-
-                // A port that opens but fails before delivering a byte (an adapter in a bad state) must not be
-                // reopened in a tight loop: the backoff only starts over once a connection has carried data.
-                delay = receivedBytes ? initialDelay : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maximumDelay.Ticks));
-            }
-
-            if (!await BackOffAsync(delay, stoppingToken).ConfigureAwait(false))
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 
-    /// <summary>Waits about <paramref name="delay"/> (±25 % jitter); <see langword="false"/> when the gateway is stopping.</summary>
-    private async Task<bool> BackOffAsync(TimeSpan delay, CancellationToken stoppingToken)
+    /// <summary>One attempt: opens the port and reads it until the connection ends; true when it carried data.</summary>
+    private async ValueTask<bool> OpenAndReadAsync(CancellationToken stoppingToken)
     {
-        try
+        var port = TryOpen(out var openError);
+        if (port is null)
         {
-            await Task.Delay(delay * (0.75 + (Random.Shared.NextDouble() / 2)), _timeProvider, stoppingToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
+            if (!_unavailableLogged)
+            {
+                _unavailableLogged = true;
+                Log.SerialPortUnavailable(_logger, _port.DevicePath, _device.DeviceId, openError!, _serial.ReopenMaximumDelayMilliseconds);
+                if (_disconnectedAt is null)
+                {
+                    // Missing from the start: as much a disconnected device as one whose cable was pulled.
+                    _disconnectedAt = _timeProvider.GetTimestamp();
+                    RaiseDisconnected(openError!);
+                }
+            }
+
             return false;
+        }
+
+        _unavailableLogged = false;
+        await using (port.ConfigureAwait(false))
+        {
+            Log.SerialPortOpened(_logger, _port.DevicePath, port.Settings.ToString(), _port.Protocol.ToString(), _device.DeviceId);
+            if (_disconnectedAt is { } since)
+            {
+                _disconnectedAt = null;
+                Log.SerialPortReconnected(_logger, _port.DevicePath, _device.DeviceId, _timeProvider.GetElapsedTime(since).TotalSeconds);
+                _serialStatistics.RecordReconnect(_device.DeviceId);
+                Publish(DeviceStatusEventKind.Reconnected, null);
+            }
+            else if (!_connectedBefore)
+            {
+                Publish(DeviceStatusEventKind.Connected, null);
+            }
+
+            _connectedBefore = true;
+            var (reason, receivedBytes) = await PumpAsync(port, stoppingToken).ConfigureAwait(false);
+            stoppingToken.ThrowIfCancellationRequested();
+            _disconnectedAt = _timeProvider.GetTimestamp();
+            Log.SerialPortDisconnected(_logger, _port.DevicePath, _device.DeviceId, reason);
+            RaiseDisconnected(reason);
+            return receivedBytes;
         }
     }
 

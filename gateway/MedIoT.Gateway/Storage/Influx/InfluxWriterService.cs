@@ -2,7 +2,9 @@ using System.Buffers;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Journal;
+using MedIoT.Hosting;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace MedIoT.Gateway.Storage.Influx;
 
@@ -11,7 +13,7 @@ namespace MedIoT.Gateway.Storage.Influx;
 /// to InfluxDB, each point carrying its journal index. Batches by size (<see cref="InfluxOptions.BatchSize"/> points)
 /// and by time (<see cref="InfluxOptions.FlushIntervalMilliseconds"/>), gzip bodies, strictly in journal order. A write
 /// that fails for lack of InfluxDB (timeout, refused connection, 5xx) or for a setting (other 4xx) is retried with
-/// jittered exponential backoff until it succeeds; points InfluxDB refuses as bad are logged and counted and never
+/// the gateway's backoff (MedIoT.Hosting) until it succeeds; points InfluxDB refuses as bad are logged and counted and never
 /// block the rest. The cursor moves (atomically, durably) only after a batch is written, so a crash writes at most one
 /// batch again, which InfluxDB stores once (a point is identified by series and timestamp). Nothing is acknowledged
 /// here: the journal did that.
@@ -30,6 +32,8 @@ internal sealed class InfluxWriterService(
     private readonly ArrayBufferWriter<byte> _body = new(64 * 1024);
     private readonly MemoryStream _compressed = new(16 * 1024);
     private bool _firstStored;
+    private int _failedWrites;
+    private ResiliencePipeline<(InfluxWriteResult Result, string ErrorKind)>? _retry;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -145,32 +149,31 @@ internal sealed class InfluxWriterService(
         return (index, points, alarmPoints);
     }
 
+    /// <summary>
+    /// Runs <paramref name="attempt"/> until InfluxDB took the batch (written, or some points refused as bad), waiting with
+    /// the gateway's backoff (<c>Gateway:Influx:Retry*</c>) in between. Unavailable, or refused for a setting (database,
+    /// credentials): dropping the batch would lose readings, so it is never given up.
+    /// </summary>
     private async Task<(InfluxWriteResult Result, string ErrorKind)> RetryUntilWrittenAsync(
         Func<CancellationToken, Task<(InfluxWriteResult Result, string ErrorKind)>> attempt, CancellationToken stoppingToken)
     {
-        var delay = TimeSpan.FromMilliseconds(_options.RetryInitialDelayMilliseconds);
-        var maximum = TimeSpan.FromMilliseconds(_options.RetryMaximumDelayMilliseconds);
-        var failures = 0;
-        while (true)
-        {
-            var outcome = await attempt(stoppingToken).ConfigureAwait(false);
-            if (outcome.Result is InfluxWriteResult.Written or InfluxWriteResult.PointsRefused)
+        _retry ??= Backoff.Create<(InfluxWriteResult Result, string ErrorKind)>(
+            BackoffOptions.FromMilliseconds(_options.RetryInitialDelayMilliseconds, _options.RetryMaximumDelayMilliseconds, useJitter: true),
+            timeProvider,
+            outcome => outcome.Exception is null && outcome.Result.Result is not (InfluxWriteResult.Written or InfluxWriteResult.PointsRefused),
+            (_, _) =>
             {
-                if (failures > 0)
-                {
-                    Log.InfluxRecovered(logger, failures);
-                }
-
-                return outcome;
-            }
-
-            // Unavailable, or refused for a setting (database, credentials): dropping the batch would lose readings.
-            failures++;
-            statistics.RecordStoreFailure();
-            journalStatistics.RecordWriteFailure();
-            var jittered = delay * (0.5 + (Random.Shared.NextDouble() / 2));
-            await Task.Delay(jittered, timeProvider, stoppingToken).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maximum.Ticks));
+                _failedWrites++;
+                statistics.RecordStoreFailure();
+                journalStatistics.RecordWriteFailure();
+            });
+        var outcome = await _retry.ExecuteAsync(async ct => await attempt(ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
+        if (_failedWrites > 0)
+        {
+            Log.InfluxRecovered(logger, _failedWrites);
+            _failedWrites = 0;
         }
+
+        return outcome;
     }
 }

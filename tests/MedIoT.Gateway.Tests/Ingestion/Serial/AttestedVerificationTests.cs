@@ -19,7 +19,7 @@ public sealed class AttestedVerificationTests : IDisposable
     private readonly FrameVerifier _verifier;
 
     public AttestedVerificationTests() =>
-        _verifier = new FrameVerifier(new DeviceRegistry([_signed.Registration, _masimo]), Options.Create(new IngestionOptions { ReplayWindow = 16 }));
+        _verifier = new FrameVerifier(new DeviceRegistry([_signed.Registration, _masimo]), Options.Create(new IngestionOptions { ReplayWindow = 16 }), TimeProvider.System);
 
     public void Dispose()
     {

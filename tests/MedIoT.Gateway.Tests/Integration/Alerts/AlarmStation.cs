@@ -27,6 +27,7 @@ public sealed class AlarmStation : IAsyncDisposable
     {
         var client = new MqttClient(new MqttClientOptions
         {
+            TimeProvider = TimeProvider.System,
             Host = "127.0.0.1",
             Port = port,
             ClientId = "station-" + Guid.NewGuid().ToString("N")[..12],

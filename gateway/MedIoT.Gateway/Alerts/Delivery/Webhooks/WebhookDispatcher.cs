@@ -2,14 +2,15 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
 using MedIoT.Alerts;
+using MedIoT.Hosting;
 
 namespace MedIoT.Gateway.Alerts.Delivery.Webhooks;
 
 /// <summary>
 /// Delivers alarm events to webhooks: each event is written to the persistent outbox of every webhook that receives it
 /// (its channel, and for an escalation recipient its escalation level and ward), and one
-/// loop per webhook POSTs its outbox oldest first, signed (<see cref="WebhookSignature"/>), retrying with jittered
-/// exponential backoff. A 4xx other than 408 and 429 is a permanent failure: counted, logged and the entry deleted.
+/// loop per webhook POSTs its outbox oldest first, signed (<see cref="WebhookSignature"/>), retrying with the gateway's
+/// backoff (MedIoT.Hosting). A 4xx other than 408 and 429 is a permanent failure: counted, logged and the entry deleted.
 /// </summary>
 internal sealed class WebhookDispatcher : BackgroundService
 {
@@ -111,9 +112,22 @@ internal sealed class WebhookDispatcher : BackgroundService
 
     private async Task DeliverAsync(WebhookTarget target, CancellationToken stoppingToken)
     {
-        var initialDelay = TimeSpan.FromMilliseconds(_options.RetryInitialDelayMilliseconds);
-        var maximumDelay = TimeSpan.FromMilliseconds(_options.RetryMaximumDelayMilliseconds);
-        var delay = initialDelay;
+        // One run of the backoff pipeline per outbox entry: it ends when the entry is delivered or fails for good, so the
+        // backoff starts over with the next entry. Only the first retry of a run is logged; the counter has every attempt.
+        var firstRetry = true;
+        var retry = Backoff.Create<(WebhookOutcome Outcome, string Reason)>(
+            BackoffOptions.FromMilliseconds(_options.RetryInitialDelayMilliseconds, _options.RetryMaximumDelayMilliseconds, useJitter: true),
+            _timeProvider,
+            attempt => attempt.Exception is null && attempt.Result.Outcome == WebhookOutcome.Retry,
+            (attempt, delay) =>
+            {
+                _statistics.RecordWebhookRetry();
+                if (firstRetry)
+                {
+                    firstRetry = false;
+                    Log.WebhookDeliveryRetrying(_logger, target.Name, attempt.Result.Reason, (int)delay.TotalMilliseconds);
+                }
+            });
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -124,32 +138,18 @@ internal sealed class WebhookDispatcher : BackgroundService
                     continue;
                 }
 
-                var (outcome, reason) = await SendAsync(target, body, stoppingToken).ConfigureAwait(false);
-                switch (outcome)
+                var (outcome, reason) = await retry.ExecuteAsync(
+                    async cancellationToken => await SendAsync(target, body, cancellationToken).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
+                firstRetry = true;
+                target.Outbox.Remove(sequence);
+                if (outcome == WebhookOutcome.Delivered)
                 {
-                    case WebhookOutcome.Delivered:
-                        target.Outbox.Remove(sequence);
-                        _statistics.RecordWebhookDelivered();
-                        delay = initialDelay;
-                        break;
-                    case WebhookOutcome.PermanentFailure:
-                        target.Outbox.Remove(sequence);
-                        _statistics.RecordWebhookFailed();
-                        Log.WebhookDeliveryFailed(_logger, target.Name, reason);
-                        delay = initialDelay;
-                        break;
-                    default:
-                        _statistics.RecordWebhookRetry();
-                        var jittered = delay * (0.5 + (Random.Shared.NextDouble() / 2));
-                        if (delay == initialDelay)
-                        {
-                            // Once per run of failures; the counter has every attempt.
-                            Log.WebhookDeliveryRetrying(_logger, target.Name, reason, (int)jittered.TotalMilliseconds);
-                        }
-
-                        await Task.Delay(jittered, _timeProvider, stoppingToken).ConfigureAwait(false);
-                        delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maximumDelay.Ticks));
-                        break;
+                    _statistics.RecordWebhookDelivered();
+                }
+                else
+                {
+                    _statistics.RecordWebhookFailed();
+                    Log.WebhookDeliveryFailed(_logger, target.Name, reason);
                 }
             }
         }
