@@ -34,7 +34,7 @@ public static class GatewayLogEvents
     /// <summary>Information: "Ingestion totals: {Accepted} frames accepted, {Duplicates} duplicates, {Stored} readings stored; …"</summary>
     public const int IngestionSummary = 22;
 
-    /// <summary>Warning: "InfluxDB {Operation} failed ({Status}); retrying, frames stay unacknowledged until written"</summary>
+    /// <summary>Warning: "InfluxDB {Operation} failed ({Status}); retrying, the readings wait in the journal"</summary>
     public const int InfluxUnavailable = 30;
 
     /// <summary>Error: "InfluxDB refused {Operation} with HTTP {Status} ({ErrorKind}); check Gateway:Influx settings; …"</summary>

@@ -36,7 +36,7 @@ internal static partial class Log
     [LoggerMessage(GatewayLogEvents.IngestionSummary, LogLevel.Information, "Ingestion totals: {Accepted} frames accepted, {Duplicates} duplicates, {Stored} readings stored; rejected: {Rejections}")]
     public static partial void IngestionSummary(ILogger logger, long accepted, long duplicates, long stored, string rejections);
 
-    [LoggerMessage(GatewayLogEvents.InfluxUnavailable, LogLevel.Warning, "InfluxDB {Operation} failed ({Status}); retrying, frames stay unacknowledged until written")]
+    [LoggerMessage(GatewayLogEvents.InfluxUnavailable, LogLevel.Warning, "InfluxDB {Operation} failed ({Status}); retrying, the readings wait in the journal")]
     public static partial void InfluxUnavailable(ILogger logger, string operation, string status);
 
     [LoggerMessage(GatewayLogEvents.InfluxRefused, LogLevel.Error, "InfluxDB refused {Operation} with HTTP {Status} ({ErrorKind}); check Gateway:Influx settings; retrying")]

@@ -2,9 +2,9 @@ using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using MedIoT.Mqtt.Internal;
 using MedIoT.Mqtt.Packets;
-using Polly;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
 
 namespace MedIoT.Mqtt;
 

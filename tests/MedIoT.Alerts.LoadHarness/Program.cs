@@ -1,4 +1,3 @@
-using MedIoT.Gateway.Hosting;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
@@ -8,6 +7,8 @@ using MedIoT.Cryptography;
 using MedIoT.FirmwareSim.Devices;
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.Gateway.Alerts;
+using MedIoT.Gateway.Alerts.Feed;
+using MedIoT.Gateway.Hosting;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Mqtt;
 using MedIoT.Protocol.Frames;

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using MedIoT.Gateway.Alerts.Delivery.Webhooks;
 
 namespace MedIoT.Gateway.Alerts;
 

@@ -43,7 +43,7 @@ public sealed class MqttOptions
 
     /// <summary>
     /// First reconnect delay in milliseconds, 100–60000; doubled after each failed attempt up to
-    /// <see cref="ReconnectMaximumDelayMilliseconds"/>, each wait randomised to 50–100 % of the delay. Also paces
+    /// <see cref="ReconnectMaximumDelayMilliseconds"/>, each wait jittered (the one backoff, MedIoT.Hosting). Also paces
     /// the first connection while the broker is not reachable yet. Default 500.
     /// </summary>
     [Range(100, 60_000)]

@@ -1,4 +1,4 @@
-using MedIoT.Gateway.Alerts;
+using MedIoT.Gateway.Alerts.Engine;
 using MedIoT.Gateway.Anchoring;
 using MedIoT.Gateway.Broker;
 using MedIoT.Gateway.Devices;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MedIoT.Gateway.Alerts;
+using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Journal;
 using Microsoft.Extensions.Options;

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using MedIoT.Alerts;
 using MedIoT.Alerts.Security;
 using MedIoT.Gateway.Alerts;
+using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Tests.Support;

@@ -1,4 +1,4 @@
-using MedIoT.Gateway.Alerts;
+using MedIoT.Gateway.Alerts.Engine;
 
 namespace MedIoT.Gateway.Tests.Alerts;
 

@@ -1,5 +1,5 @@
 using MedIoT.Alerts;
-using MedIoT.Gateway.Alerts;
+using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Protocol.Frames;

@@ -1,5 +1,5 @@
-using MedIoT.Gateway.Hosting;
 using MedIoT.FirmwareSim.Provisioning;
+using MedIoT.Gateway.Hosting;
 using MedIoT.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;

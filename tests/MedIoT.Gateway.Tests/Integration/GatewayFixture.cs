@@ -1,6 +1,6 @@
-using MedIoT.Gateway.Hosting;
 using MedIoT.FirmwareSim.Devices;
 using MedIoT.FirmwareSim.Provisioning;
+using MedIoT.Gateway.Hosting;
 using MedIoT.Gateway.Http;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Tests.Support;

@@ -1,7 +1,7 @@
-using MedIoT.Gateway.Hosting;
 using System.Globalization;
 using MedIoT.FirmwareSim.Devices;
 using MedIoT.FirmwareSim.Provisioning;
+using MedIoT.Gateway.Hosting;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Mqtt;

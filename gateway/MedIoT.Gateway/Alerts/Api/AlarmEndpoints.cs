@@ -6,6 +6,7 @@ using MedIoT.Alerts.Lifecycle;
 using MedIoT.Alerts.News2;
 using MedIoT.Alerts.Staff;
 using MedIoT.Gateway.Alerts.Delivery;
+using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Http;
 using Microsoft.AspNetCore.Builder;

@@ -1,10 +1,11 @@
-using MedIoT.Gateway.Hosting;
 using System.Globalization;
 using System.Net.Http.Json;
 using MedIoT.Cryptography;
 using MedIoT.FirmwareSim.Devices;
 using MedIoT.Gateway.Alerts;
+using MedIoT.Gateway.Alerts.Engine;
 using MedIoT.Gateway.Devices;
+using MedIoT.Gateway.Hosting;
 using MedIoT.Gateway.Http;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Tests.Support;

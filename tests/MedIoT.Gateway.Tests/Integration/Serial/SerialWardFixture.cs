@@ -1,4 +1,3 @@
-using MedIoT.Gateway.Hosting;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MedIoT.Cryptography;
@@ -6,6 +5,7 @@ using MedIoT.FirmwareSim.Devices;
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.FirmwareSim.Serial;
 using MedIoT.Gateway.Devices;
+using MedIoT.Gateway.Hosting;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Ingestion.Serial;
 using MedIoT.Gateway.Tests.Support;

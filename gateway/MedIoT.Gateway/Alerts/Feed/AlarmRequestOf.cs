@@ -1,6 +1,6 @@
 using MedIoT.Alerts;
 
-namespace MedIoT.Gateway.Alerts;
+namespace MedIoT.Gateway.Alerts.Feed;
 
 /// <summary>An <see cref="AlarmRequest"/> whose answer is a <typeparamref name="TResult"/>.</summary>
 internal sealed class AlarmRequest<TResult>(Func<AlarmEngine, DateTimeOffset, List<AlarmEvent>, TResult> run) : AlarmRequest

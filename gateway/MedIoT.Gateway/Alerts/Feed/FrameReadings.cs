@@ -1,7 +1,7 @@
 using MedIoT.Alerts.Physiological;
 using MedIoT.Gateway.Ingestion;
 
-namespace MedIoT.Gateway.Alerts;
+namespace MedIoT.Gateway.Alerts.Feed;
 
 /// <summary>Turns a verified frame into the readings the alert engine takes (for the ingestion wiring).</summary>
 public static class FrameReadings

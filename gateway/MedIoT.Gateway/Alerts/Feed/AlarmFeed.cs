@@ -6,7 +6,7 @@ using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
 using Microsoft.Extensions.Options;
 
-namespace MedIoT.Gateway.Alerts;
+namespace MedIoT.Gateway.Alerts.Feed;
 
 /// <summary>
 /// The way into the alert service: one bounded channel read by the service's single consumer, which owns the engine.

@@ -3,13 +3,14 @@ using MedIoT.Alerts.Rules;
 using MedIoT.Alerts.Technical;
 using MedIoT.Gateway.Alerts.Delivery;
 using MedIoT.Gateway.Alerts.Delivery.Webhooks;
+using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Ingestion.Serial;
 using MedIoT.Gateway.Journal;
 using Microsoft.Extensions.Options;
 
-namespace MedIoT.Gateway.Alerts;
+namespace MedIoT.Gateway.Alerts.Engine;
 
 /// <summary>
 /// Owns the <see cref="AlarmEngine"/> (not thread-safe) as the single consumer of the <see cref="AlarmFeed"/>: verified

@@ -1,7 +1,7 @@
 using MedIoT.Alerts;
 using MedIoT.Gateway.Ingestion;
 
-namespace MedIoT.Gateway.Alerts;
+namespace MedIoT.Gateway.Alerts.Feed;
 
 /// <summary>One item for the alert service's single consumer: exactly one of its members is set.</summary>
 internal sealed class AlarmWork

@@ -1,6 +1,6 @@
 using MedIoT.Alerts.Rules;
 
-namespace MedIoT.Gateway.Alerts;
+namespace MedIoT.Gateway.Alerts.Engine;
 
 /// <summary>Reads the alert rules file (<c>Gateway:Alerts:RulesPath</c>, docs/alerts.md §2); the engine itself does no I/O.</summary>
 public static class AlarmRulesFile

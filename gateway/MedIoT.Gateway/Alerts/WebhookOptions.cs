@@ -1,6 +1,6 @@
 using MedIoT.Alerts;
 
-namespace MedIoT.Gateway.Alerts.Delivery.Webhooks;
+namespace MedIoT.Gateway.Alerts;
 
 /// <summary>One webhook receiving alarm events (an entry of <c>Gateway:Alerts:Webhooks</c>).</summary>
 public sealed class WebhookOptions

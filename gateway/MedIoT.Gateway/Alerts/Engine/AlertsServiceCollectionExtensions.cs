@@ -2,13 +2,14 @@ using MedIoT.Alerts;
 using MedIoT.Gateway.Alerts.Api;
 using MedIoT.Gateway.Alerts.Delivery;
 using MedIoT.Gateway.Alerts.Delivery.Webhooks;
+using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Http;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace MedIoT.Gateway.Alerts;
+namespace MedIoT.Gateway.Alerts.Engine;
 
 /// <summary>Registers the alert service, its delivery and its HTTP API (settings section <c>Gateway:Alerts</c>).</summary>
 internal static class AlertsServiceCollectionExtensions

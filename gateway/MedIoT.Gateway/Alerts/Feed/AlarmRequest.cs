@@ -1,6 +1,6 @@
 using MedIoT.Alerts;
 
-namespace MedIoT.Gateway.Alerts;
+namespace MedIoT.Gateway.Alerts.Feed;
 
 /// <summary>
 /// Work that runs on the alert service's consumer (the engine's only owner) and answers the caller: an HTTP

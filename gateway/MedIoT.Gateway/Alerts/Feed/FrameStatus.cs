@@ -1,7 +1,7 @@
 using MedIoT.Alerts.Technical;
 using MedIoT.Gateway.Ingestion;
 
-namespace MedIoT.Gateway.Alerts;
+namespace MedIoT.Gateway.Alerts.Feed;
 
 /// <summary>Turns the device status a verified frame reports (docs/device-protocol.md §3) into the engine's input.</summary>
 public static class FrameStatus
