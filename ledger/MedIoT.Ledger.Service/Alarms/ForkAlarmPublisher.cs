@@ -30,7 +30,6 @@ internal sealed class ForkAlarmPublisher : BackgroundService
     private readonly ILogger<ForkAlarmPublisher> _logger;
     private readonly ResiliencePipeline<MqttClient> _reconnect;
     private ForkAlarm? _unacknowledged;
-    private MqttClient? _connection;
 
     public ForkAlarmPublisher(LedgerAlarmMqttOptions options, LedgerStatistics statistics, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
@@ -46,43 +45,11 @@ internal sealed class ForkAlarmPublisher : BackgroundService
     /// <summary>Queues an alarm; never waits.</summary>
     public void Enqueue(ForkAlarm alarm) => _queue.Writer.TryWrite(alarm);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            while (true)
-            {
-                // One run of the backoff pipeline per connection: it serves the connection the previous run made until that is
-                // lost, then connects again, waiting before each attempt. A run ends with a new connection, so the backoff
-                // starts over at 200 ms after every successful connect.
-                _connection = await _reconnect.ExecuteAsync(ServeThenConnectAsync, stoppingToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            if (_connection is { } connection)
-            {
-                _connection = null;
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        ConnectionLoop.RunAsync(_reconnect, ConnectAsync, PublishUntilLostAsync, stoppingToken);
 
-    /// <summary>One attempt: publishes on the open connection, if there is one, until it is lost (which throws); else connects.</summary>
-    private async ValueTask<MqttClient> ServeThenConnectAsync(CancellationToken cancellationToken)
+    private async ValueTask<MqttClient> ConnectAsync(CancellationToken cancellationToken)
     {
-        if (_connection is { } connection)
-        {
-            _connection = null;
-            await using (connection.ConfigureAwait(false))
-            {
-                await PublishUntilLostAsync(connection, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
         var client = new MqttClient(new MqttClientOptions
         {
             Host = _options.Host,

@@ -35,7 +35,6 @@ internal sealed class MqttAlarmPublisher : BackgroundService
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger<MqttAlarmPublisher> _logger;
     private AlarmMessage? _unacknowledged;
-    private MqttClient? _connection;
 
     public MqttAlarmPublisher(
         IOptions<AlertOptions> alertOptions, IOptions<MqttOptions> mqttOptions, IOptions<GatewayOptions> gatewayOptions,
@@ -74,49 +73,19 @@ internal sealed class MqttAlarmPublisher : BackgroundService
         _queue.Writer.TryWrite(message);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var reconnect = Backoff.Create<MqttClient>(
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => ConnectionLoop.RunAsync(
+        Backoff.Create<MqttClient>(
             BackoffOptions.FromMilliseconds(_mqtt.ReconnectInitialDelayMilliseconds,
                 Math.Max(_mqtt.ReconnectInitialDelayMilliseconds, _mqtt.ReconnectMaximumDelayMilliseconds), useJitter: true),
             _timeProvider,
             attempt => IsConnectionFailure(attempt.Exception),
-            (attempt, delay) => Log.AlarmPublisherConnectionLost(_logger, attempt.Exception!.Message, (int)delay.TotalMilliseconds));
-        try
-        {
-            while (true)
-            {
-                // One run of the backoff pipeline per connection: it serves the connection the previous run made until that
-                // is lost, then connects again, waiting before each attempt. A run ends with a new connection, so the backoff
-                // starts over once the broker is back (the same shape as mediot-ledger's fork alarm publisher).
-                _connection = await reconnect.ExecuteAsync(ServeThenConnectAsync, stoppingToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            if (_connection is { } connection)
-            {
-                _connection = null;
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
+            (attempt, delay) => Log.AlarmPublisherConnectionLost(_logger, attempt.Exception!.Message, (int)delay.TotalMilliseconds)),
+        ConnectAsync,
+        PublishUntilLostAsync,
+        stoppingToken);
 
-    /// <summary>One attempt: publishes on the open connection, if there is one, until it is lost (which throws); else connects.</summary>
-    private async ValueTask<MqttClient> ServeThenConnectAsync(CancellationToken cancellationToken)
+    private async ValueTask<MqttClient> ConnectAsync(CancellationToken cancellationToken)
     {
-        if (_connection is { } connection)
-        {
-            _connection = null;
-            await using (connection.ConfigureAwait(false))
-            {
-                await PublishUntilLostAsync(connection, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
         var client = new MqttClient(CreateClientOptions(), _loggerFactory.CreateLogger<MqttClient>());
         try
         {

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(MedIoT.Cryptography.Benchmarks.Ed25519Benchmarks).Assembly).Run(args);
