@@ -5,7 +5,7 @@ using MedIoT.Alerts.Rules;
 using MedIoT.Alerts.Staff;
 using MedIoT.Alerts.Technical;
 using MedIoT.Protocol.Frames;
-using MedIoT.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MedIoT.Alerts.Tests;
 
@@ -15,7 +15,7 @@ internal sealed class Ward(AlarmRules rules)
     public static readonly BedLocation Bed1 = BedLocation.Parse("7A", "01");
     public static readonly BedLocation Bed2 = BedLocation.Parse("7A", "02");
 
-    public ManualTimeProvider Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public AlarmEngine Engine { get; } = new(rules);
 

@@ -1,5 +1,6 @@
 using MedIoT.Mqtt.Packets;
 using MedIoT.Mqtt.Tests.Support;
+using MedIoT.Testing;
 
 namespace MedIoT.Mqtt.Tests;
 
@@ -30,7 +31,7 @@ public sealed class MqttClientFaultTests
     public async Task A_reserved_packet_type_closes_the_connection_with_a_protocol_error_and_a_logged_reason()
     {
         await using var broker = new FakeBroker();
-        var logger = new RecordingLogger<MqttClient>();
+        var logger = TestLogs.CreateLogger<MqttClient>();
         await using var client = new MqttClient(broker.Options("garbage"), logger);
         var accepted = broker.AcceptAsync();
         await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
@@ -42,7 +43,7 @@ public sealed class MqttClientFaultTests
         Assert.Equal(MqttProtocolError.UnknownPacketType, failure.Error);
         var channelFailure = await Assert.ThrowsAsync<MqttProtocolException>(() => client.Messages.Completion.WaitAsync(Broker.Timeout));
         Assert.Same(failure, channelFailure);
-        Assert.Contains(logger.Entries, entry => entry.EventId.Id == MqttLogEvents.ProtocolViolation && entry.Message.Contains("UnknownPacketType", StringComparison.Ordinal));
+        Assert.Contains(logger.Collector.GetSnapshot(), entry => entry.Id.Id == MqttLogEvents.ProtocolViolation && entry.Message.Contains("UnknownPacketType", StringComparison.Ordinal));
     }
 
     [Theory(Timeout = TestTimeout)]
@@ -55,7 +56,7 @@ public sealed class MqttClientFaultTests
     public async Task Bad_input_from_the_broker_closes_the_connection_with_the_logged_reason(byte[] bytes, MqttProtocolError expected)
     {
         await using var broker = new FakeBroker();
-        var logger = new RecordingLogger<MqttClient>();
+        var logger = TestLogs.CreateLogger<MqttClient>();
         await using var client = new MqttClient(broker.Options("bad-input"), logger);
         var accepted = broker.AcceptAsync();
         await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
@@ -66,7 +67,7 @@ public sealed class MqttClientFaultTests
         var failure = await Assert.ThrowsAsync<MqttProtocolException>(() => client.Completion.WaitAsync(Broker.Timeout));
         Assert.Equal(expected, failure.Error);
         Assert.False(client.IsConnected);
-        Assert.Contains(logger.Entries, entry => entry.EventId.Id == MqttLogEvents.ProtocolViolation && entry.Message.Contains(expected.ToString(), StringComparison.Ordinal));
+        Assert.Contains(logger.Collector.GetSnapshot(), entry => entry.Id.Id == MqttLogEvents.ProtocolViolation && entry.Message.Contains(expected.ToString(), StringComparison.Ordinal));
     }
 
     [Theory(Timeout = 60_000)]

@@ -3,6 +3,7 @@ using MedIoT.Mqtt.Internal;
 using MedIoT.Mqtt.Packets;
 using MedIoT.Mqtt.Tests.Support;
 using MedIoT.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MedIoT.Mqtt.Tests;
 
@@ -131,7 +132,7 @@ public sealed class MqttClientReconnectTests
         await using var broker = new FakeBroker();
         var options = broker.Options("exactly-once-receiver");
         options.AutoAcknowledge = false;
-        var logger = new RecordingLogger<MqttClient>();
+        var logger = TestLogs.CreateLogger<MqttClient>();
         await using var client = new MqttClient(options, logger);
         var accepted = broker.AcceptAsync();
         await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
@@ -145,7 +146,7 @@ public sealed class MqttClientReconnectTests
 
         // A redelivery before the application acknowledged: nothing new for the application, no PUBREC yet.
         await broker.SendAsync(Publish(7, "first", duplicate: true));
-        await logger.WaitForEventAsync(DuplicateExactlyOnceEvent);
+        await logger.Collector.WaitForAsync(record => record.Id.Id == DuplicateExactlyOnceEvent, Broker.Timeout);
         await message.AcknowledgeAsync().AsTask().WaitAsync(Broker.Timeout);
         Assert.Equal(7, Assert.IsType<MqttPubRecPacket>(await broker.ReceiveAsync()).PacketIdentifier);
 
@@ -170,7 +171,7 @@ public sealed class MqttClientReconnectTests
         await using var broker = new FakeBroker();
         var options = ReconnectingOptions(broker, "exactly-once-across-reconnect");
         options.AutoAcknowledge = false;
-        var logger = new RecordingLogger<MqttClient>();
+        var logger = TestLogs.CreateLogger<MqttClient>();
         await using var client = new MqttClient(options, logger);
         var accepted = broker.AcceptAsync();
         await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
@@ -181,7 +182,7 @@ public sealed class MqttClientReconnectTests
         broker.DropConnection();
         await broker.AcceptAsync(sessionPresent: true);
         await broker.SendAsync(Publish(9, "held", duplicate: true));
-        await logger.WaitForEventAsync(DuplicateExactlyOnceEvent);
+        await logger.Collector.WaitForAsync(record => record.Id.Id == DuplicateExactlyOnceEvent, Broker.Timeout);
         await message.AcknowledgeAsync().AsTask().WaitAsync(Broker.Timeout);
 
         Assert.Equal(9, Assert.IsType<MqttPubRecPacket>(await broker.ReceiveAsync()).PacketIdentifier);
@@ -196,7 +197,7 @@ public sealed class MqttClientReconnectTests
         await using var broker = new FakeBroker();
         var options = broker.Options("early-pubrel");
         options.AutoAcknowledge = false;
-        var logger = new RecordingLogger<MqttClient>();
+        var logger = TestLogs.CreateLogger<MqttClient>();
         await using var client = new MqttClient(options, logger);
         var accepted = broker.AcceptAsync();
         await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
@@ -208,13 +209,13 @@ public sealed class MqttClientReconnectTests
         await broker.SendAsync(PacketBytes.Encode(new MqttPubRelPacket(3)));
         Assert.Equal(3, Assert.IsType<MqttPubCompPacket>(await broker.ReceiveAsync()).PacketIdentifier);
         await broker.SendAsync(Publish(3, "held", duplicate: true));
-        await logger.WaitForEventAsync(DuplicateExactlyOnceEvent);
+        await logger.Collector.WaitForAsync(record => record.Id.Id == DuplicateExactlyOnceEvent, Broker.Timeout);
         await message.AcknowledgeAsync().AsTask().WaitAsync(Broker.Timeout);
 
         Assert.Equal(3, Assert.IsType<MqttPubRecPacket>(await broker.ReceiveAsync()).PacketIdentifier);
         Assert.False(client.Messages.TryRead(out _));
         Assert.True(client.IsConnected);
-        Assert.Contains(logger.Entries, entry => entry.EventId.Id == MqttLogEvents.ReleaseOfHeldMessage);
+        Assert.Contains(logger.Collector.GetSnapshot(), entry => entry.Id.Id == MqttLogEvents.ReleaseOfHeldMessage);
     }
 
     [Fact(Timeout = TestTimeout)]
@@ -287,7 +288,7 @@ public sealed class MqttClientReconnectTests
     [Fact(Timeout = TestTimeout)]
     public async Task The_reconnect_delay_runs_on_the_configured_TimeProvider()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var broker = new FakeBroker();
         var options = ReconnectingOptions(broker, "clocked-reconnect");
         options.TimeProvider = clock;
@@ -297,7 +298,7 @@ public sealed class MqttClientReconnectTests
 
         // The connect timeout runs on the same clock: far beyond what the test advances.
         options.ConnectTimeout = TimeSpan.FromHours(1);
-        var logger = new RecordingLogger<MqttClient>();
+        var logger = TestLogs.CreateLogger<MqttClient>();
         var client = new MqttClient(options, logger);
         var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         client.Connected += (_, e) =>
@@ -312,7 +313,7 @@ public sealed class MqttClientReconnectTests
         await accepted;
 
         broker.DropConnection();
-        await logger.WaitForEventAsync(ReconnectingEvent);
+        await logger.Collector.WaitForAsync(record => record.Id.Id == ReconnectingEvent, Broker.Timeout);
         var reconnect = broker.AcceptAsync(sessionPresent: true);
 
         // The wait is 10 s of the client's clock (jitter off); real time does not move it.

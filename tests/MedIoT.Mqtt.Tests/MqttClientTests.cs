@@ -13,13 +13,13 @@ public sealed class MqttClientTests
     public async Task Connect_receives_CONNACK_and_reports_no_session_for_a_clean_session()
     {
         await using var server = await MosquittoServer.StartAsync();
-        var logger = new RecordingLogger<MqttClient>();
+        var logger = TestLogs.CreateLogger<MqttClient>();
         await using var client = await server.ConnectAsync(server.Options("connect-clean"), logger);
 
         Assert.True(client.IsConnected);
         Assert.False(client.SessionPresent);
         Assert.False(client.Completion.IsCompleted);
-        Assert.Empty(logger.Errors);
+        logger.Collector.AssertNoErrors();
     }
 
     [Fact(Timeout = TestTimeout)]
@@ -164,7 +164,7 @@ public sealed class MqttClientTests
         await using var server = await MosquittoServer.StartAsync();
         var options = server.Options("keep-alive");
         options.KeepAlive = TimeSpan.FromSeconds(1);
-        var logger = new RecordingLogger<MqttClient>();
+        var logger = TestLogs.CreateLogger<MqttClient>();
         await using var client = new MqttClient(options, logger);
         var threePingResponses = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         client.PingResponseReceived = count =>
@@ -181,14 +181,14 @@ public sealed class MqttClientTests
 
         Assert.True(client.IsConnected);
         Assert.False(client.Completion.IsCompleted);
-        Assert.Empty(logger.Errors);
+        logger.Collector.AssertNoErrors();
     }
 
     [Fact(Timeout = TestTimeout)]
     public async Task DisconnectAsync_completes_Completion_and_Messages_successfully()
     {
         await using var server = await MosquittoServer.StartAsync();
-        var logger = new RecordingLogger<MqttClient>();
+        var logger = TestLogs.CreateLogger<MqttClient>();
         await using var client = await server.ConnectAsync(server.Options("clean-disconnect"), logger);
 
         await client.DisconnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
@@ -199,7 +199,7 @@ public sealed class MqttClientTests
         await Assert.ThrowsAsync<MqttConnectionClosedException>(
             () => client.PublishAsync(new MqttApplicationMessage("t", Broker.Utf8("late")), CancellationToken.None));
         await client.DisconnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout); // idempotent
-        Assert.Empty(logger.Errors);
+        logger.Collector.AssertNoErrors();
     }
 
     [Fact(Timeout = TestTimeout)]

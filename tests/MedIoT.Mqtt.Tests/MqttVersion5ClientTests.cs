@@ -1,5 +1,6 @@
 using MedIoT.Mqtt.Packets;
 using MedIoT.Mqtt.Tests.Support;
+using MedIoT.Testing;
 
 namespace MedIoT.Mqtt.Tests;
 
@@ -40,7 +41,7 @@ public sealed class MqttVersion5ClientTests
         var options = broker.Options("v5-server-disconnect");
         options.AutomaticReconnect = true;
         options.ReconnectInitialDelay = TimeSpan.FromMilliseconds(20);
-        var logger = new RecordingLogger<MqttClient>();
+        var logger = TestLogs.CreateLogger<MqttClient>();
         await using var client = new MqttClient(options, logger);
         var lost = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.ConnectionLost += (_, e) => lost.TrySetResult(e.Reason);
@@ -54,7 +55,7 @@ public sealed class MqttVersion5ClientTests
 
         Assert.Equal(MqttReasonCode.ServerShuttingDown, reason.ReasonCode);
         Assert.Equal("maintenance", reason.ReasonString);
-        Assert.Contains(logger.Entries, entry => entry.EventId.Id == MqttLogEvents.DisconnectedByServer && entry.Message.Contains("ServerShuttingDown", StringComparison.Ordinal)
+        Assert.Contains(logger.Collector.GetSnapshot(), entry => entry.Id.Id == MqttLogEvents.DisconnectedByServer && entry.Message.Contains("ServerShuttingDown", StringComparison.Ordinal)
             && entry.Message.Contains("maintenance", StringComparison.Ordinal));
         broker.DropConnection();
     }
@@ -84,7 +85,7 @@ public sealed class MqttVersion5ClientTests
         await using var broker = new FakeBroker(MqttProtocolVersion.V500);
         var options = broker.Options("v5-violation");
         options.MaximumIncomingPacketSize = 1024;
-        var logger = new RecordingLogger<MqttClient>();
+        var logger = TestLogs.CreateLogger<MqttClient>();
         await using var client = new MqttClient(options, logger);
         var accepted = broker.AcceptAsync();
         await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
@@ -102,7 +103,7 @@ public sealed class MqttVersion5ClientTests
         var disconnect = Assert.IsType<MqttDisconnectPacket>(await broker.ReceiveAsync());
         Assert.Equal(expected, failure.Error);
         Assert.Equal(sentReason, disconnect.ReasonCode);
-        Assert.Contains(logger.Entries, entry => entry.EventId.Id == MqttLogEvents.ProtocolViolation && entry.Message.Contains(expected.ToString(), StringComparison.Ordinal));
+        Assert.Contains(logger.Collector.GetSnapshot(), entry => entry.Id.Id == MqttLogEvents.ProtocolViolation && entry.Message.Contains(expected.ToString(), StringComparison.Ordinal));
     }
 
     [Fact(Timeout = TestTimeout)]

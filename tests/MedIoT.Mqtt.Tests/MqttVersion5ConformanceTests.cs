@@ -13,7 +13,7 @@ public sealed class MqttVersion5ConformanceTests
     public async Task Connect_on_v5_reports_the_broker_limits_and_no_session_for_a_clean_start()
     {
         await using var server = await MosquittoServer.StartAsync();
-        var logger = new RecordingLogger<MqttClient>();
+        var logger = TestLogs.CreateLogger<MqttClient>();
         await using var client = await server.ConnectAsync(server.Options5("v5-connect"), logger);
 
         Assert.True(client.IsConnected);
@@ -22,7 +22,7 @@ public sealed class MqttVersion5ConformanceTests
 
         // configs/mosquitto: max_packet_size 262144 is announced in CONNACK (§3.2.2.3.6).
         Assert.Equal(262_144, client.ServerMaximumPacketSize);
-        Assert.Empty(logger.Errors);
+        logger.Collector.AssertNoErrors();
     }
 
     [Theory(Timeout = TestTimeout)]
@@ -129,7 +129,7 @@ public sealed class MqttVersion5ConformanceTests
         var aclFile = folder.Combine("acl");
         await File.WriteAllTextAsync(aclFile, "topic readwrite ward/#\n");
         await using var server = await MosquittoServer.StartAsync([$"acl_file {aclFile}"]);
-        var logger = new RecordingLogger<MqttClient>();
+        var logger = TestLogs.CreateLogger<MqttClient>();
         await using var client = await server.ConnectAsync(server.Options5("v5-acl"), logger);
 
         var refused = await Assert.ThrowsAsync<MqttPublishException>(
@@ -144,7 +144,7 @@ public sealed class MqttVersion5ConformanceTests
         Assert.Equal(MqttReasonCode.NotAuthorized, refusedExactlyOnce.ReasonCode);
         Assert.Equal(0, client.PendingRequestCount);
         Assert.True(client.IsConnected);
-        Assert.Contains(logger.Entries, entry => entry.EventId.Id == MqttLogEvents.PublishRefused);
+        Assert.Contains(logger.Collector.GetSnapshot(), entry => entry.Id.Id == MqttLogEvents.PublishRefused);
     }
 
     [Theory(Timeout = TestTimeout)]
@@ -195,7 +195,7 @@ public sealed class MqttVersion5ConformanceTests
         var options = server.Options5("v5-wrong-password");
         options.Username = "nurse";
         options.Password = "wrong";
-        var logger = new RecordingLogger<MqttClient>();
+        var logger = TestLogs.CreateLogger<MqttClient>();
         var client = new MqttClient(options, logger);
 
         var exception = await Assert.ThrowsAsync<MqttConnectException>(() => client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout));
@@ -203,7 +203,7 @@ public sealed class MqttVersion5ConformanceTests
 
         Assert.Equal(MqttReasonCode.NotAuthorized, exception.ReasonCode);
         Assert.Equal(MqttConnectReturnCode.NotAuthorized, exception.ReturnCode);
-        Assert.Contains(logger.Entries, entry => entry.EventId.Id == MqttLogEvents.ConnectionRefusedWithReason && entry.Message.Contains("NotAuthorized", StringComparison.Ordinal));
+        Assert.Contains(logger.Collector.GetSnapshot(), entry => entry.Id.Id == MqttLogEvents.ConnectionRefusedWithReason && entry.Message.Contains("NotAuthorized", StringComparison.Ordinal));
     }
 
     [Fact(Timeout = TestTimeout)]

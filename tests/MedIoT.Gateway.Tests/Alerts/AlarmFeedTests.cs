@@ -5,12 +5,12 @@ using MedIoT.Gateway.Alerts;
 using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
-using MedIoT.Gateway.Tests.Support;
 using MedIoT.Protocol.Frames;
 using MedIoT.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MedIoT.Gateway.Tests.Alerts;
 
@@ -19,8 +19,8 @@ public sealed class AlarmFeedTests : IDisposable
 {
     private static readonly RegisteredDevice s_device = new("dev-1", "pulse-oximeter", BedLocation.Parse("7A", "03"), null, false, DeviceTrust.GatewayAttested);
     private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    private readonly CapturingLoggerProvider _logs = new();
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeLogger<AlarmFeed> _logs = TestLogs.CreateLogger<AlarmFeed>();
+    private readonly FakeTimeProvider _clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public void Dispose() => _meters.Dispose();
 
@@ -38,7 +38,7 @@ public sealed class AlarmFeedTests : IDisposable
 
         Assert.Equal(1_000, feed.Pending);
         Assert.Equal(1_500, statistics.FeedRefused);
-        Assert.Equal(2, _logs.Entries.Count(entry => entry.EventId.Id == GatewayLogEvents.AlarmFeedFull));
+        Assert.Equal(2, _logs.Collector.GetSnapshot().Count(entry => entry.Id.Id == GatewayLogEvents.AlarmFeedFull));
     }
 
     [Fact]
@@ -82,18 +82,7 @@ public sealed class AlarmFeedTests : IDisposable
         var statistics = new AlarmStatistics(_meters.GetRequiredService<IMeterFactory>());
         var feed = new AlarmFeed(
             Options.Create(new AlertOptions { InputCapacity = capacity, Enabled = enabled }), _clock, new DeviceRegistry([s_device]), statistics,
-            new LoggerAdapter<AlarmFeed>(_logs.CreateLogger("feed")));
+            _logs);
         return (feed, statistics);
-    }
-
-    private sealed class LoggerAdapter<T>(ILogger inner) : ILogger<T>
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => inner.BeginScope(state);
-
-        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            inner.Log(logLevel, eventId, state, exception, formatter);
     }
 }

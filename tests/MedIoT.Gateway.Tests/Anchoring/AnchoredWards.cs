@@ -1,7 +1,6 @@
 using System.Globalization;
 using MedIoT.Gateway.Anchoring;
 using MedIoT.Gateway.Journal;
-using MedIoT.Gateway.Tests.Integration;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
@@ -17,7 +16,7 @@ namespace MedIoT.Gateway.Tests.Anchoring;
 internal static class AnchoredWards
 {
     /// <summary>Points the ward's gateway at <paramref name="ledger"/> and registers its checkpoint key there (creating its identity).</summary>
-    public static void Configure(ChildGatewayWard ward, LedgerServiceProcess ledger)
+    public static void Configure(Ward ward, LedgerServiceProcess ledger)
     {
         ward.Settings["Gateway:Journal:CheckpointIntervalSeconds"] = "1";
         ward.Settings["Gateway:Anchoring:LedgerUrl"] = ledger.Url.ToString();
@@ -30,27 +29,27 @@ internal static class AnchoredWards
     }
 
     /// <summary>Every device of the ward publishes <paramref name="framesPerDevice"/> frames (QoS 1, acknowledged); returns how many were acknowledged.</summary>
-    public static async Task<int> PublishAsync(ChildGatewayWard ward, int framesPerDevice)
+    public static async Task<int> PublishAsync(Ward ward, int framesPerDevice)
     {
-        using var stop = new CancellationTokenSource(ChildGatewayWard.Timeout);
+        using var stop = new CancellationTokenSource(Ward.Timeout);
         var publishers = ward.Devices.Select(d => new ResilientPublisher(d, ward.Mosquitto.Host, ward.Mosquitto.Port)).ToArray();
         await Task.WhenAll(publishers.Select(p => p.RunAsync(framesPerDevice, TimeSpan.FromMilliseconds(2), stop.Token)));
         return publishers.Sum(p => p.Count);
     }
 
     /// <summary>The sizes of the signed checkpoints the journal kept (checkpoints.notes), in order.</summary>
-    public static List<long> Sizes(ChildGatewayWard ward) =>
+    public static List<long> Sizes(Ward ward) =>
         [.. GatewayJournal.ReadCheckpoints(ward.JournalFolder).Select(n => Checkpoint.TryParseBody(SignedNote.TryParse(n, out var note) ? note.Text : "", out var c) ? c.Size : -1)];
 
     /// <summary>Waits until a signed checkpoint covers <paramref name="entries"/> entries.</summary>
-    public static Task WaitForCheckpointAsync(ChildGatewayWard ward, long entries) =>
+    public static Task WaitForCheckpointAsync(Ward ward, long entries) =>
         ward.WaitForAsync(() => Sizes(ward).LastOrDefault() >= entries, string.Create(CultureInfo.InvariantCulture, $"a checkpoint covering {entries} entries"));
 
     /// <summary>
     /// Waits until the gateway's /health shows nothing left to anchor and the ledger's <c>GET /anchored</c> for its origin
     /// is the journal's latest signed checkpoint; returns the checkpoint sizes at that moment.
     /// </summary>
-    public static async Task<List<long>> WaitForAnchoredAsync(ChildGatewayWard ward, LedgerServiceProcess ledger)
+    public static async Task<List<long>> WaitForAnchoredAsync(Ward ward, LedgerServiceProcess ledger)
     {
         List<long> sizes = [];
         await ward.WaitForAsync(async () =>
@@ -68,7 +67,7 @@ internal static class AnchoredWards
     /// Every checkpoint of <paramref name="sizes"/> (checkpoints.notes) has a kept receipt that verifies offline with the
     /// ledger's key and origin and at least <paramref name="required"/> of <paramref name="witnesses"/>' cosignatures.
     /// </summary>
-    public static void AssertEveryCheckpointHasAVerifyingReceipt(ChildGatewayWard ward, LedgerServiceProcess ledger, IReadOnlyList<long> sizes,
+    public static void AssertEveryCheckpointHasAVerifyingReceipt(Ward ward, LedgerServiceProcess ledger, IReadOnlyList<long> sizes,
         IReadOnlyCollection<WitnessKey> witnesses, int required)
     {
         Assert.NotEmpty(sizes);
@@ -85,7 +84,7 @@ internal static class AnchoredWards
     }
 
     /// <summary>Runs the real <c>audit --bundle-for</c> for journal entry <paramref name="index"/>; returns the bundle's path.</summary>
-    public static async Task<string> BundleAsync(ChildGatewayWard ward, long index, string folder)
+    public static async Task<string> BundleAsync(Ward ward, long index, string folder)
     {
         var path = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"{ward.Settings["Gateway:GatewayId"]}-entry-{index}.bundle"));
         var audit = await ward.RunAuditAsync("--from", "2000-01-01T00:00:00Z", "--to", "2100-01-01T00:00:00Z",
@@ -97,12 +96,12 @@ internal static class AnchoredWards
     }
 
     /// <summary>Runs the real <c>mediot-verify bundle</c> with the full chain: gateway key, device keys, ledger key, witness keys and the policy.</summary>
-    public static Task<(int ExitCode, string Output, string Error)> VerifyAsync(ChildGatewayWard ward, string bundlePath, LedgerServiceProcess ledger,
+    public static Task<(int ExitCode, string Output, string Error)> VerifyAsync(Ward ward, string bundlePath, LedgerServiceProcess ledger,
         IEnumerable<WitnessProcess> witnesses, int required) =>
         VerifyAsync(ward, bundlePath, ledger.VerifierKey, witnesses, required);
 
     /// <summary>As above, trusting <paramref name="ledgerKey"/> as the ledger's key.</summary>
-    public static Task<(int ExitCode, string Output, string Error)> VerifyAsync(ChildGatewayWard ward, string bundlePath, NoteVerifierKey ledgerKey,
+    public static Task<(int ExitCode, string Output, string Error)> VerifyAsync(Ward ward, string bundlePath, NoteVerifierKey ledgerKey,
         IEnumerable<WitnessProcess> witnesses, int required) =>
         CommandLine.RunAsync("dotnet",
         [

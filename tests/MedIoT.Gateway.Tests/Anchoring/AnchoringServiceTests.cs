@@ -11,6 +11,7 @@ using MedIoT.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace MedIoT.Gateway.Tests.Anchoring;
 
@@ -30,7 +31,7 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
     private readonly TestDevice _device = new("ward7a-bed01-spo2");
     private readonly GatewayIdentity _identity;
     private readonly LedgerServiceProcess _ledger;
-    private readonly CapturingLoggerProvider _logs = new();
+    private readonly FakeLoggerProvider _logs = TestLogs.CreateProvider();
     private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private LedgerFaultProxy? _proxy;
 
@@ -93,7 +94,7 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
         Assert.Equal(ledgerSize + 1, (await _ledger.HealthAsync()).GetProperty("size").GetInt64());
         Assert.Equal(sizes[^1], await _ledger.AnchoredAsync(Origin));
         AssertEveryReceiptVerifies(journal, sizes);
-        _logs.AssertNoErrors();
+        _logs.Collector.AssertNoErrors();
     }
 
     [Fact]
@@ -115,7 +116,7 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
         }
 
         // Logged once at Critical for that size, however often it is retried.
-        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.AnchoringForkAlarm && e.Level == LogLevel.Critical);
+        Assert.Single(_logs.Collector.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.AnchoringForkAlarm && e.Level == LogLevel.Critical);
         Assert.Equal(2, await _ledger.AnchoredAsync(Origin));
         Assert.All(Proxy.Submissions, s => Assert.Equal((0L, 3L, 409), (s.OldSize, s.Size, s.Status)));
         Assert.Empty(AnchorStoreReceipts(journal));
@@ -140,7 +141,7 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
             Assert.StartsWith("FORK ALARM: the ledger refused checkpoint 2 (old size 0)", running.Status.LastError.Message, StringComparison.Ordinal);
         }
 
-        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.AnchoringRefusedAsFork && e.Level == LogLevel.Critical);
+        Assert.Single(_logs.Collector.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.AnchoringRefusedAsFork && e.Level == LogLevel.Critical);
         Assert.All(Proxy.Submissions, s => Assert.Equal((0L, 2L, 409), (s.OldSize, s.Size, s.Status)));
         Assert.Equal(2, await _ledger.AnchoredAsync(Origin));
         Assert.True((await _ledger.HealthAsync()).GetProperty("forks").GetInt64() >= 1);
@@ -170,7 +171,7 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
             Assert.StartsWith("FORK ALARM: the ledger's anchored checkpoint of size 2", running.Status.LastError.Message, StringComparison.Ordinal);
         }
 
-        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.AnchoringForkNotOurs && e.Level == LogLevel.Critical);
+        Assert.Single(_logs.Collector.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.AnchoringForkNotOurs && e.Level == LogLevel.Critical);
         Assert.All(Proxy.Submissions, s => Assert.Equal((0L, 1L, 409), (s.OldSize, s.Size, s.Status)));
         Assert.False(File.Exists(Path.Combine(journal.Folder, AnchorStore.FolderName, "state")));
         Assert.Equal(2, await _ledger.AnchoredAsync(Origin));
@@ -188,7 +189,7 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
         await using var running = await RunAsync(journal, ledger);
         await WaitForAsync(() => running.Status.Refused >= 2, "404 refusals, retried");
         Assert.Equal(0, running.Status.AnchoredSize);
-        Assert.Contains(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.AnchoringRefused && e.Level == LogLevel.Error);
+        Assert.Contains(_logs.Collector.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.AnchoringRefused && e.Level == LogLevel.Error);
 
         // The operator registers the gateway; the ledger reads its registry at start.
         await ledger.StopAsync();
@@ -222,9 +223,9 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
         Assert.Equal([sizes[0], sizes[0], sizes[0], sizes[0], sizes[1]], Proxy.Submissions.Select(s => s.Size));
         Assert.Equal(sizes[^1], await _ledger.AnchoredAsync(Origin));
         AssertEveryReceiptVerifies(journal, sizes);
-        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.LedgerUnavailable);
-        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.LedgerAvailableAgain);
-        _logs.AssertNoErrors();
+        Assert.Single(_logs.Collector.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.LedgerUnavailable);
+        Assert.Single(_logs.Collector.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.LedgerAvailableAgain);
+        _logs.Collector.AssertNoErrors();
     }
 
     [Fact]
@@ -268,7 +269,7 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
         Assert.Equal(ledgerSize + 1, (await _ledger.HealthAsync()).GetProperty("size").GetInt64());
         Assert.Equal(sizes[^1], await _ledger.AnchoredAsync(Origin));
         Assert.StartsWith($"size {sizes[^1]}\n", await File.ReadAllTextAsync(Path.Combine(journal.Folder, AnchorStore.FolderName, "state")), StringComparison.Ordinal);
-        var logged = Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.AnchoringReconciled);
+        var logged = Assert.Single(_logs.Collector.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.AnchoringReconciled);
         Assert.Equal(LogLevel.Warning, logged.Level);
 
         // Every checkpoint the ledger anchored has a verifying receipt; the skipped one has none (the ledger never
@@ -283,8 +284,8 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
         }
 
         Assert.Null(AnchorStore.ReadReceipt(journal.Folder, sizes[1]));
-        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.AnchoringReceiptMissing);
-        _logs.AssertNoErrors();
+        Assert.Single(_logs.Collector.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.AnchoringReceiptMissing);
+        _logs.Collector.AssertNoErrors();
     }
 
     [Fact]
@@ -324,9 +325,9 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
         Assert.Equal(2, (await _ledger.HealthAsync()).GetProperty("size").GetInt64());
         Assert.Equal(sizes[^1], await _ledger.AnchoredAsync(Origin));
         AssertEveryReceiptVerifies(journal, sizes);
-        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.LedgerUnavailable);
-        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.LedgerAvailableAgain);
-        _logs.AssertNoErrors();
+        Assert.Single(_logs.Collector.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.LedgerUnavailable);
+        Assert.Single(_logs.Collector.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.LedgerAvailableAgain);
+        _logs.Collector.AssertNoErrors();
     }
 
     /// <summary>Submits a checkpoint of this gateway directly to the ledger, as another anchoring copy would.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MedIoT.Gateway.Tests.Integration;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Testing;
 
@@ -28,7 +27,7 @@ public sealed class GatewayAnchoringTests
         await using var w2 = await WitnessProcess.StartAsync(folder.Combine("w2"), "w2.witness.example", ledger.VerifierKey);
         ledger.AddWitness(w1);
         ledger.AddWitness(w2);
-        await using var ward = await ChildGatewayWard.StartAsync(Beds, gatewayId: "gw-outage");
+        await using var ward = await GatewayWards.ChildProcess(Beds, "gw-outage").StartAsync();
         AnchoredWards.Configure(ward, ledger);
         await ledger.StartAsync();
         await ward.StartGatewayAsync();

@@ -1,6 +1,5 @@
 using System.Text;
 using MedIoT.Cryptography;
-using MedIoT.Gateway.Tests.Integration;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Testing;
@@ -38,7 +37,7 @@ public abstract class HospitalLedgerTests
         ledger.AddWitness(w1);
         ledger.AddWitness(w2);
 
-        var wards = await Task.WhenAll(Enumerable.Range(1, Gateways).Select(i => ChildGatewayWard.StartAsync(Beds, gatewayId: $"gw-{i}", sharedInflux: influx)));
+        var wards = await Task.WhenAll(Enumerable.Range(1, Gateways).Select(i => GatewayWards.ChildProcess(Beds, $"gw-{i}", $"mediot_gw_{i}").WithSharedInflux(influx).StartAsync()));
         try
         {
             foreach (var ward in wards)

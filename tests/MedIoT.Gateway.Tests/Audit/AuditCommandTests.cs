@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using MedIoT.Gateway.Journal;
-using MedIoT.Gateway.Tests.Integration;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Testing;
 
@@ -21,11 +20,11 @@ public sealed partial class AuditCommandTests
     [Fact]
     public async Task The_audit_reports_exactly_the_altered_and_the_missing_reading_and_writes_a_bundle_mediot_verify_accepts()
     {
-        await using var ward = await ChildGatewayWard.StartAsync(Beds, []);
+        await using var ward = await GatewayWards.ChildProcess(Beds).WithMosquittoConfiguration([]).StartAsync();
         ward.Settings["Gateway:Journal:CheckpointIntervalSeconds"] = "1";
         await ward.StartGatewayAsync();
         var publishers = ward.Devices.Select(d => new ResilientPublisher(d, ward.Mosquitto.Host, ward.Mosquitto.Port)).ToArray();
-        using var stop = new CancellationTokenSource(ChildGatewayWard.Timeout);
+        using var stop = new CancellationTokenSource(Ward.Timeout);
         await Task.WhenAll(publishers.Select(p => p.RunAsync(FramesPerDevice, TimeSpan.FromMilliseconds(1), stop.Token)));
         const int Total = Beds * FramesPerDevice;
         await ward.WaitForAsync(async () =>
@@ -46,16 +45,16 @@ public sealed partial class AuditCommandTests
         // Change one stored value and delete another point, directly in InfluxDB.
         var device0 = ward.Devices[0].DeviceId;
         var device1 = ward.Devices[1].DeviceId;
-        var altered = (await ward.Influx.QueryAsync(ChildGatewayWard.Database, $"SELECT * FROM vitals WHERE device = '{device0}' AND code = '150456'"))[3];
-        var deleted = (await ward.Influx.QueryAsync(ChildGatewayWard.Database, $"SELECT * FROM vitals WHERE device = '{device1}' AND code = '149530'"))[5];
+        var altered = (await ward.Influx.QueryAsync(ward.InfluxDatabase, $"SELECT * FROM vitals WHERE device = '{device0}' AND code = '150456'"))[3];
+        var deleted = (await ward.Influx.QueryAsync(ward.InfluxDatabase, $"SELECT * FROM vitals WHERE device = '{device1}' AND code = '149530'"))[5];
         using (var http = new HttpClient { BaseAddress = ward.Influx.BaseAddress })
         {
             var line = $"vitals,bed={altered.Columns["bed"].GetString()},code=150456,device={device0},ward={altered.Columns["ward"].GetString()} " +
                 $"value={(altered.Columns["value"].GetDouble() + 1).ToString(CultureInfo.InvariantCulture)},seq={altered.Columns["seq"].GetInt64()}i," +
                 $"journal={altered.Columns["journal"].GetInt64()}i,unit=\"%\" {altered.TimeNanoseconds}\n";
-            using var write = await http.PostAsync(new Uri($"write?db={ChildGatewayWard.Database}&precision=ns", UriKind.Relative), new StringContent(line, Encoding.UTF8));
+            using var write = await http.PostAsync(new Uri($"write?db={ward.InfluxDatabase}&precision=ns", UriKind.Relative), new StringContent(line, Encoding.UTF8));
             Assert.True(write.IsSuccessStatusCode);
-            using var delete = await http.PostAsync(new Uri($"query?db={ChildGatewayWard.Database}", UriKind.Relative), new FormUrlEncodedContent(
+            using var delete = await http.PostAsync(new Uri($"query?db={ward.InfluxDatabase}", UriKind.Relative), new FormUrlEncodedContent(
                 [new("q", $"DELETE FROM vitals WHERE device = '{device1}' AND code = '149530' AND time = {deleted.TimeNanoseconds}")]));
             Assert.True(delete.IsSuccessStatusCode);
         }

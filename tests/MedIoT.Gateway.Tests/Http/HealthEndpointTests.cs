@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using MedIoT.Gateway.Tests.Integration;
+using MedIoT.Gateway.Tests.Support;
+using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Http;
 

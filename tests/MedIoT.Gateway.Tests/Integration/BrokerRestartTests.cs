@@ -1,4 +1,6 @@
+using MedIoT.Gateway.Tests.Support;
 using MedIoT.Protocol.Frames;
+using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Integration;
 
@@ -32,7 +34,7 @@ public sealed class BrokerRestartTests(GatewayFixture ward) : IClassFixture<Gate
         await ward.Statistics.WaitUntilAsync(s => s.ObservationsStored >= 2 * frames.Count, s_timeout);
         var rows = await ward.Influx.QueryAsync(GatewayFixture.Database, $"SELECT * FROM vitals WHERE device = '{ward.Devices[1].DeviceId}'");
         Assert.Equal(frames.SelectMany(f => f.Observations.Select(_ => f.SequenceNumber)).Order(), rows.Select(r => r.Columns["seq"].GetInt64()).Order());
-        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == GatewayLogEvents.MqttConnectionLost);
+        Assert.Contains(ward.Logs.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.MqttConnectionLost);
         ward.Logs.AssertNoErrors();
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Ledger.Storage;
+using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Integration;
 
@@ -22,13 +23,13 @@ public sealed partial class DurableIngestFaultTests
     [Fact]
     public async Task InfluxDB_stopped_mid_stream_gets_every_reading_in_journal_order_and_the_lag_returns_to_zero()
     {
-        await using var ward = await ChildGatewayWard.StartAsync(Beds, s_mosquitto);
+        await using var ward = await GatewayWards.ChildProcess(Beds).WithMosquittoConfiguration(s_mosquitto).StartAsync();
         await using var proxy = new RecordingHttpProxy(ward.Influx.BaseAddress);
         ward.Settings["Gateway:Influx:Url"] = proxy.Address.ToString();
         await ward.StartGatewayAsync();
 
         var publishers = ward.Devices.Select(d => new ResilientPublisher(d, ward.Mosquitto.Host, ward.Mosquitto.Port)).ToArray();
-        using var stop = new CancellationTokenSource(ChildGatewayWard.Timeout);
+        using var stop = new CancellationTokenSource(Ward.Timeout);
         var streams = Task.WhenAll(publishers.Select(p => p.RunAsync(FramesPerDevice, s_pace, stop.Token)));
         const int Total = Beds * FramesPerDevice;
 
@@ -46,7 +47,7 @@ public sealed partial class DurableIngestFaultTests
         Assert.True(publishers.Sum(p => p.Count) < Total, "the stream ended before InfluxDB came back");
         await ward.Influx.RestartAsync();
 
-        await streams.WaitAsync(ChildGatewayWard.Timeout);
+        await streams.WaitAsync(Ward.Timeout);
         await ward.WaitForAsync(async () =>
         {
             var health = await ward.GetHealthAsync();
@@ -71,10 +72,10 @@ public sealed partial class DurableIngestFaultTests
     [Fact]
     public async Task Mosquitto_restarted_mid_stream_loses_nothing()
     {
-        await using var ward = await ChildGatewayWard.StartAsync(Beds, s_mosquitto);
+        await using var ward = await GatewayWards.ChildProcess(Beds).WithMosquittoConfiguration(s_mosquitto).StartAsync();
         await ward.StartGatewayAsync();
         var publishers = ward.Devices.Select(d => new ResilientPublisher(d, ward.Mosquitto.Host, ward.Mosquitto.Port)).ToArray();
-        using var stop = new CancellationTokenSource(ChildGatewayWard.Timeout);
+        using var stop = new CancellationTokenSource(Ward.Timeout);
         var streams = Task.WhenAll(publishers.Select(p => p.RunAsync(FramesPerDevice, s_pace, stop.Token)));
         const int Total = Beds * FramesPerDevice;
 
@@ -82,7 +83,7 @@ public sealed partial class DurableIngestFaultTests
         await ward.Mosquitto.RestartAsync();
         Assert.True(publishers.Sum(p => p.Count) < Total, "the stream ended before the broker restarted");
 
-        await streams.WaitAsync(ChildGatewayWard.Timeout);
+        await streams.WaitAsync(Ward.Timeout);
         var readings = publishers.Sum(p => p.Acknowledged.Sum(f => f.Observations.Count));
         await ward.WaitForAsync(async () => await ward.CountReadingsAsync() >= readings, $"{readings} readings in InfluxDB");
         await AssertEveryAcknowledgedReadingStoredAsync(ward, publishers);
@@ -96,11 +97,11 @@ public sealed partial class DurableIngestFaultTests
         JournalChecks.AssertConsistentWithEveryCheckpoint(log, ward.JournalFolder, ward.CheckpointKey(), []);
     }
 
-    private static async Task AssertEveryAcknowledgedReadingStoredAsync(ChildGatewayWard ward, IReadOnlyList<ResilientPublisher> publishers)
+    private static async Task AssertEveryAcknowledgedReadingStoredAsync(Ward ward, IReadOnlyList<ResilientPublisher> publishers)
     {
         foreach (var (publisher, device) in publishers.Zip(ward.Devices))
         {
-            var rows = await ward.Influx.QueryAsync(ChildGatewayWard.Database, $"SELECT * FROM vitals WHERE device = '{device.DeviceId}'");
+            var rows = await ward.Influx.QueryAsync(ward.InfluxDatabase, $"SELECT * FROM vitals WHERE device = '{device.DeviceId}'");
             var stored = rows.ToDictionary(r => (r.Columns["code"].GetString(), r.TimeNanoseconds), r => r.Columns["value"].GetDouble());
             var acknowledged = publisher.Acknowledged;
             Assert.Equal(acknowledged.Sum(f => f.Observations.Count), rows.Count);

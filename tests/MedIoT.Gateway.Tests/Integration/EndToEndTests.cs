@@ -5,6 +5,7 @@ using MedIoT.FirmwareSim.Devices;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Mqtt;
 using MedIoT.Protocol.Frames;
+using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Integration;
 
@@ -140,12 +141,12 @@ public sealed class EndToEndTests(GatewayFixture ward) : IClassFixture<GatewayFi
         // Rejections are logged once per reason, and never with the payload.
         foreach (var reason in expectedRejections.Keys)
         {
-            Assert.Single(ward.Logs.Entries, e => e.EventId.Id is GatewayLogEvents.FrameRejected or GatewayLogEvents.SecurityRejection && e.Message.Contains($"rejected: {reason} ", StringComparison.Ordinal));
+            Assert.Single(ward.Logs.GetSnapshot(), e => e.Id.Id is GatewayLogEvents.FrameRejected or GatewayLogEvents.SecurityRejection && e.Message.Contains($"rejected: {reason} ", StringComparison.Ordinal));
         }
 
         foreach (var payload in badPayloads.Where(p => p.Length > 8))
         {
-            Assert.DoesNotContain(ward.Logs.Entries, e => e.Message.Contains(payload, StringComparison.Ordinal));
+            Assert.DoesNotContain(ward.Logs.GetSnapshot(), e => e.Message.Contains(payload, StringComparison.Ordinal));
         }
 
         ward.Logs.AssertNoErrors();

@@ -1,61 +1,51 @@
 using System.Globalization;
 using MedIoT.FirmwareSim.Devices;
-using MedIoT.FirmwareSim.Provisioning;
-using MedIoT.Gateway.Hosting;
-using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Mqtt;
 using MedIoT.Testing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace MedIoT.Gateway.Tests.Integration;
 
 /// <summary>
 /// A ward whose mosquitto has a mutual-TLS listener for the gateway (certificates made by the test) and a plain
-/// one for the devices, with a real influxd.
+/// one for the devices, with a real influxd (<see cref="WardBuilder"/>); gateways run in the test process, one per test.
 /// </summary>
 public sealed class MqttTransportWard : IAsyncLifetime
 {
-    private readonly TemporaryDirectory _folder = TemporaryDirectory.Create("mqtt-transport-ward");
     private int _gateways;
 
-    public MosquittoServer Mosquitto { get; private set; } = null!;
+    public Ward Ward { get; private set; } = null!;
 
-    public InfluxServer Influx { get; private set; } = null!;
+    public MosquittoServer Mosquitto => Ward.Mosquitto;
 
     public int DevicePort { get; } = FreeTcpPort.Next();
 
-    public IReadOnlyList<ProvisionedDevice> Devices { get; private set; } = [];
-
     internal MqttTestCertificates Certificates { get; private set; } = null!;
 
-    public string Folder => _folder.Path;
+    public string Folder => Ward.Folder;
 
     public async Task InitializeAsync()
     {
         Certificates = await MqttTestCertificates.CreateAsync();
-        var influx = InfluxServer.StartAsync();
 
         // The template's listener (first) becomes mutual TLS; devices use a second, plain loopback listener.
-        Mosquitto = await MosquittoServer.StartAsync([.. Certificates.MutualTlsListenerLines(), $"listener {DevicePort} 127.0.0.1"]);
-        Influx = await influx;
-        Devices = WardProvisioner.Provision(_folder.Path, "7A", 2);
+        Ward = await new WardBuilder("mqtt-transport-ward")
+            .WithMosquittoConfiguration([.. Certificates.MutualTlsListenerLines(), $"listener {DevicePort} 127.0.0.1"])
+            .ForGateway("gw-mqtt", "mediot_mqtt_transport")
+            .WithBeds(2)
+            .WithGateway(InProcessGateway.Launcher(), startWithWard: false)
+            .StartAsync();
     }
 
     public int NextGatewayNumber() => Interlocked.Increment(ref _gateways);
 
     public Task<SimulatedDevice> ConnectDeviceAsync(int index) =>
-        SimulatedDevice.ConnectAsync(Devices[index], Mosquitto.Host, DevicePort, TimeProvider.System, null, CancellationToken.None);
+        SimulatedDevice.ConnectAsync(Ward.Devices[index], Mosquitto.Host, DevicePort, TimeProvider.System, null, CancellationToken.None);
 
     public async Task DisposeAsync()
     {
-        await Mosquitto.DisposeAsync();
-        await Influx.DisposeAsync();
+        await Ward.DisposeAsync();
         Certificates.Dispose();
-        _folder.Dispose();
     }
 }
 
@@ -85,7 +75,7 @@ public sealed class MqttTransportTests(MqttTransportWard ward) : IClassFixture<M
     [Fact]
     public async Task The_gateway_ingests_over_plain_MQTT_5_with_a_persistent_session()
     {
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string>
         {
             ["Gateway:Mqtt:Port"] = ward.DevicePort.ToString(CultureInfo.InvariantCulture),
             ["Gateway:Mqtt:ProtocolVersion"] = "5",
@@ -178,7 +168,7 @@ public sealed class MqttTransportTests(MqttTransportWard ward) : IClassFixture<M
         return System.Text.Encoding.ASCII.GetString(message.Payload.Span);
     }
 
-    private Dictionary<string, string?> TlsSettings(string protocolVersion) => new()
+    private Dictionary<string, string> TlsSettings(string protocolVersion) => new()
     {
         ["Gateway:Mqtt:Port"] = ward.Mosquitto.Port.ToString(CultureInfo.InvariantCulture),
         ["Gateway:Mqtt:ProtocolVersion"] = protocolVersion,
@@ -189,20 +179,13 @@ public sealed class MqttTransportTests(MqttTransportWard ward) : IClassFixture<M
         ["Gateway:Mqtt:Tls:ServerName"] = "localhost",
     };
 
-    private async Task<RunningGateway> StartGatewayAsync(
-        IReadOnlyDictionary<string, string?> settings, string? gatewayId = null, bool waitForSubscription = true)
+    private async Task<InProcessGateway> StartGatewayAsync(
+        IReadOnlyDictionary<string, string> settings, string? gatewayId = null, bool waitForSubscription = true)
     {
         gatewayId ??= $"gw-mqtt-{ward.NextGatewayNumber()}";
-        var all = new Dictionary<string, string?>
+        var all = new Dictionary<string, string>
         {
             ["Gateway:GatewayId"] = gatewayId,
-            ["Gateway:DeviceRegistryPath"] = Path.Combine(ward.Folder, WardProvisioner.RegistryFileName),
-            ["Gateway:Mqtt:ReconnectInitialDelayMilliseconds"] = "100",
-            ["Gateway:Influx:Url"] = ward.Influx.BaseAddress.ToString(),
-            ["Gateway:Influx:Database"] = "mediot_mqtt_transport",
-            ["Gateway:Influx:FlushIntervalMilliseconds"] = "20",
-            ["Gateway:Influx:RetryInitialDelayMilliseconds"] = "50",
-            ["Gateway:Http:Url"] = "http://127.0.0.1:0",
             ["Gateway:Alerts:OutboxFolder"] = Path.Combine(ward.Folder, $"outbox-{gatewayId}"),
             ["Gateway:Journal:Folder"] = Path.Combine(ward.Folder, $"journal-{gatewayId}"),
             ["Gateway:Identity:KeyFile"] = Path.Combine(ward.Folder, $"identity-{gatewayId}", "gateway-key.jwk"),
@@ -213,66 +196,6 @@ public sealed class MqttTransportTests(MqttTransportWard ward) : IClassFixture<M
             all[key] = value;
         }
 
-        var builder = GatewayHost.CreateBuilder([], configuration => configuration.AddInMemoryCollection(all));
-        var logs = new CapturingLoggerProvider();
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        builder.Logging.AddProvider(logs);
-        var host = builder.Build();
-        var gateway = new RunningGateway(host, logs);
-        try
-        {
-            await host.StartAsync();
-            gateway.Started = true;
-            if (waitForSubscription)
-            {
-                await gateway.Statistics.WaitUntilAsync(s => s.Subscriptions >= 1, s_timeout);
-            }
-        }
-        catch (TimeoutException exception)
-        {
-            await gateway.DisposeAsync();
-            throw new InvalidOperationException(
-                "The gateway did not subscribe. Its log:" + Environment.NewLine + string.Join(Environment.NewLine, logs.Entries)
-                + Environment.NewLine + "mosquitto:" + Environment.NewLine + ward.Mosquitto.RecentOutput, exception);
-        }
-        catch
-        {
-            await gateway.DisposeAsync();
-            throw;
-        }
-
-        return gateway;
-    }
-
-    private sealed class RunningGateway(IHost host, CapturingLoggerProvider logs) : IAsyncDisposable
-    {
-        private int _disposed;
-
-        public IngestionStatistics Statistics { get; } = host.Services.GetRequiredService<IngestionStatistics>();
-
-        public CapturingLoggerProvider Logs { get; } = logs;
-
-        public bool Started { get; set; }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) != 0)
-            {
-                return;
-            }
-
-            try
-            {
-                if (Started)
-                {
-                    await host.StopAsync();
-                }
-            }
-            finally
-            {
-                host.Dispose();
-            }
-        }
+        return (InProcessGateway)await ward.Ward.StartGatewayAsync(all, InProcessGateway.Launcher(waitForSubscription: waitForSubscription));
     }
 }

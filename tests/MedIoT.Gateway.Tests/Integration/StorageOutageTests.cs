@@ -1,4 +1,6 @@
+using MedIoT.Gateway.Tests.Support;
 using MedIoT.Protocol.Frames;
+using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Integration;
 

@@ -9,6 +9,7 @@ using MedIoT.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MedIoT.Gateway.Tests.Journal;
 
@@ -123,7 +124,7 @@ public sealed class JournalWriterServiceTests : IDisposable
     /// <summary>A fake clock that says when a timer of the watched duration (the group commit's wait) is created.</summary>
     private sealed class WatchingClock(TimeSpan watched) : TimeProvider
     {
-        private readonly ManualTimeProvider _clock = new();
+        private readonly FakeTimeProvider _clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
         public TaskCompletionSource Watched { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -5,6 +5,12 @@ namespace MedIoT.Gateway.Tests.Support;
 /// <c>factor</c> times sooner. For playing a scenario sped up through a whole gateway whose alert service must see the
 /// scenario's time line (persistence delays, freshness windows, device silence) compressed the same way.
 /// </summary>
+/// <remarks>
+/// Kept beside FakeTimeProvider, the tests' fake clock, because that one only moves when a test advances it: here the
+/// time must run on by itself, in step with the simulator's own wall-clock pacing in another process
+/// (<c>mediot-sim scenario --speed</c>), with real timers firing on their own threads. Driving a FakeTimeProvider from a
+/// real timer would rebuild this class with more moving parts.
+/// </remarks>
 internal sealed class ScaledTimeProvider : TimeProvider
 {
     private readonly double _factor;

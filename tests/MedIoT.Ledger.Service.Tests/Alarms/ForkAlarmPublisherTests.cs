@@ -1,8 +1,10 @@
-using System.Threading.Channels;
+using System.Globalization;
 using MedIoT.Ledger.Service.Alarms;
 using MedIoT.Ledger.Service.Hosting;
 using MedIoT.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MedIoT.Ledger.Service.Tests.Alarms;
 
@@ -13,9 +15,9 @@ public sealed class ForkAlarmPublisherTests
     [Fact]
     public async Task While_the_broker_is_away_the_publisher_retries_after_200_ms_doubling_on_the_injected_clock_until_stopped()
     {
-        var clock = new ManualTimeProvider();
-        var delays = Channel.CreateUnbounded<int>();
-        using var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(new ConnectionLostSink(delays.Writer)));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var logs = TestLogs.CreateProvider();
+        using var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(logs));
         using var statistics = new LedgerStatistics();
         var options = new LedgerAlarmMqttOptions { Host = "127.0.0.1", Port = FreeTcpPort.Next() };   // nothing listens there
         using var publisher = new ForkAlarmPublisher(options, statistics, clock, loggerFactory);
@@ -24,7 +26,8 @@ public sealed class ForkAlarmPublisherTests
         var seen = new List<int>();
         for (var attempt = 0; attempt < 6; attempt++)
         {
-            var delay = await delays.Reader.ReadAsync().AsTask().WaitAsync(s_timeout);
+            await logs.Collector.WaitForAsync(records => Delays(records).Count > seen.Count, s_timeout, "the next \"lost the broker\" line");
+            var delay = Delays(logs.Collector.GetSnapshot())[seen.Count];
             seen.Add(delay);
             if (attempt == 5)
             {
@@ -38,7 +41,7 @@ public sealed class ForkAlarmPublisherTests
                 clock.Advance(TimeSpan.FromMilliseconds(delay));
                 Assert.True(++advances < 600, "the next attempt did not come");
             }
-            while (!await WaitToReadAsync(delays.Reader));
+            while (!await logs.Collector.TryWaitForAsync(records => Delays(records).Count > seen.Count, TimeSpan.FromMilliseconds(50)));
         }
 
         await publisher.StopAsync(CancellationToken.None).WaitAsync(s_timeout);
@@ -46,38 +49,10 @@ public sealed class ForkAlarmPublisherTests
         Assert.Equal(0, statistics.AlarmsPublished);
     }
 
-    private static async Task<bool> WaitToReadAsync(ChannelReader<int> reader)
-    {
-        try
-        {
-            return await reader.WaitToReadAsync().AsTask().WaitAsync(TimeSpan.FromMilliseconds(50));
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Hands the delay of every "lost the broker" line (event 109) to the test.</summary>
-    private sealed class ConnectionLostSink(ChannelWriter<int> delays) : ILoggerProvider, ILogger
-    {
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (eventId.Id == LedgerLogEvents.AlarmConnectionLost && state is IReadOnlyList<KeyValuePair<string, object?>> values)
-            {
-                delays.TryWrite((int)values.First(v => v.Key == "DelayMilliseconds").Value!);
-            }
-        }
-
-        public void Dispose()
-        {
-        }
-    }
+    /// <summary>The delay of every "lost the broker" line (event AlarmConnectionLost), in order.</summary>
+    private static List<int> Delays(IReadOnlyList<FakeLogRecord> records) =>
+    [
+        .. records.Where(r => r.Id.Id == LedgerLogEvents.AlarmConnectionLost)
+            .Select(r => int.Parse(r.GetStructuredStateValue("DelayMilliseconds")!, CultureInfo.InvariantCulture)),
+    ];
 }

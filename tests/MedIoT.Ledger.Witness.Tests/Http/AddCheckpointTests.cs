@@ -12,6 +12,7 @@ using MedIoT.Ledger.Witness.Cosigning;
 using MedIoT.Ledger.Witness.State;
 using MedIoT.Ledger.Witness.Tests.Support;
 using MedIoT.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MedIoT.Ledger.Witness.Tests.Http;
 
@@ -29,7 +30,7 @@ public sealed class AddCheckpointTests : IDisposable
     [Fact]
     public async Task First_checkpoint_with_old_size_zero_is_cosigned_at_the_clock_time_and_persisted_before_the_answer()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         await using var witness = await InProcessWitness.StartAsync(Settings(), clock);
 
         var reply = await witness.PostAsync(_log.Request(0, 10));
@@ -40,7 +41,7 @@ public sealed class AddCheckpointTests : IDisposable
         var stateFile = Path.Combine(witness.Options.StateFolder, CosignedStateStore.FileName(_log.Origin));
         Assert.Equal(_log.SignedCheckpoint(10), await File.ReadAllTextAsync(stateFile));
         Assert.Equal(1, witness.Server.Metrics.Cosigned);
-        witness.Logs.AssertNoUnexpectedErrors();
+        witness.Logs.AssertNoErrors();
     }
 
     [Fact]
@@ -59,7 +60,7 @@ public sealed class AddCheckpointTests : IDisposable
 
         Assert.Equal(15, witness.Server.Metrics.Cosigned);
         Assert.Empty(witness.Server.Metrics.Rejections);
-        witness.Logs.AssertNoUnexpectedErrors();
+        witness.Logs.AssertNoErrors();
     }
 
     [Fact]
@@ -86,7 +87,7 @@ public sealed class AddCheckpointTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, again.Status);
         Cosigned.AssertVerifies(_log.SignedCheckpoint(80), again.Body, witness.VerifierKey);
         Assert.Equal(80, witness.Server.Witness.State.Latest(_log.Origin).Size);
-        witness.Logs.AssertNoUnexpectedErrors();
+        witness.Logs.AssertNoErrors();
     }
 
     [Fact]
@@ -104,8 +105,8 @@ public sealed class AddCheckpointTests : IDisposable
         Assert.Equal(1, witness.Server.Metrics.Rejections[WitnessRejection.SameSizeDifferentRoot]);
         AssertEvidence(witness, "same_size_different_root", body, cosignedSize: 120);
         Assert.Equal(_log.Root(120), witness.Server.Witness.State.Latest(_log.Origin).RootHash);
-        Assert.Contains(witness.Logs.Entries, e => e.EventId.Id == WitnessLogEvents.Inconsistent);
-        witness.Logs.AssertNoUnexpectedErrors(WitnessLogEvents.Inconsistent);
+        Assert.Contains(witness.Logs.GetSnapshot(), e => e.Id.Id == WitnessLogEvents.Inconsistent);
+        witness.Logs.AssertNoErrors(WitnessLogEvents.Inconsistent);
     }
 
     [Fact]
@@ -136,17 +137,17 @@ public sealed class AddCheckpointTests : IDisposable
         Assert.Equal(3, witness.Server.Evidence.FileCount);
         Assert.Equal(100, witness.Server.Witness.State.Latest(_log.Origin).Size);
         Assert.Equal(1, witness.Server.Metrics.Cosigned);
-        Assert.Equal(3, witness.Logs.Entries.Count(e => e.EventId.Id == WitnessLogEvents.Inconsistent));
+        Assert.Equal(3, witness.Logs.GetSnapshot().Count(e => e.Id.Id == WitnessLogEvents.Inconsistent));
 
         // The true log still moves on from what was cosigned.
         Assert.Equal(HttpStatusCode.OK, (await witness.PostAsync(_log.Request(100, 200))).Status);
-        witness.Logs.AssertNoUnexpectedErrors(WitnessLogEvents.Inconsistent);
+        witness.Logs.AssertNoErrors(WitnessLogEvents.Inconsistent);
 
         // Logged without a body, a signature or a hash.
         var secrets = forked.Split('\n').Skip(1).Where(line => line.Length > 20 && line != _log.Origin).ToArray();
         Assert.NotEmpty(secrets);
-        Assert.DoesNotContain(witness.Logs.Entries, e => secrets.Any(s => e.Message.Contains(s, StringComparison.Ordinal)));
-        Assert.DoesNotContain(witness.Logs.Entries, e => e.Message.Contains('\u2014', StringComparison.Ordinal));
+        Assert.DoesNotContain(witness.Logs.GetSnapshot(), e => secrets.Any(s => e.Message.Contains(s, StringComparison.Ordinal)));
+        Assert.DoesNotContain(witness.Logs.GetSnapshot(), e => e.Message.Contains('\u2014', StringComparison.Ordinal));
     }
 
     [Fact]
@@ -175,8 +176,8 @@ public sealed class AddCheckpointTests : IDisposable
         Assert.Contains(fork.Request(50, 60), kept);
         Assert.Contains(fork.Request(50, 61), kept);
         Assert.Equal(3, witness.Server.Metrics.EvidenceDropped);
-        Assert.Equal(3, witness.Logs.Entries.Count(e => e.EventId.Id == WitnessLogEvents.EvidenceFolderFull));
-        witness.Logs.AssertNoUnexpectedErrors(WitnessLogEvents.Inconsistent, WitnessLogEvents.EvidenceFolderFull);
+        Assert.Equal(3, witness.Logs.GetSnapshot().Count(e => e.Id.Id == WitnessLogEvents.EvidenceFolderFull));
+        witness.Logs.AssertNoErrors(WitnessLogEvents.Inconsistent, WitnessLogEvents.EvidenceFolderFull);
     }
 
     [Fact]
@@ -230,7 +231,7 @@ public sealed class AddCheckpointTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, reply.Status);
         Assert.Equal(1, witness.Server.Metrics.Rejections[WitnessRejection.UnknownOrigin]);
         Assert.Equal(0, witness.Server.Witness.State.Latest(_log.Origin).Size);
-        witness.Logs.AssertNoUnexpectedErrors();
+        witness.Logs.AssertNoErrors();
     }
 
     [Fact]
@@ -252,7 +253,7 @@ public sealed class AddCheckpointTests : IDisposable
         Assert.Equal(0, witness.Server.Metrics.Cosigned);
         Assert.Empty(Directory.GetFiles(witness.Options.EvidenceFolder));
         Assert.Equal(0, witness.Server.Witness.State.Latest(_log.Origin).Size);
-        witness.Logs.AssertNoUnexpectedErrors();
+        witness.Logs.AssertNoErrors();
     }
 
     [Fact]
@@ -301,7 +302,7 @@ public sealed class AddCheckpointTests : IDisposable
 
         Assert.Equal(20, witness.Server.Witness.State.Latest(_log.Origin).Size);
         Assert.Equal(HttpStatusCode.OK, (await witness.PostAsync(_log.Request(20, 30))).Status);
-        witness.Logs.AssertNoUnexpectedErrors();
+        witness.Logs.AssertNoErrors();
     }
 
     [Fact]
@@ -345,7 +346,7 @@ public sealed class AddCheckpointTests : IDisposable
         // A body under the limit is read and judged on its content.
         var atLimit = await witness.PostAsync(_log.Request(0, 5));
         Assert.Equal(HttpStatusCode.OK, atLimit.Status);
-        witness.Logs.AssertNoUnexpectedErrors();
+        witness.Logs.AssertNoErrors();
     }
 
     [Fact]
@@ -364,7 +365,7 @@ public sealed class AddCheckpointTests : IDisposable
         Assert.Equal(1, root.GetProperty("cosigned").GetInt64());
         Assert.Equal(1, root.GetProperty("rejected").GetProperty("stale_old_size").GetInt64());
         Assert.Equal(1, root.GetProperty("rejected").GetProperty("malformed_body").GetInt64());
-        witness.Logs.AssertNoUnexpectedErrors();
+        witness.Logs.AssertNoErrors();
     }
 
     public void Dispose()

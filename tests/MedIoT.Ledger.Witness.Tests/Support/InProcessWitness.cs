@@ -5,7 +5,9 @@ using MedIoT.Cryptography;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Witness.Configuration;
 using MedIoT.Ledger.Witness.Http;
+using MedIoT.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace MedIoT.Ledger.Witness.Tests.Support;
 
@@ -19,7 +21,7 @@ internal sealed class InProcessWitness : IAsyncDisposable
 
     private readonly ILoggerFactory _loggerFactory;
 
-    private InProcessWitness(WitnessServer server, WitnessOptions options, CapturingLoggerProvider logs, ILoggerFactory loggerFactory, WitnessKey key)
+    private InProcessWitness(WitnessServer server, WitnessOptions options, FakeLogCollector logs, ILoggerFactory loggerFactory, WitnessKey key)
     {
         Server = server;
         Options = options;
@@ -33,7 +35,7 @@ internal sealed class InProcessWitness : IAsyncDisposable
 
     public WitnessOptions Options { get; }
 
-    public CapturingLoggerProvider Logs { get; }
+    public FakeLogCollector Logs { get; }
 
     public HttpClient Client { get; }
 
@@ -74,12 +76,12 @@ internal sealed class InProcessWitness : IAsyncDisposable
 
     public static async Task<InProcessWitness> StartAsync(WitnessOptions options, TimeProvider? timeProvider = null)
     {
-        var logs = new CapturingLoggerProvider();
+        var logs = TestLogs.CreateProvider();
         var loggerFactory = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
         try
         {
             var server = await WitnessServer.StartAsync(options, loggerFactory, timeProvider ?? TimeProvider.System, CancellationToken.None);
-            return new InProcessWitness(server, options, logs, loggerFactory, server.Witness.VerifierKey);
+            return new InProcessWitness(server, options, logs.Collector, loggerFactory, server.Witness.VerifierKey);
         }
         catch
         {

@@ -1,4 +1,5 @@
 using MedIoT.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace MedIoT.Mqtt.Tests.Support;
 
@@ -24,7 +25,7 @@ internal static class Broker
         return options;
     }
 
-    public static async Task<MqttClient> ConnectAsync(this MosquittoServer server, MqttClientOptions options, RecordingLogger<MqttClient>? logger = null)
+    public static async Task<MqttClient> ConnectAsync(this MosquittoServer server, MqttClientOptions options, ILogger<MqttClient>? logger = null)
     {
         var client = new MqttClient(options, logger);
         await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout);

@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 using MedIoT.Alerts;
 using MedIoT.Gateway.Alerts;
 using MedIoT.Gateway.Alerts.Delivery.Webhooks;
-using MedIoT.Gateway.Tests.Support;
 using MedIoT.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace MedIoT.Gateway.Tests.Alerts.Delivery;
 
@@ -16,7 +16,7 @@ public sealed class WebhookDeliveryTests : IDisposable
     private readonly TemporaryDirectory _folder = TemporaryDirectory.Create("webhooks");
     private readonly byte[] _secret = RandomNumberGenerator.GetBytes(32);
     private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    private readonly CapturingLoggerProvider _logs = new();
+    private readonly FakeLoggerProvider _logs = TestLogs.CreateProvider();
     private readonly AlertOptions _options = new() { RetryInitialDelayMilliseconds = 20, RetryMaximumDelayMilliseconds = 100, WebhookTimeoutSeconds = 5 };
 
     public void Dispose()
@@ -54,7 +54,7 @@ public sealed class WebhookDeliveryTests : IDisposable
         });
         Assert.Equal(3, receiver.Received.Select(r => r.DeliveryId).Distinct().Count());
         Assert.Equal(0, outbox.Count);
-        _logs.AssertNoErrors();
+        _logs.Collector.AssertNoErrors();
     }
 
     [Fact]
@@ -120,9 +120,9 @@ public sealed class WebhookDeliveryTests : IDisposable
         Assert.Equal([1L, 1L, 1L, 2L], receiver.Received.Select(r => r.AlarmId));
         Assert.Equal((1, 1, 2), (statistics.WebhooksDelivered, statistics.WebhooksFailed, statistics.WebhookRetries));
         Assert.Equal(0, outbox.Count);
-        var failure = Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.WebhookDeliveryFailed);
+        var failure = Assert.Single(_logs.Collector.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.WebhookDeliveryFailed);
         Assert.Contains("HTTP 400", failure.Message, StringComparison.Ordinal);
-        Assert.Single(_logs.Entries, e => e.EventId.Id == GatewayLogEvents.WebhookDeliveryRetrying);
+        Assert.Single(_logs.Collector.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.WebhookDeliveryRetrying);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using MedIoT.Protocol.Frames;
+using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Integration.Alerts;
 
@@ -53,9 +54,9 @@ public sealed class AlarmApiTests(AlertWardFixture ward) : IClassFixture<AlertWa
         Assert.Contains(detail, problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(Marker, problem.RootElement.GetRawText(), StringComparison.Ordinal);
         Assert.Equal(1, gateway.Alerts.BadRequests);
-        var logged = Assert.Single(gateway.Logs.Entries, entry => entry.EventId.Id == GatewayLogEvents.AlarmApiRequestRejected);
+        var logged = Assert.Single(gateway.Logs.GetSnapshot(), entry => entry.Id.Id == GatewayLogEvents.AlarmApiRequestRejected);
         Assert.Contains(reason, logged.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(gateway.Logs.Entries, entry => entry.Message.Contains(Marker, StringComparison.Ordinal));
+        Assert.DoesNotContain(gateway.Logs.GetSnapshot(), entry => entry.Message.Contains(Marker, StringComparison.Ordinal));
         Assert.Equal(0, gateway.Alerts.InputsProcessed);
         gateway.Logs.AssertNoErrors();
     }
@@ -71,7 +72,7 @@ public sealed class AlarmApiTests(AlertWardFixture ward) : IClassFixture<AlertWa
         }
 
         Assert.Equal(2, gateway.Alerts.BadRequests);
-        Assert.Single(gateway.Logs.Entries, entry => entry.EventId.Id == GatewayLogEvents.AlarmApiRequestRejected);
+        Assert.Single(gateway.Logs.GetSnapshot(), entry => entry.Id.Id == GatewayLogEvents.AlarmApiRequestRejected);
     }
 
     [Theory]

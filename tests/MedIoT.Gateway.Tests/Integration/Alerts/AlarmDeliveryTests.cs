@@ -6,6 +6,7 @@ using MedIoT.Gateway.Journal;
 using MedIoT.Gateway.Storage.Influx;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
+using MedIoT.Testing;
 using Microsoft.Extensions.Options;
 
 namespace MedIoT.Gateway.Tests.Integration.Alerts;
@@ -97,7 +98,7 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
         File.SetUnixFileMode(secretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await using var chargeNurse7A = new Gateway.Tests.Alerts.Delivery.WebhookReceiver(secret);
         await using var chargeNurse7B = new Gateway.Tests.Alerts.Delivery.WebhookReceiver(secret);
-        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string?>
+        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string>
         {
             ["Gateway:Alerts:Webhooks:0:Name"] = "charge-nurse-7a",
             ["Gateway:Alerts:Webhooks:0:Url"] = chargeNurse7A.Url.ToString(),
@@ -179,7 +180,7 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
     [Fact]
     public async Task A_filling_backlog_raises_the_gateway_technical_alarm_and_it_resolves_when_the_journal_catches_up()
     {
-        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string?>
+        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string>
         {
             ["Gateway:Ingestion:PendingFrameCapacity"] = "16",
             ["Gateway:Journal:BatchSize"] = "1",
@@ -357,7 +358,7 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
         await File.WriteAllBytesAsync(secretFile, secret);
         File.SetUnixFileMode(secretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await using var receiver = new Gateway.Tests.Alerts.Delivery.WebhookReceiver(secret);
-        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string?>
+        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string>
         {
             ["Gateway:Alerts:Webhooks:0:Name"] = "ward-7a",
             ["Gateway:Alerts:Webhooks:0:Url"] = receiver.Url.ToString(),
@@ -376,7 +377,7 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
         Assert.Equal(alarmId, delivered.AlarmId);
         Assert.Equal("raised", delivered.Json.GetProperty("event").GetString());
         Assert.Equal("care-team", delivered.Json.GetProperty("alarm").GetProperty("channel").GetString());
-        Assert.DoesNotContain(gateway.Logs.Entries, entry => entry.Message.Contains(Convert.ToHexStringLower(secret), StringComparison.Ordinal));
+        Assert.DoesNotContain(gateway.Logs.GetSnapshot(), entry => entry.Message.Contains(Convert.ToHexStringLower(secret), StringComparison.Ordinal));
         gateway.Logs.AssertNoErrors();
     }
 
@@ -386,7 +387,7 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
         var line = Path.Combine(ward.Folder, "line-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(line);
         var devicePath = Path.Combine(line, "pty-b");
-        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string?>
+        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string>
         {
             ["Gateway:Serial:Ports:0:DevicePath"] = devicePath,
             ["Gateway:Serial:Ports:0:BaudRate"] = "9600",
@@ -457,8 +458,8 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
         Assert.Equal(["raised", "resolved"], station.Events.Select(e => e.Event));
         Assert.All(station.Events, e => Assert.Equal(raised.AlarmId, e.AlarmId));
         Assert.Equal(acceptedBefore + 15, gateway.Ingestion.Accepted);
-        Assert.Single(gateway.Logs.Entries, entry => entry.EventId.Id == GatewayLogEvents.DeviceStatusChanged && entry.Message.Contains("SensorOff", StringComparison.Ordinal));
-        Assert.Single(gateway.Logs.Entries, entry => entry.EventId.Id == GatewayLogEvents.DeviceStatusChanged && entry.Message.EndsWith("status None", StringComparison.Ordinal));
+        Assert.Single(gateway.Logs.GetSnapshot(), entry => entry.Id.Id == GatewayLogEvents.DeviceStatusChanged && entry.Message.Contains("SensorOff", StringComparison.Ordinal));
+        Assert.Single(gateway.Logs.GetSnapshot(), entry => entry.Id.Id == GatewayLogEvents.DeviceStatusChanged && entry.Message.EndsWith("status None", StringComparison.Ordinal));
 
         var journal = gateway.Service<GatewayJournal>();
         var statistics = gateway.Service<JournalStatistics>();
@@ -496,7 +497,7 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
 
         Assert.Empty(station.Events);
         Assert.DoesNotContain("device-status", await gateway.Http.GetStringAsync("/alarms"), StringComparison.Ordinal);
-        Assert.DoesNotContain(gateway.Logs.Entries, entry => entry.EventId.Id == GatewayLogEvents.DeviceStatusChanged);
+        Assert.DoesNotContain(gateway.Logs.GetSnapshot(), entry => entry.Id.Id == GatewayLogEvents.DeviceStatusChanged);
         gateway.Logs.AssertNoErrors();
     }
 

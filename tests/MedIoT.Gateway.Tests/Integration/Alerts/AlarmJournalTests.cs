@@ -5,6 +5,7 @@ using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Identity;
 using MedIoT.Gateway.Journal;
 using MedIoT.Gateway.Storage.Influx;
+using MedIoT.Gateway.Tests.Support;
 using MedIoT.Ledger.Entries;
 using MedIoT.Ledger.Storage;
 using MedIoT.Protocol.Frames;
@@ -30,7 +31,7 @@ public sealed class AlarmJournalTests(AlertWardFixture ward) : IClassFixture<Ale
     [Fact]
     public async Task A_desaturations_alarm_events_are_in_the_journal_and_in_influxdb_and_the_audit_stays_clean()
     {
-        var gateway = await ward.StartGatewayAsync(new Dictionary<string, string?> { ["Gateway:Journal:CheckpointIntervalSeconds"] = "1" });
+        var gateway = await ward.StartGatewayAsync(new Dictionary<string, string> { ["Gateway:Journal:CheckpointIntervalSeconds"] = "1" });
         string journalFolder;
         Ledger.Checkpoints.NoteVerifierKey checkpointKey;
         List<string> published;
@@ -213,7 +214,7 @@ public sealed class AlarmJournalTests(AlertWardFixture ward) : IClassFixture<Ale
     public async Task A_full_alarm_journal_queue_still_delivers_every_alarm_and_counts_what_it_could_not_journal()
     {
         const int Forged = 250; // below AlarmEngine.MaxSecurityAlarms, so each is its own alarm
-        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string?>
+        await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string>
         {
             ["Gateway:Journal:AlarmEventCapacity"] = "16",
             ["Gateway:Journal:BatchSize"] = "1",
@@ -242,9 +243,9 @@ public sealed class AlarmJournalTests(AlertWardFixture ward) : IClassFixture<Ale
         Assert.True(journal.AlarmEventsJournaled >= 16, $"only {journal.AlarmEventsJournaled} alarm events were journaled");
 
         // Logged as an error (the first, then every 1,000th), without values; nothing else went wrong.
-        var errors = gateway.Logs.Entries.Where(entry => entry.Level >= LogLevel.Error).ToList();
+        var errors = gateway.Logs.GetSnapshot().Where(entry => entry.Level >= LogLevel.Error).ToList();
         Assert.NotEmpty(errors);
-        Assert.All(errors, entry => Assert.Equal(GatewayLogEvents.AlarmJournalQueueFull, entry.EventId.Id));
+        Assert.All(errors, entry => Assert.Equal(GatewayLogEvents.AlarmJournalQueueFull, entry.Id.Id));
     }
 
     private static async Task WriteLineAsync(InfluxOptions options, string line)

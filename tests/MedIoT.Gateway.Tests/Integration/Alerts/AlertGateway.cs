@@ -5,46 +5,42 @@ using MedIoT.FirmwareSim.Devices;
 using MedIoT.Gateway.Alerts;
 using MedIoT.Gateway.Alerts.Engine;
 using MedIoT.Gateway.Devices;
-using MedIoT.Gateway.Hosting;
-using MedIoT.Gateway.Http;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
-using MedIoT.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MedIoT.Gateway.Tests.Integration.Alerts;
 
 /// <summary>
-/// One gateway host of an <see cref="AlertWardFixture"/>: everything runs on real time except the alert service, which
-/// runs on <see cref="Clock"/>. Devices publish real signed frames through the broker.
+/// One gateway host of an <see cref="AlertWardFixture"/> (an <see cref="InProcessGateway"/>): everything runs on real time
+/// except the alert service, which runs on <see cref="Clock"/>. Devices publish real signed frames through the broker.
 /// </summary>
 public sealed class AlertGateway : IAsyncDisposable
 {
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(30);
     private readonly AlertWardFixture _ward;
-    private readonly IHost _host;
+    private readonly InProcessGateway _gateway;
     private readonly Dictionary<string, SimulatedDevice> _connections = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Ed25519PrivateKey> _keys = new(StringComparer.Ordinal);
     private long _framesSent;
     private long _inputsSent;
     private long _ticks;
 
-    private AlertGateway(AlertWardFixture ward, IHost host, ManualTimeProvider clock, CapturingLoggerProvider logs, string topicPrefix)
+    private AlertGateway(AlertWardFixture ward, InProcessGateway gateway, FakeTimeProvider clock, string topicPrefix)
     {
         _ward = ward;
-        _host = host;
+        _gateway = gateway;
         Clock = clock;
-        Logs = logs;
         TopicPrefix = topicPrefix;
-        Alerts = host.Services.GetRequiredService<AlarmStatistics>();
-        Ingestion = host.Services.GetRequiredService<IngestionStatistics>();
+        Alerts = gateway.Service<AlarmStatistics>();
+        Ingestion = gateway.Statistics;
     }
 
-    public ManualTimeProvider Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public AlarmStatistics Alerts { get; }
 
@@ -54,25 +50,22 @@ public sealed class AlertGateway : IAsyncDisposable
 
     public HttpClient Http { get; } = new();
 
-    internal CapturingLoggerProvider Logs { get; }
+    public FakeLogCollector Logs => _gateway.Logs;
 
     /// <summary>Starts a gateway whose alert service runs on <paramref name="alertClock"/>, or on <see cref="Clock"/> (a fake clock) when null.</summary>
-    public static async Task<AlertGateway> StartAsync(AlertWardFixture ward, IReadOnlyDictionary<string, string?> settings, TimeProvider? alertClock = null)
+    public static async Task<AlertGateway> StartAsync(AlertWardFixture ward, IReadOnlyDictionary<string, string> settings, TimeProvider? alertClock = null)
     {
-        var builder = GatewayHost.CreateBuilder([], configuration => configuration.AddInMemoryCollection(settings));
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
-        builder.Services.AddKeyedSingleton(AlarmClock.Key, alertClock ?? clock);
-        var logs = new CapturingLoggerProvider();
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        builder.Logging.AddProvider(logs);
-        var host = builder.Build();
-        await host.StartAsync();
-        var gateway = new AlertGateway(ward, host, clock, logs, settings["Gateway:Alerts:TopicPrefix"]!) { Origin = clock.GetUtcNow() };
-        gateway.Http.BaseAddress = await host.Services.GetRequiredService<GatewayHttpServer>().Listening;
-        await host.Services.GetRequiredService<AlarmService>().Started.WaitAsync(TimeSpan.FromSeconds(30));
-        await gateway.Ingestion.WaitUntilAsync(s => s.Subscriptions >= 1, TimeSpan.FromSeconds(30));
-        await gateway.Alerts.WaitUntilAsync(s => s.MqttConnections >= 1, TimeSpan.FromSeconds(30));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
+        var launcher = InProcessGateway.Launcher(
+            services => services.AddKeyedSingleton(AlarmClock.Key, alertClock ?? clock),
+            async started =>
+            {
+                await started.Service<AlarmService>().Started.WaitAsync(s_startTimeout);
+                await started.Service<AlarmStatistics>().WaitUntilAsync(s => s.MqttConnections >= 1, s_startTimeout);
+            });
+        var host = (InProcessGateway)await ward.StartGatewayAsync(settings, launcher);
+        var gateway = new AlertGateway(ward, host, clock, settings["Gateway:Alerts:TopicPrefix"]) { Origin = clock.GetUtcNow() };
+        gateway.Http.BaseAddress = await host.HttpAddress;
         return gateway;
     }
 
@@ -109,8 +102,8 @@ public sealed class AlertGateway : IAsyncDisposable
     /// <summary>Reports a device's status as serial ingestion does, and waits until the alert service processed it.</summary>
     public async Task ReportStatusAsync(string deviceId, DeviceStatus status)
     {
-        Assert.True(_host.Services.GetRequiredService<DeviceRegistry>().TryGet(deviceId, out var device));
-        _host.Services.GetRequiredService<DeviceStatusEvents>().Publish(
+        Assert.True(_gateway.Service<DeviceRegistry>().TryGet(deviceId, out var device));
+        _gateway.Service<DeviceStatusEvents>().Publish(
             new DeviceStatusEvent(device, DeviceStatusEventKind.StatusChanged, status, Clock.GetUtcNow(), null));
         _inputsSent++;
         await Alerts.WaitUntilAsync(s => s.InputsProcessed >= _inputsSent, TimeSpan.FromSeconds(20));
@@ -152,7 +145,7 @@ public sealed class AlertGateway : IAsyncDisposable
         await Http.PostAsJsonAsync(string.Create(CultureInfo.InvariantCulture, $"/alarms/{alarmId}/acknowledge"), new { staffId });
 
     public T Service<T>()
-        where T : notnull => _host.Services.GetRequiredService<T>();
+        where T : notnull => _gateway.Service<T>();
 
     private async Task<SimulatedDevice> DeviceAsync(string deviceId)
     {
@@ -180,7 +173,6 @@ public sealed class AlertGateway : IAsyncDisposable
         }
 
         Http.Dispose();
-        await _host.StopAsync();
-        _host.Dispose();
+        await _gateway.DisposeAsync();
     }
 }

@@ -67,7 +67,7 @@ public sealed class AlertScenarioTests(AlertWardFixture ward) : IClassFixture<Al
         Assert.Equal(0, await SimulatorCommands.Create().Parse(["provision", "--output", folder.Path, "--beds", "1", "--scenario", scenarioPath]).InvokeAsync());
         var clock = new ScaledTimeProvider(Speed, behind: TimeSpan.FromHours(1));
         await using var gateway = await ward.StartGatewayAsync(
-            new Dictionary<string, string?> { ["Gateway:DeviceRegistryPath"] = folder.Combine("devices.json") }, clock);
+            new Dictionary<string, string> { ["Gateway:DeviceRegistryPath"] = folder.Combine("devices.json") }, clock);
         await using var station = await gateway.ConnectStationAsync("alerts/#");
 
         var exitCode = await SimulatorCommands.Create().Parse(

@@ -4,34 +4,32 @@ using System.Text.Json;
 using MedIoT.Cryptography;
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.FirmwareSim.Scenarios;
+using MedIoT.Gateway.Tests.Support;
 using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Integration.Alerts;
 
 /// <summary>
-/// A ward for the alert integration tests: a real mosquitto and influxd for the test class, and a registry with a
-/// signing key for every device of every scenario in configs/scenarios/ plus an oximeter on beds 01–08 of ward 7A.
-/// Gateways are started per test (<see cref="StartGatewayAsync"/>) with a fake alert clock, one after the other.
+/// A ward for the alert integration tests (<see cref="WardBuilder"/>): a real mosquitto and influxd for the test class, and
+/// a registry with a signing key for every device of every scenario in configs/scenarios/ plus an oximeter on beds 01–08
+/// of ward 7A. Gateways run in the test process, started per test (<see cref="StartGatewayAsync"/>) with a fake alert
+/// clock, one after the other, each with folders of its own.
 /// </summary>
-public sealed class AlertWardFixture : IAsyncLifetime
+public sealed class AlertWardFixture() : Ward(new WardBuilder("alert-ward")
+    .ForGateway("gw-alerts", "mediot_alerts")
+    .WithSetting("Gateway:Alerts:RulesPath", Path.Combine(RepositoryLayout.Configs, "alert-rules.json"))
+    .WithGateway(InProcessGateway.Launcher(), startWithWard: false)), IAsyncLifetime
 {
     public const string Ward = "7A";
 
     /// <summary>A gateway-attested serial oximeter at bed 06 (no key: the gateway attests its readings).</summary>
     public const string SerialDeviceId = "test-7a-06-nonin";
 
-    private readonly TemporaryDirectory _folder = TemporaryDirectory.Create("alert-ward");
     private readonly Dictionary<string, ProvisionedDevice> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
     private int _gateways;
 
-    public MosquittoServer Mosquitto { get; private set; } = null!;
-
-    public InfluxServer Influx { get; private set; } = null!;
-
-    public string RegistryPath => _folder.Combine(WardProvisioner.RegistryFileName);
-
-    public string Folder => _folder.Path;
+    public string RegistryPath => Combine(WardProvisioner.RegistryFileName);
 
     public IReadOnlyDictionary<string, ProvisionedDevice> Devices => _devices;
 
@@ -40,13 +38,9 @@ public sealed class AlertWardFixture : IAsyncLifetime
     public static IEnumerable<string> ScenarioFiles() =>
         Directory.GetFiles(Path.Combine(RepositoryLayout.Configs, "scenarios"), "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
 
-    public async Task InitializeAsync()
+    async Task IAsyncLifetime.InitializeAsync()
     {
-        var mosquitto = MosquittoServer.StartAsync();
-        var influx = InfluxServer.StartAsync();
-        Mosquitto = await mosquitto;
-        Influx = await influx;
-
+        await StartAsync();
         var places = new Dictionary<string, (string Ward, string Bed)>(StringComparer.Ordinal);
         foreach (var file in ScenarioFiles())
         {
@@ -62,7 +56,7 @@ public sealed class AlertWardFixture : IAsyncLifetime
             places[$"test-7a-{bed:00}-spo2"] = (Ward, bed.ToString("00", CultureInfo.InvariantCulture));
         }
 
-        var keys = Directory.CreateDirectory(_folder.Combine("keys"));
+        var keys = Directory.CreateDirectory(Combine("keys"));
         if (!OperatingSystem.IsWindows())
         {
             keys.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
@@ -95,32 +89,26 @@ public sealed class AlertWardFixture : IAsyncLifetime
         await File.WriteAllTextAsync(RegistryPath, "{ \"devices\": [\n" + string.Join(",\n", entries) + "\n] }\n");
     }
 
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
     /// <summary>
     /// Starts a gateway on this ward with a fake alert clock (or <paramref name="alertClock"/>); <paramref name="settings"/>
     /// adds or replaces settings.
     /// </summary>
-    public async Task<AlertGateway> StartGatewayAsync(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? alertClock = null)
+    public async Task<AlertGateway> StartGatewayAsync(IReadOnlyDictionary<string, string>? settings = null, TimeProvider? alertClock = null)
     {
         var number = Interlocked.Increment(ref _gateways);
-        var all = new Dictionary<string, string?>
+        var all = new Dictionary<string, string>
         {
             ["Gateway:GatewayId"] = $"gw-alerts-{number}",
             ["Gateway:DeviceRegistryPath"] = RegistryPath,
-            ["Gateway:Mqtt:Port"] = Mosquitto.Port.ToString(CultureInfo.InvariantCulture),
-            ["Gateway:Mqtt:ReconnectInitialDelayMilliseconds"] = "100",
-            ["Gateway:Influx:Url"] = Influx.BaseAddress.ToString(),
-            ["Gateway:Influx:Database"] = "mediot_alerts",
-            ["Gateway:Influx:FlushIntervalMilliseconds"] = "20",
-            ["Gateway:Influx:RetryInitialDelayMilliseconds"] = "50",
-            ["Gateway:Http:Url"] = "http://127.0.0.1:0",
-            ["Gateway:Alerts:RulesPath"] = Path.Combine(RepositoryLayout.Configs, "alert-rules.json"),
             ["Gateway:Alerts:TopicPrefix"] = $"test{number}/v1",
-            ["Gateway:Alerts:OutboxFolder"] = _folder.Combine($"outbox-{number}"),
-            ["Gateway:Journal:Folder"] = _folder.Combine($"journal-{number}"),
-            ["Gateway:Identity:KeyFile"] = _folder.Combine($"identity-{number}", "gateway-key.jwk"),
-            ["Gateway:Serial:StateFolder"] = _folder.Combine($"serial-{number}"),
+            ["Gateway:Alerts:OutboxFolder"] = Combine($"outbox-{number}"),
+            ["Gateway:Journal:Folder"] = Combine($"journal-{number}"),
+            ["Gateway:Identity:KeyFile"] = Combine($"identity-{number}", "gateway-key.jwk"),
+            ["Gateway:Serial:StateFolder"] = Combine($"serial-{number}"),
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             all[key] = value;
         }
@@ -136,12 +124,5 @@ public sealed class AlertWardFixture : IAsyncLifetime
             _sequences[deviceId] = _sequences.GetValueOrDefault(deviceId) + 1;
             return _sequences[deviceId];
         }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Mosquitto.DisposeAsync();
-        await Influx.DisposeAsync();
-        _folder.Dispose();
     }
 }

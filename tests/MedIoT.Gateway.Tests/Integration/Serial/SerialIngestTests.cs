@@ -1,6 +1,7 @@
 using System.Globalization;
 using MedIoT.FirmwareSim.Serial;
 using MedIoT.Gateway.Devices;
+using MedIoT.Gateway.Tests.Support;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Serial;
 using MedIoT.Testing;
@@ -153,7 +154,7 @@ public sealed class SerialIngestTests(SerialWardFixture ward) : IClassFixture<Se
         Assert.Equal(readable.Select(c => c.Observations.Single(o => o.Code == MdcCodes.OxygenSaturation).Value), storedSaturations);
 
         // Each reason is logged once per port, then only counted; no error.
-        var skipLogs = ward.Logs.Entries.Where(e => e.EventId.Id == GatewayLogEvents.SerialBytesRejected).Select(e => e.Message).ToList();
+        var skipLogs = ward.Logs.GetSnapshot().Where(e => e.Id.Id == GatewayLogEvents.SerialBytesRejected).Select(e => e.Message).ToList();
         Assert.Contains(skipLogs, m => m.Contains(DeviceId(protocol), StringComparison.Ordinal) && m.Contains("Garbage", StringComparison.Ordinal));
         Assert.Equal(skipLogs.Count, skipLogs.Distinct().Count());
         ward.Logs.AssertNoErrors();
@@ -193,8 +194,8 @@ public sealed class SerialIngestTests(SerialWardFixture ward) : IClassFixture<Se
         Assert.Equal(total, rows.Count);
         var saturations = rows.Where(r => r.Columns["code"].GetString() == "150456").OrderBy(r => r.Columns["seq"].GetInt64()).Select(r => r.Columns["value"].GetDouble());
         Assert.Equal(before.Concat(after).Select(c => c.Observations[0].Value), saturations);
-        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == GatewayLogEvents.SerialPortDisconnected && e.Message.Contains(deviceId, StringComparison.Ordinal));
-        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == GatewayLogEvents.SerialPortReconnected && e.Message.Contains(deviceId, StringComparison.Ordinal));
+        Assert.Contains(ward.Logs.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.SerialPortDisconnected && e.Message.Contains(deviceId, StringComparison.Ordinal));
+        Assert.Contains(ward.Logs.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.SerialPortReconnected && e.Message.Contains(deviceId, StringComparison.Ordinal));
         ward.Logs.AssertNoErrors();
     }
 
@@ -209,7 +210,7 @@ public sealed class SerialIngestTests(SerialWardFixture ward) : IClassFixture<Se
         var resumed = await ward.WaitForEventAsync(resumedMark, e => e.Device.DeviceId == SerialWardFixture.NoninDeviceId && e.Kind == DeviceStatusEventKind.DataResumed, s_timeout);
         Assert.True(resumed.Time >= noData.Time);
         Assert.True(ward.SerialStatistics.NoDataTimeouts >= 1);
-        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == GatewayLogEvents.SerialNoData);
+        Assert.Contains(ward.Logs.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.SerialNoData);
     }
 
     [Fact]
@@ -262,10 +263,10 @@ public sealed class SerialIngestTests(SerialWardFixture ward) : IClassFixture<Se
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(ward.IdentityKeyFile)!));
         }
 
-        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == GatewayLogEvents.GatewayIdentityLoaded); // loaded, not created again, after the restart
+        Assert.Contains(ward.Logs.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.GatewayIdentityLoaded); // loaded, not created again, after the restart
         var key = await File.ReadAllTextAsync(ward.IdentityKeyFile);
         var secret = System.Text.Json.JsonDocument.Parse(key).RootElement.GetProperty("d").GetString()!;
-        Assert.DoesNotContain(ward.Logs.Entries, e => e.Message.Contains(secret, StringComparison.Ordinal));
+        Assert.DoesNotContain(ward.Logs.GetSnapshot(), e => e.Message.Contains(secret, StringComparison.Ordinal));
         ward.Logs.AssertNoErrors();
     }
 
@@ -274,7 +275,7 @@ public sealed class SerialIngestTests(SerialWardFixture ward) : IClassFixture<Se
     {
         var disconnected = await ward.WaitForEventAsync(0, e => e.Device.DeviceId == SerialWardFixture.LateDeviceId && e.Kind == DeviceStatusEventKind.Disconnected, s_timeout);
         Assert.Contains("errno 2", disconnected.Detail, StringComparison.Ordinal);
-        Assert.Contains(ward.Logs.Entries, e => e.EventId.Id == GatewayLogEvents.SerialPortUnavailable && e.Message.Contains(SerialWardFixture.LateDeviceId, StringComparison.Ordinal));
+        Assert.Contains(ward.Logs.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.SerialPortUnavailable && e.Message.Contains(SerialWardFixture.LateDeviceId, StringComparison.Ordinal));
 
         var mark = ward.EventMark;
         await using var line = await SocatPtyPair.StartAsync(ward.LateLineFolder);

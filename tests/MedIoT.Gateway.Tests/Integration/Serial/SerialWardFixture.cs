@@ -1,30 +1,36 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using MedIoT.Cryptography;
 using MedIoT.FirmwareSim.Devices;
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.FirmwareSim.Serial;
 using MedIoT.Gateway.Devices;
-using MedIoT.Gateway.Hosting;
-using MedIoT.Gateway.Ingestion;
-using MedIoT.Gateway.Ingestion.Serial;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Serial;
 using MedIoT.Testing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace MedIoT.Gateway.Tests.Integration.Serial;
 
 /// <summary>
 /// Three bedside devices on serial lines, each a real socat pseudo-terminal pair: a MedIoT device that signs (bed 01),
-/// a Masimo oximeter (bed 02) and a Nonin oximeter (bed 03), both registered as gateway-attested. The gateway host
-/// runs in the test process against real mosquitto and InfluxDB (the patterns of <see cref="GatewayFixture"/>); the
-/// tests write to the device ends of the ptys with the simulator's serial code.
+/// a Masimo oximeter (bed 02) and a Nonin oximeter (bed 03), both registered as gateway-attested, and a fourth whose
+/// adapter is plugged in later (bed 04). The gateway host runs in the test process against real mosquitto and InfluxDB
+/// (<see cref="WardBuilder"/>); the tests write to the device ends of the ptys with the simulator's serial code.
 /// </summary>
-public sealed class SerialWardFixture : IAsyncLifetime
+public sealed class SerialWardFixture() : Ward(new WardBuilder("serial-ward")
+    .ForGateway("gw-serial-test", Database)
+    .WithIdentityName()
+    .WithBeds(1)
+    .WithAttestedDevice(MasimoDeviceId, "02")
+    .WithAttestedDevice(NoninDeviceId, "03")
+    .WithAttestedDevice(LateDeviceId, "04")
+    .WithSerialPort("signed", "Signed", SignedDeviceId, 600)
+    .WithSerialPort("masimo", "Masimo", MasimoDeviceId, 600)
+    .WithSerialPort("nonin", "Nonin", NoninDeviceId, NoninNoDataTimeoutSeconds)
+    .WithSerialPort("late", "Nonin", LateDeviceId, 600, pluggedInLater: true)
+    .WithSetting("Gateway:Serial:ReopenInitialDelayMilliseconds", "100")
+    .WithSetting("Gateway:Serial:ReopenMaximumDelayMilliseconds", "400")
+    // These tests read DeviceStatusEvents themselves; the stream has one reader, normally the alert service.
+    .WithSetting("Gateway:Alerts:Enabled", "false")
+    .InProcess()), IAsyncLifetime
 {
     public const string Database = "mediot_serial";
     public const string SignedDeviceId = "ward7a-bed01-spo2";
@@ -37,137 +43,41 @@ public sealed class SerialWardFixture : IAsyncLifetime
     /// <summary>The Nonin port's no-data timeout, short so a test can wait for it.</summary>
     public const int NoninNoDataTimeoutSeconds = 1;
 
-    private readonly TemporaryDirectory _folder = TemporaryDirectory.Create("serial-ward");
+    private static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(30);
     private readonly List<DeviceStatusEvent> _events = [];
-    private IHost? _host;
 
-    public MosquittoServer Mosquitto { get; private set; } = null!;
+    public SocatPtyPair SignedLine => Line("signed");
 
-    public InfluxServer Influx { get; private set; } = null!;
+    public SocatPtyPair MasimoLine => Line("masimo");
 
-    public SocatPtyPair SignedLine { get; private set; } = null!;
+    public SocatPtyPair NoninLine => Line("nonin");
 
-    public SocatPtyPair MasimoLine { get; private set; } = null!;
-
-    public SocatPtyPair NoninLine { get; private set; } = null!;
-
-    public ProvisionedDevice SignedDevice { get; private set; } = null!;
-
-    public IngestionStatistics Statistics { get; private set; } = null!;
-
-    public SerialStatistics SerialStatistics { get; private set; } = null!;
-
-    internal CapturingLoggerProvider Logs { get; private set; } = new();
+    public ProvisionedDevice SignedDevice => Assert.Single(this.Devices);
 
     /// <summary>The folder where the late device's socat pair is started by the test.</summary>
-    public string LateLineFolder => _folder.Combine("late");
-
-    public string IdentityKeyFile => _folder.Combine("identity", "gateway-key.jwk");
-
-    public string StateFolder => _folder.Combine("state");
+    public string LateLineFolder => Combine("late");
 
     /// <summary>How many events have been seen so far; pass it to <see cref="WaitForEventAsync"/> to wait for later ones.</summary>
     public int EventMark => _events.Count;
 
-    public async Task InitializeAsync()
+    Task IAsyncLifetime.InitializeAsync() => StartAsync();
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    /// <summary>Every port reports Connected once open: tests then write to open lines.</summary>
+    protected override async Task OnGatewayStartedAsync(IWardGateway gateway)
     {
-        var mosquitto = MosquittoServer.StartAsync();
-        var influx = InfluxServer.StartAsync();
-        SignedLine = await SocatPtyPair.StartAsync(Directory.CreateDirectory(_folder.Combine("signed")).FullName);
-        MasimoLine = await SocatPtyPair.StartAsync(Directory.CreateDirectory(_folder.Combine("masimo")).FullName);
-        NoninLine = await SocatPtyPair.StartAsync(Directory.CreateDirectory(_folder.Combine("nonin")).FullName);
-        Mosquitto = await mosquitto;
-        Influx = await influx;
-
-        var ward = _folder.Combine("ward");
-        SignedDevice = Assert.Single(WardProvisioner.Provision(ward, "7A", 1));
-        var registryPath = Path.Combine(ward, WardProvisioner.RegistryFileName);
-        var registry = JsonNode.Parse(await File.ReadAllTextAsync(registryPath))!;
-        registry["devices"]!.AsArray().Add(JsonNode.Parse($$"""{ "deviceId": "{{MasimoDeviceId}}", "kind": "pulse-oximeter", "ward": "7A", "bed": "02", "trust": "gateway-attested" }"""));
-        registry["devices"]!.AsArray().Add(JsonNode.Parse($$"""{ "deviceId": "{{NoninDeviceId}}", "kind": "pulse-oximeter", "ward": "7A", "bed": "03", "trust": "gateway-attested" }"""));
-        registry["devices"]!.AsArray().Add(JsonNode.Parse($$"""{ "deviceId": "{{LateDeviceId}}", "kind": "pulse-oximeter", "ward": "7A", "bed": "04", "trust": "gateway-attested" }"""));
-        Directory.CreateDirectory(LateLineFolder);
-        await File.WriteAllTextAsync(registryPath, registry.ToJsonString());
-
-        await StartGatewayAsync();
-    }
-
-    /// <summary>Stops the gateway and starts a fresh one (new in-memory state, same files).</summary>
-    public async Task RestartGatewayAsync()
-    {
-        await StopGatewayAsync();
-        await StartGatewayAsync();
-    }
-
-    private async Task StopGatewayAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.StopAsync();
-            _host.Dispose();
-            _host = null;
-        }
-    }
-
-    private async Task StartGatewayAsync()
-    {
-        static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-        var settings = new Dictionary<string, string?>
-        {
-            ["Gateway:GatewayId"] = "gw-serial-test",
-            ["Gateway:DeviceRegistryPath"] = Path.Combine(_folder.Combine("ward"), WardProvisioner.RegistryFileName),
-            ["Gateway:Mqtt:Port"] = Text(Mosquitto.Port),
-            ["Gateway:Influx:Url"] = Influx.BaseAddress.ToString(),
-            ["Gateway:Http:Url"] = "http://127.0.0.1:0",
-            ["Gateway:Influx:Database"] = Database,
-            ["Gateway:Influx:FlushIntervalMilliseconds"] = "20",
-            ["Gateway:Identity:KeyFile"] = IdentityKeyFile,
-            ["Gateway:Identity:Name"] = "mediot.example/ward7a/gw-serial-test",
-            ["Gateway:Serial:StateFolder"] = StateFolder,
-            ["Gateway:Journal:Folder"] = Path.Combine(StateFolder, "journal"),
-            ["Gateway:Serial:ReopenInitialDelayMilliseconds"] = "100",
-            ["Gateway:Serial:ReopenMaximumDelayMilliseconds"] = "400",
-            // These tests read DeviceStatusEvents themselves; the stream has one reader, normally the alert service.
-            ["Gateway:Alerts:Enabled"] = "false",
-        };
-        void Port(int index, SocatPtyPair line, string protocol, string deviceId, int noDataSeconds)
-        {
-            settings[$"Gateway:Serial:Ports:{index}:DevicePath"] = line.PathB;
-            settings[$"Gateway:Serial:Ports:{index}:BaudRate"] = "115200";
-            settings[$"Gateway:Serial:Ports:{index}:Protocol"] = protocol;
-            settings[$"Gateway:Serial:Ports:{index}:DeviceId"] = deviceId;
-            settings[$"Gateway:Serial:Ports:{index}:NoDataTimeoutSeconds"] = Text(noDataSeconds);
-        }
-
-        Port(0, SignedLine, "Signed", SignedDeviceId, 600);
-        Port(1, MasimoLine, "Masimo", MasimoDeviceId, 600);
-        Port(2, NoninLine, "Nonin", NoninDeviceId, NoninNoDataTimeoutSeconds);
-        settings["Gateway:Serial:Ports:3:DevicePath"] = Path.Combine(LateLineFolder, "pty-b");
-        settings["Gateway:Serial:Ports:3:BaudRate"] = "115200";
-        settings["Gateway:Serial:Ports:3:Protocol"] = "Nonin";
-        settings["Gateway:Serial:Ports:3:DeviceId"] = LateDeviceId;
-        settings["Gateway:Serial:Ports:3:NoDataTimeoutSeconds"] = "600";
-
-        var builder = GatewayHost.CreateBuilder([], configuration => configuration.AddInMemoryCollection(settings));
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        builder.Logging.AddProvider(Logs);
-        _host = builder.Build();
-        Statistics = _host.Services.GetRequiredService<IngestionStatistics>();
-        SerialStatistics = _host.Services.GetRequiredService<SerialStatistics>();
         _events.Clear();
-        await _host.StartAsync();
-        // Every port reports Connected once open: tests then write to open lines.
         foreach (var deviceId in new[] { SignedDeviceId, MasimoDeviceId, NoninDeviceId })
         {
-            await WaitForEventAsync(0, e => e.Device.DeviceId == deviceId && e.Kind == DeviceStatusEventKind.Connected, TimeSpan.FromSeconds(30));
+            await WaitForEventAsync(0, e => e.Device.DeviceId == deviceId && e.Kind == DeviceStatusEventKind.Connected, s_connectTimeout);
         }
     }
 
     /// <summary>Waits for an event after <paramref name="mark"/> that <paramref name="match"/> accepts.</summary>
     public async Task<DeviceStatusEvent> WaitForEventAsync(int mark, Func<DeviceStatusEvent, bool> match, TimeSpan timeout)
     {
-        var reader = _host!.Services.GetRequiredService<DeviceStatusEvents>().Reader;
+        var reader = this.InProcess.Service<DeviceStatusEvents>().Reader;
         using var cancellation = new CancellationTokenSource(timeout);
         var index = mark;
         while (true)
@@ -202,17 +112,5 @@ public sealed class SerialWardFixture : IAsyncLifetime
         key = privateKey;
         return SerialReadingSource.Signed(SignedDevice.DeviceId, privateKey, new SequenceCounter(Path.ChangeExtension(SignedDevice.PrivateKeyPath, ".seq")),
             faults, 11, TimeProvider.System);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await StopGatewayAsync();
-        await SignedLine.DisposeAsync();
-        await MasimoLine.DisposeAsync();
-        await NoninLine.DisposeAsync();
-        await Mosquitto.DisposeAsync();
-        await Influx.DisposeAsync();
-        Logs.Dispose();
-        _folder.Dispose();
     }
 }

@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Text;
 using MedIoT.Cryptography;
 using MedIoT.Gateway.Tests.Integration;
+using MedIoT.Gateway.Tests.Support;
 using MedIoT.Ledger.Entries;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
+using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Storage.Influx;
 
@@ -71,7 +73,7 @@ public sealed class InfluxJournalWriterTests(GatewayFixture ward) : IClassFixtur
         Assert.Contains(after.SequenceNumber, sequences);
         Assert.DoesNotContain(old.SequenceNumber, sequences);
         Assert.Equal(refusedBefore + old.Observations.Count, ward.JournalStatistics.PointsRefused);
-        var warning = Assert.Single(ward.Logs.Entries, e => e.EventId.Id == GatewayLogEvents.InfluxPointsRefused);
+        var warning = Assert.Single(ward.Logs.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.InfluxPointsRefused);
         Assert.Contains("field type conflict", warning.Message, StringComparison.Ordinal);
         Assert.Contains(old.Observations.Count.ToString(CultureInfo.InvariantCulture) + " points", warning.Message, StringComparison.Ordinal);
         ward.Logs.AssertNoErrors();

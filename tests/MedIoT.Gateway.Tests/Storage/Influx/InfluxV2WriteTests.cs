@@ -1,5 +1,4 @@
 using System.Globalization;
-using MedIoT.Gateway.Tests.Integration;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Testing;
 
@@ -15,7 +14,7 @@ public sealed class InfluxV2WriteTests
     public async Task Readings_and_their_journal_indexes_arrive_through_the_v2_write_API()
     {
         await using var victoria = await VictoriaMetricsServer.StartAsync();
-        await using var ward = await ChildGatewayWard.StartAsync(Beds, [], withInflux: false);
+        await using var ward = await GatewayWards.ChildProcess(Beds).WithoutInflux().StartAsync();
         ward.Settings["Gateway:Influx:Url"] = victoria.BaseAddress.ToString();
         ward.Settings["Gateway:Influx:ApiVersion"] = "V2";
         ward.Settings["Gateway:Influx:Organization"] = "ward7a";
@@ -24,7 +23,7 @@ public sealed class InfluxV2WriteTests
         await ward.StartGatewayAsync();
 
         var publishers = ward.Devices.Select(d => new ResilientPublisher(d, ward.Mosquitto.Host, ward.Mosquitto.Port)).ToArray();
-        using var stop = new CancellationTokenSource(ChildGatewayWard.Timeout);
+        using var stop = new CancellationTokenSource(Ward.Timeout);
         await Task.WhenAll(publishers.Select(p => p.RunAsync(FramesPerDevice, TimeSpan.FromMilliseconds(1), stop.Token)));
         await ward.WaitForAsync(async () =>
         {

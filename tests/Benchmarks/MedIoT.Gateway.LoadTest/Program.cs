@@ -1,7 +1,7 @@
 using System.Globalization;
 using MedIoT.Gateway.LoadTest;
 
-// dotnet run --project tests/MedIoT.Gateway.LoadTest -c Release -- --devices 100 --rate 10000 --seconds 20
+// dotnet run --project tests/Benchmarks/MedIoT.Gateway.LoadTest -c Release -- --devices 100 --rate 10000 --seconds 20
 var options = new Dictionary<string, string>(StringComparer.Ordinal)
 {
     ["--devices"] = "100",
