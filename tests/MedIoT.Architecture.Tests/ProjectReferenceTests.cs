@@ -44,6 +44,7 @@ public sealed class ProjectReferenceTests
         ["MedIoT.Ledger.Witness.LoadHarness"] = ["MedIoT.Ledger.Witness", "MedIoT.Testing"],
         ["MedIoT.Mqtt.Benchmarks"] = ["MedIoT.Mqtt", "MedIoT.Testing"],
         ["MedIoT.Serial.Benchmarks"] = ["MedIoT.Protocol"],
+        ["MedIoT.Cryptography.Benchmarks"] = ["MedIoT.Cryptography"],
 
         // The dependency study (tests/Benchmarks/DependencyStudy, not in the solution): third-party packages against our client.
         ["MqttStudy"] = [],
