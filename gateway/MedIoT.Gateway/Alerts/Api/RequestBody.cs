@@ -46,7 +46,7 @@ internal static partial class RequestBody
         }
         catch (JsonException exception)
         {
-            return (null, Classify(exception, allowedMembers));
+            return (null, Classify(exception, typeof(TRequest), allowedMembers));
         }
         catch (BadHttpRequestException exception)
         {
@@ -57,16 +57,17 @@ internal static partial class RequestBody
     // Member values are read by the converters, which throw MemberException; so a JsonException is about the body's
     // syntax (the reader's own exception is the inner one), its root (path "$"), or a member's name: one the request
     // type lacks, or one given twice (AllowDuplicateProperties = false).
-    private static ApiProblem Classify(JsonException exception, string allowedMembers) => exception switch
+    private static ApiProblem Classify(JsonException exception, Type requestType, string allowedMembers) => exception switch
     {
         { InnerException: JsonException } => new ApiProblem(400, "bad-json", "The body is not valid JSON."),
         { Path: null or "$" } => NotAnObject,
-        _ when IsMember(exception.Path!) => new ApiProblem(400, "repeated-member", "A member appears twice."),
+        _ when IsMember(requestType, exception.Path!) => new ApiProblem(400, "repeated-member", "A member appears twice."),
         _ => new ApiProblem(400, "unknown-member", $"Unknown or repeated member; allowed: {allowedMembers}."),
     };
 
-    private static bool IsMember(string path) =>
-        path is "$.staffId" or "$.consciousness" or "$.onOxygen" or "$.spo2Scale" or "$.observedAt";
+    // "$.name" for a member of the request type, in its JSON spelling.
+    private static bool IsMember(Type requestType, string path) =>
+        Options.GetTypeInfo(requestType).Properties.Any(property => path == "$." + property.Name);
 
     private static JsonSerializerOptions CreateOptions()
     {

@@ -61,6 +61,27 @@ public sealed class AlarmApiTests(AlertWardFixture ward) : IClassFixture<AlertWa
         gateway.Logs.AssertNoErrors();
     }
 
+    [Theory]
+    [InlineData("{\"staffId\":\"n1\",\"onOxygen\":true}", "unknown-member")]
+    [InlineData("{\"staffId\":\"n1\",\"staffId\":\"n2\"}", "repeated-member")]
+    [InlineData("{}", "bad-staff-id")]
+    [InlineData("{\"staffId\":null}", "bad-staff-id")]
+    [InlineData("{\"staffId\":\"n1\"", "bad-json")]
+    [InlineData("[\"n1\"]", "not-an-object")]
+    public async Task A_bad_acknowledgement_body_is_a_400_problem_named_for_the_acknowledge_request(string body, string reason)
+    {
+        await using var gateway = await ward.StartGatewayAsync();
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+
+        using var response = await gateway.Http.PostAsync("/alarms/1/acknowledge", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(reason, problem.RootElement.GetProperty("reason").GetString());
+        Assert.Equal(1, gateway.Alerts.BadRequests);
+        Assert.Equal(0, gateway.Alerts.InputsProcessed);
+    }
+
     [Fact]
     public async Task The_same_refusal_twice_is_counted_twice_and_logged_once()
     {
