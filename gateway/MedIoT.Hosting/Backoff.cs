@@ -38,7 +38,7 @@ public static class Backoff
         ArgumentNullException.ThrowIfNull(shouldRetry);
         options.ThrowIfInvalid();
         return new ResiliencePipelineBuilder { TimeProvider = timeProvider }
-            .AddRetry(new RetryStrategyOptions
+            .AddRetry(WithDelays<RetryStrategyOptions, object>(new RetryStrategyOptions
             {
                 ShouldHandle = arguments => ValueTask.FromResult(arguments.Outcome.Exception is { } exception
                     && exception is not OperationCanceledException && shouldRetry(exception)),
@@ -47,12 +47,7 @@ public static class Backoff
                     onRetry?.Invoke(arguments.Outcome.Exception!, arguments.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = options.UseJitter,
-                Delay = options.InitialDelay,
-                MaxDelay = options.MaximumDelay,
-                MaxRetryAttempts = int.MaxValue,
-            })
+            }, options))
             .Build();
     }
 
@@ -69,7 +64,7 @@ public static class Backoff
         ArgumentNullException.ThrowIfNull(shouldRetry);
         options.ThrowIfInvalid();
         return new ResiliencePipelineBuilder<TResult> { TimeProvider = timeProvider }
-            .AddRetry(new RetryStrategyOptions<TResult>
+            .AddRetry(WithDelays<RetryStrategyOptions<TResult>, TResult>(new RetryStrategyOptions<TResult>
             {
                 ShouldHandle = arguments => ValueTask.FromResult(arguments.Outcome.Exception is not OperationCanceledException && shouldRetry(arguments.Outcome)),
                 OnRetry = arguments =>
@@ -77,12 +72,19 @@ public static class Backoff
                     onRetry?.Invoke(arguments.Outcome, arguments.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = options.UseJitter,
-                Delay = options.InitialDelay,
-                MaxDelay = options.MaximumDelay,
-                MaxRetryAttempts = int.MaxValue,
-            })
+            }, options))
             .Build();
+    }
+
+    // Exponential from the initial delay, capped at the maximum, jittered when asked, without end.
+    private static TStrategy WithDelays<TStrategy, TResult>(TStrategy strategy, BackoffOptions options)
+        where TStrategy : RetryStrategyOptions<TResult>
+    {
+        strategy.BackoffType = DelayBackoffType.Exponential;
+        strategy.UseJitter = options.UseJitter;
+        strategy.Delay = options.InitialDelay;
+        strategy.MaxDelay = options.MaximumDelay;
+        strategy.MaxRetryAttempts = int.MaxValue;
+        return strategy;
     }
 }
