@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using MedIoT.Cryptography;
 using MedIoT.Gateway.Journal;
@@ -92,9 +93,11 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Escalation_reaches_the_second_recipient_s_topic_and_webhook_only_after_the_configured_time_without_acknowledgement()
     {
-        var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        // As the documentation makes one (`openssl rand -hex 32 > file`): hex text and a newline, which the gateway drops.
+        // (Raw random bytes would fail now and then: a last byte 0x0A or 0x0D is taken for the line end.)
+        var secret = Encoding.ASCII.GetBytes(Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         var secretFile = Path.Combine(ward.Folder, "webhook-" + Guid.NewGuid().ToString("N") + ".secret");
-        await File.WriteAllBytesAsync(secretFile, secret);
+        await File.WriteAllBytesAsync(secretFile, [.. secret, (byte)'\n']);
         File.SetUnixFileMode(secretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await using var chargeNurse7A = new Gateway.Tests.Alerts.Delivery.WebhookReceiver(secret);
         await using var chargeNurse7B = new Gateway.Tests.Alerts.Delivery.WebhookReceiver(secret);
@@ -353,9 +356,11 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task A_configured_webhook_receives_the_signed_alarm_events_of_its_channel()
     {
-        var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        // As the documentation makes one (`openssl rand -hex 32 > file`): hex text and a newline, which the gateway drops.
+        // (Raw random bytes would fail now and then: a last byte 0x0A or 0x0D is taken for the line end.)
+        var secret = Encoding.ASCII.GetBytes(Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         var secretFile = Path.Combine(ward.Folder, "webhook-" + Guid.NewGuid().ToString("N") + ".secret");
-        await File.WriteAllBytesAsync(secretFile, secret);
+        await File.WriteAllBytesAsync(secretFile, [.. secret, (byte)'\n']);
         File.SetUnixFileMode(secretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await using var receiver = new Gateway.Tests.Alerts.Delivery.WebhookReceiver(secret);
         await using var gateway = await ward.StartGatewayAsync(new Dictionary<string, string>
