@@ -27,7 +27,7 @@ public sealed class ProjectReferenceTests
         ["MedIoT.Testing"] = ["MedIoT.Ledger"],
         ["MedIoT.Architecture.Tests"] = ["MedIoT.Gateway", "MedIoT.Alerts", "MedIoT.Testing"],
         ["MedIoT.Cryptography.Tests"] = ["MedIoT.Cryptography"],
-        ["MedIoT.Protocol.Tests"] = ["MedIoT.Protocol"],
+        ["MedIoT.Protocol.Tests"] = ["MedIoT.Protocol", "MedIoT.Testing"],
         ["MedIoT.Mqtt.Tests"] = ["MedIoT.Mqtt", "MedIoT.Testing"],
         ["MedIoT.Serial.Tests"] = ["MedIoT.Serial", "MedIoT.Protocol", "MedIoT.Testing"],
         ["MedIoT.Alerts.Tests"] = ["MedIoT.Alerts", "MedIoT.Testing", "MedIoT.FirmwareSim"],

@@ -19,7 +19,7 @@ public sealed class GoldenFrameGenerator
     /// <summary>Test-only seed: the ASCII of "mediot-golden-frames-test-seed-1". Never use it on a device.</summary>
     internal static readonly byte[] GoldenSeed = Encoding.ASCII.GetBytes("mediot-golden-frames-test-seed-1");
 
-    private const string Spo2Payload =
+    internal const string Spo2Payload =
         """{"v":1,"device":"ward7-bed01-spo2","seq":42,"obs":[{"code":150456,"value":97,"unit":"%","time":"2026-11-21T13:00:00.123Z"}]}""";
 
     /// <summary>The wire names of docs/device-protocol.md §3, written out here so a change of the table shows in the golden files.</summary>
