@@ -52,6 +52,28 @@ public sealed class GatewayJournalTests : IDisposable
     }
 
     [Fact]
+    public void After_a_restart_an_old_frame_replayed_before_the_device_sends_again_is_a_replay()
+    {
+        // docs/device-protocol.md §6: the history comes back from the journal, also when the snapshot was written with
+        // another window (then the whole journal is replayed with the new one).
+        var tokens = Enumerable.Range(1, 100).Select(s => _device.Sign(_device.Frame(sequence: s))).ToArray();
+        using (var journal = Open())
+        {
+            var verifier = Verifier(journal);
+            journal.Append([.. tokens.Select(t => Accept(verifier, t))]);
+            Assert.Equal(100, journal.SignCheckpoint());
+        }
+
+        using var reopened = Open(Window / 2);
+        Assert.Equal(0, reopened.RestoredFromSnapshotAt);
+        var restored = new FrameVerifier(_registry, Options.Create(new IngestionOptions { ReplayWindow = Window / 2 }), reopened.CreateSequenceHistory(), TimeProvider.System);
+        Assert.Equal(FrameRejectionReason.ReplayedSequence, restored.Verify(_device.Topic, tokens[0]).Reason);
+        Assert.Equal(FrameRejectionReason.ReplayedSequence, restored.Verify(_device.Topic, tokens[100 - (Window / 2) - 1]).Reason);
+        Assert.True(restored.Verify(_device.Topic, tokens[100 - (Window / 2)]).IsDuplicate);
+        Assert.True(restored.Verify(_device.Topic, tokens[^1]).IsDuplicate);
+    }
+
+    [Fact]
     public void Start_up_restores_the_history_from_the_snapshot_and_replays_only_the_tail()
     {
         var tokens = Enumerable.Range(1, 15).Select(s => _device.Sign(_device.Frame(sequence: s))).ToArray();
@@ -172,7 +194,7 @@ public sealed class GatewayJournalTests : IDisposable
         _folder.Dispose();
     }
 
-    private GatewayJournal Open() => GatewayJournal.Open(JournalFolder, _identity, Window);
+    private GatewayJournal Open(int window = Window) => GatewayJournal.Open(JournalFolder, _identity, window);
 
     private FrameVerifier Verifier(GatewayJournal journal, DeviceRegistry? registry = null) =>
         new(registry ?? _registry, Options.Create(new IngestionOptions { ReplayWindow = Window }), journal.CreateSequenceHistory(), TimeProvider.System);

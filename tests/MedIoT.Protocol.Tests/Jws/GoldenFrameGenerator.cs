@@ -169,6 +169,28 @@ public sealed class GoldenFrameGenerator
         Reject("seq-2-pow-53", Signed(Spo2Payload.Replace("\"seq\":42", "\"seq\":9007199254740992", StringComparison.Ordinal)), FrameRejectionReason.InvalidFrame);
         Reject("seq-fraction", Signed(Spo2Payload.Replace("\"seq\":42", "\"seq\":42.5", StringComparison.Ordinal)), FrameRejectionReason.InvalidFrame);
         Reject("seq-exponent", Signed(Spo2Payload.Replace("\"seq\":42", "\"seq\":4.2e1", StringComparison.Ordinal)), FrameRejectionReason.InvalidFrame);
+        // Number forms (docs/device-protocol.md §3, "Numbers"): a well-formed number in a form its member does not allow is
+        // InvalidFrame; text that is not a JSON number, or a number in a string, is MalformedPayload.
+        string Number(string member, string text) => Signed(member == "value"
+            ? Obs($$"""{"code":150456,"value":{{text}},"unit":"%","time":"2026-11-21T13:00:00.123Z"}""")
+            : member == "code"
+                ? Obs($$"""{"code":{{text}},"value":97,"unit":"%","time":"2026-11-21T13:00:00.123Z"}""")
+                : Spo2Payload.Replace(member == "v" ? "\"v\":1" : "\"seq\":42", $"\"{member}\":{text}", StringComparison.Ordinal));
+        Reject("version-1e0", Number("v", "1e0"), FrameRejectionReason.InvalidFrame);
+        Reject("version-10e-1", Number("v", "10e-1"), FrameRejectionReason.InvalidFrame);
+        Reject("version-minus-1", Number("v", "-1"), FrameRejectionReason.InvalidFrame);
+        Reject("version-as-string", Number("v", "\"1\""), FrameRejectionReason.MalformedPayload);
+        Reject("version-leading-zero", Number("v", "01"), FrameRejectionReason.MalformedPayload);
+        Reject("seq-minus-zero", Number("seq", "-0"), FrameRejectionReason.InvalidFrame);
+        Reject("seq-whole-fraction", Number("seq", "42.0"), FrameRejectionReason.InvalidFrame);
+        Reject("seq-leading-plus", Number("seq", "+42"), FrameRejectionReason.MalformedPayload);
+        Reject("code-fraction", Number("code", "150456.0"), FrameRejectionReason.InvalidFrame);
+        Reject("code-exponent", Number("code", "1.50456e5"), FrameRejectionReason.InvalidFrame);
+        Reject("value-leading-plus", Number("value", "+97"), FrameRejectionReason.MalformedPayload);
+        Reject("value-leading-dot", Number("value", ".5"), FrameRejectionReason.MalformedPayload);
+        Reject("value-trailing-dot", Number("value", "97."), FrameRejectionReason.MalformedPayload);
+        Reject("value-leading-zero", Number("value", "097"), FrameRejectionReason.MalformedPayload);
+        Reject("value-hexadecimal", Number("value", "0x61"), FrameRejectionReason.MalformedPayload);
         Reject("device-invalid-id", WithPayload(Spo2Payload.Replace("ward7-bed01-spo2", "ward7 bed01", StringComparison.Ordinal)), FrameRejectionReason.InvalidFrame);
         Reject("obs-empty", Signed("""{"v":1,"device":"ward7-bed01-spo2","seq":42,"obs":[]}"""), FrameRejectionReason.InvalidFrame);
         Reject("obs-65-items", Signed(Obs(string.Join(",", Enumerable.Repeat(GoodObservation, 65)))), FrameRejectionReason.InvalidFrame);
@@ -219,6 +241,8 @@ public sealed class GoldenFrameGenerator
         Accept("status-after-obs-escaped-and-unordered", Signed(
             """{"v":1,"device":"ward7-bed01-spo2","seq":42,"obs":[],"status":["low-battery","\u0073ensor-off"]}"""));
         Accept("status-every-name-in-reverse", WithStatus("[" + string.Join(",", s_everyStatusName.Reverse().Select(name => $"\"{name}\"")) + "]"));
+        Accept("value-negative-fraction", Signed(Obs("""{"code":150456,"value":-0.5,"unit":"%","time":"2026-11-21T13:00:00.123Z"}""")));
+        Accept("value-underflows-to-zero", Signed(Obs("""{"code":150456,"value":1e-400,"unit":"%","time":"2026-11-21T13:00:00.123Z"}""")));
         Accept("value-exponent", Signed(Obs("""{"code":150456,"value":9.7E1,"unit":"%","time":"2026-11-21T13:00:00.123Z"}""")));
 
         var options = new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
