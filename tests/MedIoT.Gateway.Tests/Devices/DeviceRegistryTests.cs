@@ -29,14 +29,14 @@ public sealed class DeviceRegistryTests
     }
 
     [Theory]
-    [InlineData("""{ "devices": [ { "kind": "pulse-oximeter", "ward": "7A", "bed": "01" } ] }""", "entry 0, field \"deviceId\"")]
-    [InlineData("""{ "devices": [ { "deviceId": "bad id", "kind": "pulse-oximeter", "ward": "7A", "bed": "01" } ] }""", "entry 0, field \"deviceId\"")]
-    [InlineData("""{ "devices": [ { "deviceId": "d", "kind": "Pulse Oximeter", "ward": "7A", "bed": "01" } ] }""", "field \"kind\"")]
-    [InlineData("""{ "devices": [ { "deviceId": "d", "kind": "pulse-oximeter", "ward": "7A", "bed": "01" } ] }""", "field \"publicKey\"")]
-    [InlineData("""{ "devices": [ { "deviceId": "d", "kind": "pulse-oximeter", "ward": "7A", "bed": "01", "publicKey": { "kty": "OKP", "crv": "Ed25519", "x": "AAAA" } } ] }""", "field \"publicKey\"")]
-    [InlineData("""{ "beds": [] }""", "\"devices\" array")]
-    [InlineData("""{ "devices": [ """, "not valid JSON")]
-    public void A_mistake_names_the_file_entry_and_field(string json, string expected)
+    [InlineData("""{ "devices": [ { "kind": "pulse-oximeter", "ward": "7A", "bed": "01" } ] }""", "entry 0, member \"deviceId\"")]
+    [InlineData("""{ "devices": [ { "deviceId": "bad id", "kind": "pulse-oximeter", "ward": "7A", "bed": "01" } ] }""", "entry 0, member \"deviceId\"")]
+    [InlineData("""{ "devices": [ { "deviceId": "d", "kind": "Pulse Oximeter", "ward": "7A", "bed": "01" } ] }""", "member \"kind\"")]
+    [InlineData("""{ "devices": [ { "deviceId": "d", "kind": "pulse-oximeter", "ward": "7A", "bed": "01" } ] }""", "member \"publicKey\"")]
+    [InlineData("""{ "devices": [ { "deviceId": "d", "kind": "pulse-oximeter", "ward": "7A", "bed": "01", "publicKey": { "kty": "OKP", "crv": "Ed25519", "x": "AAAA" } } ] }""", "member \"publicKey\"")]
+    [InlineData("""{ "beds": [] }""", "member \"beds\"")]
+    [InlineData("""{ "devices": [ """, "not well-formed JSON")]
+    public void A_mistake_names_the_file_entry_and_member(string json, string expected)
     {
         var exception = Assert.Throws<InvalidDataException>(() => DeviceRegistry.Parse(Encoding.UTF8.GetBytes(json), "wardA.json"));
 
@@ -53,7 +53,7 @@ public sealed class DeviceRegistryTests
         var exception = Assert.Throws<InvalidDataException>(() => DeviceRegistry.Parse(Encoding.UTF8.GetBytes(Registry(Entry("d", jwk), Entry("d", jwk))), "r.json"));
 
         Assert.Contains("entry 1", exception.Message, StringComparison.Ordinal);
-        Assert.Contains("registered twice", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("already registered by entry 0", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -25,11 +25,11 @@ public sealed class DeviceRegistryTrustTests
     }
 
     [Theory]
-    [InlineData("""{ "deviceId": "d", "kind": "k", "ward": "7A", "bed": "01", "trust": "trusted" }""", "field \"trust\"")]
-    [InlineData("""{ "deviceId": "d", "kind": "k", "ward": "7A", "bed": "01", "trust": 1 }""", "field \"trust\"")]
-    [InlineData("""{ "deviceId": "d", "kind": "k", "ward": "7A", "bed": "01", "trust": "gateway-attested", "publicKey": { "kty": "OKP" } }""", "must be absent for a gateway-attested device")]
-    [InlineData("""{ "deviceId": "d", "kind": "k", "ward": "7A", "bed": "01", "trust": "device-signed" }""", "field \"publicKey\"")]
-    public void A_trust_mistake_names_the_field(string entry, string expected)
+    [InlineData("""{ "deviceId": "d", "kind": "k", "ward": "7A", "bed": "01", "trust": "trusted" }""", "member \"trust\"")]
+    [InlineData("""{ "deviceId": "d", "kind": "k", "ward": "7A", "bed": "01", "trust": 1 }""", "member \"trust\"")]
+    [InlineData("""{ "deviceId": "d", "kind": "k", "ward": "7A", "bed": "01", "trust": "gateway-attested", "publicKey": { "kty": "OKP" } }""", "member \"publicKey\"")]
+    [InlineData("""{ "deviceId": "d", "kind": "k", "ward": "7A", "bed": "01", "trust": "device-signed" }""", "member \"publicKey\"")]
+    public void A_trust_mistake_names_the_member(string entry, string expected)
     {
         var exception = Assert.Throws<InvalidDataException>(() => Parse(entry));
         Assert.Contains(expected, exception.Message, StringComparison.Ordinal);
