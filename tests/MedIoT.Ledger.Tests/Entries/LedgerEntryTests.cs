@@ -13,7 +13,7 @@ public sealed class LedgerEntryTests
 
     internal const string WorkedExampleLeafHashHex = "111cd5cc47b81443f14cb7e8ff065a673ea6a93bf1f19336ea0061143d903f1c";
 
-    private static LedgerEntry Example() => new("ward7a-bed01-spo2", 42, "aGVhZGVy.cGF5bG9hZA.c2ln"u8, EntryAttestation.DeviceSigned, 1_795_266_000_123_456_789);
+    internal static LedgerEntry Example() => new("ward7a-bed01-spo2", 42, "aGVhZGVy.cGF5bG9hZA.c2ln"u8, EntryAttestation.DeviceSigned, 1_795_266_000_123_456_789);
 
     [Fact]
     public void The_worked_example_encodes_to_the_documented_bytes_and_leaf_hash()
