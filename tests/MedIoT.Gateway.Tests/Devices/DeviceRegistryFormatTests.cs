@@ -152,7 +152,7 @@ public sealed class DeviceRegistryFormatTests
             {
               "devices": [
                 { "publicKey": {"x":"{{PublicX(s_oximeterSeed)}}","crv":"Ed25519","kty":"OKP","alg":"EdDSA","use":"sig","kid":"oximeter-1"},
-                  "bed": "0\u0031", "ward": "7\u0041", "kind": "pulse-oximeter", "deviceId": "ward7a-bed01-spo2", "trust": "device-signed", "revoked": true },
+                  "bed": "0\u0031", "w\u0061rd": "7\u0041", "kind": "pulse-oximeter", "deviceId": "ward7a-bed01-spo2", "trust": "device-signed", "revoked": true },
                 { "deviceId": "Ward.7A_bed-02", "kind": "nibp", "ward": "ward.7A_x-1", "bed": "A", "publicKey": {{PublicJwk(s_monitorSeed)}} },
                 {{Attested()}}
               ]
