@@ -41,6 +41,9 @@ public sealed class LedgerServer : IAsyncDisposable
     /// <summary>The ledger's verifier key.</summary>
     public NoteVerifierKey VerifierKey { get; }
 
+    /// <summary>The service's container (tests read its <see cref="System.Diagnostics.Metrics.IMeterFactory"/> to list its instruments).</summary>
+    internal IServiceProvider Services => _app.Services;
+
     /// <summary>
     /// Where mediot-ledger finds its settings file: <c>--settings PATH</c>, else <c>MEDIOT_LEDGER_SETTINGS</c>, else
     /// <c>configs/ledger.json</c> when present.
