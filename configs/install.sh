@@ -6,11 +6,13 @@
 #   socat                         pseudo-terminal pairs for serial-port tests
 #   postgresql                    PostgreSQL server and psql (the ledger service's PostgreSQL store and its tests)
 #   curl                          the demo's example queries
+#   prometheus                    promtool, which the tests use to check each service's /metrics page
+#   python3-prometheus-client     the Prometheus text-format parser the tests read /metrics with
 # and checks for the .NET 10 SDK. It never starts, stops or enables a system service: MedIoT runs its
 # servers as child processes with private data folders (configs/demo.sh, the test fixtures).
 set -euo pipefail
 
-packages=(mosquitto mosquitto-clients influxdb victoria-metrics socat postgresql curl ca-certificates)
+packages=(mosquitto mosquitto-clients influxdb victoria-metrics socat postgresql curl ca-certificates prometheus python3-prometheus-client)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -4,15 +4,15 @@ using System.Diagnostics.Metrics;
 namespace MedIoT.Ledger.Service;
 
 /// <summary>
-/// The ledger service's counters, exported on the Meter <c>MedIoT.Ledger.Service</c> and read by GET /health and the
-/// tests. Rejections are counted per reason; the first of each reason is logged, the rest only counted.
+/// The ledger service's counters, on the Meter <c>MedIoT.Ledger.Service</c> (GET /metrics, docs/metrics.md) and read by
+/// GET /health and the tests. Rejections are counted per reason; the first of each reason is logged, the rest only counted.
 /// </summary>
 internal sealed class LedgerStatistics : IDisposable
 {
     /// <summary>The meter's name.</summary>
     public const string MeterName = "MedIoT.Ledger.Service";
 
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
     private readonly Counter<long> _anchored;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _forks;
@@ -28,8 +28,11 @@ internal sealed class LedgerStatistics : IDisposable
     private long _witnessFailureCount;
     private long _alarmCount;
 
-    public LedgerStatistics()
+    /// <summary>Creates the counters on a meter of <paramref name="meterFactory"/> (the service's own, so /metrics shows this service only).</summary>
+    public LedgerStatistics(IMeterFactory meterFactory)
     {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _meter = meterFactory.Create(MeterName);
         _anchored = _meter.CreateCounter<long>("mediot.ledger.anchored", description: "Gateway checkpoints appended to the ledger");
         _rejected = _meter.CreateCounter<long>("mediot.ledger.rejected", description: "Submissions and requests refused, by reason");
         _forks = _meter.CreateCounter<long>("mediot.ledger.forks", description: "Gateway checkpoints refused as forks (evidence stored)");

@@ -5,7 +5,7 @@ using MedIoT.Ledger.Witness.Cosigning;
 namespace MedIoT.Ledger.Witness;
 
 /// <summary>
-/// The witness's counters, on the Meter <c>MedIoT.Ledger.Witness</c> (docs/witness.md, "Metrics") and kept in process for
+/// The witness's counters, on the Meter <c>MedIoT.Ledger.Witness</c> (GET /metrics, docs/metrics.md) and kept in process for
 /// <c>GET /health</c>: cosignatures returned, requests refused per reason, evidence kept and evidence not kept.
 /// </summary>
 internal sealed class WitnessMetrics : IDisposable
@@ -23,9 +23,11 @@ internal sealed class WitnessMetrics : IDisposable
     private long _evidenceKeptTotal;
     private long _evidenceDroppedTotal;
 
-    public WitnessMetrics()
+    /// <summary>Creates the counters on a meter of <paramref name="meterFactory"/> (the witness's own, so /metrics shows this witness only).</summary>
+    public WitnessMetrics(IMeterFactory meterFactory)
     {
-        _meter = new Meter(MeterName);
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _meter = meterFactory.Create(MeterName);
         _cosigned = _meter.CreateCounter<long>("mediot.witness.cosigned", "{checkpoint}", "Checkpoints cosigned (200 responses).");
         _rejected = _meter.CreateCounter<long>("mediot.witness.rejected", "{request}", "add-checkpoint requests refused, tagged with the reason.");
         _evidenceKept = _meter.CreateCounter<long>("mediot.witness.evidence.kept", "{file}", "Inconsistent checkpoints kept as evidence.");

@@ -52,6 +52,7 @@ public sealed class ProjectReferenceTests
         ["ManagedClientProbe"] = [],
         ["PortsStudy"] = [],
         ["InfluxStudy"] = [],
+        ["MetricsStudy"] = [],
     };
 
     /// <summary>The projects whose assemblies ship: they may grant internals to tests and benchmarks only.</summary>

@@ -6,12 +6,17 @@ namespace MedIoT.Testing;
 /// <summary>Runs a command-line program to completion (bounded) and captures what it printed.</summary>
 public static class CommandLine
 {
-    /// <summary>Runs <paramref name="fileName"/> with <paramref name="arguments"/>; a run longer than 60 s is killed and fails.</summary>
+    /// <summary>
+    /// Runs <paramref name="fileName"/> with <paramref name="arguments"/>, writing <paramref name="standardInput"/> to it when
+    /// given; a run longer than 60 s is killed and fails.
+    /// </summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(
-        string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+        string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null,
+        string? standardInput = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
+            RedirectStandardInput = standardInput is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -30,6 +35,12 @@ public static class CommandLine
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"'{fileName}' did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+            process.StandardInput.Close();
+        }
+
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {

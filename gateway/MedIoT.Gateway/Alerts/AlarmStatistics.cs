@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using MedIoT.Alerts;
 using MedIoT.Gateway.Ingestion;
+using MedIoT.Hosting;
 
 namespace MedIoT.Gateway.Alerts;
 
@@ -32,7 +33,7 @@ public sealed class AlarmStatistics : IDisposable
     // Created only by a waiter, so recording costs nothing when nobody waits.
     private readonly ChangeSignal _changes = new();
 
-    /// <summary>The histogram of frame-to-publish latency (ms), for the load harness and dashboards.</summary>
+    /// <summary>The histogram of frame-to-publish latency (seconds), for the load harness and dashboards.</summary>
     public const string FrameToPublishInstrument = "mediot.alerts.frame_to_publish";
 
     /// <summary>Registers the counters on the gateway's meter.</summary>
@@ -49,8 +50,9 @@ public sealed class AlarmStatistics : IDisposable
         meter.CreateObservableCounter("mediot.alerts.mqtt.dropped", () => MqttDropped, "{message}", "Alarm messages dropped because the MQTT queue was full.");
         meter.CreateObservableCounter("mediot.alerts.webhooks.delivered", () => WebhooksDelivered, "{request}", "Webhook deliveries accepted by the receiver.");
         meter.CreateObservableCounter("mediot.alerts.webhooks.failed", () => WebhooksFailed, "{request}", "Webhook deliveries refused permanently (4xx other than 408 and 429).");
-        _frameToPublish = meter.CreateHistogram<double>(
-            FrameToPublishInstrument, "ms", "From a frame's hand-over by ingestion to the broker's acknowledgement of the alarm event it caused.");
+        // Seconds, the unit Prometheus expects (docs/metrics.md); the buckets cover 0.5 ms to 10 s.
+        _frameToPublish = meter.CreateHistogram(FrameToPublishInstrument, "s",
+            "From a frame's hand-over by ingestion to the broker's acknowledgement of the alarm event it caused.", tags: null, LatencyBuckets.Advice);
         meter.CreateObservableCounter("mediot.alerts.webhooks.dropped", () => WebhooksDropped, "{request}", "Webhook deliveries dropped because the outbox was full.");
     }
 
@@ -153,7 +155,7 @@ public sealed class AlarmStatistics : IDisposable
 
     internal long RecordMqttDropped() => Add(ref _mqttDropped);
 
-    internal void RecordFrameToPublish(TimeSpan latency) => _frameToPublish.Record(latency.TotalMilliseconds);
+    internal void RecordFrameToPublish(TimeSpan latency) => _frameToPublish.Record(latency.TotalSeconds);
 
     internal void RecordMqttConnection() => Add(ref _mqttConnections);
 

@@ -68,9 +68,27 @@ public static class GatewayServiceCollectionExtensions
 
         services.AddValidatedSettings(configuration, new HttpOptionsValidator());
         services.AddSingleton<IGatewayEndpoints, HealthEndpoints>();
+        AddMetricsEndpoint(services, configuration);
         services.AddSingleton<GatewayHttpServer>();
         services.AddHostedService(provider => provider.GetRequiredService<GatewayHttpServer>());
         return services;
+    }
+
+    /// <summary>
+    /// <c>GET /metrics</c> (docs/metrics.md): the gateway's own meters, and the MQTT client's, which are the process's.
+    /// Off with the HTTP surface or with <c>Gateway:Http:MetricsEnabled=false</c>; then nothing listens to the meters.
+    /// </summary>
+    private static void AddMetricsEndpoint(IServiceCollection services, IConfiguration configuration)
+    {
+        var http = configuration.GetSection(HttpOptions.SectionName);
+        if (!http.GetValue(nameof(HttpOptions.Enabled), true) || !http.GetValue(nameof(HttpOptions.MetricsEnabled), true))
+        {
+            return;
+        }
+
+        services.AddPrometheusMetrics("mediot-gateway",
+            [IngestionStatistics.MeterName, JournalStatistics.MeterName, AnchoringStatus.MeterName], [Mqtt.MqttMetrics.MeterName]);
+        services.AddSingleton<IGatewayEndpoints, MetricsEndpoints>();
     }
 
     /// <summary>

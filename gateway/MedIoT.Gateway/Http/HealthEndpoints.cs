@@ -1,6 +1,7 @@
 using MedIoT.Gateway.Anchoring;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Journal;
+using MedIoT.Protocol.Frames;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -8,14 +9,15 @@ using Microsoft.AspNetCore.Routing;
 namespace MedIoT.Gateway.Http;
 
 /// <summary>
-/// <c>GET /health</c>: whether the gateway is running, its ingestion totals and its storage backlog (journal size, the
-/// InfluxDB writer's lag in entries and seconds) and where anchoring in the hospital ledger stands, for the ward's
-/// monitoring. Counts only; never a patient value.
+/// <c>GET /health</c>: whether the gateway is running, its ingestion totals with the rejections per reason, its storage
+/// backlog (journal size, the InfluxDB writer's lag in entries and seconds) and where anchoring in the hospital ledger
+/// stands, for the ward's monitoring (README.md, "GET /health"). Counts only; never a patient value.
 /// </summary>
 internal sealed class HealthEndpoints(IngestionStatistics statistics, GatewayJournal journal, JournalStatistics journalStatistics, AnchoringStatus anchoring,
     TimeProvider timeProvider)
     : IGatewayEndpoints
 {
+    private static readonly FrameRejectionReason[] s_reasons = [.. Enum.GetValues<FrameRejectionReason>().Where(reason => reason != FrameRejectionReason.None)];
     private readonly DateTimeOffset _startedAt = timeProvider.GetUtcNow();
 
     public void Map(IEndpointRouteBuilder endpoints) =>
@@ -27,6 +29,8 @@ internal sealed class HealthEndpoints(IngestionStatistics statistics, GatewayJou
                 (long)(timeProvider.GetUtcNow() - _startedAt).TotalSeconds,
                 statistics.Accepted,
                 statistics.Duplicates,
+                statistics.RejectedTotal,
+                Rejections(),
                 statistics.ObservationsStored,
                 backlog.JournalSize,
                 backlog.WriterPosition,
@@ -38,6 +42,18 @@ internal sealed class HealthEndpoints(IngestionStatistics statistics, GatewayJou
                 Anchoring()));
         });
 
+    /// <summary>Every reason of docs/device-protocol.md §7 by its name, in the table's order, zero included, so the shape never changes.</summary>
+    private Dictionary<string, long> Rejections()
+    {
+        var rejections = new Dictionary<string, long>(s_reasons.Length, StringComparer.Ordinal);
+        foreach (var reason in s_reasons)
+        {
+            rejections.Add(reason.ToString(), statistics.Rejected(reason));
+        }
+
+        return rejections;
+    }
+
     private AnchoringHealth Anchoring()
     {
         var (lastError, lastErrorAt) = anchoring.LastError;
@@ -46,7 +62,8 @@ internal sealed class HealthEndpoints(IngestionStatistics statistics, GatewayJou
     }
 
     private sealed record HealthReport(
-        string Status, long UptimeSeconds, long FramesAccepted, long Duplicates, long ReadingsStored,
+        string Status, long UptimeSeconds, long FramesAccepted, long Duplicates, long FramesRejected, Dictionary<string, long> Rejections,
+        long ReadingsStored,
         long JournalSize, long InfluxWriterPosition, long InfluxLagEntries, double InfluxLagSeconds, long InfluxPointsRefused,
         double JournalLatencyP50Milliseconds, double JournalLatencyP99Milliseconds, AnchoringHealth Anchoring);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using MedIoT.Gateway.Ingestion;
+using MedIoT.Hosting;
 
 namespace MedIoT.Gateway.Journal;
 
@@ -29,7 +30,9 @@ public sealed class JournalStatistics : IDisposable
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         _meter = meterFactory.Create(MeterName);
-        _durableLatency = _meter.CreateHistogram<double>("mediot.journal.receive_to_durable", "ms", "From a frame's receipt to its durable journal entry.");
+        // Seconds, the unit Prometheus expects (docs/metrics.md); /health keeps its milliseconds from _latencies.
+        _durableLatency = _meter.CreateHistogram("mediot.journal.receive_to_durable", "s", "From a frame's receipt to its durable journal entry.",
+            tags: null, LatencyBuckets.Advice);
         _meter.CreateObservableCounter("mediot.journal.appended", () => Appended, "{entry}", "Entries appended to the journal by this process.");
         _meter.CreateObservableGauge("mediot.influx.position", () => WriterPosition, "{entry}", "Journal entries written to InfluxDB.");
         _meter.CreateObservableCounter("mediot.journal.alarm_events", () => AlarmEventsJournaled, "{event}", "Alarm events journaled by this process.");
@@ -65,7 +68,7 @@ public sealed class JournalStatistics : IDisposable
         foreach (var frame in frames)
         {
             var milliseconds = (durableNs - frame.ReceivedUnixNanoseconds) / 1e6;
-            _durableLatency.Record(milliseconds);
+            _durableLatency.Record(milliseconds / 1000);
             _latencies.Record(milliseconds);
         }
 

@@ -25,6 +25,12 @@ public sealed class LedgerOptions
     [Required]
     public string RegistryFile { get; set; } = "ledger-gateways.json";
 
+    /// <summary>
+    /// Whether <c>GET /metrics</c> (Prometheus text format, docs/metrics.md) is served beside the API. Default
+    /// <see langword="true"/>: counts only, like <c>/health</c>; <see langword="false"/> removes the route and the collection behind it.
+    /// </summary>
+    public bool MetricsEnabled { get; set; } = true;
+
     /// <summary>The largest request body accepted, in bytes; larger bodies get 413. Default the largest add-checkpoint body.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public long MaximumRequestBodyBytes { get; set; } = AddCheckpointRequest.MaxBodyBytes;

@@ -41,6 +41,9 @@ public sealed class LedgerServer : IAsyncDisposable
     /// <summary>The ledger's verifier key.</summary>
     public NoteVerifierKey VerifierKey { get; }
 
+    /// <summary>The service's container (tests read its <see cref="System.Diagnostics.Metrics.IMeterFactory"/> to list its instruments).</summary>
+    internal IServiceProvider Services => _app.Services;
+
     /// <summary>
     /// Where mediot-ledger finds its settings file: <c>--settings PATH</c>, else <c>MEDIOT_LEDGER_SETTINGS</c>, else
     /// <c>configs/ledger.json</c> when present.
@@ -94,26 +97,31 @@ public sealed class LedgerServer : IAsyncDisposable
             }
 
             var services = builder.Services;
-#pragma warning disable CA2000 // Registered as a singleton instance; disposed with the server.
-            var statistics = new LedgerStatistics();
-#pragma warning restore CA2000
-            services.AddSingleton(statistics);
+            services.AddSingleton<LedgerStatistics>();
+            if (options.MetricsEnabled)
+            {
+                // The ledger's own meter, and the MQTT client's (fork alarms), which is the process's (docs/metrics.md).
+                services.AddPrometheusMetrics("mediot-ledger", [LedgerStatistics.MeterName], [Mqtt.MqttMetrics.MeterName]);
+            }
+
             if (options.Alarm.Mqtt is { } mqtt)
             {
-                services.AddSingleton(provider => new ForkAlarmPublisher(mqtt, statistics, provider.GetRequiredService<TimeProvider>(),
+                services.AddSingleton(provider => new ForkAlarmPublisher(mqtt, provider.GetRequiredService<LedgerStatistics>(), provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILoggerFactory>()));
                 services.AddHostedService(provider => provider.GetRequiredService<ForkAlarmPublisher>());
             }
 
             services.AddSingleton(provider => new AnchorWriter(store, tree, signer, book, witnessKeys, state.LatestAnchors,
-                options.Alarm.Mqtt is null ? null : provider.GetRequiredService<ForkAlarmPublisher>(), statistics, provider.GetRequiredService<TimeProvider>(),
+                options.Alarm.Mqtt is null ? null : provider.GetRequiredService<ForkAlarmPublisher>(), provider.GetRequiredService<LedgerStatistics>(),
+                provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<AnchorWriter>>(), options.QueueCapacity, options.MaximumBatchSize));
             services.AddHostedService(provider => provider.GetRequiredService<AnchorWriter>());
             if (witnesses.Count > 0)
             {
 #pragma warning disable CA2000 // The collector owns and disposes its HttpClient.
                 services.AddHostedService(provider => new WitnessCollector(witnesses, state.WitnessSizes, book, tree, store, new HttpClient(),
-                    TimeSpan.FromMilliseconds(options.WitnessRequestTimeoutMilliseconds), statistics, provider.GetRequiredService<TimeProvider>(),
+                    TimeSpan.FromMilliseconds(options.WitnessRequestTimeoutMilliseconds), provider.GetRequiredService<LedgerStatistics>(),
+                    provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILogger<WitnessCollector>>()));
 #pragma warning restore CA2000
             }
@@ -131,8 +139,13 @@ public sealed class LedgerServer : IAsyncDisposable
                 options.Storage.Provider.ToString(), signer.VerifierKey.ToString());
             app.UseRouting();
             new LedgerEndpoints(registry, app.Services.GetRequiredService<AnchorWriter>(), book, tree, store, signer, witnesses.Count,
-                options.RequiredCosignatures, TimeSpan.FromMilliseconds(options.ReceiptCosignatureWaitMilliseconds), statistics, app.Services.GetRequiredService<TimeProvider>(),
-                app.Services.GetRequiredService<ILogger<LedgerEndpoints>>()).Map(app);
+                options.RequiredCosignatures, TimeSpan.FromMilliseconds(options.ReceiptCosignatureWaitMilliseconds), app.Services.GetRequiredService<LedgerStatistics>(),
+                app.Services.GetRequiredService<TimeProvider>(), app.Services.GetRequiredService<ILogger<LedgerEndpoints>>()).Map(app);
+            if (options.MetricsEnabled)
+            {
+                app.MapPrometheusMetrics(app.Services);
+            }
+
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var url = new Uri(app.Urls.First());
             Log.Listening(logger, url);

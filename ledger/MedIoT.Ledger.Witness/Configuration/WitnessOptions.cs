@@ -55,6 +55,12 @@ public sealed class WitnessOptions
     public Uri Url { get; set; } = new("http://127.0.0.1:8090");
 
     /// <summary>
+    /// Whether <c>GET /metrics</c> (Prometheus text format, docs/metrics.md) is served beside add-checkpoint. Default
+    /// <see langword="true"/>: counts only, like <c>/health</c>; <see langword="false"/> removes the route and the collection behind it.
+    /// </summary>
+    public bool MetricsEnabled { get; set; } = true;
+
+    /// <summary>
     /// The largest add-checkpoint body accepted, in bytes; larger bodies get 413. Default and maximum 69,632 (the
     /// largest signed note, 64 KiB, plus a full 63-line proof), the limit of <see cref="AddCheckpointRequest"/>.
     /// </summary>

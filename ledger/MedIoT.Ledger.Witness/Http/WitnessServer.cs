@@ -7,14 +7,15 @@ using MedIoT.Ledger.Witness.Evidence;
 using MedIoT.Ledger.Witness.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace MedIoT.Ledger.Witness.Http;
 
 /// <summary>
-/// The running witness: its key, state, evidence folder and a Kestrel server of its own with <c>POST /add-checkpoint</c>
-/// and <c>GET /health</c>. Started the same way by <c>mediot-witness --config</c> and by tests (in process: reference
+/// The running witness: its key, state, evidence folder and a Kestrel server of its own with <c>POST /add-checkpoint</c>,
+/// <c>GET /health</c> and <c>GET /metrics</c>. Started the same way by <c>mediot-witness --config</c> and by tests (in process: reference
 /// this project and call <see cref="StartAsync(WitnessOptions, ILoggerFactory, TimeProvider, CancellationToken)"/> with settings whose <c>Url</c> has port 0).
 /// </summary>
 public sealed class WitnessServer : IAsyncDisposable
@@ -99,6 +100,12 @@ public sealed class WitnessServer : IAsyncDisposable
     {
         var logs = TrustedLog.CreateAll(options.Logs);
         builder.Services.AddSystemTimeProvider();
+        builder.Services.AddMetrics();
+        if (options.MetricsEnabled)
+        {
+            builder.Services.AddPrometheusMetrics("mediot-witness", [WitnessMetrics.MeterName], []);
+        }
+
         builder.Services.AddRoutingCore();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
@@ -123,10 +130,15 @@ public sealed class WitnessServer : IAsyncDisposable
             }
 
             var evidence = new EvidenceStore(options.EvidenceFolder, options.MaximumEvidenceFiles, timeProvider);
-            metrics = new WitnessMetrics();
+            metrics = new WitnessMetrics(app.Services.GetRequiredService<IMeterFactory>());
             var witness = new CheckpointWitness(logs, state, evidence, options.MaximumEvidenceFiles, cosigner, timeProvider, metrics, logger);
             app.UseRouting();
             WitnessEndpoints.Map(app, witness, metrics, evidence, options.MaximumRequestBodyBytes, timeProvider);
+            if (options.MetricsEnabled)
+            {
+                app.MapPrometheusMetrics(app.Services);
+            }
+
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var address = new Uri(app.Urls.First());
             Log.Listening(logger, options.Name, address, cosigner.VerifierKey.ToString(), logs.Count);

@@ -6,7 +6,7 @@
 #   run.sh [OUTPUT_FOLDER] [PROGRAM...]
 #
 # OUTPUT_FOLDER receives the out-PROGRAM-*.txt files (default: a new folder under ${TMPDIR:-/tmp}); it must be
-# outside this source tree. PROGRAM is any of: mqttnet managedclient mqttbench ports ports10 influx (default: all).
+# outside this source tree. PROGRAM is any of: mqttnet managedclient mqttbench ports ports10 influx metrics (default: all).
 # The timeouts below bound every command, and the whole run at about 90 minutes.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,10 +24,10 @@ mkdir -p "$out"
 shift $(( $# > 0 ? 1 : 0 ))
 programs=("$@")
 if [ "${#programs[@]}" -eq 0 ]; then
-  programs=(mqttnet managedclient mqttbench ports ports10 influx)
+  programs=(mqttnet managedclient mqttbench ports ports10 influx metrics)
 fi
 
-for tool in /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/socat /usr/bin/influxd /usr/bin/victoria-metrics; do
+for tool in /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/socat /usr/bin/influxd /usr/bin/victoria-metrics /usr/bin/promtool; do
   if [ ! -x "$tool" ]; then
     echo "run: $tool is missing; configs/install.sh installs it" >&2
     exit 1
@@ -44,7 +44,7 @@ load() { cat /proc/loadavg; }
   echo "load average: $(load)"
   echo "cores: $(nproc)"
   echo "dotnet SDK: $(dotnet --version)"
-  dpkg-query -W -f='${Package} ${Version}\n' mosquitto socat influxdb victoria-metrics 2>/dev/null || true
+  dpkg-query -W -f='${Package} ${Version}\n' mosquitto socat influxdb victoria-metrics prometheus python3-prometheus-client 2>/dev/null || true
 } > "$out/out-environment.txt"
 
 build() { (cd "$here" && dotnet build "$@" -c Release -v q -nologo > /dev/null); }
@@ -99,8 +99,23 @@ for program in "${programs[@]}"; do
       done
       (cd "$here/influx" && timeout 120 dotnet list package --include-transitive) > "$out/out-influx-transitive.txt" 2>&1 || true
       ;;
+    metrics)
+      # OpenTelemetry's Prometheus exporter (on OpenTelemetry 1.20.1) against prometheus-net's MeterAdapter; then the
+      # packages each brings, and the same with OpenTelemetry 1.21.0 (built into metrics/bin/1.21.0/).
+      build metrics
+      x=(dotnet "$here/metrics/bin/Release/net10.0/MetricsStudy.dll")
+      for library in otel pnet; do
+        for command in export scope expiry alloc; do
+          runs 120 "${x[@]}" "$command" "$library" > "$out/out-metrics-$command-$library.txt" 2>&1 || true
+        done
+      done
+      (cd "$here/metrics" && timeout 120 dotnet list package --include-transitive) > "$out/out-metrics-transitive.txt" 2>&1 || true
+      build metrics -p:OpenTelemetryVersion=1.21.0
+      { grep -o '"[A-Za-z.-]*/[0-9][^"]*": {' "$here/metrics/obj/1.21.0/project.assets.json" | sort -u
+        echo "--- output folder:"; ls "$here/metrics/bin/1.21.0/Release/net10.0/"; } > "$out/out-metrics-packages-1.21.0.txt" 2>&1 || true
+      ;;
     *)
-      echo "run: unknown program '$program' (mqttnet managedclient mqttbench ports ports10 influx)" >&2
+      echo "run: unknown program '$program' (mqttnet managedclient mqttbench ports ports10 influx metrics)" >&2
       exit 2
       ;;
   esac

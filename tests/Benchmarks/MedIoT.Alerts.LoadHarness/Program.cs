@@ -127,7 +127,8 @@ listener.InstrumentPublished = (instrument, meterListener) =>
         meterListener.EnableMeasurementEvents(instrument);
     }
 };
-listener.SetMeasurementEventCallback<double>((_, value, _, _) => inGateway.Add(value));
+// The histogram records seconds; the harness reports milliseconds.
+listener.SetMeasurementEventCallback<double>((_, seconds, _, _) => inGateway.Add(seconds * 1000));
 listener.Start();
 
 var acceptedBefore = ingestion.Accepted;

@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using MedIoT.Ledger.Service.Alarms;
 using MedIoT.Ledger.Service.Hosting;
 using MedIoT.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -18,7 +20,8 @@ public sealed class ForkAlarmPublisherTests
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var logs = TestLogs.CreateProvider();
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(logs));
-        using var statistics = new LedgerStatistics();
+        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var statistics = new LedgerStatistics(meters.GetRequiredService<IMeterFactory>());
         var options = new LedgerAlarmMqttOptions { Host = "127.0.0.1", Port = FreeTcpPort.Next() };   // nothing listens there
         using var publisher = new ForkAlarmPublisher(options, statistics, clock, loggerFactory);
 

@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Service.Hosting;
+using MedIoT.Testing;
 using Microsoft.Extensions.Configuration;
 
 namespace MedIoT.Ledger.Service.Tests.Support;
@@ -24,6 +26,9 @@ internal sealed class TestLedger : IAsyncDisposable
     public Uri Url => _server.Url;
 
     public NoteVerifierKey VerifierKey => _server.VerifierKey;
+
+    /// <summary>The service's container.</summary>
+    public IServiceProvider Services => _server.Services;
 
     /// <summary>Writes the registry for <paramref name="gateways"/> into <paramref name="folder"/>.</summary>
     public static string WriteRegistry(string folder, IEnumerable<FakeGateway> gateways)
@@ -46,6 +51,22 @@ internal sealed class TestLedger : IAsyncDisposable
         ["Ledger:Storage:PostgresConnectionString"] = postgres ?? string.Empty,
         ["Logging:LogLevel:Default"] = "Warning",
     };
+
+    /// <summary>Starts the ledger of <paramref name="settings"/> once, to create its key (witnesses must trust it before the ledger asks them).</summary>
+    public static async Task<NoteVerifierKey> CreateKeyAsync(Dictionary<string, string?> settings)
+    {
+        await using var ledger = await StartAsync(settings);
+        return ledger.VerifierKey;
+    }
+
+    /// <summary>Makes <paramref name="witness"/> the ledger's witness number <paramref name="index"/>.</summary>
+    public static void AddWitness(Dictionary<string, string?> settings, int index, WitnessProcess witness)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(witness);
+        settings[string.Create(CultureInfo.InvariantCulture, $"Ledger:Witnesses:{index}:VerifierKey")] = witness.Key.ToString();
+        settings[string.Create(CultureInfo.InvariantCulture, $"Ledger:Witnesses:{index}:Url")] = witness.Url.ToString();
+    }
 
     public static async Task<TestLedger> StartAsync(Dictionary<string, string?> settings)
     {

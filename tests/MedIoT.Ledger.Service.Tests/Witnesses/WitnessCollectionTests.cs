@@ -17,7 +17,7 @@ public sealed class WitnessCollectionTests
         using var gateway = new FakeGateway("mediot.example/ward1/gw");
         TestLedger.WriteRegistry(folder.Path, [gateway]);
         var settings = TestLedger.Settings(folder.Path);
-        var ledgerKey = await LedgerKeyAsync(settings);
+        var ledgerKey = await TestLedger.CreateKeyAsync(settings);
 
         await using var honest = await WitnessProcess.StartAsync(Path.Combine(folder.Path, "honest"), "witness-a.mediot.example", ledgerKey);
 
@@ -25,8 +25,8 @@ public sealed class WitnessCollectionTests
         using var otherKey = Ed25519PrivateKey.Generate();
         await using var refusing = await WitnessProcess.StartAsync(Path.Combine(folder.Path, "refusing"), "witness-b.mediot.example",
             NoteVerifierKey.Create(ledgerKey.Name, otherKey.PublicKey));
-        AddWitness(settings, 0, honest);
-        AddWitness(settings, 1, refusing);
+        TestLedger.AddWitness(settings, 0, honest);
+        TestLedger.AddWitness(settings, 1, refusing);
         settings["Ledger:RequiredCosignatures"] = "1";
         settings["Ledger:ReceiptCosignatureWaitMilliseconds"] = "20000";
         await using (var ledger = await TestLedger.StartAsync(settings))
@@ -56,9 +56,9 @@ public sealed class WitnessCollectionTests
         using var gateway = new FakeGateway("mediot.example/ward1/gw");
         TestLedger.WriteRegistry(folder.Path, [gateway]);
         var settings = TestLedger.Settings(folder.Path);
-        var ledgerKey = await LedgerKeyAsync(settings);
+        var ledgerKey = await TestLedger.CreateKeyAsync(settings);
         await using var witness = await WitnessProcess.StartAsync(Path.Combine(folder.Path, "witness"), "witness-a.mediot.example", ledgerKey);
-        AddWitness(settings, 0, witness);
+        TestLedger.AddWitness(settings, 0, witness);
         settings["Ledger:RequiredCosignatures"] = "1";
         settings["Ledger:ReceiptCosignatureWaitMilliseconds"] = "10000";
         await using (var ledger = await TestLedger.StartAsync(settings))
@@ -83,18 +83,5 @@ public sealed class WitnessCollectionTests
             var health = JsonDocument.Parse((await ledger.GetAsync("health")).Body).RootElement;
             Assert.True(health.GetProperty("witnessFailures").GetInt64() >= 1);
         }
-    }
-
-    private static async Task<NoteVerifierKey> LedgerKeyAsync(Dictionary<string, string?> settings)
-    {
-        // Start once to create the ledger's key: the witnesses must trust it before the ledger asks them.
-        await using var ledger = await TestLedger.StartAsync(settings);
-        return ledger.VerifierKey;
-    }
-
-    private static void AddWitness(Dictionary<string, string?> settings, int index, WitnessProcess witness)
-    {
-        settings[$"Ledger:Witnesses:{index}:VerifierKey"] = witness.Key.ToString();
-        settings[$"Ledger:Witnesses:{index}:Url"] = witness.Url.ToString();
     }
 }

@@ -93,7 +93,7 @@ public sealed class AddCheckpointTests : IDisposable
     [Fact]
     public async Task Same_size_with_a_different_root_is_409_and_kept_as_evidence()
     {
-        using var fork = TestLog.Create(_folder.Combine("fork"), 120, CopyKey(_log.Key), forkFrom: 70);
+        using var fork = TestLog.Create(_folder.Combine("fork"), 120, TestLog.CopyKey(_log.Key), forkFrom: 70);
         await using var witness = await InProcessWitness.StartAsync(Settings());
         Assert.Equal(HttpStatusCode.OK, (await witness.PostAsync(_log.Request(0, 120))).Status);
 
@@ -112,7 +112,7 @@ public sealed class AddCheckpointTests : IDisposable
     [Fact]
     public async Task Inconsistent_proof_is_422_the_validly_signed_request_is_kept_as_evidence_and_nothing_is_cosigned()
     {
-        using var fork = TestLog.Create(_folder.Combine("fork"), 200, CopyKey(_log.Key), forkFrom: 70);
+        using var fork = TestLog.Create(_folder.Combine("fork"), 200, TestLog.CopyKey(_log.Key), forkFrom: 70);
         await using var witness = await InProcessWitness.StartAsync(Settings());
         Assert.Equal(HttpStatusCode.OK, (await witness.PostAsync(_log.Request(0, 100))).Status);
 
@@ -153,7 +153,7 @@ public sealed class AddCheckpointTests : IDisposable
     [Fact]
     public async Task Evidence_is_bounded_and_the_first_proofs_are_kept()
     {
-        using var fork = TestLog.Create(_folder.Combine("fork"), 200, CopyKey(_log.Key), forkFrom: 10);
+        using var fork = TestLog.Create(_folder.Combine("fork"), 200, TestLog.CopyKey(_log.Key), forkFrom: 10);
         var settings = Settings();
         settings.MaximumEvidenceFiles = 2;
         await using var witness = await InProcessWitness.StartAsync(settings);
@@ -375,13 +375,6 @@ public sealed class AddCheckpointTests : IDisposable
     }
 
     private WitnessOptions Settings() => InProcessWitness.Settings(_folder.Combine("witness"), _log.VerifierKey);
-
-    private static Ed25519PrivateKey CopyKey(Ed25519PrivateKey key)
-    {
-        var seed = new byte[Ed25519PrivateKey.SeedLength];
-        key.ExportSeed(seed);
-        return Ed25519PrivateKey.FromSeed(seed);
-    }
 
     private static void AssertEvidence(InProcessWitness witness, string reason, string requestBody, long cosignedSize)
     {

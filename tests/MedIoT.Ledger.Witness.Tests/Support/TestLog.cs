@@ -74,6 +74,15 @@ internal sealed class TestLog : IDisposable
     public string Request(long oldSize, long size) =>
         new AddCheckpointRequest(oldSize, ConsistencyProof(oldSize, size), SignedCheckpoint(size)).Format();
 
+    /// <summary>A copy of <paramref name="key"/> (a forked log signed by the same key owns its own instance).</summary>
+    public static Ed25519PrivateKey CopyKey(Ed25519PrivateKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var seed = new byte[Ed25519PrivateKey.SeedLength];
+        key.ExportSeed(seed);
+        return Ed25519PrivateKey.FromSeed(seed);
+    }
+
     public void Dispose()
     {
         _log.Dispose();
