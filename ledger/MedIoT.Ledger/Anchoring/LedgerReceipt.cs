@@ -126,8 +126,8 @@ public sealed class LedgerReceipt
 
     /// <summary>
     /// Verifies, with public keys only, that <paramref name="signedGatewayCheckpoint"/> is in the ledger under this
-    /// receipt's checkpoint: the ledger checkpoint verifies with a trusted ledger key (and has
-    /// <paramref name="ledgerOrigin"/> when given), the inclusion proof leads from the gateway checkpoint's leaf hash to
+    /// receipt's checkpoint: the ledger checkpoint verifies with a trusted ledger key, its origin is that key's name
+    /// (and is <paramref name="ledgerOrigin"/> when given), the inclusion proof leads from the gateway checkpoint's leaf hash to
     /// its root, every trusted witness's cosignature verifies, and at least <paramref name="requiredCosignatures"/>
     /// trusted witnesses cosigned. Never throws for any input.
     /// </summary>
