@@ -61,6 +61,13 @@ public sealed class LedgerReceipt
     /// <summary>The ledger's signed (and possibly cosigned) checkpoint note, verbatim.</summary>
     public string LedgerCheckpoint { get; }
 
+    /// <summary>
+    /// The origin line of <see cref="LedgerCheckpoint"/> as it claims, unverified (for messages), or null when the note
+    /// text is not a checkpoint.
+    /// </summary>
+    public string? ClaimedLedgerOrigin =>
+        SignedNote.TryParse(LedgerCheckpoint, out var note) && Checkpoint.TryParseBody(note.Text, out var checkpoint) ? checkpoint.Origin : null;
+
     /// <summary>The ledger's leaf for an anchored gateway checkpoint: the UTF-8 bytes of its signed note, verbatim.</summary>
     public static byte[] LeafFor(string signedGatewayCheckpoint)
     {

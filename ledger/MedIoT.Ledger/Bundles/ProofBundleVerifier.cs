@@ -60,7 +60,7 @@ public static class ProofBundleVerifier
         if (!Checkpoint.IsOriginOf(checkpoint.Origin, signedBy))
         {
             return Fail(BundleFailure.WrongCheckpointOrigin,
-                $"the checkpoint is for log {Quote(checkpoint.Origin)}, but the log key that signed it is named {Quote(signedBy[0].Name)} (a log key vouches only for checkpoints of its own origin)");
+                $"the checkpoint is for log {Checkpoint.Quote(checkpoint.Origin)}, but the log key that signed it is named {Checkpoint.Quote(signedBy[0].Name)} (a log key vouches only for checkpoints of its own origin)");
         }
 
         if (AlarmEventEntry.IsGatewayEvent(bundle.Entry.Span))
@@ -196,8 +196,8 @@ public static class ProofBundleVerifier
         ReceiptFailure.UnknownLedgerKey => "the receipt's ledger checkpoint has no signature by the given ledger key",
         ReceiptFailure.InvalidLedgerSignature => "the ledger key's signature on the receipt's ledger checkpoint does not verify",
         ReceiptFailure.WrongLedgerOrigin => policy.LedgerOrigin is null
-            ? $"the receipt's ledger checkpoint is for ledger {Quote(OriginOf(receipt.LedgerCheckpoint))}, not the one named by the ledger key that signed it (a ledger key vouches only for checkpoints of its own origin)"
-            : $"the receipt's ledger checkpoint is for ledger {Quote(OriginOf(receipt.LedgerCheckpoint))}, not {Quote(policy.LedgerOrigin)}",
+            ? $"the receipt's ledger checkpoint is for ledger {Checkpoint.Quote(receipt.ClaimedLedgerOrigin)}, not the one named by the ledger key that signed it (a ledger key vouches only for checkpoints of its own origin)"
+            : $"the receipt's ledger checkpoint is for ledger {Checkpoint.Quote(receipt.ClaimedLedgerOrigin)}, not {Checkpoint.Quote(policy.LedgerOrigin)}",
         ReceiptFailure.NotIncluded => string.Create(CultureInfo.InvariantCulture,
             $"the receipt does not prove the bundle's gateway checkpoint is leaf {receipt.Index} of the ledger checkpoint (changed receipt, or the bundle's checkpoint is not the anchored one)"),
         ReceiptFailure.InvalidCosignature => "a trusted witness's cosignature on the ledger checkpoint does not verify (it is for another checkpoint, or changed)",
@@ -205,13 +205,6 @@ public static class ProofBundleVerifier
             $"fewer than the required {policy.RequiredCosignatures} trusted witnesses cosigned the ledger checkpoint"),
         _ => "the receipt's ledger checkpoint is not a well-formed checkpoint note",
     };
-
-    // The origin line of a note that has already been parsed as a checkpoint on the way to this failure.
-    private static string OriginOf(string signedNote) =>
-        SignedNote.TryParse(signedNote, out var note) && Checkpoint.TryParseBody(note.Text, out var checkpoint) ? checkpoint.Origin : "?";
-
-    // An origin or key name for a message: quoted, and cut at 100 characters (an origin line has no control characters).
-    private static string Quote(string name) => name.Length > 100 ? $"'{name[..100]}...'" : $"'{name}'";
 
     private static string Describe(EntryAttestation attestation) =>
         attestation == EntryAttestation.DeviceSigned ? "device-signed" : "gateway-attested";

@@ -153,6 +153,12 @@ public sealed class Checkpoint
         return verifiedBy.Any(k => string.Equals(k.Name, origin, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// An origin or key name for a message or log line: quoted, and cut at 100 characters (it comes from untrusted input;
+    /// an origin line and a key name have no control characters).
+    /// </summary>
+    public static string Quote(string? name) => name is null ? "'?'" : name.Length > 100 ? $"'{name[..100]}...'" : $"'{name}'";
+
     private static bool IsValidLine(string? line) =>
         !string.IsNullOrEmpty(line) && !line.EnumerateRunes().Any(r => Rune.IsControl(r) || r == Rune.ReplacementChar);
 }
