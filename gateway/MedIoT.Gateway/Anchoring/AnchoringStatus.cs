@@ -39,7 +39,7 @@ public sealed class AnchoringStatus : IDisposable
         _meter.CreateObservableCounter("mediot.anchoring.refused", () => Refused, "{request}", "Submissions the ledger refused (4xx other than a reconcilable 409).");
         _meter.CreateObservableCounter("mediot.anchoring.fork_alarms", () => ForkAlarms, "{alarm}", "409 answers naming a size this gateway never signed.");
         _meter.CreateObservableCounter("mediot.anchoring.bad_receipts", () => BadReceipts, "{receipt}", "Receipts from the ledger that did not verify (other than a wrong ledger origin).");
-        _meter.CreateObservableCounter("mediot.anchoring.wrong_ledger_origin", () => WrongLedgerOrigins, "{receipt}",
+        _meter.CreateObservableCounter("mediot.anchoring.wrong_ledger_origins", () => WrongLedgerOrigins, "{receipt}",
             "Receipts whose ledger checkpoint, signed by the trusted ledger key, is for another origin than the key's name.");
     }
 
