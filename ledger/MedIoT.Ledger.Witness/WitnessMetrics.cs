@@ -82,6 +82,7 @@ internal sealed class WitnessMetrics : IDisposable
         WitnessRejection.StaleOldSize => "stale_old_size",
         WitnessRejection.SameSizeDifferentRoot => "same_size_different_root",
         WitnessRejection.InconsistentProof => "inconsistent_proof",
+        WitnessRejection.WrongOrigin => "wrong_origin",
         _ => "none",
     };
 

@@ -19,8 +19,9 @@ public sealed class AnchoringOptions
 
     /// <summary>
     /// The ledger's note verifier key (<c>&lt;origin&gt;+&lt;key id&gt;+&lt;base64&gt;</c>), optional. When set, every receipt
-    /// the ledger returns must carry the ledger's valid signature before it is kept; without it the gateway checks only
-    /// that the receipt's inclusion proof leads from its checkpoint to the receipt's ledger root. Default empty.
+    /// the ledger returns must carry the ledger's valid signature on a ledger checkpoint whose origin is the key's name
+    /// (the key pins the ledger) before it is kept; without it the gateway checks only that the receipt's inclusion proof
+    /// leads from its checkpoint to the receipt's ledger root. Default empty.
     /// </summary>
     public string LedgerKey { get; set; } = "";
 

@@ -148,9 +148,9 @@ internal sealed class AnchoringService(
         switch (answer.Kind)
         {
             case LedgerAnswerKind.Ok:
-                if (!TryCheckReceipt(next, answer.Body, out var reason))
+                if (!TryCheckReceipt(next, answer.Body, out var failure, out var reason))
                 {
-                    return BadReceipt(next.Size, reason);
+                    return BadReceipt(next.Size, failure, reason);
                 }
 
                 Available();
@@ -205,9 +205,15 @@ internal sealed class AnchoringService(
                 }
 
                 string? reason = null;
-                if (answer.Kind == LedgerAnswerKind.Ok && TryCheckReceipt(pending.Checkpoint, answer.Body, out reason))
+                var failure = ReceiptFailure.Malformed;
+                if (answer.Kind == LedgerAnswerKind.Ok && TryCheckReceipt(pending.Checkpoint, answer.Body, out failure, out reason))
                 {
                     _store!.SaveReceipt(pending.Checkpoint.Size, answer.Body!);
+                }
+                else if (failure == ReceiptFailure.WrongLedgerOrigin)
+                {
+                    // Signed by the trusted ledger key but for another ledger: not evidence about our history, a bad receipt.
+                    return BadReceipt(pending.Checkpoint.Size, failure, reason!);
                 }
                 else if (pending.Checkpoint.Size == ledgerSize)
                 {
@@ -321,8 +327,8 @@ internal sealed class AnchoringService(
     private void PublishBacklog() =>
         status.SetBacklog(_anchored?.Size ?? 0, _pending.Count, _pending.Count == 0 ? null : _pending[0].Seen);
 
-    private bool TryCheckReceipt(SignedJournalCheckpoint checkpoint, string? body, [NotNullWhen(false)] out string? reason) =>
-        ReceiptCheck.TryCheck(checkpoint.Note, body, _ledgerKey, out _, out reason);
+    private bool TryCheckReceipt(SignedJournalCheckpoint checkpoint, string? body, out ReceiptFailure failure, [NotNullWhen(false)] out string? reason) =>
+        ReceiptCheck.TryCheck(checkpoint.Note, body, _ledgerKey, out _, out failure, out reason);
 
     private void Stopped(string message)
     {
@@ -330,9 +336,19 @@ internal sealed class AnchoringService(
         status.RecordError(message);
     }
 
-    private Step BadReceipt(long size, string reason)
+    // A receipt refused: counted as a wrong ledger origin (signed by the trusted ledger key, for another ledger) or as a
+    // bad receipt (everything else), logged (event 136 with the reason) and retried with backoff.
+    private Step BadReceipt(long size, ReceiptFailure failure, string reason)
     {
-        status.RecordBadReceipt();
+        if (failure == ReceiptFailure.WrongLedgerOrigin)
+        {
+            status.RecordWrongLedgerOrigin();
+        }
+        else
+        {
+            status.RecordBadReceipt();
+        }
+
         status.RecordError(string.Create(CultureInfo.InvariantCulture, $"the ledger's receipt for checkpoint {size} was refused: {reason}"));
         Log.AnchoringBadReceipt(logger, size, reason);
         return Step.Failed;

@@ -25,6 +25,7 @@ public sealed class AnchoringStatus : IDisposable
     private long _refused;
     private long _forkAlarms;
     private long _badReceipts;
+    private long _wrongLedgerOrigins;
 
     public AnchoringStatus(IMeterFactory meterFactory, TimeProvider timeProvider)
     {
@@ -37,7 +38,9 @@ public sealed class AnchoringStatus : IDisposable
         _meter.CreateObservableCounter("mediot.anchoring.unavailable", () => Unavailable, "{request}", "Ledger requests without an answer (connection, timeout, 5xx).");
         _meter.CreateObservableCounter("mediot.anchoring.refused", () => Refused, "{request}", "Submissions the ledger refused (4xx other than a reconcilable 409).");
         _meter.CreateObservableCounter("mediot.anchoring.fork_alarms", () => ForkAlarms, "{alarm}", "409 answers naming a size this gateway never signed.");
-        _meter.CreateObservableCounter("mediot.anchoring.bad_receipts", () => BadReceipts, "{receipt}", "Receipts from the ledger that did not verify.");
+        _meter.CreateObservableCounter("mediot.anchoring.bad_receipts", () => BadReceipts, "{receipt}", "Receipts from the ledger that did not verify (other than a wrong ledger origin).");
+        _meter.CreateObservableCounter("mediot.anchoring.wrong_ledger_origins", () => WrongLedgerOrigins, "{receipt}",
+            "Receipts whose ledger checkpoint, signed by the trusted ledger key, is for another origin than the key's name.");
     }
 
     /// <summary>Whether anchoring is enabled.</summary>
@@ -64,8 +67,14 @@ public sealed class AnchoringStatus : IDisposable
     /// <summary>Fork alarms: the ledger holds a checkpoint of ours that the journal never signed.</summary>
     public long ForkAlarms => Interlocked.Read(ref _forkAlarms);
 
-    /// <summary>Receipts that did not verify.</summary>
+    /// <summary>Receipts that did not verify, other than <see cref="WrongLedgerOrigins"/>.</summary>
     public long BadReceipts => Interlocked.Read(ref _badReceipts);
+
+    /// <summary>
+    /// Receipts whose ledger checkpoint carries the trusted ledger key's valid signature but another origin than the
+    /// key's name (<c>Gateway:Anchoring:LedgerKey</c> pins the ledger).
+    /// </summary>
+    public long WrongLedgerOrigins => Interlocked.Read(ref _wrongLedgerOrigins);
 
     /// <summary>Seconds since the oldest unanchored checkpoint was first seen by this process (0 when none is waiting).</summary>
     public double OldestUnanchoredSeconds
@@ -121,6 +130,8 @@ public sealed class AnchoringStatus : IDisposable
     internal void RecordForkAlarm() => Interlocked.Increment(ref _forkAlarms);
 
     internal void RecordBadReceipt() => Interlocked.Increment(ref _badReceipts);
+
+    internal void RecordWrongLedgerOrigin() => Interlocked.Increment(ref _wrongLedgerOrigins);
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();

@@ -32,7 +32,7 @@ internal static class BundleAnchor
                 continue;
             }
 
-            if (!ReceiptCheck.TryCheck(note, AnchorStore.ReadReceipt(journalFolder, checkpoint.Size), ledgerKey, out var receipt, out _))
+            if (!ReceiptCheck.TryCheck(note, AnchorStore.ReadReceipt(journalFolder, checkpoint.Size), ledgerKey, out var receipt, out _, out _))
             {
                 continue; // not anchored (yet), or its kept receipt is unusable
             }
@@ -41,7 +41,7 @@ internal static class BundleAnchor
             if (options.Enabled && ledger is not null)
             {
                 var fresh = await ledger.GetReceiptAsync(key.Name, checkpoint.Size, cancellationToken).ConfigureAwait(false);
-                if (fresh.Kind == LedgerAnswerKind.Ok && ReceiptCheck.TryCheck(note, fresh.Body, ledgerKey, out var refreshed, out _))
+                if (fresh.Kind == LedgerAnswerKind.Ok && ReceiptCheck.TryCheck(note, fresh.Body, ledgerKey, out var refreshed, out _, out _))
                 {
                     receipt = refreshed;
                     source = "refreshed from the ledger";

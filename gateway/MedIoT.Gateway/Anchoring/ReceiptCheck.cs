@@ -12,21 +12,30 @@ internal static class ReceiptCheck
     /// <summary>
     /// True when <paramref name="body"/> is a receipt whose inclusion proof leads from <paramref name="signedNote"/> (the
     /// ledger's leaf, verbatim) to the root of the ledger checkpoint it carries, and, when <paramref name="ledgerKey"/>
-    /// is known, that checkpoint carries the ledger's valid signature. Witness cosignatures are the verifier's business.
+    /// is known, that checkpoint carries the ledger's valid signature and has the key's name as its origin (the key pins
+    /// the ledger: <see cref="ReceiptFailure.WrongLedgerOrigin"/> otherwise). Witness cosignatures are the verifier's
+    /// business. <paramref name="failure"/> is why it was refused; <paramref name="reason"/> says it for a person.
     /// </summary>
     public static bool TryCheck(string signedNote, string? body, NoteVerifierKey? ledgerKey, [NotNullWhen(true)] out LedgerReceipt? receipt,
-        [NotNullWhen(false)] out string? reason)
+        out ReceiptFailure failure, [NotNullWhen(false)] out string? reason)
     {
         if (!LedgerReceipt.TryParse(body, out receipt))
         {
+            failure = ReceiptFailure.Malformed;
             reason = "the answer is not a 'mediot-ledger-receipt v1'";
             return false;
         }
 
         if (ledgerKey is not null)
         {
-            var failure = receipt.Verify(signedNote, [ledgerKey], null, [], 0);
-            reason = failure == ReceiptFailure.None ? null : $"the receipt does not verify with the ledger key ({failure})";
+            failure = receipt.Verify(signedNote, [ledgerKey], null, [], 0);
+            reason = failure switch
+            {
+                ReceiptFailure.None => null,
+                ReceiptFailure.WrongLedgerOrigin => $"the receipt's ledger checkpoint is for ledger {Checkpoint.Quote(receipt.ClaimedLedgerOrigin)}, not '{ledgerKey.Name}', " +
+                    "the name of Gateway:Anchoring:LedgerKey (WrongLedgerOrigin)",
+                _ => $"the receipt does not verify with the ledger key ({failure})",
+            };
             return reason is null;
         }
 
@@ -34,10 +43,12 @@ internal static class ReceiptCheck
             || !MerkleProofVerifier.TryVerifyInclusion(receipt.Index, ledger.Size, MerkleHash.HashLeaf(LedgerReceipt.LeafFor(signedNote)),
                 receipt.InclusionProof, ledger.RootHash, out _))
         {
+            failure = ReceiptFailure.NotIncluded;
             reason = "the receipt does not prove this checkpoint is in the ledger checkpoint it names";
             return false;
         }
 
+        failure = ReceiptFailure.None;
         reason = null;
         return true;
     }

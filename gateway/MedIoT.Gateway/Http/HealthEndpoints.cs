@@ -58,7 +58,8 @@ internal sealed class HealthEndpoints(IngestionStatistics statistics, GatewayJou
     {
         var (lastError, lastErrorAt) = anchoring.LastError;
         return new AnchoringHealth(anchoring.Enabled, anchoring.AnchoredSize, anchoring.Unanchored, Math.Round(anchoring.OldestUnanchoredSeconds, 3),
-            lastError, lastErrorAt, anchoring.Anchored, anchoring.Unavailable, anchoring.Refused, anchoring.ForkAlarms, anchoring.BadReceipts);
+            lastError, lastErrorAt, anchoring.Anchored, anchoring.Unavailable, anchoring.Refused, anchoring.ForkAlarms, anchoring.BadReceipts,
+            anchoring.WrongLedgerOrigins);
     }
 
     private sealed record HealthReport(
@@ -69,5 +70,5 @@ internal sealed class HealthEndpoints(IngestionStatistics statistics, GatewayJou
 
     private sealed record AnchoringHealth(
         bool Enabled, long AnchoredSize, int UnanchoredCheckpoints, double OldestUnanchoredSeconds, string? LastError, DateTimeOffset? LastErrorAt,
-        long Anchored, long Unavailable, long Refused, long ForkAlarms, long BadReceipts);
+        long Anchored, long Unavailable, long Refused, long ForkAlarms, long BadReceipts, long WrongLedgerOrigins);
 }

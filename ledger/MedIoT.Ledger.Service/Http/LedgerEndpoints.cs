@@ -52,20 +52,26 @@ internal sealed class LedgerEndpoints(
             return Reject(StatusCodes.Status400BadRequest, "malformed", "-", error);
         }
 
-        // The origin comes from the note's body; the signature is checked with the registered key of that origin.
+        // The origin comes from the note's body. The signatures are checked with the registered keys of the origin and of
+        // every registered gateway that signed the note, so that a registered gateway's key signing another origin's
+        // checkpoint is told apart (wrong-origin) from a signature that is bad or by no registered key.
         if (!SignedNote.TryParse(request.SignedCheckpoint, out var note) || !Checkpoint.TryParseBody(note.Text, out var claimed))
         {
             return Reject(StatusCodes.Status400BadRequest, "malformed", "-", "the note's body is not a checkpoint");
         }
 
-        if (!registry.TryGetKey(claimed.Origin, out var key))
+        var registered = registry.TryGetKey(claimed.Origin, out _);
+        var keys = RegisteredKeys(claimed.Origin, note);
+        if (!Checkpoint.TryOpen(request.SignedCheckpoint, keys, null, out var checkpoint, out var failure))
         {
-            return Reject(StatusCodes.Status404NotFound, "unknown-origin", claimed.Origin, "the origin is not in the gateway registry");
-        }
-
-        if (!Checkpoint.TryOpen(request.SignedCheckpoint, [key], claimed.Origin, out var checkpoint, out var failure))
-        {
-            return Reject(StatusCodes.Status403Forbidden, "bad-signature", claimed.Origin, failure.ToString());
+            return failure switch
+            {
+                NoteFailure.WrongOrigin => Reject(StatusCodes.Status403Forbidden, "wrong-origin", claimed.Origin,
+                    "the checkpoint's origin is not the name of the registered gateway key that signed it"),
+                NoteFailure.NoKnownSignature or NoteFailure.InvalidSignature when !registered =>
+                    Reject(StatusCodes.Status404NotFound, "unknown-origin", claimed.Origin, "the origin is not in the gateway registry"),
+                _ => Reject(StatusCodes.Status403Forbidden, "bad-signature", claimed.Origin, failure.ToString()),
+            };
         }
 
         if (request.OldSize > checkpoint.Size || (request.OldSize == 0 && request.ConsistencyProof.Count > 0))
@@ -96,6 +102,21 @@ internal sealed class LedgerEndpoints(
                         $"fork: a checkpoint of size {checkpoint.Size} with another root hash is anchored; kept as evidence {outcome.EvidenceId}\n"), TextContentType,
                         statusCode: StatusCodes.Status409Conflict);
         }
+    }
+
+    // The registered keys of the origin and of the names on the note's signature lines (at most SignedNote.MaxSignatures).
+    private List<NoteVerifierKey> RegisteredKeys(string origin, SignedNote note)
+    {
+        var keys = new List<NoteVerifierKey>();
+        foreach (var name in note.Signatures.Select(s => s.Name).Prepend(origin).Distinct(StringComparer.Ordinal))
+        {
+            if (registry.TryGetKey(name, out var key))
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
     }
 
     private IResult GetCheckpoint()

@@ -6,7 +6,7 @@ namespace MedIoT.Ledger.Witness.Configuration;
 
 /// <summary>
 /// Checks <see cref="WitnessOptions"/> before the witness reads its key or state: the data annotations, then the name
-/// as a key name, the address, and every trusted log (origin, its keys).
+/// as a key name, the address, and every trusted log (origin, its keys, each named after the origin).
 /// </summary>
 internal sealed class WitnessOptionsValidator() : SettingsValidator<WitnessOptions>(WitnessOptions.SectionName)
 {
@@ -43,9 +43,15 @@ internal sealed class WitnessOptionsValidator() : SettingsValidator<WitnessOptio
 
             for (var k = 0; k < log.Keys.Count; k++)
             {
-                if (!NoteVerifierKey.TryParse(log.Keys[k], out _, out var keyError))
+                if (!NoteVerifierKey.TryParse(log.Keys[k], out var key, out var keyError))
                 {
                     problems.Add($"Logs:{i}:Keys:{k}", log.Keys[k], $"is not a C2SP Ed25519 verifier key: {keyError}.");
+                }
+                else if (!string.Equals(key.Name, log.Origin, StringComparison.Ordinal))
+                {
+                    // C2SP tlog-checkpoint, "Signatures": the log's key name matches its origin line. A key pins its log.
+                    problems.Add($"Logs:{i}:Keys:{k}", log.Keys[k],
+                        $"is named '{key.Name}', not the log's origin '{log.Origin}'; a log's key is named after its origin and vouches for no other.");
                 }
             }
         }

@@ -57,6 +57,24 @@ internal sealed class CheckpointWitness
     /// <summary>The cosigned state.</summary>
     public CosignedStateStore State => _state;
 
+    /// <summary>
+    /// True when a trusted log's key validly signed this checkpoint of another origin, and no key of the origin's own
+    /// log did: a log's key is named after its origin and vouches for no other (C2SP tlog-checkpoint, "Signatures").
+    /// </summary>
+    private bool IsSignedForAnotherOrigin(string signedNote, SignedNote note, string origin)
+    {
+        var keys = new List<NoteVerifierKey>();
+        foreach (var name in note.Signatures.Select(s => s.Name).Prepend(origin).Distinct(StringComparer.Ordinal))
+        {
+            if (_logs.TryGetValue(name, out var trusted))
+            {
+                keys.AddRange(trusted.Keys);
+            }
+        }
+
+        return !Checkpoint.TryOpen(signedNote, keys, null, out _, out var failure) && failure == NoteFailure.WrongOrigin;
+    }
+
     /// <summary>Counts a body refused before it was read whole (413) and logs it, throttled.</summary>
     public WitnessResponse RefuseTooLarge(int limit)
     {
@@ -80,10 +98,15 @@ internal sealed class CheckpointWitness
             return RefuseLogged(400, WitnessRejection.MalformedBody, "-", "the signed note's text is not a checkpoint (origin, size, base64 root)");
         }
 
+        // The origin line has no control characters (checked above); cut to keep the log line short.
+        var shown = checkpoint.Origin.Length > 100 ? checkpoint.Origin[..100] + "..." : checkpoint.Origin;
+        if (IsSignedForAnotherOrigin(request.SignedCheckpoint, note, checkpoint.Origin))
+        {
+            return RefuseLogged(403, WitnessRejection.WrongOrigin, shown, "the checkpoint's origin is not the name of the trusted log key that signed it");
+        }
+
         if (!_logs.TryGetValue(checkpoint.Origin, out var log))
         {
-            // The origin line has no control characters (checked above); cut to keep the log line short.
-            var shown = checkpoint.Origin.Length > 100 ? checkpoint.Origin[..100] + "..." : checkpoint.Origin;
             return RefuseLogged(404, WitnessRejection.UnknownOrigin, shown, "the checkpoint's origin is not a log this witness cosigns for");
         }
 

@@ -32,4 +32,10 @@ internal enum WitnessRejection
 
     /// <summary>422: the consistency proof does not verify from the latest cosigned checkpoint (kept as evidence).</summary>
     InconsistentProof,
+
+    /// <summary>
+    /// 403: a trusted log's key validly signed a checkpoint of another origin (a log's key vouches only for its own
+    /// origin). Last so that the earlier values keep their numbers.
+    /// </summary>
+    WrongOrigin,
 }

@@ -61,6 +61,13 @@ public sealed class LedgerReceipt
     /// <summary>The ledger's signed (and possibly cosigned) checkpoint note, verbatim.</summary>
     public string LedgerCheckpoint { get; }
 
+    /// <summary>
+    /// The origin line of <see cref="LedgerCheckpoint"/> as it claims, unverified (for messages), or null when the note
+    /// text is not a checkpoint.
+    /// </summary>
+    public string? ClaimedLedgerOrigin =>
+        SignedNote.TryParse(LedgerCheckpoint, out var note) && Checkpoint.TryParseBody(note.Text, out var checkpoint) ? checkpoint.Origin : null;
+
     /// <summary>The ledger's leaf for an anchored gateway checkpoint: the UTF-8 bytes of its signed note, verbatim.</summary>
     public static byte[] LeafFor(string signedGatewayCheckpoint)
     {
@@ -126,8 +133,8 @@ public sealed class LedgerReceipt
 
     /// <summary>
     /// Verifies, with public keys only, that <paramref name="signedGatewayCheckpoint"/> is in the ledger under this
-    /// receipt's checkpoint: the ledger checkpoint verifies with a trusted ledger key (and has
-    /// <paramref name="ledgerOrigin"/> when given), the inclusion proof leads from the gateway checkpoint's leaf hash to
+    /// receipt's checkpoint: the ledger checkpoint verifies with a trusted ledger key, its origin is that key's name
+    /// (and is <paramref name="ledgerOrigin"/> when given), the inclusion proof leads from the gateway checkpoint's leaf hash to
     /// its root, every trusted witness's cosignature verifies, and at least <paramref name="requiredCosignatures"/>
     /// trusted witnesses cosigned. Never throws for any input.
     /// </summary>

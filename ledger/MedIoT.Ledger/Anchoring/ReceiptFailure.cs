@@ -15,7 +15,9 @@ public enum ReceiptFailure
     /// <summary>A trusted ledger key's signature on the ledger checkpoint does not verify.</summary>
     InvalidLedgerSignature,
 
-    /// <summary>The ledger checkpoint's origin is not the expected one.</summary>
+    /// <summary>
+    /// The ledger checkpoint's origin is not the name of the trusted ledger key that signed it, or not the expected one.
+    /// </summary>
     WrongLedgerOrigin,
 
     /// <summary>The inclusion proof does not lead from the anchored checkpoint to the ledger checkpoint's root.</summary>

@@ -4,7 +4,7 @@ namespace MedIoT.Ledger.Bundles;
 
 /// <summary>
 /// What a bundle's ledger anchor must satisfy (issue 8): the hospital ledger's checkpoint verifies with one of
-/// <see cref="LedgerKeys"/> (and has <see cref="LedgerOrigin"/> when given), and at least
+/// <see cref="LedgerKeys"/>, has that key's name as its origin (and is <see cref="LedgerOrigin"/> when given), and at least
 /// <see cref="RequiredCosignatures"/> of <see cref="Witnesses"/> cosigned it (C2SP tlog-cosignature).
 /// </summary>
 public sealed class AnchorPolicy
@@ -42,6 +42,9 @@ public sealed class AnchorPolicy
     /// <summary>How many distinct trusted witnesses must have cosigned the ledger checkpoint.</summary>
     public int RequiredCosignatures { get; }
 
-    /// <summary>The ledger's origin, or null to accept the origin of whichever ledger key verifies.</summary>
+    /// <summary>
+    /// The ledger's origin, or null for any of the ledger keys' names. Either way the checkpoint's origin must be the
+    /// name of the ledger key that signed it.
+    /// </summary>
     public string? LedgerOrigin { get; }
 }

@@ -54,7 +54,10 @@ public enum BundleFailure
     /// <summary>A given ledger key's signature on the receipt's ledger checkpoint does not verify.</summary>
     InvalidLedgerSignature,
 
-    /// <summary>The receipt's ledger checkpoint has another origin than the ledger key names.</summary>
+    /// <summary>
+    /// The receipt's ledger checkpoint has another origin than the name of the ledger key that signed it (or than the
+    /// policy's <see cref="AnchorPolicy.LedgerOrigin"/>, when one is given).
+    /// </summary>
     WrongLedgerOrigin,
 
     /// <summary>
@@ -68,4 +71,10 @@ public enum BundleFailure
 
     /// <summary>Fewer given witnesses cosigned the ledger checkpoint than required.</summary>
     TooFewCosignatures,
+
+    /// <summary>
+    /// The checkpoint's origin is not the name of the log key whose signature verified (the key pins the log: C2SP
+    /// tlog-checkpoint, the log's key name is its origin). Last so that the earlier values keep their numbers.
+    /// </summary>
+    WrongCheckpointOrigin,
 }

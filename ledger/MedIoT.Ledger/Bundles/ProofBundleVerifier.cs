@@ -10,10 +10,11 @@ namespace MedIoT.Ledger.Bundles;
 
 /// <summary>
 /// Checks a <see cref="ProofBundle"/> with public keys only, in this order: the checkpoint note parses and carries a
-/// valid signature by a log key; the checkpoint body parses; the entry decodes; the index is below the tree size; the
-/// inclusion proof has exactly the right length and leads from the entry's leaf hash to the checkpoint root; and,
-/// when an <see cref="AnchorPolicy"/> is given, that a <c>mediot-ledger</c> anchor receipt proves the bundle's gateway
-/// checkpoint is in the hospital ledger under a ledger checkpoint signed by a trusted ledger key and cosigned by enough
+/// valid signature by a log key; the checkpoint body parses and its origin is that key's name (the key pins the log);
+/// the entry decodes; the index is below the tree size; the inclusion proof has exactly the right length and leads from
+/// the entry's leaf hash to the checkpoint root; and, when an <see cref="AnchorPolicy"/> is given, that a
+/// <c>mediot-ledger</c> anchor receipt proves the bundle's gateway checkpoint is in the hospital ledger under a ledger
+/// checkpoint of the origin its trusted ledger key names, signed by that key and cosigned by enough
 /// trusted witnesses (the full chain: entry, gateway checkpoint, ledger inclusion, ledger checkpoint, cosignatures).
 /// The ledger knows nothing of device frames: checking the device's own signature inside a device-signed entry is the
 /// caller's step between <see cref="Verify(ProofBundle, IReadOnlyCollection{NoteVerifierKey})"/> and
@@ -44,7 +45,7 @@ public static class ProofBundleVerifier
             return Fail(BundleFailure.MalformedCheckpoint, "the checkpoint is not a well-formed signed note");
         }
 
-        if (!note.TryVerify(logKeys, out _, out var noteFailure))
+        if (!note.TryVerify(logKeys, out var signedBy, out var noteFailure))
         {
             return noteFailure == NoteFailure.InvalidSignature
                 ? Fail(BundleFailure.InvalidCheckpointSignature, "the log key's signature on the checkpoint does not verify")
@@ -54,6 +55,12 @@ public static class ProofBundleVerifier
         if (!Checkpoint.TryParseBody(note.Text, out var checkpoint))
         {
             return Fail(BundleFailure.MalformedCheckpoint, "the signed note is not a tlog-checkpoint (origin, size, root)");
+        }
+
+        if (!Checkpoint.IsOriginOf(checkpoint.Origin, signedBy))
+        {
+            return Fail(BundleFailure.WrongCheckpointOrigin,
+                $"the checkpoint is for log {Checkpoint.Quote(checkpoint.Origin)}, but the log key that signed it is named {Checkpoint.Quote(signedBy[0].Name)} (a log key vouches only for checkpoints of its own origin)");
         }
 
         if (AlarmEventEntry.IsGatewayEvent(bundle.Entry.Span))
@@ -188,7 +195,9 @@ public static class ProofBundleVerifier
     {
         ReceiptFailure.UnknownLedgerKey => "the receipt's ledger checkpoint has no signature by the given ledger key",
         ReceiptFailure.InvalidLedgerSignature => "the ledger key's signature on the receipt's ledger checkpoint does not verify",
-        ReceiptFailure.WrongLedgerOrigin => $"the receipt's ledger checkpoint is not for ledger '{policy.LedgerOrigin}'",
+        ReceiptFailure.WrongLedgerOrigin => policy.LedgerOrigin is null
+            ? $"the receipt's ledger checkpoint is for ledger {Checkpoint.Quote(receipt.ClaimedLedgerOrigin)}, not the one named by the ledger key that signed it (a ledger key vouches only for checkpoints of its own origin)"
+            : $"the receipt's ledger checkpoint is for ledger {Checkpoint.Quote(receipt.ClaimedLedgerOrigin)}, not {Checkpoint.Quote(policy.LedgerOrigin)}",
         ReceiptFailure.NotIncluded => string.Create(CultureInfo.InvariantCulture,
             $"the receipt does not prove the bundle's gateway checkpoint is leaf {receipt.Index} of the ledger checkpoint (changed receipt, or the bundle's checkpoint is not the anchored one)"),
         ReceiptFailure.InvalidCosignature => "a trusted witness's cosignature on the ledger checkpoint does not verify (it is for another checkpoint, or changed)",

@@ -103,7 +103,9 @@ public sealed class Checkpoint
 
     /// <summary>
     /// Parses and verifies a signed checkpoint note: the note must parse, verify with at least one of
-    /// <paramref name="knownKeys"/>, carry a valid body, and (when given) have <paramref name="expectedOrigin"/>.
+    /// <paramref name="knownKeys"/>, carry a valid body, have the name of a key that verified it as its origin (the
+    /// origin is pinned by the trusted key, see <see cref="IsOriginOf"/>), and (when given) have
+    /// <paramref name="expectedOrigin"/>.
     /// </summary>
     public static bool TryOpen(string? signedNote, IReadOnlyCollection<NoteVerifierKey> knownKeys, string? expectedOrigin,
         [NotNullWhen(true)] out Checkpoint? checkpoint, out NoteFailure failure)
@@ -115,7 +117,7 @@ public sealed class Checkpoint
             return false;
         }
 
-        if (!note.TryVerify(knownKeys, out _, out failure))
+        if (!note.TryVerify(knownKeys, out var verifiedBy, out failure))
         {
             return false;
         }
@@ -126,7 +128,8 @@ public sealed class Checkpoint
             return false;
         }
 
-        if (expectedOrigin is not null && !string.Equals(checkpoint.Origin, expectedOrigin, StringComparison.Ordinal))
+        if (!IsOriginOf(checkpoint.Origin, verifiedBy)
+            || (expectedOrigin is not null && !string.Equals(checkpoint.Origin, expectedOrigin, StringComparison.Ordinal)))
         {
             checkpoint = null;
             failure = NoteFailure.WrongOrigin;
@@ -136,6 +139,25 @@ public sealed class Checkpoint
         failure = NoteFailure.None;
         return true;
     }
+
+    /// <summary>
+    /// True when one of <paramref name="verifiedBy"/> (the trusted keys whose signatures on a checkpoint verified) is
+    /// named <paramref name="origin"/>. C2SP tlog-checkpoint ("Signatures"): the log's key name in its signature line
+    /// SHOULD match the origin line; every MedIoT verifier makes that a requirement, so a trusted key vouches only for
+    /// checkpoints of the log its name pins (C2SP signed-note: the verifier picks the key, and with it the name, it expects).
+    /// </summary>
+    public static bool IsOriginOf(string origin, IReadOnlyCollection<NoteVerifierKey> verifiedBy)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        ArgumentNullException.ThrowIfNull(verifiedBy);
+        return verifiedBy.Any(k => string.Equals(k.Name, origin, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// An origin or key name for a message or log line: quoted, and cut at 100 characters (it comes from untrusted input;
+    /// an origin line and a key name have no control characters).
+    /// </summary>
+    public static string Quote(string? name) => name is null ? "'?'" : name.Length > 100 ? $"'{name[..100]}...'" : $"'{name}'";
 
     private static bool IsValidLine(string? line) =>
         !string.IsNullOrEmpty(line) && !line.EnumerateRunes().Any(r => Rune.IsControl(r) || r == Rune.ReplacementChar);

@@ -22,6 +22,9 @@ public enum NoteFailure
     /// <summary>The note text is not a C2SP tlog-checkpoint body (origin, decimal size, base64 32-byte root).</summary>
     MalformedCheckpoint,
 
-    /// <summary>The checkpoint's origin is not the one expected.</summary>
+    /// <summary>
+    /// The checkpoint's origin is not the name of a trusted key that signed it (C2SP tlog-checkpoint: the log's key
+    /// name is its origin), or not the origin the caller expected.
+    /// </summary>
     WrongOrigin,
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using MedIoT.Cryptography;
 using MedIoT.Gateway.Anchoring;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Identity;
@@ -197,6 +198,50 @@ public sealed class AnchoringServiceTests : IAsyncLifetime
         await ledger.StartAsync();
         await WaitForAsync(() => running.Status.AnchoredSize == 1, "anchored once registered");
         Assert.Equal(1, await ledger.AnchoredAsync(Origin));
+    }
+
+    [Fact]
+    public async Task A_receipt_whose_ledger_checkpoint_has_another_origin_than_the_ledger_key_names_is_refused_counted_and_retried()
+    {
+        using var journal = OpenJournal("journal");
+        var verifier = Verifier(journal);
+        journal.Append([Accept(verifier, _device.SignNext()), Accept(verifier, _device.SignNext())]);
+        var size = journal.SignCheckpoint();
+
+        // Every receipt the ledger answers is re-issued for another ledger's origin, signed with the ledger's own key under
+        // its own name (Gateway:Anchoring:LedgerKey): the signature verifies, the inclusion proof leads to the root, only
+        // the origin is not the one the trusted key names.
+        using var ledgerKey = _ledger.ReadKey();
+        Proxy.ChangeReceipts(receipt => ForOtherLedger(receipt, "mediot.example/ledger-b", ledgerKey));
+        await using (var running = await RunAsync(journal))
+        {
+            await WaitForAsync(() => running.Status.WrongLedgerOrigins >= 2, "the refused receipt (and its retry)");
+            Assert.Equal(0, running.Status.AnchoredSize);
+            Assert.Equal(0, running.Status.BadReceipts);
+            Assert.Equal(0, running.Status.ForkAlarms);
+            Assert.Contains("(WrongLedgerOrigin)", running.Status.LastError.Message, StringComparison.Ordinal);
+            Assert.Empty(AnchorStoreReceipts(journal));
+            Assert.Contains(_logs.Collector.GetSnapshot(), e => e.Id.Id == GatewayLogEvents.AnchoringBadReceipt
+                && e.Message.Contains("is for ledger 'mediot.example/ledger-b', not 'mediot.example/ledger'", StringComparison.Ordinal));
+
+            // The ledger's genuine receipt for the same checkpoint (anchored there already) is kept.
+            Proxy.ChangeReceipts(null);
+            await WaitForAsync(() => running.Status.AnchoredSize == size, "anchored with the genuine receipt");
+            Assert.Equal(0, running.Status.BadReceipts);
+        }
+
+        AssertEveryReceiptVerifies(journal, [size]);
+        Assert.Equal(size, await _ledger.AnchoredAsync(Origin));
+    }
+
+    /// <summary>The receipt, its ledger checkpoint's origin replaced by <paramref name="origin"/> and signed again by <paramref name="key"/> under the ledger's name.</summary>
+    private static string ForOtherLedger(string receiptText, string origin, Ed25519PrivateKey key)
+    {
+        Assert.True(LedgerReceipt.TryParse(receiptText, out var receipt), receiptText);
+        Assert.True(SignedNote.TryParse(receipt.LedgerCheckpoint, out var note));
+        Assert.True(Checkpoint.TryParseBody(note.Text, out var ledger));
+        var body = new Checkpoint(origin, ledger.Size, ledger.RootHash).FormatBody();
+        return new LedgerReceipt(receipt.Index, receipt.InclusionProof, SignedNote.Sign(body, LedgerServiceProcess.Origin, key)).Format();
     }
 
     [Fact]

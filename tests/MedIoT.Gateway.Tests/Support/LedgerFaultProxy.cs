@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Checkpoints;
 
@@ -11,7 +12,8 @@ namespace MedIoT.Gateway.Tests.Support;
 /// balancer) without forwarding them, or stall the next submissions for a while before forwarding them (a ledger that
 /// answers slower than the gateway waits: the ledger still does the work, its answer comes too late). Both are fault
 /// injection the real service cannot be asked for. Everything else is forwarded unchanged; a stopped ledger behind it
-/// is a 502.
+/// is a 502. It can also rewrite the receipts the ledger answers (<see cref="ChangeReceipts"/>), for a ledger whose
+/// receipts the gateway must refuse although the ledger's key signed them.
 /// </summary>
 internal sealed class LedgerFaultProxy(Uri ledger) : LoopbackHttpProxy(ledger)
 {
@@ -19,6 +21,7 @@ internal sealed class LedgerFaultProxy(Uri ledger) : LoopbackHttpProxy(ledger)
     private int _overloadedFor;
     private int _stalledFor;
     private long _stallTicks;
+    private Func<string, string>? _receiptChange;
 
     /// <summary>Every submission received, in order, with the status answered.</summary>
     public IReadOnlyList<Submission> Submissions
@@ -48,9 +51,19 @@ internal sealed class LedgerFaultProxy(Uri ledger) : LoopbackHttpProxy(ledger)
         Interlocked.Exchange(ref _stalledFor, submissions);
     }
 
+    /// <summary>
+    /// Passes the text of every receipt the ledger answers (200 to <c>POST /add-checkpoint</c> and <c>GET /receipt</c>)
+    /// through <paramref name="change"/> from now on; null answers them unchanged again.
+    /// </summary>
+    public void ChangeReceipts(Func<string, string>? change) => Volatile.Write(ref _receiptChange, change);
+
     protected override async Task HandleAsync(HttpListenerContext context, byte[] body)
     {
         var submission = context.Request.HttpMethod == "POST" && context.Request.Url!.AbsolutePath == "/add-checkpoint";
+        var change = Volatile.Read(ref _receiptChange);
+        Func<byte[], byte[]>? changeReceipt = change is not null && (submission || context.Request.Url!.AbsolutePath == "/receipt")
+            ? receipt => Encoding.UTF8.GetBytes(change(Encoding.UTF8.GetString(receipt)))
+            : null;
         int status;
         var stalled = false;
         if (submission && Interlocked.Decrement(ref _overloadedFor) >= 0)
@@ -69,7 +82,7 @@ internal sealed class LedgerFaultProxy(Uri ledger) : LoopbackHttpProxy(ledger)
                     Interlocked.Exchange(ref _stalledFor, 0);
                 }
 
-                status = await ForwardAsync(context, body);
+                status = await ForwardAsync(context, body, changeReceipt);
             }
             else
             {
@@ -77,7 +90,7 @@ internal sealed class LedgerFaultProxy(Uri ledger) : LoopbackHttpProxy(ledger)
                 await Task.Delay(TimeSpan.FromTicks(Interlocked.Read(ref _stallTicks)));
                 try
                 {
-                    status = await ForwardAsync(context, body);
+                    status = await ForwardAsync(context, body, changeReceipt);
                 }
                 catch (Exception exception) when (exception is HttpListenerException or IOException or ObjectDisposedException)
                 {

@@ -19,6 +19,7 @@ internal sealed class LedgerServiceProcess : IAsyncDisposable
     public const string Origin = "mediot.example/ledger";
 
     private readonly string _folder;
+    private readonly string _keyFile;
     private readonly Dictionary<string, string> _environment;
     private readonly List<NoteVerifierKey> _gateways = [];
     private readonly List<WitnessProcess> _witnesses = [];
@@ -30,6 +31,7 @@ internal sealed class LedgerServiceProcess : IAsyncDisposable
         _folder = folder;
         Directory.CreateDirectory(folder);
         var keyFile = Path.Combine(folder, "ledger-key.jwk");
+        _keyFile = keyFile;
         using (var key = Ed25519PrivateKey.Generate())
         {
             PrivateKeyFile.Write(keyFile, key);
@@ -57,6 +59,9 @@ internal sealed class LedgerServiceProcess : IAsyncDisposable
     public Uri Url { get; }
 
     public NoteVerifierKey VerifierKey { get; }
+
+    /// <summary>The ledger's private key, for a test that signs what only the ledger (or a thief of its key) could sign.</summary>
+    public Ed25519PrivateKey ReadKey() => PrivateKeyFile.Read(_keyFile);
 
     /// <summary>How many witness cosignatures the ledger's policy requires (set before <see cref="StartAsync"/>).</summary>
     public int RequiredCosignatures { get; set; }

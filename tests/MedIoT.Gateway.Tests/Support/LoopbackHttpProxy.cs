@@ -45,8 +45,11 @@ internal abstract class LoopbackHttpProxy : IAsyncDisposable
     /// <summary>Answers one request whose body has been read; the response is closed afterwards.</summary>
     protected abstract Task HandleAsync(HttpListenerContext context, byte[] body);
 
-    /// <summary>Forwards the request to the server and its answer back; returns the status answered.</summary>
-    protected async Task<int> ForwardAsync(HttpListenerContext context, byte[] body)
+    /// <summary>
+    /// Forwards the request to the server and its answer back, the body of a 2xx answer passed through
+    /// <paramref name="changeSuccessBody"/> when one is given; returns the status answered.
+    /// </summary>
+    protected async Task<int> ForwardAsync(HttpListenerContext context, byte[] body, Func<byte[], byte[]>? changeSuccessBody = null)
     {
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.HttpMethod), context.Request.Url!.PathAndQuery.TrimStart('/'));
         if (body.Length > 0)
@@ -71,6 +74,11 @@ internal abstract class LoopbackHttpProxy : IAsyncDisposable
         {
             using var answer = await _upstream.SendAsync(request);
             var answerBody = await answer.Content.ReadAsByteArrayAsync();
+            if (changeSuccessBody is not null && answer.IsSuccessStatusCode)
+            {
+                answerBody = changeSuccessBody(answerBody);
+            }
+
             response.StatusCode = (int)answer.StatusCode;
             if (answer.Content.Headers.ContentType is { } contentType)
             {

@@ -178,6 +178,33 @@ public sealed class AnchoringTests : IAsyncLifetime
         Assert.True(rejections.GetProperty("body-unreadable").GetInt64() >= 1);
     }
 
+    [Fact]
+    public async Task A_registered_gateways_key_cannot_anchor_a_checkpoint_of_another_origin()
+    {
+        // _other's key signs, under its own name, checkpoints whose origin is _gateway's (registered) or a stranger's.
+        _other.Grow(2);
+        var root = _other.Log.GetRootHash(2);
+        foreach (var origin in new[] { _gateway.Origin, "mediot.example/unknown/gw9" })
+        {
+            var (status, body, _) = await _ledger.PostAsync(new AddCheckpointRequest(0, [], _other.SignForOrigin(origin, 2, root)).Format());
+            Assert.Equal(HttpStatusCode.Forbidden, status);
+            Assert.Equal("the checkpoint's origin is not the name of the registered gateway key that signed it\n", body);
+        }
+
+        var health = JsonDocument.Parse((await _ledger.GetAsync("health")).Body).RootElement;
+        Assert.Equal(0, health.GetProperty("anchored").GetInt64());
+        var rejections = health.GetProperty("rejections");
+        Assert.Equal(2, rejections.GetProperty("wrong-origin").GetInt64());
+        Assert.False(rejections.TryGetProperty("bad-signature", out _));
+        Assert.False(rejections.TryGetProperty("unknown-origin", out _));
+        Assert.Equal("0\n", (await _ledger.GetAsync("anchored?origin=" + Uri.EscapeDataString(_gateway.Origin))).Body);
+
+        // Both gateways still anchor their own checkpoints.
+        await _ledger.AnchorAsync(_gateway, _gateway.Grow(1));
+        await _ledger.AnchorAsync(_other, _other.Grow(1));
+        Assert.Equal("3\n", (await _ledger.GetAsync("anchored?origin=" + Uri.EscapeDataString(_other.Origin))).Body);
+    }
+
     public async Task DisposeAsync()
     {
         await _ledger.DisposeAsync();

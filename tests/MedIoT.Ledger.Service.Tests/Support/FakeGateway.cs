@@ -51,6 +51,13 @@ internal sealed class FakeGateway : IDisposable
     /// <summary>Signs any (size, root) with the gateway's key: a compromised gateway can sign a rewritten history.</summary>
     public string Sign(long size, ReadOnlySpan<byte> root) => SignedNote.Sign(new Checkpoint(Origin, size, root).FormatBody(), Origin, _key);
 
+    /// <summary>
+    /// Signs a checkpoint of another log, <paramref name="origin"/>, with this gateway's key under its own name (a gateway
+    /// whose key vouches for a log it is not): the ledger must refuse it.
+    /// </summary>
+    public string SignForOrigin(string origin, long size, ReadOnlySpan<byte> root) =>
+        SignedNote.Sign(new Checkpoint(origin, size, root).FormatBody(), Origin, _key);
+
     /// <summary>The add-checkpoint body for <paramref name="note"/> with the proof from the anchored size.</summary>
     public string RequestFor(string note, long? oldSize = null)
     {

@@ -19,6 +19,7 @@ public sealed class AnchoredBundleFixture : IDisposable
 {
     public const string GatewayOrigin = "mediot.example/ward7/gw1";
     public const string LedgerOrigin = "mediot.example/ledger";
+    public const string ForeignLedgerOrigin = "mediot.example/ledger-b";
     public const int EntryIndex = 2;
 
     private readonly TemporaryDirectory _folder = TemporaryDirectory.Create("anchored-bundle");
@@ -51,6 +52,11 @@ public sealed class AnchoredBundleFixture : IDisposable
         var proof = ledger.GetInclusionProof(AnchoredLeafIndex, ledger.Size);
         Receipt = new LedgerReceipt(AnchoredLeafIndex, proof, signedLedger + w1.Cosign(ledgerBody, 1_800_000_000) + w2.Cosign(ledgerBody, 1_800_000_001));
         OneCosignatureReceipt = new LedgerReceipt(AnchoredLeafIndex, proof, signedLedger + w1.Cosign(ledgerBody, 1_800_000_000));
+        // The same ledger tree under another ledger's origin, signed by the ledger's key under its own name and cosigned:
+        // only the origin is wrong.
+        var foreignBody = new Checkpoint(ForeignLedgerOrigin, ledger.Size, ledger.GetRootHash(ledger.Size)).FormatBody();
+        ForeignOriginReceipt = new LedgerReceipt(AnchoredLeafIndex, proof, SignedNote.Sign(foreignBody, LedgerOrigin, ledgerKey)
+            + w1.Cosign(foreignBody, 1_800_000_000) + w2.Cosign(foreignBody, 1_800_000_001));
         var earlierBody = new Checkpoint(LedgerOrigin, 2, ledger.GetRootHash(2)).FormatBody();
         MovedCosignatureReceipt = new LedgerReceipt(AnchoredLeafIndex, proof, signedLedger + w1.Cosign(ledgerBody, 1_800_000_000) + w2.Cosign(earlierBody, 1_800_000_001));
 
@@ -93,6 +99,12 @@ public sealed class AnchoredBundleFixture : IDisposable
     public LedgerReceipt Receipt { get; }
 
     public LedgerReceipt OneCosignatureReceipt { get; }
+
+    /// <summary>
+    /// A receipt of <see cref="AnchoredGatewayCheckpoint"/> whose ledger checkpoint is for <see cref="ForeignLedgerOrigin"/>
+    /// but signed by the ledger's key under its name, <see cref="LedgerOrigin"/>, and cosigned by both witnesses.
+    /// </summary>
+    public LedgerReceipt ForeignOriginReceipt { get; }
 
     /// <summary>Witness 2's cosignature is over an earlier ledger checkpoint.</summary>
     public LedgerReceipt MovedCosignatureReceipt { get; }

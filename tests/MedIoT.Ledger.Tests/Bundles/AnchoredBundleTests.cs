@@ -1,5 +1,6 @@
 using MedIoT.Ledger.Anchoring;
 using MedIoT.Ledger.Bundles;
+using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Verifier;
 using MedIoT.Testing;
 
@@ -108,6 +109,20 @@ public sealed class AnchoredBundleTests(AnchoredBundleFixture fixture) : IClassF
     }
 
     [Fact]
+    public void A_ledger_checkpoint_of_another_origin_than_the_ledger_key_names_fails()
+    {
+        var result = RunChain(AnchoredBundleFixture.WithAnchor(fixture.UnanchoredBundle, fixture.ForeignOriginReceipt.Format()));
+        AssertFails(BundleFailure.WrongLedgerOrigin, result);
+        Assert.Contains($"'{AnchoredBundleFixture.ForeignLedgerOrigin}'", result.Error, StringComparison.Ordinal);
+
+        // The receipt check itself, with no origin given: the ledger key's name pins it; the genuine receipt passes the same check.
+        Assert.True(NoteVerifierKey.TryParse(fixture.LedgerVerifierKey, out var ledgerKey, out _));
+        Assert.Equal(ReceiptFailure.WrongLedgerOrigin,
+            fixture.ForeignOriginReceipt.Verify(fixture.AnchoredGatewayCheckpoint, [ledgerKey], null, [], 0));
+        Assert.Equal(ReceiptFailure.None, fixture.Receipt.Verify(fixture.AnchoredGatewayCheckpoint, [ledgerKey], null, [], 0));
+    }
+
+    [Fact]
     public void An_unknown_ledger_key_fails()
     {
         var path = fixture.Write("other-ledger.bundle", Good);
@@ -173,6 +188,11 @@ public sealed class AnchoredBundleTests(AnchoredBundleFixture fixture) : IClassF
         var (badExit, _, badError) = await RunProcessAsync(["bundle", bad, .. keys]);
         Assert.Equal(1, badExit);
         Assert.StartsWith("FAIL: TooFewCosignatures: ", badError, StringComparison.Ordinal);
+        var foreign = fixture.Write("process-chain-foreign.bundle", AnchoredBundleFixture.WithAnchor(fixture.UnanchoredBundle, fixture.ForeignOriginReceipt.Format()));
+        var (foreignExit, foreignOutput, foreignError) = await RunProcessAsync(["bundle", foreign, .. keys]);
+        Assert.Equal(1, foreignExit);
+        Assert.Empty(foreignOutput);
+        Assert.StartsWith("FAIL: WrongLedgerOrigin: ", foreignError, StringComparison.Ordinal);
     }
 
     private static Task<(int ExitCode, string Output, string Error)> RunProcessAsync(string[] args) =>

@@ -18,6 +18,7 @@ public sealed class BundleFixture : IDisposable
 {
     public const string Origin = "mediot.example/ward7/gw1";
     public const string DeviceId = "ward7a-bed01-spo2";
+    public const string ForeignOrigin = "mediot.example/ward9/gw4";
 
     private readonly TemporaryDirectory _folder = TemporaryDirectory.Create("bundle");
 
@@ -45,6 +46,10 @@ public sealed class BundleFixture : IDisposable
         OtherLogVerifierKey = NoteVerifierKey.Create(Origin, otherKey.PublicKey).ToString();
         Bundles = [.. Enumerable.Range(0, 8).Select(i => ProofBundle.FromLog(log, i, note).Format())];
 
+        // The same tree under another log's origin, signed by this log's key under its own name: only the origin is wrong.
+        var foreignBody = new Checkpoint(ForeignOrigin, log.Size, log.GetRootHash(log.Size)).FormatBody();
+        ForeignOriginBundle = ProofBundle.FromLog(log, 5, SignedNote.Sign(foreignBody, Origin, logKey)).Format();
+
         LogKeyFile = _folder.Combine("log.vkey");
         File.WriteAllText(LogKeyFile, "# the log's verifier key\n" + LogVerifierKey + "\n");
         DeviceRegistryFile = _folder.Combine("devices.json");
@@ -66,6 +71,9 @@ public sealed class BundleFixture : IDisposable
 
     /// <summary>The bundle text of each entry.</summary>
     public IReadOnlyList<string> Bundles { get; }
+
+    /// <summary>Entry 5 under a checkpoint of <see cref="ForeignOrigin"/> that the log key signed under its own name, <see cref="Origin"/>.</summary>
+    public string ForeignOriginBundle { get; }
 
     public string LogKeyFile { get; }
 

@@ -148,6 +148,18 @@ public sealed class VerifierCommandTests(BundleFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void A_checkpoint_of_another_origin_than_the_log_key_names_fails()
+    {
+        // Signature, entry and proof are all good; only the origin line is not the --log-key's name.
+        var result = RunBundle(fixture.ForeignOriginBundle, "--device-keys", fixture.DeviceRegistryFile);
+        AssertFails(BundleFailure.WrongCheckpointOrigin, result);
+        Assert.Contains($"'{BundleFixture.ForeignOrigin}'", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"named '{BundleFixture.Origin}'", result.Error, StringComparison.Ordinal);
+        AssertFails(BundleFailure.WrongCheckpointOrigin, Run("bundle", fixture.Write("foreign.bundle", fixture.ForeignOriginBundle), "--log-key", fixture.LogKeyFile));
+        Assert.Equal(VerifierCommands.Verified, RunBundle(fixture.Bundles[5], "--device-keys", fixture.DeviceRegistryFile).ExitCode);
+    }
+
+    [Fact]
     public void A_changed_checkpoint_fails_its_signature()
     {
         var tampered = fixture.Bundles[0].Replace(BundleFixture.Origin + "\n8\n", BundleFixture.Origin + "\n9\n", StringComparison.Ordinal);
@@ -242,6 +254,11 @@ public sealed class VerifierCommandTests(BundleFixture fixture) : IClassFixture<
         var (badExit, _, badError) = await RunProcessAsync("bundle", bad, "--log-key", fixture.LogVerifierKey);
         Assert.Equal(1, badExit);
         Assert.StartsWith("FAIL: RootMismatch: ", badError, StringComparison.Ordinal);
+        var (foreignExit, foreignOutput, foreignError) = await RunProcessAsync("bundle", fixture.Write("process-foreign.bundle", fixture.ForeignOriginBundle),
+            "--log-key", fixture.LogVerifierKey);
+        Assert.Equal(1, foreignExit);
+        Assert.Empty(foreignOutput);
+        Assert.StartsWith("FAIL: WrongCheckpointOrigin: ", foreignError, StringComparison.Ordinal);
     }
 
     private static Task<(int ExitCode, string Output, string Error)> RunProcessAsync(params string[] args) =>

@@ -125,4 +125,35 @@ public sealed class CheckpointTests
         Assert.False(Checkpoint.TryOpen("garbage", [verifier], null, out _, out failure));
         Assert.Equal(NoteFailure.MalformedNote, failure);
     }
+
+    [Fact]
+    public void A_trusted_key_pins_the_origin_even_when_the_caller_names_none()
+    {
+        // The log's key signs a checkpoint of another log under its own name: valid signature, wrong origin.
+        using var key = Ed25519PrivateKey.Generate();
+        using var otherKey = Ed25519PrivateKey.Generate();
+        var verifier = NoteVerifierKey.Create(Origin, key.PublicKey);
+        var otherLog = NoteVerifierKey.Create("another.origin/log", otherKey.PublicKey);
+        var foreign = SignedNote.Sign(new Checkpoint("another.origin/log", 3, MerkleHash.EmptyRoot).FormatBody(), Origin, key);
+        Assert.True(SignedNote.TryParse(foreign, out var note) && note.TryVerify([verifier], out _, out _), "the signature itself verifies");
+        foreach (var expected in new[] { null, "another.origin/log" })
+        {
+            Assert.False(Checkpoint.TryOpen(foreign, [verifier], expected, out var opened, out var failure));
+            Assert.Null(opened);
+            Assert.Equal(NoteFailure.WrongOrigin, failure);
+        }
+
+        // Trusting both logs changes nothing: the key that signed is not the key of the origin the checkpoint claims.
+        Assert.False(Checkpoint.TryOpen(foreign, [verifier, otherLog], null, out _, out var both));
+        Assert.Equal(NoteFailure.WrongOrigin, both);
+
+        // A checkpoint of the key's own origin opens with no origin given, and with a second signature by the other log's key.
+        var own = SignedNote.Sign(new Checkpoint(Origin, 3, MerkleHash.EmptyRoot).FormatBody(), Origin, key);
+        Assert.True(Checkpoint.TryOpen(own, [verifier, otherLog], null, out var checkpoint, out _));
+        Assert.Equal(Origin, checkpoint.Origin);
+        var cosigned = own + SignedNote.Sign(new Checkpoint(Origin, 3, MerkleHash.EmptyRoot).FormatBody(), "another.origin/log", otherKey).Split('\n')[^2] + "\n";
+        Assert.True(Checkpoint.TryOpen(cosigned, [verifier, otherLog], null, out _, out var cosignedFailure), cosignedFailure.ToString());
+        Assert.False(Checkpoint.TryOpen(cosigned, [otherLog], null, out _, out cosignedFailure));
+        Assert.Equal(NoteFailure.WrongOrigin, cosignedFailure);
+    }
 }

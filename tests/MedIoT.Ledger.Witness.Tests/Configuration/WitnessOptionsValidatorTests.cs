@@ -63,6 +63,19 @@ public sealed class WitnessOptionsValidatorTests
         Assert.StartsWith("Setting 'Witness:Logs:2:Keys' = '(empty)': is empty", failures[3], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_trusted_key_named_after_another_origin_is_refused()
+    {
+        // The key of 'mediot.example/ledger' listed for another log would vouch for checkpoints of that log.
+        var options = Valid();
+        options.Logs.Add(new TrustedLogOptions { Origin = "mediot.example/ledger-b", Keys = { LedgerKey } });
+
+        var failure = Assert.Single(new WitnessOptionsValidator().Validate(null, options).Failures!);
+
+        Assert.StartsWith($"Setting 'Witness:Logs:1:Keys:0' = '{LedgerKey}': is named 'mediot.example/ledger', not the log's origin 'mediot.example/ledger-b'",
+            failure, StringComparison.Ordinal);
+    }
+
     private static WitnessOptions Valid()
     {
         var options = new WitnessOptions

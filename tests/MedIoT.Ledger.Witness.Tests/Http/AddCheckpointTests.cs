@@ -257,6 +257,33 @@ public sealed class AddCheckpointTests : IDisposable
     }
 
     [Fact]
+    public async Task A_trusted_logs_key_signing_a_checkpoint_of_another_origin_is_403_wrong_origin()
+    {
+        using var other = TestLog.Create(_folder.Combine("other"), 5, origin: "mediot.example/ledger-b");
+        await using var witness = await InProcessWitness.StartAsync(InProcessWitness.Settings(_folder.Combine("witness"), _log.VerifierKey, other.VerifierKey));
+
+        // The other log's key, under its own name, signs checkpoints of _log's origin (trusted) and of an untrusted one.
+        foreach (var origin in new[] { _log.Origin, "mediot.example/unknown" })
+        {
+            var forged = SignedNote.Sign(new Checkpoint(origin, 5, other.Root(5)).FormatBody(), other.Origin, other.Key);
+            var reply = await witness.PostAsync(new AddCheckpointRequest(0, [], forged).Format());
+            Assert.Equal(HttpStatusCode.Forbidden, reply.Status);
+            Assert.Equal("the checkpoint's origin is not the name of the trusted log key that signed it\n", reply.Body);
+        }
+
+        Assert.Equal(2, witness.Server.Metrics.Rejections[WitnessRejection.WrongOrigin]);
+        Assert.False(witness.Server.Metrics.Rejections.ContainsKey(WitnessRejection.BadSignature));
+        Assert.False(witness.Server.Metrics.Rejections.ContainsKey(WitnessRejection.UnknownOrigin));
+        Assert.Equal(0, witness.Server.Metrics.Cosigned);
+        Assert.Equal(0, witness.Server.Witness.State.Latest(_log.Origin).Size);
+
+        // Each log's own checkpoints are still cosigned.
+        Assert.Equal(HttpStatusCode.OK, (await witness.PostAsync(_log.Request(0, 10))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await witness.PostAsync(other.Request(0, 5))).Status);
+        witness.Logs.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task Malformed_bodies_and_an_old_size_above_the_checkpoint_are_400_and_counted()
     {
         await using var witness = await InProcessWitness.StartAsync(Settings());
