@@ -28,8 +28,9 @@ public sealed class WitnessMetricsTests : IDisposable
     {
         using var fork = TestLog.Create(_folder.Combine("fork"), 200, TestLog.CopyKey(_log.Key), forkFrom: 70);
         using var other = TestLog.Create(_folder.Combine("other"), 5, origin: "mediot.example/other");
+        using var second = TestLog.Create(_folder.Combine("second"), 5, origin: "mediot.example/ledger-b");
         using var impostorKey = Ed25519PrivateKey.Generate();
-        var settings = Settings();
+        var settings = InProcessWitness.Settings(_folder.Combine("witness"), _log.VerifierKey, second.VerifierKey);
         settings.MaximumEvidenceFiles = 1;
         settings.MaximumRequestBodyBytes = 4096;
         await using var witness = await InProcessWitness.StartAsync(settings);
@@ -49,6 +50,9 @@ public sealed class WitnessMetricsTests : IDisposable
             [WitnessRejection.InconsistentProof] = (await witness.PostAsync(fork.Request(100, 200))).Status,
             [WitnessRejection.SameSizeDifferentRoot] = (await witness.PostAsync(new AddCheckpointRequest(100, [], fork.SignedCheckpoint(100)).Format())).Status,
             [WitnessRejection.BodyTooLarge] = await PostTooLargeAsync(witness),
+            // The second trusted log's key, under its own name, signs a checkpoint of _log's origin.
+            [WitnessRejection.WrongOrigin] = (await witness.PostAsync(new AddCheckpointRequest(0, [],
+                SignedNote.Sign(new Checkpoint(_log.Origin, 5, second.Root(5)).FormatBody(), second.Origin, second.Key)).Format())).Status,
         };
         Assert.Equal(HttpStatusCode.OK, (await witness.PostAsync(_log.Request(100, 120))).Status);
 
