@@ -189,4 +189,10 @@ public static class GatewayLogEvents
 
     /// <summary>Critical: "FORK ALARM: the ledger's anchored checkpoint of size {Size} for {Origin} is not the one this …"</summary>
     public const int AnchoringForkNotOurs = 151;
+
+    /// <summary>Information: "Alert state restored from the journal: {AlarmCount} active alarms, new alarm ids from {NextAlarmId}; …"</summary>
+    public const int AlarmsRestored = 160;
+
+    /// <summary>Warning: "Journaled alarm {AlarmId} ({ConditionKey}) cannot be restored: its condition or place does not read …"</summary>
+    public const int AlarmNotRestored = 161;
 }

@@ -121,6 +121,12 @@ internal static partial class Log
     [LoggerMessage(GatewayLogEvents.AlarmApiRequestRejected, LogLevel.Warning, "Alert API request to {Endpoint} refused: {Reason}. Further refusals for this reason are counted, not logged")]
     public static partial void AlarmApiRequestRejected(ILogger logger, string endpoint, string reason);
 
+    [LoggerMessage(GatewayLogEvents.AlarmsRestored, LogLevel.Information, "Alert state restored from the journal: {AlarmCount} active alarms, new alarm ids from {NextAlarmId}; {DeviceCount} devices watched for silence from their last journaled frame or from now")]
+    public static partial void AlarmsRestored(ILogger logger, int alarmCount, long nextAlarmId, int deviceCount);
+
+    [LoggerMessage(GatewayLogEvents.AlarmNotRestored, LogLevel.Warning, "Journaled alarm {AlarmId} ({ConditionKey}) cannot be restored: its condition or place does not read back (cut or replaced when journaled); it is not active after this start")]
+    public static partial void AlarmNotRestored(ILogger logger, long alarmId, string conditionKey);
+
     [LoggerMessage(GatewayLogEvents.JournalOpened, LogLevel.Information, "Journal open in {Folder}: {Size} entries (sequence history restored from a snapshot at {SnapshotSize}); checkpoint key {VerifierKey}")]
     public static partial void JournalOpened(ILogger logger, string folder, long size, long snapshotSize, string verifierKey);
 
