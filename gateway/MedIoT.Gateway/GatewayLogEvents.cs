@@ -195,4 +195,10 @@ public static class GatewayLogEvents
 
     /// <summary>Warning: "Journaled alarm {AlarmId} ({ConditionKey}) cannot be restored: its condition or place does not read …"</summary>
     public const int AlarmNotRestored = 161;
+
+    /// <summary>Error: "The alarm id reservation {Path} is damaged …; new alarm ids start at {NextAlarmId} …"</summary>
+    public const int AlarmIdReservationDamaged = 162;
+
+    /// <summary>Error: "Cannot write the alarm id reservation {Path} (failure {Failures}) …"</summary>
+    public const int AlarmIdReservationFailed = 163;
 }

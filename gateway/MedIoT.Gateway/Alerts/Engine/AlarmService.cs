@@ -95,15 +95,23 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
     {
         var now = _clock.GetUtcNow();
         var history = _gatewayJournal.CreateAlarmHistory();
-        _ids = AlarmIdReservation.Open(_gatewayJournal.AlarmIdReservationFile);
-        var snapshot = AlarmRestore.Create(history, _ids.Reserved, _registry, now, out var unreadable);
+        _ids = AlarmIdReservation.Open(_gatewayJournal.AlarmIdReservationFile, out var damaged);
+        var lastAlarmId = _ids.Reserved;
+        if (damaged)
+        {
+            lastAlarmId = history.LastAlarmId + AlarmIdReservation.DamagedGap;
+            Log.AlarmIdReservationDamaged(_logger, _gatewayJournal.AlarmIdReservationFile, lastAlarmId + 1);
+        }
+
+        var snapshot = AlarmRestore.Create(history, lastAlarmId, _registry, now, out var unreadable);
         foreach (var alarm in unreadable)
         {
+            _statistics.RecordAlarmNotRestored();
             Log.AlarmNotRestored(_logger, alarm.AlarmId, alarm.ConditionKey);
         }
 
         // Reserved durably before the first new id can be handed out.
-        _ids.ReserveAfter(snapshot.LastAlarmId);
+        TryReserveIds(snapshot.LastAlarmId);
         var events = new List<AlarmEvent>();
         _engine.Restore(snapshot, now, events);
         Log.AlarmsRestored(_logger, _engine.ActiveAlarms().Count, snapshot.LastAlarmId + 1, snapshot.Devices.Count);
@@ -137,11 +145,28 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
         {
             await foreach (var lastUsed in _idsInUse.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                ids.ReserveAfter(lastUsed);
+                TryReserveIds(lastUsed);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>Reserves ids after <paramref name="lastUsed"/>; a failed write is logged and tried again with the next alarm, never stops alarms.</summary>
+    private void TryReserveIds(long lastUsed)
+    {
+        try
+        {
+            _ids!.ReserveAfter(lastUsed);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            var failures = _statistics.RecordIdReservationFailure();
+            if (failures == 1 || failures % 1_000 == 0)
+            {
+                Log.AlarmIdReservationFailed(_logger, _gatewayJournal.AlarmIdReservationFile, failures, exception.Message);
+            }
         }
     }
 
@@ -208,9 +233,16 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
                     Handle(work, events);
                     if (events.Count > 0)
                     {
+                        // An id goes out only once reserved: the loop keeps half a block ahead, so this waits on the disk
+                        // only if that loop fell 500 alarms behind.
+                        if (_ids!.IsBeyond(_engine.LastAlarmId))
+                        {
+                            TryReserveIds(_engine.LastAlarmId);
+                        }
+
                         Dispatch(events, work.ArrivalTimestamp);
                         events.Clear();
-                        if (_ids!.IsRunningLow(_engine.LastAlarmId))
+                        if (_ids.IsRunningLow(_engine.LastAlarmId))
                         {
                             _idsInUse.Writer.TryWrite(_engine.LastAlarmId);
                         }
