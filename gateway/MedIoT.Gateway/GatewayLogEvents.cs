@@ -201,4 +201,7 @@ public static class GatewayLogEvents
 
     /// <summary>Error: "Cannot write the alarm id reservation {Path} (failure {Failures}) …"</summary>
     public const int AlarmIdReservationFailed = 163;
+
+    /// <summary>Warning: "Journal entry {Index} is an alarm record that does not decode ({Failure}) …"</summary>
+    public const int AlarmEntryUnreadable = 164;
 }

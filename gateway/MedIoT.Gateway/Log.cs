@@ -127,6 +127,9 @@ internal static partial class Log
     [LoggerMessage(GatewayLogEvents.AlarmNotRestored, LogLevel.Warning, "Journaled alarm {AlarmId} ({ConditionKey}) cannot be restored: its condition or place does not read back (cut or replaced when journaled); it is not active after this start")]
     public static partial void AlarmNotRestored(ILogger logger, long alarmId, string conditionKey);
 
+    [LoggerMessage(GatewayLogEvents.AlarmEntryUnreadable, LogLevel.Warning, "Journal entry {Index} is an alarm record that does not decode ({Failure}): it changes no alarm at this start; an alarm it concerned is restored as its other events leave it")]
+    public static partial void AlarmEntryUnreadable(ILogger logger, long index, string failure);
+
     [LoggerMessage(GatewayLogEvents.AlarmIdReservationDamaged, LogLevel.Error, "The alarm id reservation {Path} is damaged (it holds the highest alarm id handed out): new alarm ids start at {NextAlarmId}, far past the journal's highest, so none repeats; the file is written anew")]
     public static partial void AlarmIdReservationDamaged(ILogger logger, string path, long nextAlarmId);
 

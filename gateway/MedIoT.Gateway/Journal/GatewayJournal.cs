@@ -42,6 +42,10 @@ public sealed class GatewayJournal : IDisposable
     private readonly CheckpointSigner _signer;
     private readonly ReplayGuard _durableHistory;
     private readonly AlarmHistory _alarmHistory;
+
+    // Alarm records replayed at open that do not decode; kept up to this many for the alert service's log.
+    private const int MaxUnreadableAlarmEntries = 100;
+    private readonly List<UnreadableAlarmEntry> _unreadableAlarmEntries = [];
     private readonly Lock _appendLock = new();
     private readonly Lock _checkpointLock = new();
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -149,6 +153,9 @@ public sealed class GatewayJournal : IDisposable
             return _alarmHistory.Clone();
         }
     }
+
+    /// <summary>The alarm records replayed at open that do not decode (at most 100): skipped by the alarm history.</summary>
+    internal IReadOnlyList<UnreadableAlarmEntry> UnreadableAlarmEntries => _unreadableAlarmEntries;
 
     /// <summary>The alarm id reservation kept beside the journal.</summary>
     internal string AlarmIdReservationFile => Path.Combine(Folder, AlarmIdReservation.FileName);
@@ -398,13 +405,18 @@ public sealed class GatewayJournal : IDisposable
             var bytes = _log.ReadEntry(index);
             if (AlarmEventEntry.IsGatewayEvent(bytes))
             {
-                // A gateway event (alarm) record: no sequence state, but it must be a valid record like any entry.
-                if (!AlarmEventEntry.TryDecode(bytes, out var alarmEvent, out var eventFailure))
+                // A gateway event (alarm) record: no sequence state. One that does not decode (a record kind of a later
+                // version, a damaged record) changes no alarm; it is kept for the alert service to log and count, and the
+                // start goes on (docs/alerts.md §9, "Bad records").
+                if (AlarmEventEntry.TryDecode(bytes, out var alarmEvent, out var eventFailure))
                 {
-                    throw new InvalidDataException($"Journal entry {index} in '{Folder}' does not decode as an alarm event ({eventFailure}).");
+                    alarms.Apply(alarmEvent);
+                }
+                else if (_unreadableAlarmEntries.Count < MaxUnreadableAlarmEntries)
+                {
+                    _unreadableAlarmEntries.Add(new UnreadableAlarmEntry(index, eventFailure.ToString()));
                 }
 
-                alarms.Apply(alarmEvent);
                 continue;
             }
 
@@ -476,3 +488,8 @@ public sealed class GatewayJournal : IDisposable
         return position;
     }
 }
+
+/// <summary>A journal entry that claims to be an alarm record (format version 2) but does not decode.</summary>
+/// <param name="Index">The entry's index in the journal.</param>
+/// <param name="Failure">Why it does not decode.</param>
+internal sealed record UnreadableAlarmEntry(long Index, string Failure);

@@ -103,6 +103,12 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
             Log.AlarmIdReservationDamaged(_logger, _gatewayJournal.AlarmIdReservationFile, lastAlarmId + 1);
         }
 
+        foreach (var entry in _gatewayJournal.UnreadableAlarmEntries)
+        {
+            _statistics.RecordAlarmNotRestored();
+            Log.AlarmEntryUnreadable(_logger, entry.Index, entry.Failure);
+        }
+
         var snapshot = AlarmRestore.Create(history, lastAlarmId, _registry, now, out var unreadable);
         foreach (var alarm in unreadable)
         {
