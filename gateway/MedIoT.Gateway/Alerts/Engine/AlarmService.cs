@@ -146,7 +146,7 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
     /// <summary>Keeps the durable id reservation a block ahead of the ids handed out, off the alarms' path.</summary>
     private async Task ReserveIdsAsync(CancellationToken stoppingToken)
     {
-        var ids = _ids ?? throw new InvalidOperationException("The alert service was started without StartingAsync.");
+        _ = _ids ?? throw new InvalidOperationException("The alert service was started without StartingAsync.");
         try
         {
             await foreach (var lastUsed in _idsInUse.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))

@@ -79,6 +79,7 @@ public sealed class AlarmRestartTests
         var after = await ListAsync(ward, http);
         foreach (var id in new[] { high.AlarmId, medium.AlarmId })
         {
+            Assert.True(after.ContainsKey(id), $"alarm {id} is not listed after the restart");
             Assert.Equal(Kept(before[id]), Kept(after[id]));
         }
 
