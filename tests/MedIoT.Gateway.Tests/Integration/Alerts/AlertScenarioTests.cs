@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using MedIoT.FirmwareSim;
 using MedIoT.FirmwareSim.Scenarios;
 using MedIoT.Gateway.Tests.Support;
@@ -20,7 +21,7 @@ public sealed class AlertScenarioTests(AlertWardFixture ward) : IClassFixture<Al
     public async Task Each_scenario_publishes_exactly_its_expected_alarms_over_mqtt(string file)
     {
         var scenario = Scenario.Load(AlertWardFixture.ScenarioPath(file));
-        await using var gateway = await ward.StartGatewayAsync();
+        await using var gateway = await ward.StartGatewayAsync(devices: scenario.DeviceIds);
         await using var station = await gateway.ConnectStationAsync("alerts/#");
 
         var start = await GatewayScenarioSink.PlayAsync(gateway, scenario);
@@ -65,6 +66,16 @@ public sealed class AlertScenarioTests(AlertWardFixture ward) : IClassFixture<Al
         var scenario = Scenario.Load(scenarioPath);
         using var folder = TemporaryDirectory.Create("sim-scenario-ward");
         Assert.Equal(0, await SimulatorCommands.Create().Parse(["provision", "--output", folder.Path, "--beds", "1", "--scenario", scenarioPath]).InvokeAsync());
+        // Only the scenario's devices: the gateway watches every registered device from its start, and the ward's own
+        // oximeter (--beds 1) sends nothing here.
+        var registry = JsonNode.Parse(await File.ReadAllTextAsync(folder.Combine("devices.json")))!;
+        var devices = registry["devices"]!.AsArray();
+        foreach (var device in devices.Where(device => !scenario.DeviceIds.Contains(device!["deviceId"]!.GetValue<string>())).ToList())
+        {
+            devices.Remove(device);
+        }
+
+        await File.WriteAllTextAsync(folder.Combine("devices.json"), registry.ToJsonString());
         var clock = new ScaledTimeProvider(Speed, behind: TimeSpan.FromHours(1));
         await using var gateway = await ward.StartGatewayAsync(
             new Dictionary<string, string> { ["Gateway:DeviceRegistryPath"] = folder.Combine("devices.json") }, clock);
