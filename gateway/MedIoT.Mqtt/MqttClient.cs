@@ -432,8 +432,8 @@ public sealed class MqttClient : IAsyncDisposable
     {
         if (message.QualityOfService == MqttQualityOfService.AtLeastOnce)
         {
-            await connection.SendAsync(new MqttPubAckPacket(message.PacketIdentifier), cancellationToken).ConfigureAwait(false);
-            connection.ReturnReceiveSlot(MqttQualityOfService.AtLeastOnce, message.PacketIdentifier);
+            // Frees the message's Receive Maximum slot before the PUBACK can reach the broker (MQTT 5.0 §4.9).
+            await connection.SendFlowCompletionAsync(new MqttPubAckPacket(message.PacketIdentifier), cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -897,8 +897,7 @@ public sealed class MqttClient : IAsyncDisposable
                     Log.ReleaseOfHeldMessage(_logger, ClientId, pubRel.PacketIdentifier);
                 }
 
-                await connection.SendAsync(new MqttPubCompPacket(pubRel.PacketIdentifier), _shutdown.Token).ConfigureAwait(false);
-                connection.ReturnReceiveSlot(MqttQualityOfService.ExactlyOnce, pubRel.PacketIdentifier);
+                await connection.SendFlowCompletionAsync(new MqttPubCompPacket(pubRel.PacketIdentifier), _shutdown.Token).ConfigureAwait(false);
                 break;
             case MqttSubAckPacket subAck:
                 Acknowledge(subAck.PacketIdentifier, packet);

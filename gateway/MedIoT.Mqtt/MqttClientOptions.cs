@@ -61,7 +61,9 @@ public sealed class MqttClientOptions
 
     /// <summary>
     /// MQTT 5.0 Receive Maximum (5.0 §3.1.2.11.3): how many QoS 1 and 2 messages the broker may send before we
-    /// acknowledge them, 1–65535. A broker sending more is a protocol error (the connection closes with 0x93).
+    /// acknowledge them, 1–65535. A message's slot is free again as its PUBACK or PUBCOMP is written (§4.9), so a
+    /// broker whose window equals it may keep it exactly full. A broker sending more is a protocol error (the
+    /// connection closes with 0x93, §3.3.4).
     /// Default 65535 (not sent: the protocol's default). Ignored for MQTT 3.1.1.
     /// </summary>
     public int ReceiveMaximum { get; set; } = ushort.MaxValue;

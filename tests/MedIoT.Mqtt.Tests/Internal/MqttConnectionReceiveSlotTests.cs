@@ -1,0 +1,136 @@
+using MedIoT.Mqtt.Internal;
+using MedIoT.Mqtt.Packets;
+using MedIoT.Mqtt.Tests.Support;
+
+namespace MedIoT.Mqtt.Tests.Internal;
+
+/// <summary>
+/// When a received message's Receive Maximum slot is free again (MQTT 5.0 §4.9): before its PUBACK can reach the broker,
+/// never after. The moment in between cannot be held still with a real broker, so the connection writes into a stream
+/// that holds its first write until the test releases it.
+/// </summary>
+public sealed class MqttConnectionReceiveSlotTests
+{
+    [Theory]
+    [InlineData(MqttQualityOfService.AtLeastOnce)]
+    [InlineData(MqttQualityOfService.ExactlyOnce)]
+    public async Task The_slot_of_a_message_is_free_while_its_PUBACK_or_PUBCOMP_is_being_written(MqttQualityOfService qualityOfService)
+    {
+        var stream = new HeldWriteStream();
+        await using var connection = new MqttConnection(stream, MqttProtocolVersion.V500, 65_536, TimeProvider.System) { ReceiveMaximum = 1 };
+        Assert.True(connection.TryTakeReceiveSlot(qualityOfService, 1));
+
+        // QoS 1 ends with PUBACK, QoS 2 with PUBCOMP (§4.3.2, §4.3.3).
+        MqttPacket completionPacket = qualityOfService == MqttQualityOfService.AtLeastOnce ? new MqttPubAckPacket(1) : new MqttPubCompPacket(1);
+        var completion = completionPacket switch
+        {
+            MqttPubAckPacket pubAck => connection.SendFlowCompletionAsync(pubAck, CancellationToken.None),
+            _ => connection.SendFlowCompletionAsync((MqttPubCompPacket)completionPacket, CancellationToken.None),
+        };
+        await stream.WriteStarted.WaitAsync(Broker.Timeout);
+
+        // The packet has not left yet, and the broker may send the next message as soon as it has: the slot is free,
+        // and only that one.
+        Assert.True(connection.TryTakeReceiveSlot(qualityOfService, 2));
+        Assert.False(connection.TryTakeReceiveSlot(qualityOfService, 3));
+        stream.Release();
+        await completion.WaitAsync(Broker.Timeout);
+        Assert.Equal(PacketBytes.Encode(completionPacket, MqttProtocolVersion.V500), stream.Written);
+    }
+
+    [Fact]
+    public async Task A_PUBACK_whose_wait_for_the_connection_is_cancelled_frees_nothing()
+    {
+        var stream = new HeldWriteStream();
+        await using var connection = new MqttConnection(stream, MqttProtocolVersion.V500, 65_536, TimeProvider.System) { ReceiveMaximum = 1 };
+        Assert.True(connection.TryTakeReceiveSlot(MqttQualityOfService.AtLeastOnce, 1));
+
+        // Another packet holds the connection; the PUBACK waits behind it and is cancelled before it is written.
+        var ping = connection.SendAsync(MqttPingReqPacket.Instance, CancellationToken.None);
+        await stream.WriteStarted.WaitAsync(Broker.Timeout);
+        using var cancellation = new CancellationTokenSource();
+        var acknowledgement = connection.SendFlowCompletionAsync(new MqttPubAckPacket(1), cancellation.Token);
+        await cancellation.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => acknowledgement.WaitAsync(Broker.Timeout));
+
+        // The broker never got that PUBACK, so the message still holds its slot.
+        Assert.False(connection.TryTakeReceiveSlot(MqttQualityOfService.AtLeastOnce, 2));
+        stream.Release();
+        await ping.WaitAsync(Broker.Timeout);
+    }
+
+    /// <summary>A write-only stream that holds its first write until <see cref="Release"/>; reads wait until it is disposed.</summary>
+    private sealed class HeldWriteStream : Stream
+    {
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly MemoryStream _written = new();
+
+        public Task WriteStarted => _started.Task;
+
+        public byte[] Written
+        {
+            get
+            {
+                lock (_written)
+                {
+                    return _written.ToArray();
+                }
+            }
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public void Release() => _released.TrySetResult();
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            _started.TrySetResult();
+            await _released.Task.WaitAsync(cancellationToken);
+            lock (_written)
+            {
+                _written.Write(buffer.Span);
+            }
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await _disposed.Task.WaitAsync(cancellationToken);
+            return 0;
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            _disposed.TrySetResult();
+            _written.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}
