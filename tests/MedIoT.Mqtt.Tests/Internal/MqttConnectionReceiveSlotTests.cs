@@ -5,13 +5,15 @@ using MedIoT.Mqtt.Tests.Support;
 namespace MedIoT.Mqtt.Tests.Internal;
 
 /// <summary>
-/// When a received message's Receive Maximum slot is free again (MQTT 5.0 §4.9): before its PUBACK can reach the broker,
-/// never after. The moment in between cannot be held still with a real broker, so the connection writes into a stream
-/// that holds its first write until the test releases it.
+/// When a received message's Receive Maximum slot is free again (MQTT 5.0 §4.9): before its PUBACK or PUBCOMP can
+/// reach the broker, never after. The moment in between cannot be held still with a real broker, so the connection
+/// writes into a stream that holds its writes until the test releases them.
 /// </summary>
 public sealed class MqttConnectionReceiveSlotTests
 {
-    [Theory]
+    private const int TestTimeout = 30_000;
+
+    [Theory(Timeout = TestTimeout)]
     [InlineData(MqttQualityOfService.AtLeastOnce)]
     [InlineData(MqttQualityOfService.ExactlyOnce)]
     public async Task The_slot_of_a_message_is_free_while_its_PUBACK_or_PUBCOMP_is_being_written(MqttQualityOfService qualityOfService)
@@ -21,24 +23,24 @@ public sealed class MqttConnectionReceiveSlotTests
         Assert.True(connection.TryTakeReceiveSlot(qualityOfService, 1));
 
         // QoS 1 ends with PUBACK, QoS 2 with PUBCOMP (§4.3.2, §4.3.3).
-        MqttPacket completionPacket = qualityOfService == MqttQualityOfService.AtLeastOnce ? new MqttPubAckPacket(1) : new MqttPubCompPacket(1);
-        var completion = completionPacket switch
-        {
-            MqttPubAckPacket pubAck => connection.SendFlowCompletionAsync(pubAck, CancellationToken.None),
-            _ => connection.SendFlowCompletionAsync((MqttPubCompPacket)completionPacket, CancellationToken.None),
-        };
+        var pubAck = new MqttPubAckPacket(1);
+        var pubComp = new MqttPubCompPacket(1);
+        var completion = qualityOfService == MqttQualityOfService.AtLeastOnce
+            ? connection.SendFlowCompletionAsync(pubAck, CancellationToken.None)
+            : connection.SendFlowCompletionAsync(pubComp, CancellationToken.None);
+        MqttPacket completionPacket = qualityOfService == MqttQualityOfService.AtLeastOnce ? pubAck : pubComp;
         await stream.WriteStarted.WaitAsync(Broker.Timeout);
 
         // The packet has not left yet, and the broker may send the next message as soon as it has: the slot is free,
         // and only that one.
-        Assert.True(connection.TryTakeReceiveSlot(qualityOfService, 2));
-        Assert.False(connection.TryTakeReceiveSlot(qualityOfService, 3));
+        Assert.True(connection.TryTakeReceiveSlot(qualityOfService, 2), "The slot was still taken while its acknowledgement was being written.");
+        Assert.False(connection.TryTakeReceiveSlot(qualityOfService, 3), "More slots than the Receive Maximum were free.");
         stream.Release();
         await completion.WaitAsync(Broker.Timeout);
         Assert.Equal(PacketBytes.Encode(completionPacket, MqttProtocolVersion.V500), stream.Written);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeout)]
     public async Task A_PUBACK_whose_wait_for_the_connection_is_cancelled_frees_nothing()
     {
         var stream = new HeldWriteStream();
@@ -59,7 +61,7 @@ public sealed class MqttConnectionReceiveSlotTests
         await ping.WaitAsync(Broker.Timeout);
     }
 
-    /// <summary>A write-only stream that holds its first write until <see cref="Release"/>; reads wait until it is disposed.</summary>
+    /// <summary>A stream that holds its writes until <see cref="Release"/> or until it is disposed; reads wait until it is disposed.</summary>
     private sealed class HeldWriteStream : Stream
     {
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -99,7 +101,11 @@ public sealed class MqttConnectionReceiveSlotTests
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
             _started.TrySetResult();
-            await _released.Task.WaitAsync(cancellationToken);
+
+            // A held write ends when the test releases it or when the connection disposes the stream (a failed
+            // assertion disposes the connection before any release), never later.
+            await Task.WhenAny(_released.Task, _disposed.Task).WaitAsync(cancellationToken);
+            ObjectDisposedException.ThrowIf(_disposed.Task.IsCompleted, this);
             lock (_written)
             {
                 _written.Write(buffer.Span);
