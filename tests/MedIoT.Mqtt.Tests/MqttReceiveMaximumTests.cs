@@ -1,6 +1,7 @@
 using System.Globalization;
 using MedIoT.Mqtt.Tests.Support;
 using MedIoT.Testing;
+using Xunit.Abstractions;
 
 namespace MedIoT.Mqtt.Tests;
 
@@ -9,7 +10,7 @@ namespace MedIoT.Mqtt.Tests;
 /// (<c>max_inflight_messages</c>) equals the client's Receive Maximum, as the shipped configuration and the gateway
 /// run them (issue 14, item 6).
 /// </summary>
-public sealed class MqttReceiveMaximumTests
+public sealed class MqttReceiveMaximumTests(ITestOutputHelper output)
 {
     private const int TestTimeout = 120_000;
 
@@ -55,8 +56,13 @@ public sealed class MqttReceiveMaximumTests
         }
 
         // One connection from the start, never refused as exceeding the Receive Maximum, nothing delivered twice.
+        // mosquitto before 2.0.13 may still overrun the window under this backlog (MqttClient.ReceivePublishAsync):
+        // such messages are accepted, counted, and reported once.
         Assert.True(subscriber.IsConnected, "The subscriber closed its connection to the broker.");
         Assert.Equal(1, subscriber.ConnectionCount);
+        output.WriteLine($"Messages the broker sent beyond the Receive Maximum of {Window}: {subscriber.ReceiveMaximumExcesses}");
+        Assert.Equal(subscriber.ReceiveMaximumExcesses > 0 ? 1 : 0,
+            logger.Collector.GetSnapshot().Count(entry => entry.Id.Id == MqttLogEvents.ReceiveMaximumExceeded));
         logger.Collector.AssertNoErrors();
     }
 

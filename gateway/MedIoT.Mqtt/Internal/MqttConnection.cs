@@ -66,12 +66,17 @@ internal sealed class MqttConnection : IAsyncDisposable
     /// <summary>The keep-alive in force: ours, or the server's (MQTT 5.0 §3.2.2.3.14).</summary>
     public TimeSpan KeepAlive { get; set; }
 
+    /// <summary>Whether the server has exceeded our Receive Maximum on this connection (reported once per connection).</summary>
+    public bool ReceiveMaximumExceeded { get; set; }
+
     /// <summary>
     /// A QoS 1 or 2 PUBLISH arrived: it takes one of our Receive Maximum slots until its PUBACK (QoS 1) or PUBCOMP
-    /// (QoS 2) is written (MQTT 5.0 §4.9, <see cref="SendFlowCompletionAsync(MqttPubAckPacket, CancellationToken)"/>). A QoS 2 identifier already counted on this connection (a redelivery)
-    /// takes none. False when the server exceeded our Receive Maximum, a protocol error (§3.3.4).
+    /// (QoS 2) is written (MQTT 5.0 §4.9, <see cref="SendFlowCompletionAsync(MqttPubAckPacket, CancellationToken)"/>).
+    /// A QoS 2 identifier already counted on this connection (a redelivery) takes none. False when the server has
+    /// exceeded our Receive Maximum (§3.3.4): the slot is taken all the same, because the message is accepted, so the
+    /// count stays exact for the messages after it.
     /// </summary>
-    public bool TryTakeReceiveSlot(MqttQualityOfService qualityOfService, ushort packetIdentifier)
+    public bool TakeReceiveSlot(MqttQualityOfService qualityOfService, ushort packetIdentifier)
     {
         if (ReceiveMaximum == 0 || qualityOfService == MqttQualityOfService.AtMostOnce)
         {
@@ -85,11 +90,7 @@ internal sealed class MqttConnection : IAsyncDisposable
                 return true;
             }
 
-            if (_incomingAtLeastOnce + _incomingExactlyOnce.Count >= ReceiveMaximum)
-            {
-                return false;
-            }
-
+            var withinReceiveMaximum = _incomingAtLeastOnce + _incomingExactlyOnce.Count < ReceiveMaximum;
             if (qualityOfService == MqttQualityOfService.AtLeastOnce)
             {
                 _incomingAtLeastOnce++;
@@ -99,7 +100,7 @@ internal sealed class MqttConnection : IAsyncDisposable
                 _incomingExactlyOnce.Add(packetIdentifier);
             }
 
-            return true;
+            return withinReceiveMaximum;
         }
     }
 

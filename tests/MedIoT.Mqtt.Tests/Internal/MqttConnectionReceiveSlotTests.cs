@@ -20,7 +20,7 @@ public sealed class MqttConnectionReceiveSlotTests
     {
         var stream = new HeldWriteStream();
         await using var connection = new MqttConnection(stream, MqttProtocolVersion.V500, 65_536, TimeProvider.System) { ReceiveMaximum = 1 };
-        Assert.True(connection.TryTakeReceiveSlot(qualityOfService, 1));
+        Assert.True(connection.TakeReceiveSlot(qualityOfService, 1));
 
         // QoS 1 ends with PUBACK, QoS 2 with PUBCOMP (§4.3.2, §4.3.3).
         var pubAck = new MqttPubAckPacket(1);
@@ -33,8 +33,8 @@ public sealed class MqttConnectionReceiveSlotTests
 
         // The packet has not left yet, and the broker may send the next message as soon as it has: the slot is free,
         // and only that one.
-        Assert.True(connection.TryTakeReceiveSlot(qualityOfService, 2), "The slot was still taken while its acknowledgement was being written.");
-        Assert.False(connection.TryTakeReceiveSlot(qualityOfService, 3), "More slots than the Receive Maximum were free.");
+        Assert.True(connection.TakeReceiveSlot(qualityOfService, 2), "The slot was still taken while its acknowledgement was being written.");
+        Assert.False(connection.TakeReceiveSlot(qualityOfService, 3), "More slots than the Receive Maximum were free.");
         stream.Release();
         await completion.WaitAsync(Broker.Timeout);
         Assert.Equal(PacketBytes.Encode(completionPacket, MqttProtocolVersion.V500), stream.Written);
@@ -45,7 +45,7 @@ public sealed class MqttConnectionReceiveSlotTests
     {
         var stream = new HeldWriteStream();
         await using var connection = new MqttConnection(stream, MqttProtocolVersion.V500, 65_536, TimeProvider.System) { ReceiveMaximum = 1 };
-        Assert.True(connection.TryTakeReceiveSlot(MqttQualityOfService.AtLeastOnce, 1));
+        Assert.True(connection.TakeReceiveSlot(MqttQualityOfService.AtLeastOnce, 1));
 
         // Another packet holds the connection; the PUBACK waits behind it and is cancelled before it is written.
         var ping = connection.SendAsync(MqttPingReqPacket.Instance, CancellationToken.None);
@@ -56,7 +56,7 @@ public sealed class MqttConnectionReceiveSlotTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => acknowledgement.WaitAsync(Broker.Timeout));
 
         // The broker never got that PUBACK, so the message still holds its slot.
-        Assert.False(connection.TryTakeReceiveSlot(MqttQualityOfService.AtLeastOnce, 2));
+        Assert.False(connection.TakeReceiveSlot(MqttQualityOfService.AtLeastOnce, 2));
         stream.Release();
         await ping.WaitAsync(Broker.Timeout);
     }
