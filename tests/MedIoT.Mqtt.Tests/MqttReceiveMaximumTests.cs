@@ -21,7 +21,7 @@ public sealed class MqttReceiveMaximumTests(ITestOutputHelper output)
     private const int StreamLength = Window * 4;
 
     [Fact(Timeout = TestTimeout)]
-    public async Task A_broker_that_fills_our_receive_maximum_and_gets_every_acknowledgement_at_once_stays_within_it()
+    public async Task A_broker_whose_window_equals_our_receive_maximum_keeps_the_connection_when_a_full_window_is_acknowledged_at_once()
     {
         await using var server = await MosquittoServer.StartAsync([$"max_inflight_messages {Window}"]);
         var logger = TestLogs.CreateLogger<MqttClient>();
@@ -47,7 +47,7 @@ public sealed class MqttReceiveMaximumTests(ITestOutputHelper output)
         }
 
         // Then it releases them all at once, as a batch the store made durable would: for each PUBACK the broker
-        // sends the next queued message at once (§4.9), so the window stays exactly full while they go out.
+        // sends the next queued message at once (§4.9), so the window stays full while they go out.
         await Task.WhenAll(held.Select(message => message.AcknowledgeAsync().AsTask())).WaitAsync(Broker.Timeout);
         for (var expected = Window; expected < StreamLength; expected++)
         {
