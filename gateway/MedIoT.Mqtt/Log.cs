@@ -70,4 +70,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = MqttLogEvents.PublishRefused, Level = LogLevel.Warning, Message = "MQTT broker refused a publish of client {ClientId} to {Topic}: {PacketType} reason code {ReasonCode} ({ReasonString})")]
     public static partial void PublishRefused(ILogger logger, string clientId, string topic, MedIoT.Mqtt.Packets.MqttPacketType packetType, MqttReasonCode reasonCode, string? reasonString);
+
+    [LoggerMessage(EventId = MqttLogEvents.ReceiveMaximumExceeded, Level = LogLevel.Warning, Message = "MQTT broker sent client {ClientId} more than its Receive Maximum of {ReceiveMaximum} unacknowledged QoS 1 and 2 messages (MQTT 5.0 §3.3.4; mosquitto before 2.0.13 does so under a backlog); accepted and counted (meter mediot.mqtt.receive_maximum_exceeded), logged once per connection")]
+    public static partial void ReceiveMaximumExceeded(ILogger logger, string clientId, int receiveMaximum);
 }

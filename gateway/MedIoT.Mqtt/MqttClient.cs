@@ -51,6 +51,7 @@ public sealed class MqttClient : IAsyncDisposable
     private int _disconnecting;
     private int _pingResponses;
     private int _connections;
+    private long _receiveMaximumExcesses;
     private string? _assignedClientId;
     private MqttServerLimits _serverLimits = MqttServerLimits.None;
 
@@ -135,6 +136,9 @@ public sealed class MqttClient : IAsyncDisposable
 
     /// <summary>The most QoS 1 and 2 publishes that were in flight at once.</summary>
     internal int InFlightHighWaterMark => _session.InFlightHighWaterMark;
+
+    /// <summary>QoS 1 and 2 messages the broker sent beyond our Receive Maximum (MQTT 5.0 §3.3.4), on every connection so far.</summary>
+    internal long ReceiveMaximumExcesses => Interlocked.Read(ref _receiveMaximumExcesses);
 
     /// <summary>The largest packet the server accepts (MQTT 5.0 CONNACK), <see cref="int.MaxValue"/> when unlimited.</summary>
     internal int ServerMaximumPacketSize => _connection?.PeerMaximumPacketSize ?? int.MaxValue;
@@ -432,8 +436,8 @@ public sealed class MqttClient : IAsyncDisposable
     {
         if (message.QualityOfService == MqttQualityOfService.AtLeastOnce)
         {
-            await connection.SendAsync(new MqttPubAckPacket(message.PacketIdentifier), cancellationToken).ConfigureAwait(false);
-            connection.ReturnReceiveSlot(MqttQualityOfService.AtLeastOnce, message.PacketIdentifier);
+            // Frees the message's Receive Maximum slot before the PUBACK can reach the broker (MQTT 5.0 §4.9).
+            await connection.SendFlowCompletionAsync(new MqttPubAckPacket(message.PacketIdentifier), cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -897,8 +901,7 @@ public sealed class MqttClient : IAsyncDisposable
                     Log.ReleaseOfHeldMessage(_logger, ClientId, pubRel.PacketIdentifier);
                 }
 
-                await connection.SendAsync(new MqttPubCompPacket(pubRel.PacketIdentifier), _shutdown.Token).ConfigureAwait(false);
-                connection.ReturnReceiveSlot(MqttQualityOfService.ExactlyOnce, pubRel.PacketIdentifier);
+                await connection.SendFlowCompletionAsync(new MqttPubCompPacket(pubRel.PacketIdentifier), _shutdown.Token).ConfigureAwait(false);
                 break;
             case MqttSubAckPacket subAck:
                 Acknowledge(subAck.PacketIdentifier, packet);
@@ -972,11 +975,22 @@ public sealed class MqttClient : IAsyncDisposable
                 MqttProtocolError.TopicAliasInvalid, "The MQTT broker sent a topic alias although this client accepts none (Topic Alias Maximum 0, MQTT 5.0 §3.3.2.3.4).");
         }
 
-        if (!connection.TryTakeReceiveSlot(publish.QualityOfService, publish.PacketIdentifier))
+        if (!connection.TakeReceiveSlot(publish.QualityOfService, publish.PacketIdentifier))
         {
-            throw new MqttProtocolException(
-                MqttProtocolError.ReceiveMaximumExceeded,
-                $"The MQTT broker sent more than our Receive Maximum of {connection.ReceiveMaximum} unacknowledged QoS 1 and 2 messages (MQTT 5.0 §3.3.4).");
+            // MQTT 5.0 §3.3.4: the server must not send more than our Receive Maximum of unacknowledged QoS 1 and 2
+            // publishes, and a client may close with 0x93 when it does. This one counts it, logs it once per connection
+            // and accepts the message: mosquitto before 2.0.13 (Debian 12 ships 2.0.11) overruns the quota under a
+            // backlog (its 2.0.13 ChangeLog: "Various fixes around inflight quota management", eclipse-mosquitto issue
+            // 2306), and closing would only have it send the same messages again (§4.4), never draining the backlog.
+            // What the client holds stays bounded: reading pauses while the receive buffer (ReceiveBufferCapacity) is
+            // full, and TCP holds the rest.
+            Interlocked.Increment(ref _receiveMaximumExcesses);
+            MqttMetrics.ReceiveMaximumExcesses.Add(1);
+            if (!connection.ReceiveMaximumExceeded)
+            {
+                connection.ReceiveMaximumExceeded = true;
+                Log.ReceiveMaximumExceeded(_logger, ClientId, connection.ReceiveMaximum);
+            }
         }
 
         long delivery = 0;

@@ -61,7 +61,11 @@ public sealed class MqttClientOptions
 
     /// <summary>
     /// MQTT 5.0 Receive Maximum (5.0 §3.1.2.11.3): how many QoS 1 and 2 messages the broker may send before we
-    /// acknowledge them, 1–65535. A broker sending more is a protocol error (the connection closes with 0x93).
+    /// acknowledge them, 1–65535. A message's slot is free again as its PUBACK or PUBCOMP is written (§4.9), so a
+    /// broker whose window equals it may keep it exactly full. A broker sending more breaks §3.3.4 (mosquitto before
+    /// 2.0.13 does under a backlog): the excess is accepted, counted (meter <c>mediot.mqtt.receive_maximum_exceeded</c>)
+    /// and logged once per connection (event 22), never refused, since the broker would only send it again;
+    /// <see cref="ReceiveBufferCapacity"/> bounds what the client holds.
     /// Default 65535 (not sent: the protocol's default). Ignored for MQTT 3.1.1.
     /// </summary>
     public int ReceiveMaximum { get; set; } = ushort.MaxValue;

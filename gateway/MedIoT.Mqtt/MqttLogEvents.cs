@@ -68,4 +68,7 @@ public static class MqttLogEvents
 
     /// <summary>Warning: "MQTT broker refused a publish of client {ClientId} to {Topic}: {PacketType} reason code …"</summary>
     public const int PublishRefused = 21;
+
+    /// <summary>Warning: "MQTT broker sent client {ClientId} more than its Receive Maximum of {ReceiveMaximum} unacknowledged …"</summary>
+    public const int ReceiveMaximumExceeded = 22;
 }

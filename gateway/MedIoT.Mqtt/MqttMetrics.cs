@@ -29,6 +29,10 @@ public static class MqttMetrics
     internal static readonly Counter<long> Resends = s_meter.CreateCounter<long>(
         "mediot.mqtt.resends", "{packet}", "MQTT PUBLISH and PUBREL packets resent after a reconnect");
 
+    /// <summary>QoS 1 and 2 messages the broker sent beyond our MQTT 5.0 Receive Maximum (§3.3.4); accepted, see <see cref="MqttLogEvents.ReceiveMaximumExceeded"/>.</summary>
+    internal static readonly Counter<long> ReceiveMaximumExcesses = s_meter.CreateCounter<long>(
+        "mediot.mqtt.receive_maximum_exceeded", "{message}", "QoS 1 and 2 messages the MQTT broker sent beyond the client's Receive Maximum");
+
     internal static void RecordProtocolError(MqttProtocolError error) =>
         ProtocolErrors.Add(1, new KeyValuePair<string, object?>("error", error.ToString()));
 }

@@ -60,7 +60,11 @@ public enum MqttProtocolError
     /// <summary>MQTT 5.0: a reason code the packet type must not carry (§2.4, table 2-6).</summary>
     InvalidReasonCode,
 
-    /// <summary>MQTT 5.0: the server sent more unacknowledged QoS 1 and 2 publishes than our Receive Maximum (§3.3.4).</summary>
+    /// <summary>
+    /// MQTT 5.0: the server sent more unacknowledged QoS 1 and 2 publishes than our Receive Maximum (§3.3.4). Not raised by
+    /// this client any more: such messages are accepted and counted (<see cref="MqttLogEvents.ReceiveMaximumExceeded"/>);
+    /// the value stays for its reason code 0x93.
+    /// </summary>
     ReceiveMaximumExceeded,
 
     /// <summary>MQTT 5.0: the server used a topic alias although we allow none (Topic Alias Maximum 0, §3.3.2.3.4).</summary>

@@ -1,6 +1,7 @@
 using MedIoT.Mqtt.Packets;
 using MedIoT.Mqtt.Tests.Support;
 using MedIoT.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace MedIoT.Mqtt.Tests;
 
@@ -107,13 +108,14 @@ public sealed class MqttVersion5ClientTests
     }
 
     [Fact(Timeout = TestTimeout)]
-    public async Task A_broker_exceeding_our_receive_maximum_is_a_protocol_error()
+    public async Task A_broker_exceeding_our_receive_maximum_is_counted_and_logged_once_and_its_messages_are_accepted()
     {
         await using var broker = new FakeBroker(MqttProtocolVersion.V500);
         var options = broker.Options("v5-receive-maximum");
         options.ReceiveMaximum = 2;
         options.AutoAcknowledge = false;
-        await using var client = new MqttClient(options);
+        var logger = TestLogs.CreateLogger<MqttClient>();
+        await using var client = new MqttClient(options, logger);
         var accepted = broker.AcceptAsync();
         await client.ConnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
         await accepted;
@@ -127,16 +129,29 @@ public sealed class MqttVersion5ClientTests
         await (await client.ReceiveAsync()).AcknowledgeAsync().AsTask().WaitAsync(Broker.Timeout);
         Assert.Equal(1, Assert.IsType<MqttPubAckPacket>(await broker.ReceiveAsync()).PacketIdentifier);
         await broker.SendAsync(new MqttPublishPacket { Topic = "t", QualityOfService = MqttQualityOfService.ExactlyOnce, PacketIdentifier = 3 });
-        Assert.Equal(2, (await client.ReceiveAsync()).PacketIdentifier);
-        Assert.Equal(3, (await client.ReceiveAsync()).PacketIdentifier);
-        Assert.True(client.IsConnected);
+        var second = await client.ReceiveAsync();
+        Assert.Equal(2, second.PacketIdentifier);
+        var third = await client.ReceiveAsync();
+        Assert.Equal(3, third.PacketIdentifier);
+        Assert.Equal(0, client.ReceiveMaximumExcesses);
 
-        // A third unacknowledged one exceeds it (§3.3.4).
+        // A third and a fourth unacknowledged one exceed it (§3.3.4): accepted and delivered, counted each, logged once.
         await broker.SendAsync(new MqttPublishPacket { Topic = "t", QualityOfService = MqttQualityOfService.AtLeastOnce, PacketIdentifier = 4 });
+        await broker.SendAsync(new MqttPublishPacket { Topic = "t", QualityOfService = MqttQualityOfService.ExactlyOnce, PacketIdentifier = 5 });
+        var fourth = await client.ReceiveAsync();
+        Assert.Equal(4, fourth.PacketIdentifier);
+        Assert.Equal(5, (await client.ReceiveAsync()).PacketIdentifier);
+        Assert.Equal(2, client.ReceiveMaximumExcesses);
+        Assert.Single(logger.Collector.GetSnapshot(), entry => entry.Id.Id == MqttLogEvents.ReceiveMaximumExceeded && entry.Level == LogLevel.Warning);
 
-        var failure = await Assert.ThrowsAsync<MqttProtocolException>(() => client.Completion.WaitAsync(Broker.Timeout));
-        Assert.Equal(MqttProtocolError.ReceiveMaximumExceeded, failure.Error);
-        Assert.Equal(MqttReasonCode.ReceiveMaximumExceeded, Assert.IsType<MqttDisconnectPacket>(await broker.ReceiveAsync()).ReasonCode);
+        // The connection stays, and the acknowledgements of the excess messages go out as usual.
+        await second.AcknowledgeAsync().AsTask().WaitAsync(Broker.Timeout);
+        Assert.Equal(2, Assert.IsType<MqttPubAckPacket>(await broker.ReceiveAsync()).PacketIdentifier);
+        await fourth.AcknowledgeAsync().AsTask().WaitAsync(Broker.Timeout);
+        Assert.Equal(4, Assert.IsType<MqttPubAckPacket>(await broker.ReceiveAsync()).PacketIdentifier);
+        Assert.True(client.IsConnected);
+        Assert.False(client.Completion.IsCompleted);
+        logger.Collector.AssertNoErrors();
     }
 
     [Fact(Timeout = TestTimeout)]

@@ -66,12 +66,17 @@ internal sealed class MqttConnection : IAsyncDisposable
     /// <summary>The keep-alive in force: ours, or the server's (MQTT 5.0 §3.2.2.3.14).</summary>
     public TimeSpan KeepAlive { get; set; }
 
+    /// <summary>Whether the server has exceeded our Receive Maximum on this connection (reported once per connection).</summary>
+    public bool ReceiveMaximumExceeded { get; set; }
+
     /// <summary>
     /// A QoS 1 or 2 PUBLISH arrived: it takes one of our Receive Maximum slots until its PUBACK (QoS 1) or PUBCOMP
-    /// (QoS 2) is sent (MQTT 5.0 §4.9). A QoS 2 identifier already counted on this connection (a redelivery)
-    /// takes none. False when the server exceeded our Receive Maximum, a protocol error (§3.3.4).
+    /// (QoS 2) is written (MQTT 5.0 §4.9, <see cref="SendFlowCompletionAsync(MqttPubAckPacket, CancellationToken)"/>).
+    /// A QoS 2 identifier already counted on this connection (a redelivery) takes none. False when the server has
+    /// exceeded our Receive Maximum (§3.3.4): the slot is taken all the same, because the message is accepted, so the
+    /// count stays exact for the messages after it.
     /// </summary>
-    public bool TryTakeReceiveSlot(MqttQualityOfService qualityOfService, ushort packetIdentifier)
+    public bool TakeReceiveSlot(MqttQualityOfService qualityOfService, ushort packetIdentifier)
     {
         if (ReceiveMaximum == 0 || qualityOfService == MqttQualityOfService.AtMostOnce)
         {
@@ -85,11 +90,7 @@ internal sealed class MqttConnection : IAsyncDisposable
                 return true;
             }
 
-            if (_incomingAtLeastOnce + _incomingExactlyOnce.Count >= ReceiveMaximum)
-            {
-                return false;
-            }
-
+            var withinReceiveMaximum = _incomingAtLeastOnce + _incomingExactlyOnce.Count < ReceiveMaximum;
             if (qualityOfService == MqttQualityOfService.AtLeastOnce)
             {
                 _incomingAtLeastOnce++;
@@ -99,12 +100,12 @@ internal sealed class MqttConnection : IAsyncDisposable
                 _incomingExactlyOnce.Add(packetIdentifier);
             }
 
-            return true;
+            return withinReceiveMaximum;
         }
     }
 
-    /// <summary>A PUBACK (QoS 1) or PUBCOMP (QoS 2) went out: the slot is free again.</summary>
-    public void ReturnReceiveSlot(MqttQualityOfService qualityOfService, ushort packetIdentifier)
+    /// <summary>The PUBACK (QoS 1) or PUBCOMP (QoS 2) of a received message is about to be written: its slot is free again.</summary>
+    private void ReturnReceiveSlot(MqttQualityOfService qualityOfService, ushort packetIdentifier)
     {
         if (ReceiveMaximum == 0)
         {
@@ -243,7 +244,29 @@ internal sealed class MqttConnection : IAsyncDisposable
     /// would desynchronise the stream; a stalled write ends only when the connection closes.
     /// </summary>
     /// <exception cref="MqttConnectionClosedException">The connection is closed or failed.</exception>
-    public async Task SendAsync(MqttPacket packet, CancellationToken cancellationToken)
+    public Task SendAsync(MqttPacket packet, CancellationToken cancellationToken) => SendAsync(packet, null, cancellationToken);
+
+    /// <summary>
+    /// Writes the PUBACK that ends the flow of a QoS 1 message received on this connection, freeing its Receive Maximum
+    /// slot before the packet is written, never after. MQTT 5.0 §4.9: the server's send quota grows again as the PUBACK
+    /// or PUBCOMP reaches it, so it may send the next QoS 1 or 2 PUBLISH at once, and §3.3.4 limits it only to Receive
+    /// Maximum publishes "for which it has not received PUBACK, PUBCOMP, or PUBREC with a Reason Code of 128 or
+    /// greater". A slot freed after the write leaves a moment in which that next PUBLISH is read while the slot still
+    /// looks taken, so a broker that keeps exactly our Receive Maximum in flight (mosquitto with
+    /// <c>max_inflight_messages</c> equal to it) would be refused as exceeding it. The slot is freed only once the
+    /// write lock is held and the connection is open, so a cancelled wait frees nothing; a write that fails after that
+    /// loses the connection, and slots belong to one connection.
+    /// </summary>
+    /// <exception cref="MqttConnectionClosedException">The connection is closed or failed.</exception>
+    public Task SendFlowCompletionAsync(MqttPubAckPacket pubAck, CancellationToken cancellationToken) =>
+        SendAsync(pubAck, (MqttQualityOfService.AtLeastOnce, pubAck.PacketIdentifier), cancellationToken);
+
+    /// <summary>Writes the PUBCOMP that ends the flow of a QoS 2 message, freeing its slot first (see the PUBACK overload).</summary>
+    /// <exception cref="MqttConnectionClosedException">The connection is closed or failed.</exception>
+    public Task SendFlowCompletionAsync(MqttPubCompPacket pubComp, CancellationToken cancellationToken) =>
+        SendAsync(pubComp, (MqttQualityOfService.ExactlyOnce, pubComp.PacketIdentifier), cancellationToken);
+
+    private async Task SendAsync(MqttPacket packet, (MqttQualityOfService QualityOfService, ushort PacketIdentifier)? freedSlot, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -257,6 +280,11 @@ internal sealed class MqttConnection : IAsyncDisposable
             if (PeerMaximumPacketSize != int.MaxValue && MqttPacketWriter.GetPacketSize(packet, _protocolVersion) is var size && size > PeerMaximumPacketSize)
             {
                 throw new MqttPacketTooLargeException(packet.Type.ToString(), size, PeerMaximumPacketSize);
+            }
+
+            if (freedSlot is { } slot)
+            {
+                ReturnReceiveSlot(slot.QualityOfService, slot.PacketIdentifier);
             }
 
             MqttPacketWriter.Write(packet, _protocolVersion, _writer);
