@@ -162,13 +162,13 @@ public sealed class MqttResilienceTests
         await using var server = await MosquittoServer.StartAsync();
         var port = server.Port.ToString(CultureInfo.InvariantCulture);
         using var mosquittoSubscriber = ToolProcess.Start(
-            "stdbuf", "-oL", ServerBinary.Require("mosquitto_sub", "mosquitto-clients"),
-            "-h", server.Host, "-p", port, "-t", "interop/qos2/out", "-C", "2", "-q", "2", "-d");
+            "stdbuf", ["-oL", ServerBinary.Require("mosquitto_sub", "mosquitto-clients"),
+            "-h", server.Host, "-p", port, .. server.ToolCredentials(), "-t", "interop/qos2/out", "-C", "2", "-q", "2", "-d"]);
         await mosquittoSubscriber.WaitForLineAsync("SUBACK");
         await using var client = await server.ConnectAsync("qos2-interop");
         await client.SubscribeAsync([new MqttTopicFilter("interop/qos2/in", MqttQualityOfService.ExactlyOnce)], CancellationToken.None).WaitAsync(Broker.Timeout);
 
-        await ToolProcess.RunAsync("mosquitto_pub", "-h", server.Host, "-p", port, "-t", "interop/qos2/in", "-m", "rr=16", "-q", "2");
+        await ToolProcess.RunAsync("mosquitto_pub", ["-h", server.Host, "-p", port, .. server.ToolCredentials(), "-t", "interop/qos2/in", "-m", "rr=16", "-q", "2"]);
         var incoming = await client.ReceiveAsync();
         for (var index = 0; index < 2; index++)
         {
