@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 
 namespace MedIoT.Testing;
@@ -114,6 +115,21 @@ public sealed class MosquittoServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// The shipped mutual-TLS listener (<c>configs/mosquitto/mutual-tls.conf</c>) rendered for a port and PEM files, as lines
+    /// for <see cref="StartAsync"/>'s <c>extraConfiguration</c>: the configuration a ward appends to mosquitto.conf.
+    /// </summary>
+    public static IReadOnlyList<string> RenderMutualTls(int tlsPort, string caFile, string certificateFile, string keyFile)
+    {
+        var template = File.ReadAllText(Path.Combine(RepositoryLayout.Configs, "mosquitto", "mutual-tls.conf"));
+        return template
+            .Replace("{{TLS_PORT}}", tlsPort.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{{CA_FILE}}", caFile, StringComparison.Ordinal)
+            .Replace("{{CERT_FILE}}", certificateFile, StringComparison.Ordinal)
+            .Replace("{{KEY_FILE}}", keyFile, StringComparison.Ordinal)
+            .Split('\n');
+    }
+
+    /// <summary>
     /// Adds (or replaces, by user name) the accounts of a password file such as <c>mediot-sim provision</c> writes
     /// (<c>mosquitto.passwd</c>) and reloads the broker; returns once the broker has reloaded.
     /// </summary>
@@ -222,11 +238,44 @@ public sealed class MosquittoServer : IAsyncDisposable
                 // mosquitto logs this line, then rereads its configuration, password and ACL files before it reads another
                 // packet (its one network thread does both), so a connection made after the line is judged by the new files.
                 await process.ReloadAsync("Reloading config", s_reloadTimeout).ConfigureAwait(false);
+                await WaitUntilReloadedAsync().ConfigureAwait(false);
             }
         }
         finally
         {
             _changes.Release();
+        }
+    }
+
+    /// <summary>
+    /// Returns once mosquitto has finished the reload it announced: it clears its SIGHUP flag only at the end of the reload, so
+    /// a SIGHUP arriving before then is lost (mosquitto 2.0, src/loop.c). Its one thread reads no packet while it reloads, so
+    /// its answer to a CONNECT sent now comes after the reload: a CONNACK (this CONNECT has no account), or, where the first
+    /// listener is TLS, the connection closed on the bytes that are no TLS handshake. Either is the broker's own answer.
+    /// </summary>
+    private async Task WaitUntilReloadedAsync()
+    {
+        using var timeout = new CancellationTokenSource(s_reloadTimeout);
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(Host, Port, timeout.Token).ConfigureAwait(false);
+            var stream = client.GetStream();
+
+            // MQTT 3.1.1 §3.1: CONNECT, protocol "MQTT" level 4, clean session, keep alive 60 s, empty client id, no credentials.
+            byte[] connect = [0x10, 0x0C, 0x00, 0x04, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 0x04, 0x02, 0x00, 0x3C, 0x00, 0x00];
+            await stream.WriteAsync(connect, timeout.Token).ConfigureAwait(false);
+            var answer = new byte[1];
+            _ = await stream.ReadAsync(answer, timeout.Token).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The broker closed the connection: its answer on a TLS listener.
+        }
+        catch (OperationCanceledException)
+        {
+            throw new InvalidOperationException(
+                $"mosquitto did not answer a CONNECT within {s_reloadTimeout.TotalSeconds:0} s of its reload. Its output:{Environment.NewLine}{RecentOutput}");
         }
     }
 
