@@ -39,6 +39,37 @@ public static class SecretFile
         }
     }
 
+    /// <summary>
+    /// What keeps <paramref name="path"/> from being read as a secret file (missing, open to group or others, empty, not one
+    /// line), as a sentence naming the path and the fix; <see langword="null"/> when <see cref="Read"/> would succeed. For
+    /// settings checked at start.
+    /// </summary>
+    public static string? Problem(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        try
+        {
+            _ = Read(path);
+            return null;
+        }
+        catch (FileNotFoundException)
+        {
+            return $"The {What} '{Path.GetFullPath(path)}' does not exist. Create it with the secret on one line and mode 0600.";
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return $"The folder of the {What} '{Path.GetFullPath(path)}' does not exist. Create it (mode 0700) and the file (mode 0600).";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return $"The {What} '{Path.GetFullPath(path)}' cannot be read by this user. Make it belong to the user the service runs as (mode 0600).";
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or InvalidDataException or IOException)
+        {
+            return exception.Message;
+        }
+    }
+
     /// <summary>Reads a secret written by <see cref="Write"/> (or by hand: one line, mode 0600 or 0400).</summary>
     /// <exception cref="InvalidOperationException">The file is readable or writable by group or others.</exception>
     /// <exception cref="InvalidDataException">The file is empty, longer than <see cref="MaximumBytes"/>, not UTF-8, or more than one line.</exception>

@@ -95,6 +95,26 @@ public sealed class SecretFileTests : IDisposable
         Assert.False(File.Exists(PasswordPath));
     }
 
+    [Fact]
+    public void Problem_names_what_keeps_a_file_from_being_read_as_a_secret_and_is_null_when_nothing_does()
+    {
+        Assert.Contains($"'{PasswordPath}' does not exist", SecretFile.Problem(PasswordPath), StringComparison.Ordinal);
+        var inMissingFolder = Path.Combine(_directory, "absent", "device.password");
+        Assert.Contains("folder", SecretFile.Problem(inMissingFolder), StringComparison.Ordinal);
+
+        SecretFile.Write(PasswordPath, Secret);
+        Assert.Null(SecretFile.Problem(PasswordPath));
+
+        File.SetUnixFileMode(PasswordPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        var open = SecretFile.Problem(PasswordPath);
+        Assert.Contains("chmod 600", open, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, open, StringComparison.Ordinal);
+
+        File.Delete(PasswordPath);
+        WriteOwnerOnly("first\nsecond\n");
+        Assert.Contains("control character", SecretFile.Problem(PasswordPath), StringComparison.Ordinal);
+    }
+
     private void WriteOwnerOnly(string content)
     {
         File.WriteAllText(PasswordPath, content, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));

@@ -62,7 +62,8 @@ public sealed class LedgerServer : IAsyncDisposable
         builder.Services.AddSystemTimeProvider();
 
         // Every setting is checked before anything is touched: no key file or database is created on a start that cannot succeed.
-        var options = new LedgerOptionsValidator().GetValidated(builder.Configuration);
+        var validator = new LedgerOptionsValidator(settingsFile.Folder);
+        var options = validator.GetValidated(builder.Configuration);
         var witnesses = WitnessEndpoints(options);
         var registry = GatewayRegistry.Load(settingsFile.Resolve(options.RegistryFile));
         var key = LoadOrCreateKey(settingsFile.Resolve(options.KeyFile));
@@ -100,7 +101,8 @@ public sealed class LedgerServer : IAsyncDisposable
             services.AddSingleton(statistics);
             if (options.Alarm.Mqtt is { } mqtt)
             {
-                services.AddSingleton(provider => new ForkAlarmPublisher(mqtt, statistics, provider.GetRequiredService<TimeProvider>(),
+                var password = mqtt.PasswordFile.Length > 0 ? SecretFile.Read(validator.PasswordFilePath(mqtt)) : mqtt.Password;
+                services.AddSingleton(provider => new ForkAlarmPublisher(mqtt, password, statistics, provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILoggerFactory>()));
                 services.AddHostedService(provider => provider.GetRequiredService<ForkAlarmPublisher>());
             }

@@ -20,7 +20,7 @@ public sealed class ForkAlarmPublisherTests
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(logs));
         using var statistics = new LedgerStatistics();
         var options = new LedgerAlarmMqttOptions { Host = "127.0.0.1", Port = FreeTcpPort.Next() };   // nothing listens there
-        using var publisher = new ForkAlarmPublisher(options, statistics, clock, loggerFactory);
+        using var publisher = new ForkAlarmPublisher(options, password: null, statistics, clock, loggerFactory);
 
         await publisher.StartAsync(CancellationToken.None);
         var seen = new List<int>();
