@@ -1,5 +1,6 @@
 using System.Globalization;
 using MedIoT.FirmwareSim;
+using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.FirmwareSim.Scenarios;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Testing;
@@ -62,10 +63,25 @@ public sealed class AlertScenarioTests(AlertWardFixture ward) : IClassFixture<Al
     {
         const double Speed = 20;
         var scenarioPath = AlertWardFixture.ScenarioPath(file);
-        var scenario = Scenario.Load(scenarioPath);
         using var folder = TemporaryDirectory.Create("sim-scenario-ward");
         Assert.Equal(0, await SimulatorCommands.Create().Parse(["provision", "--output", folder.Path, "--beds", "1", "--scenario", scenarioPath]).InvokeAsync());
-        var clock = new ScaledTimeProvider(Speed, behind: TimeSpan.FromHours(1));
+        // The scenario's device ids are the fixture's too: their accounts now get this folder's passwords, and get the fixture's
+        // back at the end.
+        await ward.Mosquitto.AddAccountsAsync(folder.Combine(BrokerAccounts.PasswordFileName));
+        try
+        {
+            await PlayProvisionedScenarioAsync(folder, scenarioPath, Speed);
+        }
+        finally
+        {
+            await ward.Mosquitto.AddAccountsAsync(ward.BrokerPasswordFile);
+        }
+    }
+
+    private async Task PlayProvisionedScenarioAsync(TemporaryDirectory folder, string scenarioPath, double speed)
+    {
+        var scenario = Scenario.Load(scenarioPath);
+        var clock = new ScaledTimeProvider(speed, behind: TimeSpan.FromHours(1));
         await using var gateway = await ward.StartGatewayAsync(
             new Dictionary<string, string> { ["Gateway:DeviceRegistryPath"] = folder.Combine("devices.json") }, clock);
         await using var station = await gateway.ConnectStationAsync("alerts/#");
@@ -73,7 +89,7 @@ public sealed class AlertScenarioTests(AlertWardFixture ward) : IClassFixture<Al
         var exitCode = await SimulatorCommands.Create().Parse(
         [
             "scenario", scenarioPath, "--ward-folder", folder.Path, "--port", ward.Mosquitto.Port.ToString(CultureInfo.InvariantCulture),
-            "--gateway-url", gateway.Http.BaseAddress!.ToString(), "--speed", Speed.ToString(CultureInfo.InvariantCulture),
+            "--gateway-url", gateway.Http.BaseAddress!.ToString(), "--speed", speed.ToString(CultureInfo.InvariantCulture),
         ]).InvokeAsync();
 
         Assert.Equal(0, exitCode);
