@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Numerics;
 using MedIoT.Protocol.Frames;
 
 namespace MedIoT.Alerts;
@@ -92,6 +94,88 @@ public readonly record struct AlarmCondition
     public static AlarmCondition Security(FrameRejectionReason reason, string deviceId) =>
         new(AlarmConditionKind.SecurityEvent, 0, deviceId, DeviceStatus.None, reason);
 
+    /// <summary>
+    /// The condition whose <see cref="Key"/> is <paramref name="key"/> (read back from the journal); false for text that is
+    /// no key: an unknown kind, a code that is not a positive whole number, a status that is not one <see cref="DeviceStatus"/>
+    /// flag, a reason that is not a security reason, or an empty subject.
+    /// </summary>
+    public static bool TryParse([NotNullWhen(true)] string? key, out AlarmCondition condition)
+    {
+        condition = default;
+        if (string.IsNullOrEmpty(key))
+        {
+            return false;
+        }
+
+        if (key is "news2" or "gateway-backlog")
+        {
+            condition = key == "news2" ? News2Score : GatewayBacklog;
+            return true;
+        }
+
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == key.Length - 1)
+        {
+            return false;
+        }
+
+        var rest = key[(slash + 1)..];
+        switch (key[..slash])
+        {
+            case "vital-below" or "vital-above" or "vital-falling" or "vital-rising":
+                if (!int.TryParse(rest, NumberStyles.None, CultureInfo.InvariantCulture, out var code) || code <= 0)
+                {
+                    return false;
+                }
+
+                condition = key[..slash] switch
+                {
+                    "vital-below" => VitalBelow(code),
+                    "vital-above" => VitalAbove(code),
+                    "vital-falling" => VitalFalling(code),
+                    _ => VitalRising(code),
+                };
+                return true;
+            case "device-silent":
+                condition = DeviceSilent(rest);
+                return true;
+            case "serial-port-disconnected":
+                condition = SerialPortDisconnected(rest);
+                return true;
+            case "device-status":
+                var statusEnd = rest.IndexOf('/', StringComparison.Ordinal);
+                if (statusEnd <= 0 || statusEnd == rest.Length - 1 || !TryParseName<DeviceStatus>(rest[..statusEnd], out var flag)
+                    || flag == DeviceStatus.None || !BitOperations.IsPow2((uint)flag))
+                {
+                    return false;
+                }
+
+                condition = DeviceReports(rest[(statusEnd + 1)..], flag);
+                return true;
+            case "security":
+                var reasonEnd = rest.IndexOf('/', StringComparison.Ordinal);
+                if (reasonEnd <= 0 || reasonEnd == rest.Length - 1 || !TryParseName<FrameRejectionReason>(rest[..reasonEnd], out var reason)
+                    || !MedIoT.Alerts.Security.SecurityEvent.IsSecurityReason(reason))
+                {
+                    return false;
+                }
+
+                condition = Security(reason, rest[(reasonEnd + 1)..]);
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /// <inheritdoc />
     public override string ToString() => Key;
+
+    // Only a defined member's exact name: Enum.TryParse also takes numbers and comma lists, which no key holds.
+    private static bool TryParseName<T>(string name, out T value)
+        where T : struct, Enum
+    {
+        value = default;
+        return !string.IsNullOrEmpty(name) && char.IsAsciiLetter(name[0]) && !name.Contains(',', StringComparison.Ordinal)
+            && Enum.TryParse(name, ignoreCase: false, out value) && Enum.IsDefined(value);
+    }
 }

@@ -38,6 +38,7 @@ public sealed class AlarmEngine
     private readonly Dictionary<string, SerialPortWatch> _disconnectedPorts = new(StringComparer.Ordinal);
     private readonly bool[] _backlogLevelReached;
     private readonly DeviceStatus _invalidatingFlags;
+    private readonly SecurityThrottle _security;
     private DateTimeOffset _latest = DateTimeOffset.MinValue;
 
     /// <summary>Creates an engine with no alarms.</summary>
@@ -45,6 +46,7 @@ public sealed class AlarmEngine
     {
         _rules = rules ?? throw new ArgumentNullException(nameof(rules));
         _book = new AlarmBook(rules.Lifecycle);
+        _security = new SecurityThrottle(rules.Security.RepeatInterval);
         _backlogLevelReached = new bool[rules.Technical.Backlog.Levels.Count];
         foreach (var rule in rules.Technical.DeviceStatus.Where(rule => rule.InvalidatesReadings))
         {
@@ -54,6 +56,56 @@ public sealed class AlarmEngine
 
     /// <summary>The rules in force.</summary>
     public AlarmRules Rules => _rules;
+
+    /// <summary>The highest alarm id handed out so far (or restored); the next alarm gets the one after it.</summary>
+    public long LastAlarmId => _book.LastAlarmId;
+
+    /// <summary>
+    /// Failing frames (security events) that raised no alarm of their own: counted on their condition's active alarm, or
+    /// kept for the summary alarm at the end of its repeat interval (<see cref="SecurityRules.RepeatInterval"/>).
+    /// </summary>
+    public long SecurityRepeatsSuppressed => _security.Suppressed;
+
+    /// <summary>
+    /// Starts the engine from <paramref name="snapshot"/>, the state it had when it last stopped, before any input or tick
+    /// (docs/alerts.md §9). Each restored alarm keeps its id, condition, place, priority, acknowledgement, escalation level
+    /// and escalation clock, and the state that judges its condition is set to match it, so that it neither flaps nor
+    /// raises again: a vital limit stays confirmed until a sample clears it by the hysteresis, a NEWS2 band stands until
+    /// the device-measured parameters are fresh again, a silent device stays silent until heard, a reported status and a
+    /// disconnected port stay until reported otherwise. Rate-of-change windows start empty and are judged afresh by the
+    /// next sample. The devices in the snapshot are watched from their last-heard time, so one that stays silent raises
+    /// <em>device silent</em> on time. Appended to <paramref name="events"/>: an older restored alarm superseded by a newer
+    /// one of the same condition, and the device alarms of devices no longer watched at that bed (removed, revoked or moved
+    /// while the gateway was down) and the vital alarms the rules no longer judge, as their condition clearing
+    /// (resolved, or latched when high and unacknowledged).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The engine has already processed an input or a tick, or was restored.</exception>
+    /// <exception cref="ArgumentException">The snapshot is inconsistent (an id above <see cref="RestoreSnapshot.LastAlarmId"/> or given twice, an invalid place or name).</exception>
+    public void Restore(RestoreSnapshot snapshot, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(events);
+        if (_latest != DateTimeOffset.MinValue)
+        {
+            throw new InvalidOperationException("Restore starts the engine: it must come before any input or tick.");
+        }
+
+        now = Advance(now);
+        foreach (var device in snapshot.Devices)
+        {
+            if (!IsName(device.DeviceId) || !device.Bed.IsValid)
+            {
+                throw new ArgumentException($"A watched device needs a valid id and bed ({device.DeviceId}).", nameof(snapshot));
+            }
+
+            _devices[device.DeviceId] = new DeviceWatch(device.DeviceId, device.Bed, Earlier(device.LastHeard, now));
+        }
+
+        foreach (var alarm in _book.Restore(snapshot.LastAlarmId, snapshot.Alarms, now, events))
+        {
+            Resume(alarm, now, events);
+        }
+    }
 
     /// <summary>
     /// Applies one input at <paramref name="now"/> and appends what happened to alarms to <paramref name="events"/>
@@ -112,6 +164,12 @@ public sealed class AlarmEngine
         foreach (var (bed, state) in _beds)
         {
             StepNews2(bed, state, now, events);
+        }
+
+        foreach (var (condition, pending) in _security.EndWindows(now, condition => _book.IsActive(null, condition)))
+        {
+            // The repeats kept back since the last alarm of this condition, summarised in one alarm.
+            _book.Occurred(null, condition, condition.Subject, _rules.Security.Priority, (int)Math.Min(pending, int.MaxValue), now, events);
         }
 
         _book.Escalate(now, events);
@@ -377,28 +435,83 @@ public sealed class AlarmEngine
             return AlarmInputRejection.NotASecurityReason;
         }
 
-        if (!IsName(security.DeviceId))
+        if (!IsName(security.ClaimedDeviceId))
         {
             return AlarmInputRejection.InvalidDeviceId;
         }
 
-        if (security.Bed is { } bed && !bed.IsValid)
+        // The claimed device id is chosen by whoever sends the frame: the alarm names it as a claim, never at the bed of
+        // the device registered under it, and a flood of invented ids must neither grow memory nor bury IT in alarms:
+        // beyond the cap, events are counted on one alarm per reason.
+        var condition = AlarmCondition.Security(security.Reason, security.ClaimedDeviceId);
+        if (!_security.Tracks(condition) && _security.Count >= MaxSecurityAlarms)
         {
-            return AlarmInputRejection.InvalidLocation;
-        }
-
-        var condition = AlarmCondition.Security(security.Reason, security.DeviceId);
-        var bedOfAlarm = security.Bed;
-        if (_book.SecurityCount >= MaxSecurityAlarms && !_book.IsActive(bedOfAlarm, condition))
-        {
-            // The claimed device id is chosen by whoever sends the frame: a flood of invented ids must not grow
-            // memory or bury IT in alarms. Beyond the cap, events are counted on one alarm per reason.
             condition = AlarmCondition.Security(security.Reason, ManyDevices);
-            bedOfAlarm = null;
         }
 
-        _book.Occurred(bedOfAlarm, condition, condition.Subject, _rules.Security.Priority, now, events);
+        if (_book.IsActive(null, condition))
+        {
+            _security.CountRepeat();
+            _book.Occurred(null, condition, condition.Subject, _rules.Security.Priority, 1, now, events);
+        }
+        else if (_security.TryOpen(condition, now, out var pending))
+        {
+            _book.Occurred(null, condition, condition.Subject, _rules.Security.Priority, (int)Math.Min(pending + 1, int.MaxValue), now, events);
+        }
+
         return AlarmInputRejection.None;
+    }
+
+    /// <summary>Sets the state that judges a restored alarm's condition to match it (<see cref="Restore"/>).</summary>
+    private void Resume(Alarm alarm, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        var condition = alarm.Condition;
+        switch (condition.Kind)
+        {
+            case AlarmConditionKind.VitalBelowLimit or AlarmConditionKind.VitalAboveLimit when alarm.ConditionPresent && alarm.Bed is { } bed:
+                if (_rules.VitalRuleFor(bed, condition.MdcCode) is not { } rule || alarm.DeviceId is not { } deviceId || !IsName(deviceId))
+                {
+                    _book.Set(bed, condition, alarm.DeviceId, null, null, now, events);
+                    break;
+                }
+
+                var tracker = new VitalTracker(rule);
+                tracker.Seed(condition.Kind == AlarmConditionKind.VitalBelowLimit ? LimitDirection.Below : LimitDirection.Above, alarm.Priority, now);
+                Bed(bed).Vitals[(deviceId, condition.MdcCode)] = tracker;
+                break;
+            case AlarmConditionKind.News2 when alarm.ConditionPresent && alarm.Bed is { } bed:
+                Bed(bed).News2.Restore(alarm.Priority);
+                break;
+            case AlarmConditionKind.DeviceSilent or AlarmConditionKind.DeviceStatus:
+                if (!_devices.TryGetValue(condition.Subject!, out var device) || device.Bed != alarm.Bed)
+                {
+                    _book.Set(alarm.Bed, condition, alarm.DeviceId, null, null, now, events);
+                }
+                else if (alarm.ConditionPresent && condition.Kind == AlarmConditionKind.DeviceSilent)
+                {
+                    device.Silent = true;
+                }
+                else if (alarm.ConditionPresent)
+                {
+                    device.Status |= condition.Status;
+                    device.FlagSince[condition.Status] = Earlier(alarm.RaisedAt, now);
+                }
+
+                break;
+            case AlarmConditionKind.SerialPortDisconnected when alarm.ConditionPresent:
+                _disconnectedPorts.TryAdd(condition.Subject!, new SerialPortWatch(alarm.Bed, Earlier(alarm.RaisedAt, now)));
+                break;
+            case AlarmConditionKind.GatewayBacklog when alarm.ConditionPresent:
+                for (var index = 0; index < _backlogLevelReached.Length; index++)
+                {
+                    _backlogLevelReached[index] = _rules.Technical.Backlog.Levels[index].Priority <= alarm.Priority;
+                }
+
+                break;
+            case AlarmConditionKind.SecurityEvent:
+                _security.Restore(condition, Earlier(alarm.RaisedAt, now));
+                break;
+        }
     }
 
     private DeviceWatch Heard(string deviceId, BedLocation bed, DateTimeOffset now, List<AlarmEvent> events)

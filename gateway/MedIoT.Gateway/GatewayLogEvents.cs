@@ -189,4 +189,19 @@ public static class GatewayLogEvents
 
     /// <summary>Critical: "FORK ALARM: the ledger's anchored checkpoint of size {Size} for {Origin} is not the one this …"</summary>
     public const int AnchoringForkNotOurs = 151;
+
+    /// <summary>Information: "Alert state restored from the journal: {AlarmCount} active alarms, new alarm ids from {NextAlarmId}; …"</summary>
+    public const int AlarmsRestored = 160;
+
+    /// <summary>Warning: "Journaled alarm {AlarmId} ({ConditionKey}) cannot be restored: its condition or place does not read …"</summary>
+    public const int AlarmNotRestored = 161;
+
+    /// <summary>Error: "The alarm id reservation {Path} is damaged …; new alarm ids start at {NextAlarmId} …"</summary>
+    public const int AlarmIdReservationDamaged = 162;
+
+    /// <summary>Error: "Cannot write the alarm id reservation {Path} (failure {Failures}) …"</summary>
+    public const int AlarmIdReservationFailed = 163;
+
+    /// <summary>Warning: "Journal entry {Index} is an alarm record that does not decode ({Failure}) …"</summary>
+    public const int AlarmEntryUnreadable = 164;
 }

@@ -121,6 +121,21 @@ internal static partial class Log
     [LoggerMessage(GatewayLogEvents.AlarmApiRequestRejected, LogLevel.Warning, "Alert API request to {Endpoint} refused: {Reason}. Further refusals for this reason are counted, not logged")]
     public static partial void AlarmApiRequestRejected(ILogger logger, string endpoint, string reason);
 
+    [LoggerMessage(GatewayLogEvents.AlarmsRestored, LogLevel.Information, "Alert state restored from the journal: {AlarmCount} active alarms, new alarm ids from {NextAlarmId}; {DeviceCount} devices watched for silence from their last journaled frame or from now")]
+    public static partial void AlarmsRestored(ILogger logger, int alarmCount, long nextAlarmId, int deviceCount);
+
+    [LoggerMessage(GatewayLogEvents.AlarmNotRestored, LogLevel.Warning, "Journaled alarm {AlarmId} ({ConditionKey}) cannot be restored: its condition or place does not read back (cut or replaced when journaled); it is not active after this start")]
+    public static partial void AlarmNotRestored(ILogger logger, long alarmId, string conditionKey);
+
+    [LoggerMessage(GatewayLogEvents.AlarmEntryUnreadable, LogLevel.Warning, "Journal entry {Index} is an alarm record that does not decode ({Failure}): it changes no alarm at this start; an alarm it concerned is restored as its other events leave it")]
+    public static partial void AlarmEntryUnreadable(ILogger logger, long index, string failure);
+
+    [LoggerMessage(GatewayLogEvents.AlarmIdReservationDamaged, LogLevel.Error, "The alarm id reservation {Path} is damaged (it holds the highest alarm id handed out): new alarm ids start at {NextAlarmId}, far past the journal's highest, so none repeats; the file is written anew")]
+    public static partial void AlarmIdReservationDamaged(ILogger logger, string path, long nextAlarmId);
+
+    [LoggerMessage(GatewayLogEvents.AlarmIdReservationFailed, LogLevel.Error, "Cannot write the alarm id reservation {Path} (failure {Failures}; the first and every 1,000th are logged): {Reason}. Alarms are still delivered; until a write succeeds, ids handed out now may be handed out again after a crash")]
+    public static partial void AlarmIdReservationFailed(ILogger logger, string path, long failures, string reason);
+
     [LoggerMessage(GatewayLogEvents.JournalOpened, LogLevel.Information, "Journal open in {Folder}: {Size} entries (sequence history restored from a snapshot at {SnapshotSize}); checkpoint key {VerifierKey}")]
     public static partial void JournalOpened(ILogger logger, string folder, long size, long snapshotSize, string verifierKey);
 

@@ -58,7 +58,7 @@ public sealed class AlarmEngineInvariantTests
             5 => new ConsciousnessRecorded(bed, (Consciousness)random.Next(-1, 6), staff, measured),
             6 => new SupplementalOxygenRecorded(bed, random.Next(2) == 0, staff, measured),
             7 => new OxygenSaturationScaleSet(bed, (OxygenSaturationScale)random.Next(0, 4), staff),
-            8 => new SecurityEvent((FrameRejectionReason)random.Next(0, 16), device, random.Next(2) == 0 ? bed : null),
+            8 => new SecurityEvent((FrameRejectionReason)random.Next(0, 16), device),
             9 => new GatewayBacklogLevel(random.Next(-10, 1200), random.Next(-1, 1100)),
             10 => new SerialPortStatus(random.Next(2) == 0 ? "/dev/ttyUSB0" : device, random.Next(2) == 0 ? bed : null, random.Next(2) == 0),
             _ => new AlarmAcknowledgement(random.Next(0, 40), staff),
@@ -94,7 +94,8 @@ public sealed class AlarmEngineInvariantTests
 
             if (e.Alarm.Category == AlarmCategory.Security)
             {
-                Assert.Equal(AlarmChannel.InformationTechnology, e.Alarm.Channel);
+                // A claim: never at a bed.
+                Assert.Equal((AlarmChannel.InformationTechnology, (BedLocation?)null), (e.Alarm.Channel, e.Alarm.Bed));
             }
 
             if (e.Kind == AlarmEventKind.Resolved)

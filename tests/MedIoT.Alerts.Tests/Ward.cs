@@ -15,6 +15,13 @@ internal sealed class Ward(AlarmRules rules)
     public static readonly BedLocation Bed1 = BedLocation.Parse("7A", "01");
     public static readonly BedLocation Bed2 = BedLocation.Parse("7A", "02");
 
+    /// <summary>A ward whose engine starts from <paramref name="snapshot"/> (a restart) at the clock's start.</summary>
+    public Ward(AlarmRules rules, RestoreSnapshot snapshot)
+        : this(rules)
+    {
+        Engine.Restore(snapshot, Now, Events);
+    }
+
     public FakeTimeProvider Clock { get; } = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public AlarmEngine Engine { get; } = new(rules);

@@ -13,8 +13,8 @@ internal sealed class AlarmBook(LifecycleRules rules)
     private readonly SortedDictionary<long, ActiveAlarm> _byId = [];
     private long _lastId;
 
-    /// <summary>Active alarms in the security category.</summary>
-    public int SecurityCount { get; private set; }
+    /// <summary>The highest alarm id handed out (or restored): the next alarm gets the one after it.</summary>
+    public long LastAlarmId => _lastId;
 
     /// <summary>Whether an alarm is active for the place and condition.</summary>
     public bool IsActive(BedLocation? bed, AlarmCondition condition) => _byCondition.ContainsKey((bed, condition));
@@ -89,22 +89,84 @@ internal sealed class AlarmBook(LifecycleRules rules)
     }
 
     /// <summary>
-    /// A momentary event (security): raises an alarm that stays until acknowledged; repeats while it is active are
-    /// counted, not announced.
+    /// A momentary event (security): raises an alarm that stays until acknowledged, standing for
+    /// <paramref name="occurrences"/> events; a repeat while it is active is counted on it, not announced.
     /// </summary>
-    public void Occurred(BedLocation? bed, AlarmCondition condition, string? deviceId, AlarmPriority priority, DateTimeOffset now, List<AlarmEvent> events)
+    public void Occurred(BedLocation? bed, AlarmCondition condition, string? deviceId, AlarmPriority priority, int occurrences, DateTimeOffset now, List<AlarmEvent> events)
     {
         if (_byCondition.TryGetValue((bed, condition), out var alarm))
         {
-            alarm.Occurrences++;
+            alarm.Occurrences = alarm.Occurrences == int.MaxValue ? int.MaxValue : alarm.Occurrences + 1;
             return;
         }
 
-        alarm = new ActiveAlarm(++_lastId, bed, condition, deviceId, priority, now) { ConditionPresent = false };
+        alarm = new ActiveAlarm(++_lastId, bed, condition, deviceId, priority, now) { ConditionPresent = false, Occurrences = occurrences };
         _byCondition.Add((bed, condition), alarm);
         _byId.Add(alarm.AlarmId, alarm);
-        SecurityCount += condition.Category == AlarmCategory.Security ? 1 : 0;
         events.Add(new AlarmEvent(AlarmEventKind.Raised, now, alarm.Snapshot()));
+    }
+
+    /// <summary>
+    /// Starts the book from the alarms active before a restart (<see cref="AlarmEngine.Restore"/>): new alarms are numbered
+    /// after <paramref name="lastAlarmId"/>. Of two restored alarms of one place and condition (the journal lost the
+    /// older one's end) the newer is kept and the older resolved now. Security alarms are restored without a bed (they
+    /// never belong to one). Returns the alarms kept.
+    /// </summary>
+    /// <exception cref="ArgumentException">An id is below 1, above <paramref name="lastAlarmId"/> or given twice, or a bed, kind or priority is invalid.</exception>
+    public List<Alarm> Restore(long lastAlarmId, IReadOnlyList<RestoredAlarm> alarms, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        if (_lastId != 0 || _byId.Count != 0)
+        {
+            throw new InvalidOperationException("The alarm book can only be restored before it holds any alarm.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(lastAlarmId);
+        var ids = new HashSet<long>();
+        foreach (var restored in alarms)
+        {
+            var alarm = restored.Alarm ?? throw new ArgumentException("A restored alarm is null.", nameof(alarms));
+            if (alarm.AlarmId < 1 || alarm.AlarmId > lastAlarmId || !ids.Add(alarm.AlarmId))
+            {
+                throw new ArgumentException($"Restored alarm id {alarm.AlarmId} is below 1, above the last alarm id {lastAlarmId} or given twice.", nameof(alarms));
+            }
+
+            if (alarm.Bed is { IsValid: false } || !Enum.IsDefined(alarm.Priority) || !Enum.IsDefined(alarm.Condition.Kind) || alarm.EscalationLevel < 0)
+            {
+                throw new ArgumentException($"Restored alarm {alarm.AlarmId} has an invalid bed, condition, priority or escalation level.", nameof(alarms));
+            }
+        }
+
+        _lastId = lastAlarmId;
+        var kept = new List<Alarm>();
+        foreach (var restored in alarms.OrderByDescending(restored => restored.Alarm.AlarmId))
+        {
+            var alarm = restored.Alarm.Category == AlarmCategory.Security
+                ? restored.Alarm with { Bed = null, ConditionPresent = false }
+                : restored.Alarm;
+            if (_byCondition.ContainsKey((alarm.Bed, alarm.Condition)))
+            {
+                events.Add(new AlarmEvent(AlarmEventKind.Resolved, now, alarm with { ConditionPresent = false }));
+                continue;
+            }
+
+            var active = new ActiveAlarm(alarm.AlarmId, alarm.Bed, alarm.Condition, alarm.DeviceId, alarm.Priority, alarm.RaisedAt)
+            {
+                ConditionPresent = alarm.ConditionPresent,
+                AcknowledgedBy = alarm.AcknowledgedBy,
+                AcknowledgedAt = alarm.AcknowledgedBy is null ? null : alarm.AcknowledgedAt ?? now,
+                // A clock set back between runs must not put escalation off.
+                UnacknowledgedSince = restored.UnacknowledgedSince <= now ? restored.UnacknowledgedSince : now,
+                EscalationLevel = alarm.EscalationLevel,
+                News2Score = alarm.News2Score,
+                Occurrences = Math.Max(1, alarm.Occurrences),
+            };
+            _byCondition.Add((alarm.Bed, alarm.Condition), active);
+            _byId.Add(active.AlarmId, active);
+            kept.Add(active.Snapshot());
+        }
+
+        kept.Reverse();
+        return kept;
     }
 
     public AlarmInputRejection Acknowledge(long alarmId, StaffId staffId, DateTimeOffset now, List<AlarmEvent> events)
@@ -165,7 +227,6 @@ internal sealed class AlarmBook(LifecycleRules rules)
     {
         _byCondition.Remove((alarm.Bed, alarm.Condition));
         _byId.Remove(alarm.AlarmId);
-        SecurityCount -= alarm.Condition.Category == AlarmCategory.Security ? 1 : 0;
     }
 
     // Unacknowledged high-priority alarms latch (IEC 60601-1-8): they neither clear nor lose priority on their own.

@@ -11,6 +11,13 @@ internal sealed class BedNews2
 {
     private const int ParameterCount = 7;
 
+    // The parameters devices measure (consciousness and air or oxygen come from staff).
+    private static readonly News2Parameter[] s_measured =
+    [
+        News2Parameter.RespirationRate, News2Parameter.OxygenSaturation, News2Parameter.SystolicBloodPressure,
+        News2Parameter.Pulse, News2Parameter.Temperature,
+    ];
+
     private readonly double[] _values = new double[ParameterCount];
     private readonly DateTimeOffset?[] _times = new DateTimeOffset?[ParameterCount];
     private readonly int?[] _lastFreshScores = new int?[ParameterCount];
@@ -19,6 +26,10 @@ internal sealed class BedNews2
     private bool _onOxygen;
     private DateTimeOffset? _upwardSince;
     private DateTimeOffset? _downwardSince;
+
+    // The band of a NEWS2 alarm restored after a restart, whose values were not kept: it holds the alarm up until the
+    // device-measured parameters have all been fresh again (evidence), like the stale scores it stands for would.
+    private AlarmPriority? _restoredFloor;
 
     public OxygenSaturationScale Scale { get; private set; } = OxygenSaturationScale.Scale1;
 
@@ -38,6 +49,17 @@ internal sealed class BedNews2
         MdcCodes.BodyTemperature => News2Parameter.Temperature,
         _ => null,
     };
+
+    /// <summary>
+    /// Starts the bed's NEWS2 alarm at <paramref name="applied"/>, as an alarm restored after a restart: the band stands,
+    /// and may only fall once respiration rate, SpO2, systolic pressure, pulse and temperature have each been fresh again
+    /// (the values behind the band were not kept). A higher band still rises as usual.
+    /// </summary>
+    public void Restore(AlarmPriority applied)
+    {
+        Applied = applied;
+        _restoredFloor = applied;
+    }
 
     /// <summary>Keeps a measured value when it is at least as recent as the one held; <paramref name="source"/> is the device id.</summary>
     public void Record(News2Parameter parameter, double value, DateTimeOffset at, string source)
@@ -138,6 +160,17 @@ internal sealed class BedNews2
         {
             var carried = rules.PriorityFor(News2Scoring.ResponseBand(
                 _lastFreshScores.Sum(score => score ?? 0), _lastFreshScores.Any(score => score == 3)));
+            if (_restoredFloor is { } floor)
+            {
+                if (s_measured.All(parameter => _lastFreshScores[(int)parameter] is not null))
+                {
+                    _restoredFloor = null;
+                }
+                else if (Rank(floor) > Rank(carried))
+                {
+                    carried = floor;
+                }
+            }
             target = Rank(carried) < Rank(Applied) ? carried : Applied;
         }
 

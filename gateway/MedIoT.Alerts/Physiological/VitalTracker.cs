@@ -37,6 +37,30 @@ internal sealed class VitalTracker
     /// <summary>When (gateway clock) the last sample was evaluated.</summary>
     public DateTimeOffset LastEvaluatedAt { get; private set; } = DateTimeOffset.MinValue;
 
+    /// <summary>
+    /// Starts the tracker with its limits in <paramref name="direction"/> up to <paramref name="priority"/> confirmed, as
+    /// they were when an alarm of that priority was active before a restart (<see cref="AlarmEngine.Restore"/>): the
+    /// alarm then stands until a sample clears it by the hysteresis, exactly as if the gateway had not restarted. The
+    /// verdict counts as judged at <paramref name="now"/>.
+    /// </summary>
+    public void Seed(LimitDirection direction, AlarmPriority priority, DateTimeOffset now)
+    {
+        AlarmPriority? held = null;
+        for (var index = 0; index < _onsets.Length; index++)
+        {
+            var limit = Rule.Limits[index];
+            if (limit.Direction == direction && limit.Priority <= priority)
+            {
+                _onsets[index] = now;
+                _confirmed[index] = true;
+                held = held is { } current && current > limit.Priority ? current : limit.Priority;
+            }
+        }
+
+        Last = direction == LimitDirection.Below ? new VitalConditions(held, null, null, null) : new VitalConditions(null, held, null, null);
+        LastEvaluatedAt = now;
+    }
+
     /// <summary>False for a sample measured before the newest one already seen (it arrived late; it says nothing about now).</summary>
     public bool TryAccept(DateTimeOffset sampleTime)
     {

@@ -93,8 +93,13 @@ internal static class AlarmRulesParser
             var vitals = ReadVitals(root, "vitals", source, required: true);
             var news2 = ReadNews2(root.Object("news2", "freshnessSeconds", "bandPriorities", "persistenceSeconds", "clearDelaySeconds", "source"));
             var technical = ReadTechnical(root.Object("technical", "deviceSilent", "deviceStatus", "serialPortDisconnected", "backlog"), source);
-            var securityElement = root.Object("security", "priority", "source");
-            var security = new SecurityRules(securityElement.Choice("priority", s_priorities), securityElement.Text("source", MaxSourceLength));
+            var securityElement = root.Object("security", "priority", "repeatIntervalSeconds", "source");
+            var security = new SecurityRules(
+                securityElement.Choice("priority", s_priorities),
+                securityElement.Has("repeatIntervalSeconds")
+                    ? securityElement.Seconds("repeatIntervalSeconds", SecurityRules.MaxRepeatIntervalSeconds, minimumSeconds: 1)
+                    : SecurityRules.DefaultRepeatInterval,
+                securityElement.Text("source", MaxSourceLength));
             var lifecycle = ReadLifecycle(root.Object("lifecycle", "latchHighPriority", "escalationSeconds", "source"));
             var overrides = new List<BedOverride>();
             var overriddenBeds = new HashSet<BedLocation>();

@@ -29,6 +29,9 @@ public sealed class AlarmStatistics : IDisposable
     private long _webhooksFailed;
     private long _webhooksDropped;
     private long _webhookRetries;
+    private long _securityRepeatsSuppressed;
+    private long _alarmsNotRestored;
+    private long _idReservationFailures;
     // Created only by a waiter, so recording costs nothing when nobody waits.
     private readonly ChangeSignal _changes = new();
 
@@ -52,6 +55,12 @@ public sealed class AlarmStatistics : IDisposable
         _frameToPublish = meter.CreateHistogram<double>(
             FrameToPublishInstrument, "ms", "From a frame's hand-over by ingestion to the broker's acknowledgement of the alarm event it caused.");
         meter.CreateObservableCounter("mediot.alerts.webhooks.dropped", () => WebhooksDropped, "{request}", "Webhook deliveries dropped because the outbox was full.");
+        meter.CreateObservableCounter("mediot.alerts.restore.unreadable", () => AlarmsNotRestored, "{alarm}",
+            "Journaled active alarms left out at start because their record does not read back as an alarm (docs/alerts.md §9).");
+        meter.CreateObservableCounter("mediot.alerts.ids.reservation_failures", () => IdReservationFailures, "{write}",
+            "Failed writes of the alarm id reservation (docs/alerts.md §9).");
+        meter.CreateObservableCounter("mediot.alerts.security.suppressed", () => SecurityRepeatsSuppressed, "{frame}",
+            "Failing frames that raised no security alarm of their own: counted on the active alarm of their reason and claimed device, or summarised when its repeat interval ends.");
     }
 
     /// <summary>Verified frames the engine processed.</summary>
@@ -86,6 +95,15 @@ public sealed class AlarmStatistics : IDisposable
 
     /// <summary>Webhook deliveries dropped from a full outbox.</summary>
     public long WebhooksDropped => Interlocked.Read(ref _webhooksDropped);
+
+    /// <summary>Failing frames that raised no security alarm of their own (docs/alerts.md §1, "Security alarms").</summary>
+    public long SecurityRepeatsSuppressed => Interlocked.Read(ref _securityRepeatsSuppressed);
+
+    /// <summary>Journaled active alarms left out at start because their record does not read back (docs/alerts.md §9).</summary>
+    public long AlarmsNotRestored => Interlocked.Read(ref _alarmsNotRestored);
+
+    /// <summary>Failed writes of the alarm id reservation (docs/alerts.md §9).</summary>
+    public long IdReservationFailures => Interlocked.Read(ref _idReservationFailures);
 
     /// <summary>Webhook attempts that will be retried.</summary>
     public long WebhookRetries => Interlocked.Read(ref _webhookRetries);
@@ -164,6 +182,20 @@ public sealed class AlarmStatistics : IDisposable
     internal long RecordWebhookDropped() => Add(ref _webhooksDropped);
 
     internal void RecordWebhookRetry() => Add(ref _webhookRetries);
+
+    /// <summary>The engine's running total of suppressed security repeats (it only grows).</summary>
+    internal void RecordSecurityRepeatsSuppressed(long total)
+    {
+        if (Interlocked.Exchange(ref _securityRepeatsSuppressed, total) != total)
+        {
+            Signal();
+        }
+    }
+
+    internal void RecordAlarmNotRestored() => Add(ref _alarmsNotRestored);
+
+    /// <summary>Counts a failed reservation write; returns how many there have been.</summary>
+    internal long RecordIdReservationFailure() => Add(ref _idReservationFailures);
 
     /// <summary>Counts a rejection; returns how many there have been for this reason.</summary>
     internal long RecordRejection(AlarmInputRejection reason) => Add(ref _rejections[(int)reason]);

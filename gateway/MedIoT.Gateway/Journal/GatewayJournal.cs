@@ -17,7 +17,9 @@ namespace MedIoT.Gateway.Journal;
 /// <item><c>log/</c>: the <see cref="MerkleLog"/> (locked against a second process);</item>
 /// <item><c>checkpoint.note</c>: the last signed checkpoint (the signer's state, ledger/README.md);</item>
 /// <item><c>checkpoints.notes</c>: every checkpoint ever signed, appended (each record <c>&lt;byte length&gt;\n&lt;note&gt;</c>);</item>
-/// <item><c>replay.snapshot</c>: the sequence history at some journal size, so start-up replays only the tail;</item>
+/// <item><c>replay.snapshot</c>: the sequence history and the <see cref="AlarmHistory"/> at some journal size, so start-up
+/// replays only the tail;</item>
+/// <item><c>alarm-ids.reserved</c>: the alarm ids the alert service may hand out before it writes again (<see cref="AlarmIdReservation"/>);</item>
 /// <item><c>influx.cursor</c>: the InfluxDB writer's position (Storage/Influx).</item>
 /// </list>
 /// One writer (the Append methods, used only by the <see cref="JournalWriterService"/>) and any number of readers.
@@ -27,7 +29,8 @@ public sealed class GatewayJournal : IDisposable
     /// <summary>The file that keeps every signed checkpoint.</summary>
     public const string CheckpointsFileName = "checkpoints.notes";
 
-    private const string SnapshotMagic = "MEDIOT-REPLAY-1";
+    // Version 2 adds the alarm history; a version-1 snapshot is ignored, so the next start rebuilds both from the whole log.
+    private const string SnapshotMagic = "MEDIOT-REPLAY-2";
 
     /// <summary>
     /// A checkpoint also rewrites the replay snapshot when the log grew this much since the last one: a start replays at
@@ -38,6 +41,11 @@ public sealed class GatewayJournal : IDisposable
     private readonly MerkleLog _log;
     private readonly CheckpointSigner _signer;
     private readonly ReplayGuard _durableHistory;
+    private readonly AlarmHistory _alarmHistory;
+
+    // Alarm records replayed at open that do not decode; kept up to this many for the alert service's log.
+    private const int MaxUnreadableAlarmEntries = 100;
+    private readonly List<UnreadableAlarmEntry> _unreadableAlarmEntries = [];
     private readonly Lock _appendLock = new();
     private readonly Lock _checkpointLock = new();
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -50,12 +58,13 @@ public sealed class GatewayJournal : IDisposable
     private const int RecentCapacity = 2048;
     private readonly RecentFrame?[] _recent = new RecentFrame?[RecentCapacity];
 
-    private GatewayJournal(string folder, MerkleLog log, CheckpointSigner signer, ReplayGuard durableHistory, long snapshotSize)
+    private GatewayJournal(string folder, MerkleLog log, CheckpointSigner signer, ReplayGuard durableHistory, AlarmHistory alarmHistory, long snapshotSize)
     {
         Folder = folder;
         _log = log;
         _signer = signer;
         _durableHistory = durableHistory;
+        _alarmHistory = alarmHistory;
         RestoredFromSnapshotAt = snapshotSize;
         _snapshotSize = snapshotSize;
     }
@@ -97,9 +106,9 @@ public sealed class GatewayJournal : IDisposable
         try
         {
             var signer = identity.OpenCheckpointSigner(Path.Combine(folder, "checkpoint.note"));
-            var snapshotSize = TryLoadSnapshot(Path.Combine(folder, "replay.snapshot"), log.Size, replayWindow, out var history);
-            var journal = new GatewayJournal(folder, log, signer, history, snapshotSize);
-            journal.Replay(history, snapshotSize);
+            var snapshotSize = TryLoadSnapshot(Path.Combine(folder, "replay.snapshot"), log.Size, replayWindow, out var history, out var alarms);
+            var journal = new GatewayJournal(folder, log, signer, history, alarms, snapshotSize);
+            journal.Replay(history, alarms, snapshotSize);
             journal.KeepLastSignedCheckpoint();
             return journal;
         }
@@ -133,6 +142,24 @@ public sealed class GatewayJournal : IDisposable
         return guard;
     }
 
+    /// <summary>
+    /// What the journal holds for the alert service's start (a copy): the alarms its alarm events leave active, the highest
+    /// alarm id journaled and each device's last frame receive time (docs/alerts.md §9).
+    /// </summary>
+    internal AlarmHistory CreateAlarmHistory()
+    {
+        lock (_appendLock)
+        {
+            return _alarmHistory.Clone();
+        }
+    }
+
+    /// <summary>The alarm records replayed at open that do not decode (at most 100): skipped by the alarm history.</summary>
+    internal IReadOnlyList<UnreadableAlarmEntry> UnreadableAlarmEntries => _unreadableAlarmEntries;
+
+    /// <summary>The alarm id reservation kept beside the journal.</summary>
+    internal string AlarmIdReservationFile => Path.Combine(Folder, AlarmIdReservation.FileName);
+
     /// <summary>Appends accepted frames as one durable batch; returns the index of the first. Durable on return.</summary>
     internal long Append(IReadOnlyList<VerifiedFrame> frames) => Append(frames, []);
 
@@ -164,12 +191,14 @@ public sealed class GatewayJournal : IDisposable
                 var frame = frames[i];
                 _durableHistory.Check(frame.Device.DeviceId, frame.Frame.SequenceNumber,
                     frame.Signature.IsEmpty ? SignatureOf(frame.Token.Span) : frame.Signature.Span);
+                _alarmHistory.RecordFrame(frame.Device.DeviceId, frame.ReceivedUnixNanoseconds);
                 Volatile.Write(ref _recent[(first + i) % RecentCapacity], new RecentFrame(first + i, frame));
             }
 
             for (var i = frames.Count; i < encoded.Length; i++)
             {
                 // Not a frame: readers read the entry from the log.
+                _alarmHistory.Apply(events[i - frames.Count]);
                 Volatile.Write(ref _recent[(first + i) % RecentCapacity], null);
             }
         }
@@ -254,6 +283,7 @@ public sealed class GatewayJournal : IDisposable
                     writer.Write(size);
                     writer.Write(_durableHistory.Window);
                     _durableHistory.WriteTo(writer);
+                    _alarmHistory.WriteTo(writer);
                 }
             }
 
@@ -324,10 +354,11 @@ public sealed class GatewayJournal : IDisposable
         return jws.Signature.Span;
     }
 
-    private static long TryLoadSnapshot(string path, long logSize, int window, out ReplayGuard history)
+    private static long TryLoadSnapshot(string path, long logSize, int window, out ReplayGuard history, out AlarmHistory alarms)
     {
-        // Any damage or mismatch: an empty history, rebuilt from the whole log.
+        // Any damage or mismatch: empty histories, rebuilt from the whole log.
         history = new ReplayGuard(window);
+        alarms = new AlarmHistory();
         var loaded = new ReplayGuard(window);
         if (!File.Exists(path))
         {
@@ -356,7 +387,9 @@ public sealed class GatewayJournal : IDisposable
             }
 
             loaded.ReadFrom(reader);
+            var loadedAlarms = AlarmHistory.ReadFrom(reader);
             history = loaded;
+            alarms = loadedAlarms;
             return size;
         }
         catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException or IOException)
@@ -365,17 +398,23 @@ public sealed class GatewayJournal : IDisposable
         }
     }
 
-    private void Replay(ReplayGuard history, long from)
+    private void Replay(ReplayGuard history, AlarmHistory alarms, long from)
     {
         for (var index = from; index < _log.Size; index++)
         {
             var bytes = _log.ReadEntry(index);
             if (AlarmEventEntry.IsGatewayEvent(bytes))
             {
-                // A gateway event (alarm) record: no sequence state, but it must be a valid record like any entry.
-                if (!AlarmEventEntry.TryDecode(bytes, out _, out var eventFailure))
+                // A gateway event (alarm) record: no sequence state. One that does not decode (a record kind of a later
+                // version, a damaged record) changes no alarm; it is kept for the alert service to log and count, and the
+                // start goes on (docs/alerts.md §9, "Bad records").
+                if (AlarmEventEntry.TryDecode(bytes, out var alarmEvent, out var eventFailure))
                 {
-                    throw new InvalidDataException($"Journal entry {index} in '{Folder}' does not decode as an alarm event ({eventFailure}).");
+                    alarms.Apply(alarmEvent);
+                }
+                else if (_unreadableAlarmEntries.Count < MaxUnreadableAlarmEntries)
+                {
+                    _unreadableAlarmEntries.Add(new UnreadableAlarmEntry(index, eventFailure.ToString()));
                 }
 
                 continue;
@@ -387,6 +426,7 @@ public sealed class GatewayJournal : IDisposable
             }
 
             history.Check(entry.DeviceId, entry.SequenceNumber, SignatureOf(entry.Frame.Span));
+            alarms.RecordFrame(entry.DeviceId, entry.ReceivedUnixNanoseconds);
         }
     }
 
@@ -448,3 +488,8 @@ public sealed class GatewayJournal : IDisposable
         return position;
     }
 }
+
+/// <summary>A journal entry that claims to be an alarm record (format version 2) but does not decode.</summary>
+/// <param name="Index">The entry's index in the journal.</param>
+/// <param name="Failure">Why it does not decode.</param>
+internal sealed record UnreadableAlarmEntry(long Index, string Failure);

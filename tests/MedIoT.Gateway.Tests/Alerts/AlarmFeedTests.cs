@@ -62,9 +62,10 @@ public sealed class AlarmFeedTests : IDisposable
         Assert.Equal(4, items.Count);
         Assert.Same(frame, items[0].Frame);
         Assert.Equal(_clock.GetUtcNow(), items[0].ReceivedAt);
-        Assert.Equal(new SecurityEvent(FrameRejectionReason.BadSignature, "dev-1", BedLocation.Parse("7A", "03")), items[1].Input);
-        Assert.Equal(new SecurityEvent(FrameRejectionReason.UnknownDevice, "stranger", null), items[2].Input);
-        Assert.Equal(new SecurityEvent(FrameRejectionReason.TopicMismatch, AlarmFeed.UnknownDevice, null), items[3].Input);
+        // Only the claimed device id: the registered device's bed (7A/03) is never looked up for a refused frame.
+        Assert.Equal(new SecurityEvent(FrameRejectionReason.BadSignature, "dev-1"), items[1].Input);
+        Assert.Equal(new SecurityEvent(FrameRejectionReason.UnknownDevice, "stranger"), items[2].Input);
+        Assert.Equal(new SecurityEvent(FrameRejectionReason.TopicMismatch, AlarmFeed.UnknownDevice), items[3].Input);
         Assert.Single(FrameReadings.From(items[0].Frame!, items[0].ReceivedAt));
     }
 
@@ -81,7 +82,7 @@ public sealed class AlarmFeedTests : IDisposable
     {
         var statistics = new AlarmStatistics(_meters.GetRequiredService<IMeterFactory>());
         var feed = new AlarmFeed(
-            Options.Create(new AlertOptions { InputCapacity = capacity, Enabled = enabled }), _clock, new DeviceRegistry([s_device]), statistics,
+            Options.Create(new AlertOptions { InputCapacity = capacity, Enabled = enabled }), _clock, statistics,
             _logs);
         return (feed, statistics);
     }

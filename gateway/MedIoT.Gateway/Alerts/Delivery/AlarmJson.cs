@@ -104,7 +104,11 @@ public static class AlarmJson
             writer.WriteNull("bed");
         }
 
-        WriteNullableString(writer, "deviceId", alarm.DeviceId);
+        // A security alarm's device is only what a refused frame claimed (anyone can claim any id): it is named as a claim,
+        // never as the alarm's device, so no consumer attaches it to that device or its bed (docs/alerts.md §6).
+        var claim = alarm.Category == AlarmCategory.Security;
+        WriteNullableString(writer, "deviceId", claim ? null : alarm.DeviceId);
+        WriteNullableString(writer, "claimedDeviceId", claim ? alarm.DeviceId : null);
         writer.WriteString("raisedAt", Time(alarm.RaisedAt));
         writer.WriteBoolean("conditionPresent", alarm.ConditionPresent);
         writer.WriteBoolean("acknowledged", alarm.IsAcknowledged);

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using MedIoT.Alerts;
 using MedIoT.Alerts.Rules;
 using MedIoT.Alerts.Technical;
@@ -19,7 +20,13 @@ namespace MedIoT.Gateway.Alerts.Engine;
 /// webhook outboxes, and to the journal's alarm queue (never waited for); none of them can hold the engine up. Nothing here depends on storage, so alarms keep flowing while
 /// InfluxDB is down.
 /// </summary>
-internal sealed class AlarmService : BackgroundService
+/// <remarks>
+/// At start (<see cref="StartingAsync"/>, which the host runs before it starts any service, so before ingestion) the
+/// engine is restored from the journal: the alarms active when the gateway stopped, ids numbered after every id
+/// journaled or reserved, every registered device watched for silence; then the retained state of every place is
+/// published again (docs/alerts.md §9).
+/// </remarks>
+internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
 {
     private readonly AlarmFeed _feed;
     private readonly AlarmEngine _engine;
@@ -39,14 +46,22 @@ internal sealed class AlarmService : BackgroundService
     private readonly TimeProvider _clock;
     private readonly ILogger<AlarmService> _logger;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly GatewayJournal _gatewayJournal;
+    private readonly DeviceRegistry _registry;
+
+    // The last alarm id handed out, for the reservation loop; bounded to one value: only the newest matters.
+    private readonly Channel<long> _idsInUse = Channel.CreateBounded<long>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
+    private AlarmIdReservation? _ids;
 
     public AlarmService(
         AlarmFeed feed, AlarmRules rules, IOptions<AlertOptions> options, IOptions<GatewayOptions> gatewayOptions,
         IOptions<IngestionOptions> ingestionOptions, IOptions<SerialOptions> serialOptions, MqttAlarmPublisher publisher,
         WebhookDispatcher webhooks, DeviceStatusEvents statusEvents, PendingFrameQueue pendingFrames, AlarmStatistics statistics,
-        AlarmJournalQueue journal, JournalStatistics journalStatistics,
+        AlarmJournalQueue journal, JournalStatistics journalStatistics, GatewayJournal gatewayJournal, DeviceRegistry registry,
         [FromKeyedServices(AlarmClock.Key)] TimeProvider clock, ILogger<AlarmService> logger)
     {
+        _gatewayJournal = gatewayJournal;
+        _registry = registry;
         _feed = feed;
         _engine = new AlarmEngine(rules);
         _options = options.Value;
@@ -72,10 +87,94 @@ internal sealed class AlarmService : BackgroundService
     /// <summary>Completes once the consumer runs and the tick timer exists (tests start their fake clock after it).</summary>
     public Task Started => _started.Task;
 
+    /// <summary>
+    /// Restores the engine from the journal, before the host starts any service: ingestion's first frame finds the
+    /// alarms of before the restart in place (docs/alerts.md §9).
+    /// </summary>
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        var history = _gatewayJournal.CreateAlarmHistory();
+        _ids = AlarmIdReservation.Open(_gatewayJournal.AlarmIdReservationFile, out var damaged);
+        var lastAlarmId = _ids.Reserved;
+        if (damaged)
+        {
+            lastAlarmId = history.LastAlarmId + AlarmIdReservation.DamagedGap;
+            Log.AlarmIdReservationDamaged(_logger, _gatewayJournal.AlarmIdReservationFile, lastAlarmId + 1);
+        }
+
+        foreach (var entry in _gatewayJournal.UnreadableAlarmEntries)
+        {
+            _statistics.RecordAlarmNotRestored();
+            Log.AlarmEntryUnreadable(_logger, entry.Index, entry.Failure);
+        }
+
+        var snapshot = AlarmRestore.Create(history, lastAlarmId, _registry, now, out var unreadable);
+        foreach (var alarm in unreadable)
+        {
+            _statistics.RecordAlarmNotRestored();
+            Log.AlarmNotRestored(_logger, alarm.AlarmId, alarm.ConditionKey);
+        }
+
+        // Reserved durably before the first new id can be handed out.
+        TryReserveIds(snapshot.LastAlarmId);
+        var events = new List<AlarmEvent>();
+        _engine.Restore(snapshot, now, events);
+        Log.AlarmsRestored(_logger, _engine.ActiveAlarms().Count, snapshot.LastAlarmId + 1, snapshot.Devices.Count);
+
+        // The retained state of every place the gateway serves, so a state left on the broker by an event the journal
+        // never got (the crash window, docs/alerts.md §9) is replaced by what the engine now holds.
+        var places = new HashSet<(AlarmChannel, BedLocation?)> { (AlarmChannel.CareTeam, null), (AlarmChannel.InformationTechnology, null) };
+        places.UnionWith(_registry.Devices.Select(device => (AlarmChannel.CareTeam, (BedLocation?)device.Location)));
+        places.UnionWith(_engine.ActiveAlarms().Select(alarm => (alarm.Channel, alarm.Channel == AlarmChannel.InformationTechnology ? null : alarm.Bed)));
+        Dispatch(events, arrivalTimestamp: 0, places);
+        return Task.CompletedTask;
+    }
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
         Task.Run(() => TickAsync(stoppingToken), CancellationToken.None),
         Task.Run(() => ForwardDeviceStatusAsync(stoppingToken), CancellationToken.None),
-        Task.Run(() => ConsumeAsync(stoppingToken), CancellationToken.None));
+        Task.Run(() => ConsumeAsync(stoppingToken), CancellationToken.None),
+        Task.Run(() => ReserveIdsAsync(stoppingToken), CancellationToken.None));
+
+    /// <summary>Keeps the durable id reservation a block ahead of the ids handed out, off the alarms' path.</summary>
+    private async Task ReserveIdsAsync(CancellationToken stoppingToken)
+    {
+        _ = _ids ?? throw new InvalidOperationException("The alert service was started without StartingAsync.");
+        try
+        {
+            await foreach (var lastUsed in _idsInUse.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                TryReserveIds(lastUsed);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Reserves ids after <paramref name="lastUsed"/>; a failed write is logged and tried again with the next alarm, never stops alarms.</summary>
+    private void TryReserveIds(long lastUsed)
+    {
+        try
+        {
+            _ids!.ReserveAfter(lastUsed);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            var failures = _statistics.RecordIdReservationFailure();
+            if (failures == 1 || failures % 1_000 == 0)
+            {
+                Log.AlarmIdReservationFailed(_logger, _gatewayJournal.AlarmIdReservationFile, failures, exception.Message);
+            }
+        }
+    }
 
     private async Task TickAsync(CancellationToken stoppingToken)
     {
@@ -140,8 +239,19 @@ internal sealed class AlarmService : BackgroundService
                     Handle(work, events);
                     if (events.Count > 0)
                     {
+                        // An id goes out only once reserved: the loop keeps half a block ahead, so this waits on the disk
+                        // only if that loop fell 500 alarms behind.
+                        if (_ids!.IsBeyond(_engine.LastAlarmId))
+                        {
+                            TryReserveIds(_engine.LastAlarmId);
+                        }
+
                         Dispatch(events, work.ArrivalTimestamp);
                         events.Clear();
+                        if (_ids.IsRunningLow(_engine.LastAlarmId))
+                        {
+                            _idsInUse.Writer.TryWrite(_engine.LastAlarmId);
+                        }
                     }
                 }
             }
@@ -176,6 +286,7 @@ internal sealed class AlarmService : BackgroundService
         else if (work.Input is { } input)
         {
             Count(input, _engine.Process(input, now, events));
+            _statistics.RecordSecurityRepeatsSuppressed(_engine.SecurityRepeatsSuppressed);
             _statistics.RecordInput();
         }
         else if (work.Request is { } request)
@@ -220,9 +331,9 @@ internal sealed class AlarmService : BackgroundService
         }
     }
 
-    private void Dispatch(List<AlarmEvent> events, long arrivalTimestamp)
+    private void Dispatch(List<AlarmEvent> events, long arrivalTimestamp, HashSet<(AlarmChannel, BedLocation?)>? changedPlaces = null)
     {
-        var changedPlaces = new HashSet<(AlarmChannel, BedLocation?)>();
+        changedPlaces ??= [];
         foreach (var alarmEvent in events)
         {
             var alarm = alarmEvent.Alarm;

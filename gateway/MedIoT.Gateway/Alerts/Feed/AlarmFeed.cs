@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using MedIoT.Alerts;
 using MedIoT.Alerts.Security;
-using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
 using Microsoft.Extensions.Options;
 
@@ -22,20 +21,18 @@ public sealed class AlarmFeed : IIngestionObserver
 
     private readonly Channel<AlarmWork> _channel;
     private readonly TimeProvider _clock;
-    private readonly DeviceRegistry _registry;
     private readonly AlarmStatistics _statistics;
     private readonly ILogger<AlarmFeed> _logger;
     private readonly bool _enabled;
 
     /// <summary>Creates the feed.</summary>
     public AlarmFeed(
-        IOptions<AlertOptions> options, [FromKeyedServices(AlarmClock.Key)] TimeProvider clock, DeviceRegistry registry,
+        IOptions<AlertOptions> options, [FromKeyedServices(AlarmClock.Key)] TimeProvider clock,
         AlarmStatistics statistics, ILogger<AlarmFeed> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _enabled = options.Value.Enabled;
         _clock = clock;
-        _registry = registry;
         _statistics = statistics;
         _logger = logger;
         _channel = Channel.CreateBounded<AlarmWork>(new BoundedChannelOptions(options.Value.InputCapacity)
@@ -53,7 +50,7 @@ public sealed class AlarmFeed : IIngestionObserver
 
     /// <summary>
     /// Hands one verification outcome to the alerts: an accepted frame becomes readings, a security rejection a
-    /// security event; anything else is ignored. Never waits and never throws for a full feed.
+    /// security event naming the device the frame claims; anything else is ignored. Never waits and never throws for a full feed.
     /// </summary>
     public void Observe(in IngestionOutcome outcome)
     {
@@ -69,9 +66,9 @@ public sealed class AlarmFeed : IIngestionObserver
         }
         else if (!outcome.IsDuplicate && SecurityEvent.IsSecurityReason(outcome.Reason))
         {
-            var deviceId = string.IsNullOrEmpty(outcome.DeviceId) ? UnknownDevice : outcome.DeviceId;
-            BedLocation? bed = _registry.TryGet(deviceId, out var device) ? device.Location : null;
-            work = AlarmWork.ForInput(new SecurityEvent(outcome.Reason, deviceId, bed), _clock.GetUtcNow());
+            // Only what the frame claims: never looked up in the registry, so a forged frame cannot reach a bed.
+            var claimedDeviceId = string.IsNullOrEmpty(outcome.DeviceId) ? UnknownDevice : outcome.DeviceId;
+            work = AlarmWork.ForInput(new SecurityEvent(outcome.Reason, claimedDeviceId), _clock.GetUtcNow());
         }
         else
         {

@@ -288,11 +288,16 @@ public sealed class AlarmDeliveryTests(AlertWardFixture ward) : IClassFixture<Al
         Assert.Equal($"{gateway.TopicPrefix}/it/security", raised.Topic);
         Assert.Equal("security/BadSignature/test-7a-02-spo2", raised.Condition);
         Assert.Equal("it", raised.Alarm.GetProperty("channel").GetString());
+        // Named as a claim only: no device, no bed (the registered device's bed 7A/02 is never attached).
+        Assert.Equal("test-7a-02-spo2", raised.Alarm.GetProperty("claimedDeviceId").GetString());
+        Assert.Equal(JsonValueKind.Null, raised.Alarm.GetProperty("deviceId").ValueKind);
+        Assert.Equal(JsonValueKind.Null, raised.Alarm.GetProperty("bed").ValueKind);
         await it.WaitUntilAsync(s => s.Messages.Any(m => m.Topic.EndsWith("/it/security/state", StringComparison.Ordinal)), s_wait, "the IT state");
 
-        // The care-team side saw nothing: not an event, not a state.
+        // The care-team side saw nothing: not an event, and no state but the empty ones the gateway republishes at start.
         await gateway.Alerts.WaitUntilAsync(s => s.MqttPublished >= 2, s_wait);
-        Assert.Empty(nurses.Messages);
+        Assert.Empty(nurses.Events);
+        Assert.All(nurses.Messages, message => Assert.Equal(0, message.Json.GetProperty("alarms").GetArrayLength()));
 
         // The forged reading itself raised no physiological alarm, and the alarm is listed for IT only.
         var list = await gateway.Http.GetFromJsonAsync<JsonElement>("/alarms?channel=care-team");

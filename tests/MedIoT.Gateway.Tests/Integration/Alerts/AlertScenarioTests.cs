@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using MedIoT.FirmwareSim;
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.FirmwareSim.Scenarios;
@@ -21,7 +22,7 @@ public sealed class AlertScenarioTests(AlertWardFixture ward) : IClassFixture<Al
     public async Task Each_scenario_publishes_exactly_its_expected_alarms_over_mqtt(string file)
     {
         var scenario = Scenario.Load(AlertWardFixture.ScenarioPath(file));
-        await using var gateway = await ward.StartGatewayAsync();
+        await using var gateway = await ward.StartGatewayAsync(devices: scenario.DeviceIds);
         await using var station = await gateway.ConnectStationAsync("alerts/#");
 
         var start = await GatewayScenarioSink.PlayAsync(gateway, scenario);
@@ -81,6 +82,17 @@ public sealed class AlertScenarioTests(AlertWardFixture ward) : IClassFixture<Al
     private async Task PlayProvisionedScenarioAsync(TemporaryDirectory folder, string scenarioPath, double speed)
     {
         var scenario = Scenario.Load(scenarioPath);
+
+        // Only the scenario's devices: the gateway watches every registered device from its start, and the ward's own
+        // oximeter (--beds 1) sends nothing here.
+        var registry = JsonNode.Parse(await File.ReadAllTextAsync(folder.Combine("devices.json")))!;
+        var devices = registry["devices"]!.AsArray();
+        foreach (var device in devices.Where(device => !scenario.DeviceIds.Contains(device!["deviceId"]!.GetValue<string>())).ToList())
+        {
+            devices.Remove(device);
+        }
+
+        await File.WriteAllTextAsync(folder.Combine("devices.json"), registry.ToJsonString());
         var clock = new ScaledTimeProvider(speed, behind: TimeSpan.FromHours(1));
         await using var gateway = await ward.StartGatewayAsync(
             new Dictionary<string, string> { ["Gateway:DeviceRegistryPath"] = folder.Combine("devices.json") }, clock);

@@ -27,6 +27,7 @@ public sealed class AlertWardFixture() : Ward(new WardBuilder("alert-ward")
 
     private readonly Dictionary<string, ProvisionedDevice> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _registryEntries = new(StringComparer.Ordinal);
     private int _gateways;
 
     public string RegistryPath => Combine(WardProvisioner.RegistryFileName);
@@ -64,7 +65,6 @@ public sealed class AlertWardFixture() : Ward(new WardBuilder("alert-ward")
         {
             keys.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         }
-        var entries = new List<string>();
         foreach (var (deviceId, (ward, bed)) in places)
         {
             var keyPath = Path.Combine(keys.FullName, deviceId + ".jwk");
@@ -85,11 +85,11 @@ public sealed class AlertWardFixture() : Ward(new WardBuilder("alert-ward")
                 writer.WriteEndObject();
             }
 
-            entries.Add(Encoding.UTF8.GetString(stream.ToArray()));
+            _registryEntries[deviceId] = Encoding.UTF8.GetString(stream.ToArray());
         }
 
-        entries.Add($$"""{ "deviceId": "{{SerialDeviceId}}", "kind": "pulse-oximeter", "ward": "7A", "bed": "06", "trust": "gateway-attested" }""");
-        await File.WriteAllTextAsync(RegistryPath, "{ \"devices\": [\n" + string.Join(",\n", entries) + "\n] }\n");
+        _registryEntries[SerialDeviceId] = $$"""{ "deviceId": "{{SerialDeviceId}}", "kind": "pulse-oximeter", "ward": "7A", "bed": "06", "trust": "gateway-attested" }""";
+        await WriteRegistryAsync(RegistryPath, _registryEntries.Keys);
 
         // Every device's broker account, as provisioning makes them; the gateways' own account as shipped, plus the grant an
         // operator adds for another Gateway:Alerts:TopicPrefix (each test's gateway has its own, test<n>/v1).
@@ -98,19 +98,32 @@ public sealed class AlertWardFixture() : Ward(new WardBuilder("alert-ward")
         await Mosquitto.AddAclAsync(["user " + BrokerAccounts.Gateway, "topic write +/v1/alerts/#", "topic write +/v1/escalations/#", "topic write +/v1/it/#"]);
     }
 
+    /// <summary>Writes a registry of the given devices of this ward (each with its key) to <paramref name="path"/>.</summary>
+    public Task WriteRegistryAsync(string path, IEnumerable<string> deviceIds) =>
+        File.WriteAllTextAsync(path, "{ \"devices\": [\n" + string.Join(",\n", deviceIds.Select(id => _registryEntries[id])) + "\n] }\n");
+
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
     /// <summary>
     /// Starts a gateway on this ward with a fake alert clock (or <paramref name="alertClock"/>); <paramref name="settings"/>
-    /// adds or replaces settings.
+    /// adds or replaces settings. With <paramref name="devices"/> the gateway's registry holds only those devices: the
+    /// gateway watches every registered device from its start, so the others would raise <em>device silent</em>.
     /// </summary>
-    public async Task<AlertGateway> StartGatewayAsync(IReadOnlyDictionary<string, string>? settings = null, TimeProvider? alertClock = null)
+    public async Task<AlertGateway> StartGatewayAsync(
+        IReadOnlyDictionary<string, string>? settings = null, TimeProvider? alertClock = null, IEnumerable<string>? devices = null)
     {
         var number = Interlocked.Increment(ref _gateways);
+        var registry = RegistryPath;
+        if (devices is not null)
+        {
+            registry = Combine($"registry-{number}.json");
+            await WriteRegistryAsync(registry, devices);
+        }
+
         var all = new Dictionary<string, string>
         {
             ["Gateway:GatewayId"] = $"gw-alerts-{number}",
-            ["Gateway:DeviceRegistryPath"] = RegistryPath,
+            ["Gateway:DeviceRegistryPath"] = registry,
             ["Gateway:Alerts:TopicPrefix"] = $"test{number}/v1",
             ["Gateway:Alerts:OutboxFolder"] = Combine($"outbox-{number}"),
             ["Gateway:Journal:Folder"] = Combine($"journal-{number}"),
