@@ -1,8 +1,11 @@
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using MedIoT.Cryptography;
 using MedIoT.FirmwareSim.Devices;
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.Gateway.Tests.Integration;
+using MedIoT.Gateway.Tests.Integration.Alerts;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Mqtt;
 using MedIoT.Protocol;
@@ -14,14 +17,23 @@ namespace MedIoT.Gateway.Tests.Broker;
 
 /// <summary>
 /// A ward whose mosquitto runs exactly the shipped access control (configs/mosquitto: mosquitto.conf, mediot.acl and the
-/// mutual-TLS listener of mutual-tls.conf, no test account), with provisioned beds whose accounts provisioning wrote, and the
-/// gateway in the test process connected as its own account (<c>mediot-gateway</c>, password file) on the password listener.
+/// mutual-TLS listener of mutual-tls.conf, no test account), with provisioned beds whose accounts provisioning wrote, the
+/// stations' account, and the gateway in the test process connected as its own account (<c>mediot-gateway</c>, password
+/// file) on the password listener. Its alert rules are the shipped ones with short times: vital limits without persistence,
+/// a security repeat interval of <see cref="RepeatIntervalSeconds"/>, and device silence after an hour (every registered
+/// device is watched from the start, and most of these beds send nothing).
 /// </summary>
 public sealed class ShippedBrokerWard : IAsyncLifetime
 {
-    public const int Beds = 6;
+    public const int Beds = 8;
+
+    /// <summary>The rules' <c>security.repeatIntervalSeconds</c>.</summary>
+    public const int RepeatIntervalSeconds = 2;
 
     public Ward Ward { get; private set; } = null!;
+
+    /// <summary>The shipped account of nurses' stations and the IT desk (reads alarms, writes nothing).</summary>
+    public MosquittoAccount Station { get; } = new(BrokerAccounts.Station, BrokerAccounts.CreatePassword());
 
     /// <summary>The port of the shipped mutual-TLS listener.</summary>
     public int TlsPort { get; } = FreeTcpPort.Next();
@@ -37,9 +49,17 @@ public sealed class ShippedBrokerWard : IAsyncLifetime
                 TlsPort, Certificates.AuthorityFile, Certificates.ServerCertificateFile, Certificates.ServerKeyFile))
             .ForGateway("gw-shipped", "mediot_shipped_broker")
             .WithBeds(Beds)
+            .Configure(async ward =>
+            {
+                ward.Settings["Gateway:Alerts:RulesPath"] = await WriteRulesAsync(ward);
+                await ward.Mosquitto.AddAccountAsync(Station.Username, Station.Password);
+            })
             .InProcess()
             .StartAsync();
     }
+
+    /// <summary>A station of the shipped account subscribed to <paramref name="topicFilter"/>.</summary>
+    public Task<AlarmStation> ConnectStationAsync(string topicFilter) => AlarmStation.ConnectAsync(Ward.Mosquitto, topicFilter, Station);
 
     /// <summary>Where a device reaches the mutual-TLS listener, trusting the ward's test CA.</summary>
     public BrokerEndpoint TlsEndpoint()
@@ -53,6 +73,22 @@ public sealed class ShippedBrokerWard : IAsyncLifetime
     {
         await Ward.DisposeAsync();
         Certificates.Dispose();
+    }
+
+    private static async Task<string> WriteRulesAsync(Ward ward)
+    {
+        var shipped = await File.ReadAllTextAsync(Path.Combine(RepositoryLayout.Configs, "alert-rules.json"));
+        var rules = JsonNode.Parse(shipped, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
+        foreach (var limit in rules["vitals"]!.AsArray().SelectMany(vital => vital!["limits"]!.AsArray()))
+        {
+            limit!["persistenceSeconds"] = 0;
+        }
+
+        rules["technical"]!["deviceSilent"]!["afterSeconds"] = 3600;
+        rules["security"]!["repeatIntervalSeconds"] = RepeatIntervalSeconds;
+        var path = ward.Combine("alert-rules-shipped-broker.json");
+        await File.WriteAllTextAsync(path, rules.ToJsonString());
+        return path;
     }
 }
 

@@ -24,9 +24,13 @@ public sealed class AlarmStation : IAsyncDisposable
     /// <summary>The alarm event documents received, in order.</summary>
     public IReadOnlyList<StationMessage> Events => [.. _messages.Where(message => !message.Topic.EndsWith("/state", StringComparison.Ordinal))];
 
-    /// <summary>Connects with the broker's test account (the tests' topic prefixes are not the shipped station account's).</summary>
-    public static async Task<AlarmStation> ConnectAsync(MosquittoServer broker, string topicFilter)
+    /// <summary>
+    /// Connects with <paramref name="account"/>, by default the broker's test account (the tests' topic prefixes are not the
+    /// shipped station account's).
+    /// </summary>
+    public static async Task<AlarmStation> ConnectAsync(MosquittoServer broker, string topicFilter, MosquittoAccount? account = null)
     {
+        account ??= broker.TestAccount!;
         var client = new MqttClient(new MqttClientOptions
         {
             TimeProvider = TimeProvider.System,
@@ -34,8 +38,8 @@ public sealed class AlarmStation : IAsyncDisposable
             Port = broker.Port,
             ClientId = "station-" + Guid.NewGuid().ToString("N")[..12],
             CleanSession = true,
-            Username = broker.TestAccount!.Username,
-            Password = broker.TestAccount.Password,
+            Username = account.Username,
+            Password = account.Password,
         });
         await client.ConnectAsync(CancellationToken.None);
         var granted = await client.SubscribeAsync([new MqttTopicFilter(topicFilter, MqttQualityOfService.AtLeastOnce)], CancellationToken.None);

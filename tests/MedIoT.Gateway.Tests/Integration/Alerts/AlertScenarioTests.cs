@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using MedIoT.FirmwareSim;
 using MedIoT.FirmwareSim.Provisioning;
@@ -93,9 +94,21 @@ public sealed class AlertScenarioTests(AlertWardFixture ward) : IClassFixture<Al
         }
 
         await File.WriteAllTextAsync(folder.Combine("devices.json"), registry.ToJsonString());
+        // The gateway watches its devices from its start: at this speed the shipped 30 s of silence are 1.5 s of real time, less
+        // than a loaded machine may take to start the simulator's scenario; 600 s (30 s real) is silence no scenario here has.
+        var rules = JsonNode.Parse(
+            await File.ReadAllTextAsync(Path.Combine(RepositoryLayout.Configs, "alert-rules.json")),
+            documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
+        rules["technical"]!["deviceSilent"]!["afterSeconds"] = 600;
+        await File.WriteAllTextAsync(folder.Combine("alert-rules.json"), rules.ToJsonString());
         var clock = new ScaledTimeProvider(speed, behind: TimeSpan.FromHours(1));
         await using var gateway = await ward.StartGatewayAsync(
-            new Dictionary<string, string> { ["Gateway:DeviceRegistryPath"] = folder.Combine("devices.json") }, clock);
+            new Dictionary<string, string>
+            {
+                ["Gateway:DeviceRegistryPath"] = folder.Combine("devices.json"),
+                ["Gateway:Alerts:RulesPath"] = folder.Combine("alert-rules.json"),
+            },
+            clock);
         await using var station = await gateway.ConnectStationAsync("alerts/#");
 
         var exitCode = await SimulatorCommands.Create().Parse(
