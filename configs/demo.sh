@@ -5,6 +5,9 @@
 # gateway anchors its signed checkpoints in a hospital ledger (mediot-ledger, SQLite) whose checkpoints two witnesses
 # (mediot-witness) cosign, all with keys created in the demo's folder. Everything lives in one private temporary
 # folder; Ctrl+C (or SIGTERM) stops every process it started and removes the folder.
+# The broker runs the shipped access control (configs/mosquitto/mosquitto.conf and mediot.acl; README, "A ward's
+# broker"): no anonymous clients; provisioning writes each device's password beside its key, the passwords of the
+# gateway's, the ledger's and the stations' accounts in ward/accounts/, and mosquitto's password file.
 #
 # Settings (environment variables, all optional):
 #   MEDIOT_DEMO_BEDS        beds to simulate (default 8)
@@ -83,8 +86,15 @@ wait_for_line() {
   echo "demo: $name did not start within 30 s; its log:" >&2; cat "$file" >&2; exit 1
 }
 
+# The ward first: the broker reads its accounts (ward/mosquitto.passwd) when it starts.
+dotnet .demo/bin/sim/mediot-sim.dll provision --output "$work/ward" --ward 7A --beds "$beds" "${scenario_args[@]}" \
+  --service-account mediot-gateway --service-account mediot-ledger --service-account mediot-station
+accounts="$work/ward/accounts"
+
 mkdir -p "$work/mosquitto" "$work/influxdb"
+cp configs/mosquitto/mediot.acl "$work/mosquitto/mediot.acl"
 sed -e "s#{{PORT}}#$mqtt_port#; s#{{DATA_DIR}}#$work/mosquitto#; s#{{USER}}#$(id -un)#" \
+  -e "s#{{PASSWORD_FILE}}#$work/ward/mosquitto.passwd#; s#{{ACL_FILE}}#$work/mosquitto/mediot.acl#" \
   configs/mosquitto/mosquitto.conf > "$work/mosquitto/mosquitto.conf"
 rpc_port=$((influx_port + 2))
 sed -e "s#{{HTTP_PORT}}#$influx_port#; s#{{RPC_PORT}}#$rpc_port#; s#{{DATA_DIR}}#$work/influxdb#" \
@@ -98,11 +108,10 @@ pids+=($!)
 wait_for_line "$work/influxd.log" "Listening on HTTP" "$!" influxd
 echo "demo: mosquitto on 127.0.0.1:$mqtt_port, InfluxDB on 127.0.0.1:$influx_port (data in $work)"
 
-dotnet .demo/bin/sim/mediot-sim.dll provision --output "$work/ward" --ward 7A --beds "$beds" "${scenario_args[@]}"
-
 MEDIOT_Gateway__GatewayId=gw-demo \
 MEDIOT_Gateway__DeviceRegistryPath="$work/ward/devices.json" \
 MEDIOT_Gateway__Mqtt__Port="$mqtt_port" \
+MEDIOT_Gateway__Mqtt__PasswordFile="$accounts/mediot-gateway.password" \
 MEDIOT_Gateway__Influx__Url="http://127.0.0.1:$influx_port/" \
 MEDIOT_Gateway__Http__Url="http://127.0.0.1:$http_port" \
 MEDIOT_Gateway__Ingestion__RejectionSummaryIntervalSeconds=15 \
@@ -136,6 +145,8 @@ MEDIOT_Ledger__Storage__SqlitePath="$work/ledger/ledger-data/ledger.db" \
 MEDIOT_Ledger__Witnesses__0__VerifierKey="${witness_vkeys[0]}" MEDIOT_Ledger__Witnesses__0__Url="http://127.0.0.1:${witness_ports[0]}/" \
 MEDIOT_Ledger__Witnesses__1__VerifierKey="${witness_vkeys[1]}" MEDIOT_Ledger__Witnesses__1__Url="http://127.0.0.1:${witness_ports[1]}/" \
 MEDIOT_Ledger__RequiredCosignatures=2 \
+MEDIOT_Ledger__Alarm__Mqtt__Port="$mqtt_port" \
+MEDIOT_Ledger__Alarm__Mqtt__PasswordFile="$accounts/mediot-ledger.password" \
 MEDIOT_Logging__LogLevel__Microsoft=Warning \
   dotnet .demo/bin/ledger/mediot-ledger.dll --settings configs/ledger.json > >(tee "$work/ledger.log" | sed -u 's/^/[ledger] /') 2>&1 &
 pids+=($!)
@@ -179,8 +190,9 @@ demo: the ward is running. Where to look:
   - [gateway] lines: "MQTT connected", "subscribed" = ingestion is up; "Readings are being stored" = the first
     batch is durable in InfluxDB; "Ingestion totals" every 15 s; a "Frame rejected" or "SECURITY" line names a
     bad frame's device and reason (never its values).
-  - Alarms as the nurses' stations see them (events, and each bed's retained state), and the active alarms:
-      mosquitto_sub -h 127.0.0.1 -p $mqtt_port -v -t 'mediot/v1/alerts/#'
+  - Alarms as the nurses' stations see them (events, and each bed's retained state), with the stations' account
+    (each client needs an account: the broker refuses anonymous ones), and the active alarms:
+      mosquitto_sub -h 127.0.0.1 -p $mqtt_port -u mediot-station -P "\$(cat $accounts/mediot-station.password)" -v -t 'mediot/v1/alerts/#'
       curl -s http://127.0.0.1:$http_port/alarms
   - The gateway's health and totals:
       curl -s http://127.0.0.1:$http_port/health
@@ -188,7 +200,8 @@ demo: the ward is running. Where to look:
       curl -sG 'http://127.0.0.1:$influx_port/query' --data-urlencode 'db=mediot' --data-urlencode "q=$query"
   - All readings of bed 01:
       curl -sG 'http://127.0.0.1:$influx_port/query' --data-urlencode 'db=mediot' --data-urlencode "q=SELECT * FROM vitals WHERE bed='01'"
-  - Live frames on the broker: mosquitto_sub -h 127.0.0.1 -p $mqtt_port -t 'mediot/v1/devices/+/frames' -v
+  - Live frames on the broker (only the gateway's account may read them; each device may only publish its own):
+      mosquitto_sub -h 127.0.0.1 -p $mqtt_port -u mediot-gateway -P "\$(cat $accounts/mediot-gateway.password)" -t 'mediot/v1/devices/+/frames' -v
   - The hospital ledger: its cosigned checkpoint, and what it anchored of this gateway:
       curl -s http://127.0.0.1:$ledger_port/checkpoint
       curl -s 'http://127.0.0.1:$ledger_port/anchored?origin=$gateway_origin'

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using MedIoT.Cryptography;
 using MedIoT.FirmwareSim.Devices;
 using MedIoT.FirmwareSim.Provisioning;
@@ -33,7 +34,16 @@ internal static class SimulatorCommands
             Description = "Also provision the devices this scenario plays (configs/scenarios/*.json; repeatable), at the scenario's ward and bed.",
             AllowMultipleArgumentsPerToken = false,
         };
-        var command = new Command("provision", "Create device keys and the gateway's device registry for a simulated ward.") { output, ward, beds, scenarios };
+        var accounts = new Option<string[]>("--service-account")
+        {
+            Description = $"Also create this service's broker account (repeatable), e.g. {BrokerAccounts.Gateway}, {BrokerAccounts.Ledger}, {BrokerAccounts.Station} (configs/mosquitto/mediot.acl): its password goes to accounts/<name>.password (owner-only).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("provision",
+            "Create device keys, broker passwords, the broker's password file (mosquitto.passwd) and the gateway's device registry for a simulated ward.")
+        {
+            output, ward, beds, scenarios, accounts,
+        };
         command.SetAction(parseResult =>
         {
             var folder = parseResult.GetValue(output)!.FullName;
@@ -53,7 +63,7 @@ internal static class SimulatorCommands
             IReadOnlyList<ProvisionedDevice> devices;
             try
             {
-                devices = WardProvisioner.Provision(folder, parseResult.GetValue(ward)!, parseResult.GetValue(beds), extra);
+                devices = WardProvisioner.Provision(folder, parseResult.GetValue(ward)!, parseResult.GetValue(beds), extra, parseResult.GetValue(accounts) ?? []);
             }
             catch (Exception exception) when (exception is IOException or ArgumentException)
             {
@@ -62,7 +72,7 @@ internal static class SimulatorCommands
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Provisioned {devices.Count} devices: registry {Path.Combine(folder, WardProvisioner.RegistryFileName)}, private keys in {Path.Combine(folder, WardProvisioner.KeysFolderName)}"));
+                $"Provisioned {devices.Count} devices: registry {Path.Combine(folder, WardProvisioner.RegistryFileName)}, private keys and broker passwords in {Path.Combine(folder, WardProvisioner.KeysFolderName)}, broker password file {Path.Combine(folder, BrokerAccounts.PasswordFileName)}"));
             return 0;
         });
         return command;
@@ -71,8 +81,7 @@ internal static class SimulatorCommands
     private static Command CreateRun()
     {
         var folder = new Option<DirectoryInfo>("--ward-folder") { Description = "A folder made by 'provision' (devices.json and keys/).", Required = true };
-        var host = new Option<string>("--host") { Description = "MQTT broker host.", DefaultValueFactory = _ => "127.0.0.1" };
-        var port = new Option<int>("--port") { Description = "MQTT broker port.", DefaultValueFactory = _ => 1883 };
+        var broker = new BrokerArguments();
         var interval = new Option<int>("--interval-ms") { Description = "Milliseconds between frames of one device (10–60000).", DefaultValueFactory = _ => 1000 };
         var frames = new Option<long?>("--frames") { Description = "Frames per device, then stop (default: until Ctrl+C)." };
         var exclude = new Option<FileInfo[]>("--exclude-scenario")
@@ -80,7 +89,8 @@ internal static class SimulatorCommands
             Description = "Leave out the devices this scenario plays and every other device at its bed (repeatable): 'mediot-sim scenario' plays that patient.",
             AllowMultipleArgumentsPerToken = false,
         };
-        var command = new Command("run", "Run every provisioned device, publishing signed frames over MQTT at QoS 1.") { folder, host, port, interval, frames, exclude };
+        var command = new Command("run", "Run every provisioned device, publishing signed frames over MQTT at QoS 1.") { folder, interval, frames, exclude };
+        broker.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var wardFolder = parseResult.GetValue(folder)!.FullName;
@@ -88,6 +98,11 @@ internal static class SimulatorCommands
             if (intervalMilliseconds is < 10 or > 60_000)
             {
                 await Console.Error.WriteLineAsync("--interval-ms must be between 10 and 60000.").ConfigureAwait(false);
+                return 2;
+            }
+
+            if (!broker.TryCreate(parseResult, out var endpoint))
+            {
                 return 2;
             }
 
@@ -114,8 +129,7 @@ internal static class SimulatorCommands
             {
                 foreach (var device in devices)
                 {
-                    simulated.Add(await SimulatedDevice.ConnectAsync(
-                        device, parseResult.GetValue(host)!, parseResult.GetValue(port), TimeProvider.System, null, cancellationToken).ConfigureAwait(false));
+                    simulated.Add(await SimulatedDevice.ConnectAsync(device, endpoint, TimeProvider.System, null, cancellationToken).ConfigureAwait(false));
                 }
 
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -226,14 +240,14 @@ internal static class SimulatorCommands
     {
         var file = new Argument<FileInfo>("file") { Description = "The scenario (configs/scenarios/*.json, format in docs/alerts.md §4)." };
         var folder = new Option<DirectoryInfo>("--ward-folder") { Description = "A folder made by 'provision --scenario <file>' (devices.json and keys/).", Required = true };
-        var host = new Option<string>("--host") { Description = "MQTT broker host.", DefaultValueFactory = _ => "127.0.0.1" };
-        var port = new Option<int>("--port") { Description = "MQTT broker port.", DefaultValueFactory = _ => 1883 };
+        var broker = new BrokerArguments();
         var gatewayUrl = new Option<string?>("--gateway-url") { Description = "The gateway's HTTP address for staff entries (needed when the scenario has any), e.g. http://127.0.0.1:8080." };
         var speed = new Option<double>("--speed") { Description = "Play N times faster than real time (0.1–1000).", DefaultValueFactory = _ => 1 };
         var command = new Command("scenario", "Play a scenario in real time (scaled by --speed): its devices publish signed frames over MQTT, staff entries go to the gateway's HTTP API.")
         {
-            file, folder, host, port, gatewayUrl, speed,
+            file, folder, gatewayUrl, speed,
         };
+        broker.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var factor = parseResult.GetValue(speed);
@@ -244,7 +258,7 @@ internal static class SimulatorCommands
                 return 2;
             }
 
-            if (!TryLoadScenario(parseResult.GetValue(file)!.FullName, out var scenario))
+            if (!TryLoadScenario(parseResult.GetValue(file)!.FullName, out var scenario) || !broker.TryCreate(parseResult, out var endpoint))
             {
                 return 2;
             }
@@ -280,8 +294,7 @@ internal static class SimulatorCommands
             {
                 foreach (var device in provisioned.Where(device => scenario.DeviceIds.Contains(device.DeviceId)))
                 {
-                    devices[device.DeviceId] = await SimulatedDevice.ConnectAsync(
-                        device, parseResult.GetValue(host)!, parseResult.GetValue(port), TimeProvider.System, null, cancellationToken).ConfigureAwait(false);
+                    devices[device.DeviceId] = await SimulatedDevice.ConnectAsync(device, endpoint, TimeProvider.System, null, cancellationToken).ConfigureAwait(false);
                 }
 
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -324,6 +337,58 @@ internal static class SimulatorCommands
             Console.Error.WriteLine(exception.Message);
             scenario = null;
             return false;
+        }
+    }
+
+    /// <summary>How <c>run</c> and <c>scenario</c> reach the broker: host, port and, for TLS, the CA file and server name.</summary>
+    private sealed class BrokerArguments
+    {
+        private readonly Option<string> _host = new("--host") { Description = "MQTT broker host.", DefaultValueFactory = _ => "127.0.0.1" };
+        private readonly Option<int> _port = new("--port") { Description = "MQTT broker port.", DefaultValueFactory = _ => 1883 };
+        private readonly Option<FileInfo?> _caFile = new("--tls-ca-file")
+        {
+            Description = "Connect over TLS, trusting the broker's certificate if it chains to this PEM CA. A device with keys/<id>.tls.crt and .tls.key connects with that certificate (mutual TLS), the others with their passwords.",
+        };
+
+        private readonly Option<string?> _serverName = new("--tls-server-name") { Description = "With --tls-ca-file: the name the broker's certificate carries, when it is not --host." };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(_host);
+            command.Options.Add(_port);
+            command.Options.Add(_caFile);
+            command.Options.Add(_serverName);
+        }
+
+        public bool TryCreate(ParseResult parseResult, [NotNullWhen(true)] out BrokerEndpoint? endpoint)
+        {
+            endpoint = new BrokerEndpoint(parseResult.GetValue(_host)!, parseResult.GetValue(_port)) { ServerName = parseResult.GetValue(_serverName) };
+            if (parseResult.GetValue(_caFile) is not { } caFile)
+            {
+                return true;
+            }
+
+            var authorities = new X509Certificate2Collection();
+            try
+            {
+                authorities.ImportFromPemFile(caFile.FullName);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                Console.Error.WriteLine($"--tls-ca-file '{caFile.FullName}' cannot be read as PEM: {exception.Message}");
+                endpoint = null;
+                return false;
+            }
+
+            if (authorities.Count == 0)
+            {
+                Console.Error.WriteLine($"--tls-ca-file '{caFile.FullName}' holds no PEM certificate.");
+                endpoint = null;
+                return false;
+            }
+
+            endpoint = endpoint with { TrustedCertificateAuthorities = authorities };
+            return true;
         }
     }
 }

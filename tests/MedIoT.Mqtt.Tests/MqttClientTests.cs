@@ -25,10 +25,8 @@ public sealed class MqttClientTests
     [Fact(Timeout = TestTimeout)]
     public async Task Connect_with_a_wrong_password_throws_with_the_NotAuthorized_return_code()
     {
-        using var folder = TemporaryDirectory.Create("mqtt-passwords");
-        var passwordFile = folder.Combine("passwords");
-        await ToolProcess.RunAsync("mosquitto_passwd", "-b", "-c", passwordFile, "nurse", "correct-horse");
-        await using var server = await MosquittoServer.StartAsync(["allow_anonymous false", $"password_file {passwordFile}"]);
+        await using var server = await MosquittoServer.StartAsync();
+        await server.AddAccountAsync("nurse", "correct-horse");
         var options = server.Options("wrong-password");
         options.Username = "nurse";
         options.Password = "wrong";
@@ -236,8 +234,8 @@ public sealed class MqttClientTests
         var port = server.Port.ToString(CultureInfo.InvariantCulture);
         // stdbuf: mosquitto_sub's stdout is block-buffered in a pipe; the SUBACK line must arrive as it happens.
         using var subscriber = ToolProcess.Start(
-            "stdbuf", "-oL", ServerBinary.Require("mosquitto_sub", "mosquitto-clients"),
-            "-h", server.Host, "-p", port, "-t", "interop/out", "-C", "3", "-q", "1", "-d");
+            "stdbuf", ["-oL", ServerBinary.Require("mosquitto_sub", "mosquitto-clients"),
+            "-h", server.Host, "-p", port, .. server.ToolCredentials(), "-t", "interop/out", "-C", "3", "-q", "1", "-d"]);
         await subscriber.WaitForLineAsync("SUBACK");
         await using var client = await server.ConnectAsync("interop-publisher");
 
@@ -259,7 +257,7 @@ public sealed class MqttClientTests
         await client.SubscribeAsync([new MqttTopicFilter("interop/in", MqttQualityOfService.AtLeastOnce)], CancellationToken.None).WaitAsync(Broker.Timeout);
 
         await ToolProcess.RunAsync(
-            "mosquitto_pub", "-h", server.Host, "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-t", "interop/in", "-m", "spo2=97", "-q", "1");
+            "mosquitto_pub", ["-h", server.Host, "-p", server.Port.ToString(CultureInfo.InvariantCulture), .. server.ToolCredentials(), "-t", "interop/in", "-m", "spo2=97", "-q", "1"]);
         var message = await client.ReceiveAsync();
 
         Assert.Equal("interop/in", message.Topic);

@@ -21,13 +21,13 @@ public sealed class MqttResilienceTests
         // second instead, see configs/mosquitto/mosquitto.conf) must not lose a message through our client, and QoS 2
         // must stay exactly once across its crash.
         await using var server = await MosquittoServer.StartAsync(["autosave_on_changes true"]);
-        var subscriberOptions = PersistentOptions(server.Port, $"kill-sub-{(int)qualityOfService}", version);
+        var subscriberOptions = PersistentOptions(server, server.Port, $"kill-sub-{(int)qualityOfService}", version);
 
         // A small buffer keeps most of the stream queued in the broker (TCP back-pressure) when it is killed.
         subscriberOptions.ReceiveBufferCapacity = 16;
         await using var subscriber = await server.ConnectAsync(subscriberOptions);
         await subscriber.SubscribeAsync([new MqttTopicFilter("stream", qualityOfService)], CancellationToken.None).WaitAsync(Broker.Timeout);
-        var publisherOptions = PersistentOptions(server.Port, $"kill-pub-{(int)qualityOfService}", version);
+        var publisherOptions = PersistentOptions(server, server.Port, $"kill-pub-{(int)qualityOfService}", version);
         publisherOptions.MaximumInFlightPublishes = 20;
         await using var publisher = await server.ConnectAsync(publisherOptions);
 
@@ -54,7 +54,7 @@ public sealed class MqttResilienceTests
     {
         await using var server = await MosquittoServer.StartAsync();
         await using var proxy = new LoopbackProxy(server.Port);
-        await using var subscriber = await server.ConnectAsync(PersistentOptions(proxy.Port, "cut-subscriber"));
+        await using var subscriber = await server.ConnectAsync(PersistentOptions(server, proxy.Port, "cut-subscriber"));
         await subscriber.SubscribeAsync([new MqttTopicFilter("cut", MqttQualityOfService.AtLeastOnce)], CancellationToken.None).WaitAsync(Broker.Timeout);
         await using var publisher = await server.ConnectAsync("cut-publisher");
 
@@ -162,13 +162,13 @@ public sealed class MqttResilienceTests
         await using var server = await MosquittoServer.StartAsync();
         var port = server.Port.ToString(CultureInfo.InvariantCulture);
         using var mosquittoSubscriber = ToolProcess.Start(
-            "stdbuf", "-oL", ServerBinary.Require("mosquitto_sub", "mosquitto-clients"),
-            "-h", server.Host, "-p", port, "-t", "interop/qos2/out", "-C", "2", "-q", "2", "-d");
+            "stdbuf", ["-oL", ServerBinary.Require("mosquitto_sub", "mosquitto-clients"),
+            "-h", server.Host, "-p", port, .. server.ToolCredentials(), "-t", "interop/qos2/out", "-C", "2", "-q", "2", "-d"]);
         await mosquittoSubscriber.WaitForLineAsync("SUBACK");
         await using var client = await server.ConnectAsync("qos2-interop");
         await client.SubscribeAsync([new MqttTopicFilter("interop/qos2/in", MqttQualityOfService.ExactlyOnce)], CancellationToken.None).WaitAsync(Broker.Timeout);
 
-        await ToolProcess.RunAsync("mosquitto_pub", "-h", server.Host, "-p", port, "-t", "interop/qos2/in", "-m", "rr=16", "-q", "2");
+        await ToolProcess.RunAsync("mosquitto_pub", ["-h", server.Host, "-p", port, .. server.ToolCredentials(), "-t", "interop/qos2/in", "-m", "rr=16", "-q", "2"]);
         var incoming = await client.ReceiveAsync();
         for (var index = 0; index < 2; index++)
         {
@@ -243,9 +243,12 @@ public sealed class MqttResilienceTests
         Assert.Equal(Enumerable.Range(Half, Half).Select(index => index.ToString(CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal), rest.Order(StringComparer.Ordinal));
     }
 
-    private static MqttClientOptions PersistentOptions(int port, string clientId, MqttProtocolVersion version = MqttProtocolVersion.V311) => new()
+    /// <summary>The test account's options for a persistent, reconnecting session through <paramref name="port"/> (the broker's or a proxy's).</summary>
+    private static MqttClientOptions PersistentOptions(MosquittoServer server, int port, string clientId, MqttProtocolVersion version = MqttProtocolVersion.V311) => new()
     {
         TimeProvider = TimeProvider.System,
+        Username = server.TestAccount?.Username,
+        Password = server.TestAccount?.Password,
         ProtocolVersion = version,
         // MQTT 5.0: the session must outlive the connection (§3.1.2.11.2); 3.1.1 keeps it without expiry.
         SessionExpiryInterval = version == MqttProtocolVersion.V500 ? TimeSpan.FromHours(1) : TimeSpan.Zero,

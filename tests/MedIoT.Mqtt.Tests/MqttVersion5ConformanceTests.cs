@@ -125,12 +125,13 @@ public sealed class MqttVersion5ConformanceTests
     [Fact(Timeout = TestTimeout)]
     public async Task A_publish_denied_by_the_acl_file_fails_with_the_PUBACK_or_PUBREC_reason_code()
     {
-        using var folder = TemporaryDirectory.Create("mqtt-acl");
-        var aclFile = folder.Combine("acl");
-        await File.WriteAllTextAsync(aclFile, "topic readwrite ward/#\n");
-        await using var server = await MosquittoServer.StartAsync([$"acl_file {aclFile}"]);
+        await using var server = await MosquittoServer.StartAsync();
+        await server.AddAccountAsync("ward-clerk", "clerk-password");
+        await server.AddAclAsync(["user ward-clerk", "topic readwrite ward/#"]);
+        var options = server.Options5("v5-acl");
+        (options.Username, options.Password) = ("ward-clerk", "clerk-password");
         var logger = TestLogs.CreateLogger<MqttClient>();
-        await using var client = await server.ConnectAsync(server.Options5("v5-acl"), logger);
+        await using var client = await server.ConnectAsync(options, logger);
 
         var refused = await Assert.ThrowsAsync<MqttPublishException>(
             () => client.PublishAsync(new MqttApplicationMessage("pharmacy/orders", Broker.Utf8("x")), CancellationToken.None).WaitAsync(Broker.Timeout));
@@ -162,8 +163,9 @@ public sealed class MqttVersion5ConformanceTests
              "roles": [{"rolename": "ward-only", "acls": [{"acltype": "subscribePattern", "topic": "pharmacy/#", "priority": 0, "allow": false}]}],
              "anonymousGroup": "anonymous"}
             """);
+        // Without the shipped acl_file: mosquitto asks its built-in ACL check first, and that one allows every subscription.
         await using var server = await MosquittoServer.StartAsync(
-            [$"plugin {DynamicSecurityPlugin}", $"plugin_opt_config_file {configuration}"]);
+            [$"plugin {DynamicSecurityPlugin}", $"plugin_opt_config_file {configuration}"], MosquittoAccess.Open);
         var options = server.Options5("refused-subscription");
         options.ProtocolVersion = version;
         await using var client = await server.ConnectAsync(options);
@@ -188,10 +190,8 @@ public sealed class MqttVersion5ConformanceTests
     [Fact(Timeout = TestTimeout)]
     public async Task A_connect_with_a_wrong_password_is_refused_with_the_v5_reason_code()
     {
-        using var folder = TemporaryDirectory.Create("mqtt-passwords");
-        var passwordFile = folder.Combine("passwords");
-        await ToolProcess.RunAsync("mosquitto_passwd", "-b", "-c", passwordFile, "nurse", "correct-horse");
-        await using var server = await MosquittoServer.StartAsync(["allow_anonymous false", $"password_file {passwordFile}"]);
+        await using var server = await MosquittoServer.StartAsync();
+        await server.AddAccountAsync("nurse", "correct-horse");
         var options = server.Options5("v5-wrong-password");
         options.Username = "nurse";
         options.Password = "wrong";
@@ -313,8 +313,8 @@ public sealed class MqttVersion5ConformanceTests
         await using var server = await MosquittoServer.StartAsync();
         var port = server.Port.ToString(CultureInfo.InvariantCulture);
         using var subscriber = ToolProcess.Start(
-            "stdbuf", "-oL", ServerBinary.Require("mosquitto_sub", "mosquitto-clients"),
-            "-V", "mqttv5", "-h", server.Host, "-p", port, "-t", "interop5/out", "-C", "2", "-q", "2", "-F", "%P|%p", "-d");
+            "stdbuf", ["-oL", ServerBinary.Require("mosquitto_sub", "mosquitto-clients"),
+            "-V", "mqttv5", "-h", server.Host, "-p", port, .. server.ToolCredentials(), "-t", "interop5/out", "-C", "2", "-q", "2", "-F", "%P|%p", "-d"]);
         await subscriber.WaitForLineAsync("SUBACK");
         await using var client = await server.ConnectAsync(server.Options5("v5-interop-publisher"));
 
@@ -338,8 +338,8 @@ public sealed class MqttVersion5ConformanceTests
         await client.SubscribeAsync([new MqttTopicFilter("interop5/in", MqttQualityOfService.ExactlyOnce)], CancellationToken.None).WaitAsync(Broker.Timeout);
 
         await ToolProcess.RunAsync(
-            "mosquitto_pub", "-V", "mqttv5", "-h", server.Host, "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-t", "interop5/in",
-            "-m", "spo2=97", "-q", "2", "-D", "publish", "user-property", "unit", "percent", "-D", "publish", "content-type", "text/plain");
+            "mosquitto_pub", ["-V", "mqttv5", "-h", server.Host, "-p", server.Port.ToString(CultureInfo.InvariantCulture), .. server.ToolCredentials(), "-t", "interop5/in",
+            "-m", "spo2=97", "-q", "2", "-D", "publish", "user-property", "unit", "percent", "-D", "publish", "content-type", "text/plain"]);
         var message = await client.ReceiveAsync();
 
         Assert.Equal("spo2=97", message.Text());

@@ -10,12 +10,14 @@ namespace MedIoT.Testing;
 public sealed partial class ServerProcess : IAsyncDisposable
 {
     private const int RecentLineCount = 200;
+    private const int SignalHangUp = 1;
     private const int SignalTerminate = 15;
 
     private readonly Process _process;
     private readonly Queue<string> _recentLines = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(string Marker, TaskCompletionSource Seen)> _lineWaits = [];
     private readonly string _readyMarker;
     private readonly string _name;
 
@@ -103,6 +105,43 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// Sends SIGHUP (a server's "reload your configuration") and returns once the server printed <paramref name="marker"/>
+    /// after it; the wait is registered before the signal is sent, so an earlier line never counts.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The signal could not be sent, or the line did not come within <paramref name="timeout"/>.</exception>
+    public async Task ReloadAsync(string marker, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wait = (marker, seen);
+        lock (_lineWaits)
+        {
+            _lineWaits.Add(wait);
+        }
+
+        try
+        {
+            if (HasExited || SendSignal(_process.Id, SignalHangUp) != 0)
+            {
+                throw new InvalidOperationException($"{_name} (pid {_process.Id}) could not be sent SIGHUP: it is not running.");
+            }
+
+            await seen.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException(
+                $"{_name} did not print '{marker}' within {timeout.TotalSeconds:0} s of SIGHUP. Its output:{Environment.NewLine}{RecentOutput}");
+        }
+        finally
+        {
+            lock (_lineWaits)
+            {
+                _lineWaits.Remove(wait);
+            }
+        }
+    }
+
     /// <summary>Ends the server at once with SIGKILL, as a crash or power cut would.</summary>
     public async Task KillAsync()
     {
@@ -178,6 +217,14 @@ public sealed partial class ServerProcess : IAsyncDisposable
         {
             _ready.TrySetResult();
         }
+
+        lock (_lineWaits)
+        {
+            foreach (var wait in _lineWaits.Where(wait => line.Contains(wait.Marker, StringComparison.Ordinal)))
+            {
+                wait.Seen.TrySetResult();
+            }
+        }
     }
 
     private void OnExited()
@@ -186,6 +233,15 @@ public sealed partial class ServerProcess : IAsyncDisposable
         _process.WaitForExit();
         _ready.TrySetException(new InvalidOperationException(
             $"{_name} exited with code {_process.ExitCode} before it was ready. Its output:{Environment.NewLine}{RecentOutput}"));
+        lock (_lineWaits)
+        {
+            foreach (var (marker, seen) in _lineWaits)
+            {
+                seen.TrySetException(new InvalidOperationException(
+                    $"{_name} exited with code {_process.ExitCode} before it printed '{marker}'. Its output:{Environment.NewLine}{RecentOutput}"));
+            }
+        }
+
         _exited.TrySetResult();
     }
 

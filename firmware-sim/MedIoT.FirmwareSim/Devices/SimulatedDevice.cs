@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using MedIoT.Cryptography;
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.Mqtt;
@@ -9,8 +10,9 @@ using Microsoft.Extensions.Logging;
 namespace MedIoT.FirmwareSim.Devices;
 
 /// <summary>
-/// One simulated bedside device: its own MQTT connection (client id = device id), its key, its
-/// persisted sequence counter, and a physiological model. Publishes signed frames at QoS 1.
+/// One simulated bedside device: its own MQTT connection (client id and user name = device id, clean session; its
+/// password or its TLS certificate as <see cref="BrokerEndpoint"/> says), its key, its persisted sequence counter, and a
+/// physiological model. Publishes signed frames at QoS 1.
 /// </summary>
 public sealed class SimulatedDevice : IAsyncDisposable
 {
@@ -19,13 +21,15 @@ public sealed class SimulatedDevice : IAsyncDisposable
     private readonly SequenceCounter _sequence;
     private readonly PulseOximeterModel _model;
     private readonly TimeProvider _timeProvider;
+    private readonly X509Certificate2? _certificate;
     private long _framesPublished;
 
-    private SimulatedDevice(ProvisionedDevice device, Ed25519PrivateKey key, MqttClient client, TimeProvider timeProvider)
+    private SimulatedDevice(ProvisionedDevice device, Ed25519PrivateKey key, MqttClient client, X509Certificate2? certificate, TimeProvider timeProvider)
     {
         Device = device;
         _key = key;
         _client = client;
+        _certificate = certificate;
         _timeProvider = timeProvider;
         _sequence = new SequenceCounter(Path.ChangeExtension(device.PrivateKeyPath, ".seq"));
         _model = new PulseOximeterModel(StableSeed(device.DeviceId));
@@ -41,27 +45,66 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// <summary>Frames published and acknowledged by the broker.</summary>
     public long FramesPublished => Interlocked.Read(ref _framesPublished);
 
-    /// <summary>Loads the device's key and connects it to the broker.</summary>
+    /// <summary>Loads the device's key and password and connects it to the broker at <paramref name="host"/>:<paramref name="port"/> over plain TCP.</summary>
+    public static Task<SimulatedDevice> ConnectAsync(
+        ProvisionedDevice device, string host, int port, TimeProvider timeProvider, ILoggerFactory? loggerFactory, CancellationToken cancellationToken) =>
+        ConnectAsync(device, new BrokerEndpoint(host, port), timeProvider, loggerFactory, cancellationToken);
+
+    /// <summary>
+    /// Loads the device's key and connects it to the broker at <paramref name="endpoint"/>: with its certificate over mutual
+    /// TLS when the endpoint uses TLS and the device has one (<see cref="ProvisionedDevice.TlsCertificatePath"/>), else with
+    /// its user name and password (<see cref="ProvisionedDevice.PasswordPath"/>).
+    /// </summary>
+    /// <exception cref="MqttConnectException">The broker refused the device (unknown account, wrong password).</exception>
+    /// <exception cref="FileNotFoundException">The device's key, password or certificate file is missing.</exception>
     public static async Task<SimulatedDevice> ConnectAsync(
-        ProvisionedDevice device, string host, int port, TimeProvider timeProvider, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
+        ProvisionedDevice device, BrokerEndpoint endpoint, TimeProvider timeProvider, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
-        var key = PrivateKeyFile.Read(device.PrivateKeyPath);
-        var client = new MqttClient(
-            new MqttClientOptions { Host = host, Port = port, ClientId = device.DeviceId, CleanSession = true, KeepAlive = TimeSpan.FromSeconds(30), TimeProvider = timeProvider },
-            loggerFactory?.CreateLogger<MqttClient>());
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var options = new MqttClientOptions
+        {
+            Host = endpoint.Host,
+            Port = endpoint.Port,
+            ClientId = device.DeviceId,
+            Username = device.DeviceId,
+            CleanSession = true,
+            KeepAlive = TimeSpan.FromSeconds(30),
+            TimeProvider = timeProvider,
+        };
+        X509Certificate2? certificate = null;
+        Ed25519PrivateKey? key = null;
+        MqttClient? client = null;
         try
         {
+            if (endpoint.UsesTls)
+            {
+                options.Tls = new MqttTlsOptions { TargetHost = endpoint.ServerName, TrustedCertificateAuthorities = endpoint.TrustedCertificateAuthorities };
+                if (File.Exists(device.TlsCertificatePath))
+                {
+                    // mosquitto takes the user name from the certificate (use_identity_as_username) and ignores a password.
+                    certificate = LoadCertificate(device);
+                    options.Tls.ClientCertificate = certificate;
+                }
+            }
+
+            options.Password = certificate is null ? SecretFile.Read(device.PasswordPath) : null;
+            key = PrivateKeyFile.Read(device.PrivateKeyPath);
+            client = new MqttClient(options, loggerFactory?.CreateLogger<MqttClient>());
             await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            return new SimulatedDevice(device, key, client, certificate, timeProvider);
         }
         catch
         {
-            await client.DisposeAsync().ConfigureAwait(false);
-            key.Dispose();
+            if (client is not null)
+            {
+                await client.DisposeAsync().ConfigureAwait(false);
+            }
+
+            key?.Dispose();
+            certificate?.Dispose();
             throw;
         }
-
-        return new SimulatedDevice(device, key, client, timeProvider);
     }
 
     /// <summary>Measures, signs and publishes the next frame; returns it.</summary>
@@ -132,6 +175,15 @@ public sealed class SimulatedDevice : IAsyncDisposable
         // Disposing the client disconnects gracefully and never throws for network problems.
         await _client.DisposeAsync().ConfigureAwait(false);
         _key.Dispose();
+        _certificate?.Dispose();
+    }
+
+    private static X509Certificate2 LoadCertificate(ProvisionedDevice device)
+    {
+        using var pem = X509Certificate2.CreateFromPemFile(device.TlsCertificatePath, device.TlsKeyPath);
+
+        // Through PKCS#12 so SslStream can use the key on every platform.
+        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
     }
 
     private DeviceFrame NextFrame()

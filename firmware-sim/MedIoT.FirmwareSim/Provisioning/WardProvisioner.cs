@@ -6,9 +6,11 @@ using MedIoT.Cryptography;
 namespace MedIoT.FirmwareSim.Provisioning;
 
 /// <summary>
-/// Provisions a simulated ward: one pulse oximeter per bed, each with a new Ed25519 key pair. Private keys
-/// go to <c>keys/&lt;deviceId&gt;.jwk</c> (mode 0600 in a 0700 folder); public keys go to the gateway's
-/// device registry file <c>devices.json</c> (the format <c>DeviceRegistry</c> loads).
+/// Provisions a simulated ward: one pulse oximeter per bed, each with a new Ed25519 key pair and broker password. Private
+/// keys go to <c>keys/&lt;deviceId&gt;.jwk</c> and passwords to <c>keys/&lt;deviceId&gt;.password</c> (mode 0600 in a 0700
+/// folder); public keys go to the gateway's device registry file <c>devices.json</c> (the format <c>DeviceRegistry</c>
+/// loads); the broker's password file <c>mosquitto.passwd</c> holds every device's account and the service accounts asked
+/// for (<see cref="BrokerAccounts"/>).
 /// </summary>
 public static class WardProvisioner
 {
@@ -22,13 +24,16 @@ public static class WardProvisioner
     public const string KeysFolderName = "keys";
 
     /// <summary>
-    /// Creates keys and the registry for <paramref name="beds"/> beds of <paramref name="ward"/> in <paramref name="outputFolder"/>,
-    /// plus a pulse oximeter for each of <paramref name="extraDevices"/> (for example the devices a scenario plays).
+    /// Creates keys, broker passwords and the registry for <paramref name="beds"/> beds of <paramref name="ward"/> in
+    /// <paramref name="outputFolder"/>, plus a pulse oximeter for each of <paramref name="extraDevices"/> (for example the
+    /// devices a scenario plays), and broker accounts for <paramref name="serviceAccounts"/> (for example
+    /// <see cref="BrokerAccounts.Gateway"/>).
     /// </summary>
-    /// <exception cref="IOException">The folder already holds a registry (provisioning never overwrites keys).</exception>
-    /// <exception cref="ArgumentException">A device id appears twice.</exception>
+    /// <exception cref="IOException">The folder already holds a registry or a password file (provisioning never overwrites keys or credentials).</exception>
+    /// <exception cref="ArgumentException">A device id or account appears twice, or a service account name is invalid.</exception>
     public static IReadOnlyList<ProvisionedDevice> Provision(
-        string outputFolder, string ward, int beds, IReadOnlyList<(string DeviceId, string Ward, string Bed)>? extraDevices = null)
+        string outputFolder, string ward, int beds, IReadOnlyList<(string DeviceId, string Ward, string Bed)>? extraDevices = null,
+        IReadOnlyList<string>? serviceAccounts = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(outputFolder);
         ArgumentException.ThrowIfNullOrEmpty(ward);
@@ -46,9 +51,10 @@ public static class WardProvisioner
         }
 
         var registryPath = Path.Combine(outputFolder, RegistryFileName);
-        if (File.Exists(registryPath))
+        BrokerAccounts.ThrowIfInvalid(places.Select(place => place.DeviceId), serviceAccounts ?? []);
+        if (new[] { registryPath, Path.Combine(outputFolder, BrokerAccounts.PasswordFileName) }.FirstOrDefault(File.Exists) is { } existing)
         {
-            throw new IOException($"'{registryPath}' already exists; provisioning never overwrites devices or keys. Choose an empty folder.");
+            throw new IOException($"'{existing}' already exists; provisioning never overwrites devices, keys or credentials. Choose an empty folder.");
         }
 
         var keysFolder = Path.Combine(outputFolder, KeysFolderName);
@@ -70,6 +76,7 @@ public static class WardProvisioner
             entries.Add(RegistryEntry(deviceId, deviceWard, bed, OkpJsonWebKey.FormatPublic(key.PublicKey)));
         }
 
+        BrokerAccounts.Write(outputFolder, devices, serviceAccounts ?? []);
         var registry = new StringBuilder("{\n  \"devices\": [\n");
         registry.AppendJoin(",\n", entries).Append("\n  ]\n}\n");
         File.WriteAllText(registryPath, registry.ToString());

@@ -11,6 +11,9 @@ public sealed class MqttOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Gateway:Mqtt";
 
+    /// <summary>The gateway's broker account in configs/mosquitto/mediot.acl.</summary>
+    public const string DefaultUsername = "mediot-gateway";
+
     /// <summary>Broker host name or address. Default <c>127.0.0.1</c>.</summary>
     [Required]
     public string Host { get; set; } = "127.0.0.1";
@@ -35,11 +38,26 @@ public sealed class MqttOptions
     [Required]
     public string FramesTopicFilter { get; set; } = "mediot/v1/devices/+/frames";
 
-    /// <summary>Broker user name; empty for none.</summary>
-    public string? Username { get; set; }
+    /// <summary>
+    /// Broker user name of both connections. Default <c>mediot-gateway</c>, the account configs/mosquitto/mediot.acl gives the
+    /// gateway's topics (read every device's frames; write its status and the alarm topics). Empty for none. With mutual TLS
+    /// the broker takes the name from the certificate's CN instead.
+    /// </summary>
+    public string? Username { get; set; } = DefaultUsername;
 
-    /// <summary>Broker password; empty for none. Set it through the environment (<c>MEDIOT_Gateway__Mqtt__Password</c>), never in a committed file.</summary>
+    /// <summary>
+    /// Broker password; empty for none. Prefer <see cref="PasswordFile"/>; if the password must come from the environment
+    /// (<c>MEDIOT_Gateway__Mqtt__Password</c>), never put it in a committed file. Setting both is refused at start.
+    /// </summary>
     public string? Password { get; set; }
+
+    /// <summary>
+    /// A file holding the broker password: one line, owner-only (mode 0600 or 0400), such as
+    /// <c>mediot-sim provision --service-account mediot-gateway</c> writes (<c>accounts/mediot-gateway.password</c>).
+    /// Relative to the settings file's folder; empty (default) for none. Checked at start: it must exist, be owner-only and
+    /// not be empty; read when the gateway connects. Either this or <see cref="Password"/>, not both.
+    /// </summary>
+    public string PasswordFile { get; set; } = string.Empty;
 
     /// <summary>
     /// First reconnect delay in milliseconds, 100–60000; doubled after each failed attempt up to

@@ -1,19 +1,23 @@
 using System.Security.Cryptography.X509Certificates;
+using MedIoT.Cryptography;
 using MedIoT.Mqtt;
 
 namespace MedIoT.Gateway.Broker;
 
 /// <summary>
-/// How the gateway's MQTT connections reach the broker, from <c>Gateway:Mqtt</c>: protocol version and TLS.
-/// Shared by frame ingestion and alarm delivery, so both use the same broker the same way.
+/// How the gateway's MQTT connections reach the broker, from <c>Gateway:Mqtt</c>: protocol version, account and TLS.
+/// Shared by frame ingestion and alarm delivery, so both use the same broker the same way, as the same account.
 /// </summary>
 internal static class MqttTransport
 {
-    /// <summary>Sets the protocol version and TLS of <paramref name="client"/> from <paramref name="settings"/>.</summary>
-    /// <exception cref="InvalidOperationException">A certificate or key file cannot be read; the message names the file.</exception>
+    /// <summary>Sets the protocol version, user name, password and TLS of <paramref name="client"/> from <paramref name="settings"/>.</summary>
+    /// <exception cref="InvalidOperationException">A certificate, key or password file cannot be read; the message names the file.</exception>
     public static MqttClientOptions WithTransport(this MqttClientOptions client, MqttOptions settings)
     {
         client.ProtocolVersion = settings.ClientProtocolVersion;
+        client.Username = string.IsNullOrEmpty(settings.Username) ? null : settings.Username;
+        client.Password = settings.PasswordFile.Length > 0 ? ReadPassword(settings.PasswordFile)
+            : string.IsNullOrEmpty(settings.Password) ? null : settings.Password;
         if (settings.Tls.Enabled)
         {
             client.Tls = CreateTls(settings.Tls);
@@ -50,6 +54,18 @@ internal static class MqttTransport
         }
 
         return tls;
+    }
+
+    private static string ReadPassword(string path)
+    {
+        try
+        {
+            return SecretFile.Read(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            throw new InvalidOperationException($"Gateway:Mqtt:PasswordFile: {exception.Message}", exception);
+        }
     }
 
     private static void Load(string path, string setting, Action load)

@@ -18,7 +18,7 @@ namespace MedIoT.Gateway.Hosting;
 public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the gateway's services. Relative paths in the settings (the device registry, the journal, the key) resolve
+    /// Adds the gateway's services. Relative paths in the settings (the device registry, the journal, the key, the broker password file) resolve
     /// against <paramref name="settings"/>' folder.
     /// </summary>
     public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration, SettingsFile settings)
@@ -29,7 +29,8 @@ public static class GatewayServiceCollectionExtensions
 
         services.AddSystemTimeProvider();
         services.AddValidatedSettings<GatewayOptions>(configuration, GatewayOptions.SectionName);
-        services.AddValidatedSettings(configuration, new MqttOptionsValidator());
+        services.AddValidatedSettings(configuration, new MqttOptionsValidator())
+            .PostConfigure(mqtt => mqtt.PasswordFile = settings.Resolve(mqtt.PasswordFile));
         services.AddValidatedSettings<IngestionOptions>(configuration, IngestionOptions.SectionName);
         services.AddValidatedSettings<MemoryOptions>(configuration, MemoryOptions.SectionName);
         // First, so the arena limit holds before the other services start their threads.

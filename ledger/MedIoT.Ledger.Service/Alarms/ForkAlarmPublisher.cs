@@ -24,6 +24,7 @@ internal sealed class ForkAlarmPublisher : BackgroundService
         new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     private readonly LedgerAlarmMqttOptions _options;
+    private readonly string? _password;
     private readonly LedgerStatistics _statistics;
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
@@ -31,9 +32,15 @@ internal sealed class ForkAlarmPublisher : BackgroundService
     private readonly ResiliencePipeline<MqttClient> _reconnect;
     private ForkAlarm? _unacknowledged;
 
-    public ForkAlarmPublisher(LedgerAlarmMqttOptions options, LedgerStatistics statistics, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    /// <param name="options">Where to publish.</param>
+    /// <param name="password">The broker password (from Ledger:Alarm:Mqtt:PasswordFile or Password), or null for none.</param>
+    /// <param name="statistics">The ledger's counters.</param>
+    /// <param name="timeProvider">The clock of the reconnect backoff.</param>
+    /// <param name="loggerFactory">The logs.</param>
+    public ForkAlarmPublisher(LedgerAlarmMqttOptions options, string? password, LedgerStatistics statistics, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         _options = options;
+        _password = string.IsNullOrEmpty(password) ? null : password;
         _statistics = statistics;
         _timeProvider = timeProvider;
         _loggerFactory = loggerFactory;
@@ -57,7 +64,7 @@ internal sealed class ForkAlarmPublisher : BackgroundService
             ClientId = _options.ClientId,
             CleanSession = true,
             Username = string.IsNullOrEmpty(_options.Username) ? null : _options.Username,
-            Password = string.IsNullOrEmpty(_options.Password) ? null : _options.Password,
+            Password = _password,
             TimeProvider = _timeProvider,
         }, _loggerFactory.CreateLogger<MqttClient>());
         try

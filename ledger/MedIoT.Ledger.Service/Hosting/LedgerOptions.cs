@@ -121,9 +121,19 @@ public sealed class LedgerAlarmMqttOptions
     /// <summary>The topic fork alarms are published on (QoS 1). Default <c>mediot/v1/it/ledger</c>.</summary>
     public string Topic { get; set; } = "mediot/v1/it/ledger";
 
-    /// <summary>The user name, if the broker wants one. Default none.</summary>
-    public string? Username { get; set; }
+    /// <summary>
+    /// The user name. Default <c>mediot-ledger</c>, the account configs/mosquitto/mediot.acl lets publish on
+    /// <c>mediot/v1/it/ledger</c> only; empty for none.
+    /// </summary>
+    public string? Username { get; set; } = "mediot-ledger";
 
-    /// <summary>The password, if the broker wants one. Default none.</summary>
+    /// <summary>The password, from the environment only (<c>MEDIOT_Ledger__Alarm__Mqtt__Password</c>); prefer <see cref="PasswordFile"/>. Default none.</summary>
     public string? Password { get; set; }
+
+    /// <summary>
+    /// A file holding the password: one line, owner-only (mode 0600 or 0400), such as
+    /// <c>mediot-sim provision --service-account mediot-ledger</c> writes; relative to the settings file's folder. Checked at
+    /// start (exists, owner-only, not empty). Either this or <see cref="Password"/>, not both. Default none.
+    /// </summary>
+    public string PasswordFile { get; set; } = string.Empty;
 }

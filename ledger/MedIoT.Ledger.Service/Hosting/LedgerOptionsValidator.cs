@@ -1,3 +1,4 @@
+using MedIoT.Cryptography;
 using MedIoT.Hosting;
 using MedIoT.Ledger.Checkpoints;
 
@@ -7,7 +8,8 @@ namespace MedIoT.Ledger.Service.Hosting;
 /// Checks <see cref="LedgerOptions"/> at start, before any file or database is touched: the data annotations, then the
 /// settings that depend on each other or must parse (the origin as a key name, the storage, every witness, the policy).
 /// </summary>
-internal sealed class LedgerOptionsValidator() : SettingsValidator<LedgerOptions>(LedgerOptions.SectionName)
+/// <param name="settingsFolder">The settings file's folder, against which a relative <c>Alarm:Mqtt:PasswordFile</c> resolves; empty: the working folder.</param>
+internal sealed class LedgerOptionsValidator(string settingsFolder = "") : SettingsValidator<LedgerOptions>(LedgerOptions.SectionName)
 {
     protected override void Check(LedgerOptions options, SettingProblems problems)
     {
@@ -17,6 +19,11 @@ internal sealed class LedgerOptionsValidator() : SettingsValidator<LedgerOptions
         }
 
         CheckStorage(options.Storage, problems);
+        if (options.Alarm.Mqtt is { } mqtt)
+        {
+            CheckAlarmCredentials(mqtt, problems);
+        }
+
         CheckWitnesses(options.Witnesses, problems);
         if (options.RequiredCosignatures > options.Witnesses.Count)
         {
@@ -43,6 +50,29 @@ internal sealed class LedgerOptionsValidator() : SettingsValidator<LedgerOptions
                 break;
         }
     }
+
+    private void CheckAlarmCredentials(LedgerAlarmMqttOptions mqtt, SettingProblems problems)
+    {
+        if (mqtt.PasswordFile.Length > 0 && !string.IsNullOrEmpty(mqtt.Password))
+        {
+            problems.Add("Alarm:Mqtt:Password", mqtt.Password, "is set and so is Ledger:Alarm:Mqtt:PasswordFile; set only one of them, preferably PasswordFile.");
+        }
+
+        if ((mqtt.PasswordFile.Length > 0 || !string.IsNullOrEmpty(mqtt.Password)) && string.IsNullOrEmpty(mqtt.Username))
+        {
+            problems.Add("Alarm:Mqtt:Username", mqtt.Username, "is empty but a password is set; a password needs a user name (MQTT 3.1.1 §3.1.2.9), e.g. mediot-ledger.");
+        }
+
+        // Shown as (hidden), as every setting named like a password; the sentence names the file.
+        if (mqtt.PasswordFile.Length > 0 && SecretFile.Problem(PasswordFilePath(mqtt)) is { } problem)
+        {
+            problems.Add("Alarm:Mqtt:PasswordFile", mqtt.PasswordFile, problem);
+        }
+    }
+
+    /// <summary>The alarm connection's password file as a full path.</summary>
+    public string PasswordFilePath(LedgerAlarmMqttOptions mqtt) =>
+        Path.GetFullPath(mqtt.PasswordFile, settingsFolder.Length > 0 ? settingsFolder : Environment.CurrentDirectory);
 
     private static void CheckWitnesses(List<WitnessOptions> witnesses, SettingProblems problems)
     {

@@ -65,7 +65,8 @@ public sealed class LedgerServer : IAsyncDisposable
         builder.Services.AddSystemTimeProvider();
 
         // Every setting is checked before anything is touched: no key file or database is created on a start that cannot succeed.
-        var options = new LedgerOptionsValidator().GetValidated(builder.Configuration);
+        var validator = new LedgerOptionsValidator(settingsFile.Folder);
+        var options = validator.GetValidated(builder.Configuration);
         var witnesses = WitnessEndpoints(options);
         var registry = GatewayRegistry.Load(settingsFile.Resolve(options.RegistryFile));
         var key = LoadOrCreateKey(settingsFile.Resolve(options.KeyFile));
@@ -106,7 +107,8 @@ public sealed class LedgerServer : IAsyncDisposable
 
             if (options.Alarm.Mqtt is { } mqtt)
             {
-                services.AddSingleton(provider => new ForkAlarmPublisher(mqtt, provider.GetRequiredService<LedgerStatistics>(), provider.GetRequiredService<TimeProvider>(),
+                var password = mqtt.PasswordFile.Length > 0 ? SecretFile.Read(validator.PasswordFilePath(mqtt)) : mqtt.Password;
+                services.AddSingleton(provider => new ForkAlarmPublisher(mqtt, password, provider.GetRequiredService<LedgerStatistics>(), provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILoggerFactory>()));
                 services.AddHostedService(provider => provider.GetRequiredService<ForkAlarmPublisher>());
             }

@@ -33,13 +33,18 @@ const int BackgroundBeds = 32;
 using var folder = TemporaryDirectory.Create("alerts-load");
 await using var mosquitto = await MosquittoServer.StartAsync();
 await using var influx = await InfluxServer.StartAsync();
-var devices = WardProvisioner.Provision(folder.Path, "7A", BackgroundBeds + probeBeds);
+// The shipped broker access control: devices and the gateway with their own accounts; the probes' echo topics (a broker
+// round trip to subtract) are the harness's own grant, and its station uses the fixture's test account.
+var devices = WardProvisioner.Provision(folder.Path, "7A", BackgroundBeds + probeBeds, serviceAccounts: [BrokerAccounts.Gateway]);
+await mosquitto.AddAccountsAsync(folder.Combine(BrokerAccounts.PasswordFileName));
+await mosquitto.AddAclAsync(["pattern write load/echo/#"]);
 
 var builder = GatewayHost.CreateBuilder([], configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
 {
     ["Gateway:GatewayId"] = "gw-load",
     ["Gateway:DeviceRegistryPath"] = folder.Combine(WardProvisioner.RegistryFileName),
     ["Gateway:Mqtt:Port"] = mosquitto.Port.ToString(CultureInfo.InvariantCulture),
+    ["Gateway:Mqtt:PasswordFile"] = BrokerAccounts.ServicePasswordPath(folder.Path, BrokerAccounts.Gateway),
     ["Gateway:Influx:Url"] = influx.BaseAddress.ToString(),
     ["Gateway:Influx:Database"] = "mediot_load",
     ["Gateway:Http:Enabled"] = "false",
@@ -60,7 +65,11 @@ await alerts.WaitUntilAsync(s => s.MqttConnections >= 1, TimeSpan.FromSeconds(30
 
 // The station: every bed's alarm events of ward 7A.
 var waiting = new ConcurrentDictionary<string, (string Event, TaskCompletionSource<long> Arrived)>(StringComparer.Ordinal);
-await using var station = new MqttClient(new MqttClientOptions { TimeProvider = TimeProvider.System, Host = mosquitto.Host, Port = mosquitto.Port, ClientId = "load-station" });
+await using var station = new MqttClient(new MqttClientOptions
+{
+    TimeProvider = TimeProvider.System, Host = mosquitto.Host, Port = mosquitto.Port, ClientId = "load-station",
+    Username = mosquitto.TestAccount!.Username, Password = mosquitto.TestAccount.Password,
+});
 await station.ConnectAsync(CancellationToken.None);
 await station.SubscribeAsync(
     [new MqttTopicFilter("mediot/v1/alerts/7A/+/events", MqttQualityOfService.AtLeastOnce), new MqttTopicFilter("load/echo/+", MqttQualityOfService.AtLeastOnce)],

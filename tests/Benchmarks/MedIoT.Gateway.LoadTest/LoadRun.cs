@@ -30,7 +30,9 @@ internal static class LoadRun
         using var folder = TemporaryDirectory.Create("ingest-load");
         await using var mosquitto = await MosquittoServer.StartAsync();
         await using var influx = await InfluxServer.StartAsync();
-        var devices = WardProvisioner.Provision(folder.Combine("ward"), "7A", settings.Devices);
+        // The shipped broker access control: every device and the gateway connect with their own accounts.
+        var devices = WardProvisioner.Provision(folder.Combine("ward"), "7A", settings.Devices, serviceAccounts: [BrokerAccounts.Gateway]);
+        await mosquitto.AddAccountsAsync(folder.Combine("ward", BrokerAccounts.PasswordFileName));
         var totalSeconds = settings.WarmupSeconds + settings.Seconds;
         var framesPerDevice = (int)Math.Ceiling((double)settings.FramesPerSecond * totalSeconds / settings.Devices);
         await progress.WriteLineAsync($"load: signing {framesPerDevice * settings.Devices} frames for {settings.Devices} devices...");
@@ -42,6 +44,7 @@ internal static class LoadRun
             ["Gateway:GatewayId"] = "gw-load",
             ["Gateway:DeviceRegistryPath"] = folder.Combine("ward", WardProvisioner.RegistryFileName),
             ["Gateway:Mqtt:Port"] = mosquitto.Port.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:Mqtt:PasswordFile"] = BrokerAccounts.ServicePasswordPath(folder.Combine("ward"), BrokerAccounts.Gateway),
             ["Gateway:Influx:Url"] = influx.BaseAddress.ToString(),
             ["Gateway:Influx:Database"] = "mediot_load",
             ["Gateway:Http:Url"] = $"http://127.0.0.1:{httpPort}",
@@ -85,6 +88,7 @@ internal static class LoadRun
             {
                 TimeProvider = TimeProvider.System,
                 Host = mosquitto.Host, Port = mosquitto.Port, ClientId = device.DeviceId, CleanSession = true, KeepAlive = TimeSpan.FromSeconds(60),
+                Username = device.DeviceId, Password = SecretFile.Read(device.PasswordPath),
             });
             await client.ConnectAsync(CancellationToken.None);
             clients.Add(client);

@@ -196,6 +196,9 @@ internal static class ThroughputHarness
         Host = server.Host,
         Port = server.Port,
         ClientId = clientId,
+        // The broker runs the shipped access control; the fixture's test account may use the benchmark's topics.
+        Username = server.TestAccount!.Username,
+        Password = server.TestAccount.Password,
         CleanSession = cleanSession,
         AutoAcknowledge = false,
         KeepAlive = TimeSpan.FromSeconds(60),
@@ -231,6 +234,10 @@ internal static class ThroughputHarness
         startInfo.ArgumentList.Add(server.Host);
         startInfo.ArgumentList.Add("-p");
         startInfo.ArgumentList.Add(server.Port.ToString(CultureInfo.InvariantCulture));
+        startInfo.ArgumentList.Add("-u");
+        startInfo.ArgumentList.Add(server.TestAccount!.Username);
+        startInfo.ArgumentList.Add("-P");
+        startInfo.ArgumentList.Add(server.TestAccount.Password);
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);

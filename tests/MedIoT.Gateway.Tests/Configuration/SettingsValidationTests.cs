@@ -37,6 +37,51 @@ public sealed class SettingsValidationTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_broker_password_file_open_to_others_stops_the_start_naming_the_file_and_the_fix_never_the_password()
+    {
+        using var folder = TemporaryDirectory.Create("settings");
+        WardProvisioner.Provision(folder.Path, "7A", 1, serviceAccounts: [BrokerAccounts.Gateway]);
+        var passwordFile = BrokerAccounts.ServicePasswordPath(folder.Path, BrokerAccounts.Gateway);
+        var password = MedIoT.Cryptography.SecretFile.Read(passwordFile);
+        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+
+        var exception = await StartRefusedAsync(folder, new() { ["Gateway:Mqtt:PasswordFile"] = passwordFile });
+
+        Assert.Contains("Setting 'Gateway:Mqtt:PasswordFile' = '(hidden)'", exception.Message, StringComparison.Ordinal);
+        Assert.Contains(passwordFile, exception.Message, StringComparison.Ordinal);
+        Assert.Contains("chmod 600", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(password, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_broker_password_file_stops_the_start_naming_the_file()
+    {
+        using var folder = TemporaryDirectory.Create("settings");
+        WardProvisioner.Provision(folder.Path, "7A", 1);
+
+        var exception = await StartRefusedAsync(folder, new() { ["Gateway:Mqtt:PasswordFile"] = folder.Combine("nope.password") });
+
+        Assert.Contains($"'{folder.Combine("nope.password")}' does not exist", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_broker_password_and_a_password_file_together_are_refused_without_showing_the_password()
+    {
+        using var folder = TemporaryDirectory.Create("settings");
+        WardProvisioner.Provision(folder.Path, "7A", 1, serviceAccounts: [BrokerAccounts.Gateway]);
+
+        var exception = await StartRefusedAsync(folder, new()
+        {
+            ["Gateway:Mqtt:PasswordFile"] = BrokerAccounts.ServicePasswordPath(folder.Path, BrokerAccounts.Gateway),
+            ["Gateway:Mqtt:Password"] = "from-the-environment",
+        });
+
+        Assert.Contains("Setting 'Gateway:Mqtt:Password' = '(hidden)': is set and so is Gateway:Mqtt:PasswordFile", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("from-the-environment", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_device_registry_stops_the_start_and_says_how_to_create_one()
     {
         var builder = GatewayHost.CreateBuilder([], configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -52,5 +97,14 @@ public sealed class SettingsValidationTests
         });
 
         Assert.Contains("/nonexistent/devices.json", exception.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<OptionsValidationException> StartRefusedAsync(TemporaryDirectory folder, Dictionary<string, string?> settings)
+    {
+        settings["Gateway:DeviceRegistryPath"] = folder.Combine(WardProvisioner.RegistryFileName);
+        var builder = GatewayHost.CreateBuilder([], configuration => configuration.AddInMemoryCollection(settings));
+        builder.Logging.ClearProviders();
+        using var host = builder.Build();
+        return await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
     }
 }

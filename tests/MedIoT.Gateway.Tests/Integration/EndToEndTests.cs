@@ -65,7 +65,9 @@ public sealed class EndToEndTests(GatewayFixture ward) : IClassFixture<GatewayFi
     public async Task Bad_frames_are_rejected_and_counted_and_the_good_frames_around_them_all_arrive()
     {
         await using var device = await ward.ConnectDeviceAsync(GatewayFixture.Beds - 1);
-        await using var intruder = new MqttClient(new MqttClientOptions { TimeProvider = TimeProvider.System, Port = ward.Mosquitto.Port, ClientId = "intruder" });
+        // The broker's test account may publish anywhere: what reaches the gateway when a broker lets a client publish on
+        // another device's topic (the shipped configuration does not: Broker/ShippedBrokerConfigurationTests).
+        await using var intruder = new MqttClient(ward.TestClientOptions("intruder"));
         await intruder.ConnectAsync(CancellationToken.None);
         using var stranger = new TestDevice("ward9-bed01-spo2");
         var statistics = ward.Statistics;

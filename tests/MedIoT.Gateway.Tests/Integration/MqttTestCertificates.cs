@@ -7,15 +7,24 @@ namespace MedIoT.Gateway.Tests.Integration;
 
 /// <summary>
 /// A private CA made for one test run with a broker certificate for 127.0.0.1 and a client certificate for the
-/// gateway, written as the PEM files mosquitto and <c>Gateway:Mqtt:Tls</c> read (keys mode 0600).
+/// gateway, written as the PEM files mosquitto and <c>Gateway:Mqtt:Tls</c> read (keys mode 0600); it issues device
+/// certificates on demand (<see cref="IssueClientAsync"/>).
 /// </summary>
 internal sealed class MqttTestCertificates : IDisposable
 {
-    private MqttTestCertificates(TemporaryDirectory folder) => Folder = folder;
+    private readonly X509Certificate2 _authority;
+    private int _serial = 2;
+
+    private MqttTestCertificates(TemporaryDirectory folder, X509Certificate2 authority)
+    {
+        Folder = folder;
+        _authority = authority;
+    }
 
     public TemporaryDirectory Folder { get; }
 
-    public static string ClientName => "gateway-ward-7a";
+    /// <summary>The gateway's broker account: mosquitto's use_identity_as_username makes the CN the user name the ACL sees.</summary>
+    public static string ClientName => "mediot-gateway";
 
     public string AuthorityFile => Folder.Combine("ca.pem");
 
@@ -29,14 +38,14 @@ internal sealed class MqttTestCertificates : IDisposable
 
     public static async Task<MqttTestCertificates> CreateAsync()
     {
-        var certificates = new MqttTestCertificates(TemporaryDirectory.Create("gateway-mqtt-tls"));
         var now = TimeProvider.System.GetUtcNow();
         using var authorityKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var authorityRequest = new CertificateRequest("CN=MedIoT Gateway Test CA", authorityKey, HashAlgorithmName.SHA256);
         authorityRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         authorityRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         authorityRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(authorityRequest.PublicKey, false));
-        using var authority = authorityRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+        var certificates = new MqttTestCertificates(TemporaryDirectory.Create("gateway-mqtt-tls"), authorityRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1)));
+        var authority = certificates._authority;
 
         using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var serverRequest = new CertificateRequest("CN=127.0.0.1", serverKey, HashAlgorithmName.SHA256);
@@ -47,17 +56,26 @@ internal sealed class MqttTestCertificates : IDisposable
         serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using var server = Issue(serverRequest, authority, now, 1);
 
-        using var clientKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var clientRequest = new CertificateRequest($"CN={ClientName}", clientKey, HashAlgorithmName.SHA256);
-        clientRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
-        using var client = Issue(clientRequest, authority, now, 2);
-
         await File.WriteAllTextAsync(certificates.AuthorityFile, authority.ExportCertificatePem());
         await File.WriteAllTextAsync(certificates.ServerCertificateFile, server.ExportCertificatePem());
         await WriteKeyAsync(certificates.ServerKeyFile, serverKey.ExportPkcs8PrivateKeyPem());
-        await File.WriteAllTextAsync(certificates.ClientCertificateFile, client.ExportCertificatePem());
-        await WriteKeyAsync(certificates.ClientKeyFile, clientKey.ExportPkcs8PrivateKeyPem());
+        await certificates.IssueClientAsync(ClientName, certificates.ClientCertificateFile, certificates.ClientKeyFile);
         return certificates;
+    }
+
+    /// <summary>
+    /// Issues a client certificate whose subject CN is <paramref name="commonName"/> (a device id or a service account: with
+    /// use_identity_as_username it is the user name mosquitto's ACL sees) and writes it and its key (mode 0600) as PEM.
+    /// </summary>
+    public async Task IssueClientAsync(string commonName, string certificateFile, string keyFile)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={commonName}"), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        using var certificate = Issue(request, _authority, now, (byte)Interlocked.Increment(ref _serial));
+        await File.WriteAllTextAsync(certificateFile, certificate.ExportCertificatePem());
+        await WriteKeyAsync(keyFile, key.ExportPkcs8PrivateKeyPem());
     }
 
     /// <summary>mosquitto lines making the listener above them require a client certificate from this CA.</summary>
@@ -70,7 +88,11 @@ internal sealed class MqttTestCertificates : IDisposable
         "use_identity_as_username true",
     ];
 
-    public void Dispose() => Folder.Dispose();
+    public void Dispose()
+    {
+        _authority.Dispose();
+        Folder.Dispose();
+    }
 
     private static async Task WriteKeyAsync(string path, string pem)
     {
@@ -85,6 +107,7 @@ internal sealed class MqttTestCertificates : IDisposable
     {
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
-        return request.Create(issuer, now.AddMinutes(-5), now.AddDays(1), [serial, 0x47, 0x57]);
+        // Valid as long as the CA: .NET issues no certificate that outlives its issuer, and some are issued later in the run.
+        return request.Create(issuer, now.AddMinutes(-5), issuer.NotAfter, [serial, 0x47, 0x57]);
     }
 }

@@ -7,8 +7,9 @@ using MedIoT.Testing;
 namespace MedIoT.Gateway.Tests.Integration;
 
 /// <summary>
-/// A ward whose mosquitto has a mutual-TLS listener for the gateway (certificates made by the test) and a plain
-/// one for the devices, with a real influxd (<see cref="WardBuilder"/>); gateways run in the test process, one per test.
+/// A ward whose mosquitto has a mutual-TLS listener for the gateway (certificates made by the test; the gateway's CN is its
+/// account, mediot-gateway, so the shipped ACL applies) and a plain one for the devices, with a real influxd
+/// (<see cref="WardBuilder"/>); gateways run in the test process, one per test.
 /// </summary>
 public sealed class MqttTransportWard : IAsyncLifetime
 {
@@ -106,8 +107,7 @@ public sealed class MqttTransportTests(MqttTransportWard ward) : IClassFixture<M
     {
         var gatewayId = $"gw-status-{ward.NextGatewayNumber()}";
         var statusTopic = $"mediot/v1/gateways/mediot-{gatewayId}/status";
-        var observerOptions = new MqttClientOptions { TimeProvider = TimeProvider.System, Host = ward.Mosquitto.Host, Port = ward.DevicePort, ClientId = $"observer-{gatewayId}" };
-        await using var observer = new MqttClient(observerOptions);
+        await using var observer = new MqttClient(ward.Ward.TestClientOptions($"observer-{gatewayId}", ward.DevicePort));
         await observer.ConnectAsync(CancellationToken.None).WaitAsync(s_timeout);
         await observer.SubscribeAsync([new MqttTopicFilter(statusTopic, MqttQualityOfService.AtLeastOnce)], CancellationToken.None).WaitAsync(s_timeout);
 
@@ -117,7 +117,7 @@ public sealed class MqttTransportTests(MqttTransportWard ward) : IClassFixture<M
             Assert.Equal("online", await NextStatusAsync(observer));
 
             // A late subscriber learns it from the retained message.
-            await using var late = new MqttClient(new MqttClientOptions { TimeProvider = TimeProvider.System, Host = ward.Mosquitto.Host, Port = ward.DevicePort, ClientId = $"late-{gatewayId}" });
+            await using var late = new MqttClient(ward.Ward.TestClientOptions($"late-{gatewayId}", ward.DevicePort));
             await late.ConnectAsync(CancellationToken.None).WaitAsync(s_timeout);
             await late.SubscribeAsync([new MqttTopicFilter(statusTopic, MqttQualityOfService.AtLeastOnce)], CancellationToken.None).WaitAsync(s_timeout);
             var retained = await late.Messages.ReadAsync().AsTask().WaitAsync(s_timeout);

@@ -59,7 +59,12 @@ public sealed class ScenarioCommandTests
         using var folder = TemporaryDirectory.Create("sim-scenario");
         await using var mosquitto = await MosquittoServer.StartAsync();
         Assert.Equal(0, await SimulatorCommands.Create().Parse(["provision", "--output", folder.Path, "--beds", "3", "--scenario", ScenarioPath("desaturation.json")]).InvokeAsync());
-        await using var listener = new MqttClient(new MqttClientOptions { TimeProvider = TimeProvider.System, Host = "127.0.0.1", Port = mosquitto.Port, ClientId = "listener", CleanSession = true });
+        await mosquitto.AddAccountsAsync(folder.Combine("mosquitto.passwd"));
+        await using var listener = new MqttClient(new MqttClientOptions
+        {
+            TimeProvider = TimeProvider.System, Host = "127.0.0.1", Port = mosquitto.Port, ClientId = "listener", CleanSession = true,
+            Username = mosquitto.TestAccount!.Username, Password = mosquitto.TestAccount.Password,
+        });
         await listener.ConnectAsync(CancellationToken.None);
         Assert.True((await listener.SubscribeAsync([new MqttTopicFilter("mediot/v1/devices/+/frames", MqttQualityOfService.AtLeastOnce)], CancellationToken.None))[0].Succeeded);
 

@@ -23,7 +23,7 @@ public sealed class ForkAlarmPublisherTests
         using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var statistics = new LedgerStatistics(meters.GetRequiredService<IMeterFactory>());
         var options = new LedgerAlarmMqttOptions { Host = "127.0.0.1", Port = FreeTcpPort.Next() };   // nothing listens there
-        using var publisher = new ForkAlarmPublisher(options, statistics, clock, loggerFactory);
+        using var publisher = new ForkAlarmPublisher(options, password: null, statistics, clock, loggerFactory);
 
         await publisher.StartAsync(CancellationToken.None);
         var seen = new List<int>();

@@ -75,9 +75,15 @@ public sealed class AnchoringTests : IAsyncLifetime
     [Fact]
     public async Task A_gateway_that_rewrites_its_history_is_refused_and_detected()
     {
-        await using var broker = await MosquittoServer.StartAsync();
+        // The shipped access control with the ledger's and the IT desk's accounts as shipped (configs/mosquitto/mediot.acl).
+        await using var broker = await MosquittoServer.StartAsync(access: MosquittoAccess.Shipped);
         var ledger = await RestartWithAlarmAsync(broker);
-        await using var subscriber = new MqttClient(new MqttClientOptions { TimeProvider = TimeProvider.System, Host = broker.Host, Port = broker.Port, ClientId = "it-desk" });
+        const string StationPassword = "it-desk-password";
+        await broker.AddAccountAsync("mediot-station", StationPassword);
+        await using var subscriber = new MqttClient(new MqttClientOptions
+        {
+            TimeProvider = TimeProvider.System, Host = broker.Host, Port = broker.Port, ClientId = "it-desk", Username = "mediot-station", Password = StationPassword,
+        });
         await subscriber.ConnectAsync(CancellationToken.None);
         await subscriber.SubscribeAsync([new MqttTopicFilter("mediot/v1/it/ledger", MqttQualityOfService.AtLeastOnce)], CancellationToken.None);
 
@@ -219,6 +225,13 @@ public sealed class AnchoringTests : IAsyncLifetime
         var settings = TestLedger.Settings(_folder.Path);
         settings["Ledger:Alarm:Mqtt:Host"] = broker.Host;
         settings["Ledger:Alarm:Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // The ledger's own account (the default user name mediot-ledger) with its password in an owner-only file.
+        var passwordFile = _folder.Combine("mediot-ledger.password");
+        var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        MedIoT.Cryptography.SecretFile.Write(passwordFile, password);
+        await broker.AddAccountAsync("mediot-ledger", password);
+        settings["Ledger:Alarm:Mqtt:PasswordFile"] = passwordFile;
         _ledger = await TestLedger.StartAsync(settings);
         return _ledger;
     }

@@ -1,6 +1,7 @@
 using MedIoT.Cryptography;
 using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Service.Hosting;
+using MedIoT.Testing;
 
 namespace MedIoT.Ledger.Service.Tests.Hosting;
 
@@ -74,6 +75,49 @@ public sealed class LedgerOptionsValidatorTests
         var options = new LedgerOptions { QueueCapacity = 0, RequiredCosignatures = 2, Origin = "a+b" };
 
         Assert.Equal(3, new LedgerOptionsValidator().Validate(null, options).Failures!.Count());
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void The_alarm_password_file_resolves_against_the_settings_folder_and_must_be_owner_only()
+    {
+        using var folder = TemporaryDirectory.Create("ledger-alarm-account");
+        var options = new LedgerOptions { Alarm = { Mqtt = new LedgerAlarmMqttOptions { PasswordFile = "mediot-ledger.password" } } };
+        var validator = new LedgerOptionsValidator(folder.Path);
+
+        var missing = Assert.Single(validator.Validate(null, options).Failures!);
+        Assert.StartsWith("Setting 'Ledger:Alarm:Mqtt:PasswordFile' = '(hidden)'", missing, StringComparison.Ordinal);
+        Assert.Contains($"'{folder.Combine("mediot-ledger.password")}' does not exist", missing, StringComparison.Ordinal);
+
+        SecretFile.Write(folder.Combine("mediot-ledger.password"), "correct-horse-battery-staple");
+        Assert.True(validator.Validate(null, options).Succeeded);
+        Assert.Equal(folder.Combine("mediot-ledger.password"), validator.PasswordFilePath(options.Alarm.Mqtt!));
+
+        File.SetUnixFileMode(folder.Combine("mediot-ledger.password"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        var open = Assert.Single(validator.Validate(null, options).Failures!);
+        Assert.Contains("chmod 600", open, StringComparison.Ordinal);
+        Assert.DoesNotContain("correct-horse-battery-staple", open, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_alarm_password_and_a_password_file_together_are_refused_without_showing_the_password()
+    {
+        using var folder = TemporaryDirectory.Create("ledger-alarm-account");
+        SecretFile.Write(folder.Combine("p"), "from-the-file");
+        var options = new LedgerOptions { Alarm = { Mqtt = new LedgerAlarmMqttOptions { PasswordFile = folder.Combine("p"), Password = "from-the-environment" } } };
+
+        var failure = SingleFailure(options);
+
+        Assert.StartsWith("Setting 'Ledger:Alarm:Mqtt:Password' = '(hidden)': is set and so is Ledger:Alarm:Mqtt:PasswordFile", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("from-the-environment", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_alarm_password_without_a_user_name_is_refused()
+    {
+        var failure = SingleFailure(new LedgerOptions { Alarm = { Mqtt = new LedgerAlarmMqttOptions { Username = "", Password = "secret" } } });
+
+        Assert.StartsWith("Setting 'Ledger:Alarm:Mqtt:Username' = '(empty)': is empty but a password is set", failure, StringComparison.Ordinal);
     }
 
     private static string SingleFailure(LedgerOptions options)

@@ -26,7 +26,8 @@ internal sealed class TestCertificates : IDisposable
     /// <summary>The client certificate with its private key; its common name is <see cref="ClientName"/>.</summary>
     public X509Certificate2 Client { get; }
 
-    public static string ClientName => "bedside-gateway-7";
+    /// <summary>The fixture's test account: with <c>use_identity_as_username</c> the certificate's CN is the user name the ACL sees.</summary>
+    public static string ClientName => MosquittoServer.TestAccountName;
 
     public string AuthorityFile => Folder.Combine("ca.pem");
 

@@ -128,7 +128,7 @@ public class Ward : IAsyncDisposable
     /// <summary>Starts the servers and lines, runs the builder's steps, and starts the gateway if the builder says so.</summary>
     public async Task StartAsync()
     {
-        var mosquitto = MosquittoServer.StartAsync(_builder.MosquittoConfiguration);
+        var mosquitto = MosquittoServer.StartAsync(_builder.MosquittoConfiguration, _builder.MosquittoAccess);
         var influx = _builder.SharedInflux is null && _builder.WithInflux ? InfluxServer.StartAsync() : null;
         try
         {

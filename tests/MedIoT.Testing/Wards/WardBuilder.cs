@@ -17,6 +17,8 @@ public sealed class WardBuilder(string name)
 
     internal List<string> MosquittoConfiguration { get; } = [];
 
+    internal MosquittoAccess MosquittoAccess { get; private set; } = MosquittoAccess.ShippedWithTestAccount;
+
     internal bool WithInflux { get; private set; } = true;
 
     internal InfluxServer? SharedInflux { get; private set; }
@@ -35,6 +37,16 @@ public sealed class WardBuilder(string name)
     public WardBuilder WithMosquittoConfiguration(IEnumerable<string> lines)
     {
         MosquittoConfiguration.AddRange(lines);
+        return this;
+    }
+
+    /// <summary>
+    /// The broker has exactly the shipped access control (<see cref="MosquittoAccess.Shipped"/>): no test account, only the
+    /// accounts the steps add. For tests of who may do what on the shipped configuration.
+    /// </summary>
+    public WardBuilder WithShippedBrokerAccessOnly()
+    {
+        MosquittoAccess = MosquittoAccess.Shipped;
         return this;
     }
 

@@ -166,8 +166,6 @@ internal sealed class MqttAlarmPublisher : BackgroundService
         // Nothing is subscribed: no session state is needed; undelivered messages are kept here, not at the broker.
         CleanSession = true,
         KeepAlive = TimeSpan.FromSeconds(_mqtt.KeepAliveSeconds),
-        Username = string.IsNullOrEmpty(_mqtt.Username) ? null : _mqtt.Username,
-        Password = string.IsNullOrEmpty(_mqtt.Password) ? null : _mqtt.Password,
         TimeProvider = _timeProvider,
     }.WithTransport(_mqtt);
 

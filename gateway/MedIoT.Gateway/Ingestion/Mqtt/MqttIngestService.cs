@@ -148,8 +148,6 @@ internal sealed class MqttIngestService(
             SessionExpiryInterval = _options.ClientProtocolVersion == MqttProtocolVersion.V500 ? TimeSpan.FromSeconds(_options.SessionExpirySeconds) : TimeSpan.Zero,
             AutoAcknowledge = false,
             KeepAlive = TimeSpan.FromSeconds(_options.KeepAliveSeconds),
-            Username = string.IsNullOrEmpty(_options.Username) ? null : _options.Username,
-            Password = string.IsNullOrEmpty(_options.Password) ? null : _options.Password,
             AutomaticReconnect = true,
             ReconnectInitialDelay = TimeSpan.FromMilliseconds(_options.ReconnectInitialDelayMilliseconds),
             ReconnectMaximumDelay = TimeSpan.FromMilliseconds(Math.Max(_options.ReconnectInitialDelayMilliseconds, _options.ReconnectMaximumDelayMilliseconds)),

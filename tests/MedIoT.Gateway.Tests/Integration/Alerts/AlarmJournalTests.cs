@@ -8,6 +8,7 @@ using MedIoT.Gateway.Storage.Influx;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Ledger.Entries;
 using MedIoT.Ledger.Storage;
+using MedIoT.Mqtt;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
 using MedIoT.Testing;
@@ -223,15 +224,17 @@ public sealed class AlarmJournalTests(AlertWardFixture ward) : IClassFixture<Ale
         });
         await using var it = await gateway.ConnectStationAsync("it/security");
         using var attackerKey = Ed25519PrivateKey.Generate();
-        await using var attacker = await FirmwareSim.Devices.SimulatedDevice.ConnectAsync(
-            ward.Devices["test-7a-08-spo2"], ward.Mosquitto.Host, ward.Mosquitto.Port, TimeProvider.System, null, CancellationToken.None);
+        // The broker's test account publishes on topics no device account may (the shipped ACL would drop these frames).
+        await using var attacker = new MqttClient(ward.TestClientOptions("attacker"));
+        await attacker.ConnectAsync(CancellationToken.None);
 
         // Pipelined QoS 1 publishes: the burst reaches the gateway as fast as the broker forwards it.
         await Task.WhenAll(Enumerable.Range(0, Forged).Select(index =>
         {
             var deviceId = $"intruder-{index:000}";
             var frame = new DeviceFrame(deviceId, 1, [new Observation(SpO2, 97, "%", 0)]);
-            return attacker.PublishRawAsync(JwsFrameEncoder.Encode(frame, attackerKey), CancellationToken.None, $"mediot/v1/devices/{deviceId}/frames");
+            return attacker.PublishAsync(new MqttApplicationMessage($"mediot/v1/devices/{deviceId}/frames", JwsFrameEncoder.Encode(frame, attackerKey)),
+                CancellationToken.None);
         }));
 
         await it.WaitUntilAsync(s => s.Events.Count(e => e.Event == "raised") >= Forged, s_wait, "every security alarm");

@@ -40,7 +40,7 @@ public sealed class AlarmRestartTests
             .StartAsync();
         await ward.StartGatewayAsync();
         var http = await ward.HttpAddress;
-        await using var station = await AlarmStation.ConnectAsync(ward.Mosquitto.Port, "mediot/v1/alerts/#");
+        await using var station = await AlarmStation.ConnectAsync(ward.Mosquitto, "mediot/v1/alerts/#");
         await using var oximeters = new Oximeters(ward);
 
         // Bed 01: SpO2 80 % raises the high alarm; 97 % clears the condition and the unacknowledged high alarm latches.
@@ -88,7 +88,7 @@ public sealed class AlarmRestartTests
         Assert.Equal(("nurse.jones", "medium"), (after[medium.AlarmId].GetProperty("acknowledgedBy").GetString(), after[medium.AlarmId].GetProperty("priority").GetString()));
 
         // The retained state, published again at the start, matches for both beds.
-        await using (var late = await AlarmStation.ConnectAsync(ward.Mosquitto.Port, "mediot/v1/alerts/7A/+/state"))
+        await using (var late = await AlarmStation.ConnectAsync(ward.Mosquitto, "mediot/v1/alerts/7A/+/state"))
         {
             foreach (var (bed, id) in new[] { ("01", high.AlarmId), ("02", medium.AlarmId) })
             {

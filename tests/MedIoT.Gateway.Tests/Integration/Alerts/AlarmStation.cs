@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using MedIoT.Mqtt;
+using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Integration.Alerts;
 
@@ -23,15 +24,22 @@ public sealed class AlarmStation : IAsyncDisposable
     /// <summary>The alarm event documents received, in order.</summary>
     public IReadOnlyList<StationMessage> Events => [.. _messages.Where(message => !message.Topic.EndsWith("/state", StringComparison.Ordinal))];
 
-    public static async Task<AlarmStation> ConnectAsync(int port, string topicFilter)
+    /// <summary>
+    /// Connects with <paramref name="account"/>, by default the broker's test account (the tests' topic prefixes are not the
+    /// shipped station account's).
+    /// </summary>
+    public static async Task<AlarmStation> ConnectAsync(MosquittoServer broker, string topicFilter, MosquittoAccount? account = null)
     {
+        account ??= broker.TestAccount!;
         var client = new MqttClient(new MqttClientOptions
         {
             TimeProvider = TimeProvider.System,
-            Host = "127.0.0.1",
-            Port = port,
+            Host = broker.Host,
+            Port = broker.Port,
             ClientId = "station-" + Guid.NewGuid().ToString("N")[..12],
             CleanSession = true,
+            Username = account.Username,
+            Password = account.Password,
         });
         await client.ConnectAsync(CancellationToken.None);
         var granted = await client.SubscribeAsync([new MqttTopicFilter(topicFilter, MqttQualityOfService.AtLeastOnce)], CancellationToken.None);

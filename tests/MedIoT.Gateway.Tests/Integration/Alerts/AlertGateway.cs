@@ -70,7 +70,7 @@ public sealed class AlertGateway : IAsyncDisposable
     }
 
     public Task<AlarmStation> ConnectStationAsync(string filter = "#") =>
-        AlarmStation.ConnectAsync(_ward.Mosquitto.Port, filter == "#" ? TopicPrefix + "/#" : TopicPrefix + "/" + filter);
+        AlarmStation.ConnectAsync(_ward.Mosquitto, filter == "#" ? TopicPrefix + "/#" : TopicPrefix + "/" + filter);
 
     /// <summary>Publishes one signed frame for <paramref name="deviceId"/> measured at <paramref name="measuredAt"/> and waits until the alert service processed it.</summary>
     public async Task SendAsync(string deviceId, DateTimeOffset measuredAt, params (int Code, double Value)[] readings)

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using MedIoT.FirmwareSim;
+using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.FirmwareSim.Scenarios;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Testing;
@@ -63,9 +65,25 @@ public sealed class AlertScenarioTests(AlertWardFixture ward) : IClassFixture<Al
     {
         const double Speed = 20;
         var scenarioPath = AlertWardFixture.ScenarioPath(file);
-        var scenario = Scenario.Load(scenarioPath);
         using var folder = TemporaryDirectory.Create("sim-scenario-ward");
         Assert.Equal(0, await SimulatorCommands.Create().Parse(["provision", "--output", folder.Path, "--beds", "1", "--scenario", scenarioPath]).InvokeAsync());
+        // The scenario's device ids are the fixture's too: their accounts now get this folder's passwords, and get the fixture's
+        // back at the end.
+        await ward.Mosquitto.AddAccountsAsync(folder.Combine(BrokerAccounts.PasswordFileName));
+        try
+        {
+            await PlayProvisionedScenarioAsync(folder, scenarioPath, Speed);
+        }
+        finally
+        {
+            await ward.Mosquitto.AddAccountsAsync(ward.BrokerPasswordFile);
+        }
+    }
+
+    private async Task PlayProvisionedScenarioAsync(TemporaryDirectory folder, string scenarioPath, double speed)
+    {
+        var scenario = Scenario.Load(scenarioPath);
+
         // Only the scenario's devices: the gateway watches every registered device from its start, and the ward's own
         // oximeter (--beds 1) sends nothing here.
         var registry = JsonNode.Parse(await File.ReadAllTextAsync(folder.Combine("devices.json")))!;
@@ -76,15 +94,27 @@ public sealed class AlertScenarioTests(AlertWardFixture ward) : IClassFixture<Al
         }
 
         await File.WriteAllTextAsync(folder.Combine("devices.json"), registry.ToJsonString());
-        var clock = new ScaledTimeProvider(Speed, behind: TimeSpan.FromHours(1));
+        // The gateway watches its devices from its start: at this speed the shipped 30 s of silence are 1.5 s of real time, less
+        // than a loaded machine may take to start the simulator's scenario; 600 s (30 s real) is silence no scenario here has.
+        var rules = JsonNode.Parse(
+            await File.ReadAllTextAsync(Path.Combine(RepositoryLayout.Configs, "alert-rules.json")),
+            documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
+        rules["technical"]!["deviceSilent"]!["afterSeconds"] = 600;
+        await File.WriteAllTextAsync(folder.Combine("alert-rules.json"), rules.ToJsonString());
+        var clock = new ScaledTimeProvider(speed, behind: TimeSpan.FromHours(1));
         await using var gateway = await ward.StartGatewayAsync(
-            new Dictionary<string, string> { ["Gateway:DeviceRegistryPath"] = folder.Combine("devices.json") }, clock);
+            new Dictionary<string, string>
+            {
+                ["Gateway:DeviceRegistryPath"] = folder.Combine("devices.json"),
+                ["Gateway:Alerts:RulesPath"] = folder.Combine("alert-rules.json"),
+            },
+            clock);
         await using var station = await gateway.ConnectStationAsync("alerts/#");
 
         var exitCode = await SimulatorCommands.Create().Parse(
         [
             "scenario", scenarioPath, "--ward-folder", folder.Path, "--port", ward.Mosquitto.Port.ToString(CultureInfo.InvariantCulture),
-            "--gateway-url", gateway.Http.BaseAddress!.ToString(), "--speed", Speed.ToString(CultureInfo.InvariantCulture),
+            "--gateway-url", gateway.Http.BaseAddress!.ToString(), "--speed", speed.ToString(CultureInfo.InvariantCulture),
         ]).InvokeAsync();
 
         Assert.Equal(0, exitCode);

@@ -34,6 +34,9 @@ public sealed class AlertWardFixture() : Ward(new WardBuilder("alert-ward")
 
     public IReadOnlyDictionary<string, ProvisionedDevice> Devices => _devices;
 
+    /// <summary>The broker accounts of <see cref="Devices"/> (mosquitto.passwd), for a test that replaced some to add them back.</summary>
+    public string BrokerPasswordFile { get; private set; } = string.Empty;
+
     public static string ScenarioPath(string file) => Path.Combine(RepositoryLayout.Configs, "scenarios", file);
 
     public static IEnumerable<string> ScenarioFiles() =>
@@ -87,6 +90,12 @@ public sealed class AlertWardFixture() : Ward(new WardBuilder("alert-ward")
 
         _registryEntries[SerialDeviceId] = $$"""{ "deviceId": "{{SerialDeviceId}}", "kind": "pulse-oximeter", "ward": "7A", "bed": "06", "trust": "gateway-attested" }""";
         await WriteRegistryAsync(RegistryPath, _registryEntries.Keys);
+
+        // Every device's broker account, as provisioning makes them; the gateways' own account as shipped, plus the grant an
+        // operator adds for another Gateway:Alerts:TopicPrefix (each test's gateway has its own, test<n>/v1).
+        BrokerPasswordFile = BrokerAccounts.Write(Folder, _devices.Values, []);
+        await Mosquitto.AddAccountsAsync(BrokerPasswordFile);
+        await Mosquitto.AddAclAsync(["user " + BrokerAccounts.Gateway, "topic write +/v1/alerts/#", "topic write +/v1/escalations/#", "topic write +/v1/it/#"]);
     }
 
     /// <summary>Writes a registry of the given devices of this ward (each with its key) to <paramref name="path"/>.</summary>

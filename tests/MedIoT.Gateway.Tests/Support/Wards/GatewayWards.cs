@@ -9,6 +9,7 @@ using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Ingestion.Serial;
 using MedIoT.Gateway.Journal;
 using MedIoT.Ledger.Checkpoints;
+using MedIoT.Mqtt;
 using MedIoT.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
@@ -20,13 +21,17 @@ namespace MedIoT.Gateway.Tests.Support;
 /// gateway. They live here because they need gateway and simulator types, which MedIoT.Testing does not reference.
 /// </summary>
 /// <remarks>
-/// The folder layout of every ward: devices and keys in <c>ward/</c>, state in <c>state/</c> (<c>state/journal</c>,
-/// <c>state/serial</c>), the gateway's identity in <c>identity/</c>; all of it outlives gateway restarts.
+/// The folder layout of every ward: devices, keys and their broker passwords in <c>ward/</c>, the gateway's broker password in
+/// <c>broker/</c>, state in <c>state/</c> (<c>state/journal</c>, <c>state/serial</c>), the gateway's identity in <c>identity/</c>;
+/// all of it outlives gateway restarts.
 /// </remarks>
 internal static class GatewayWards
 {
     /// <summary>The folder of the provisioned devices and their registry inside the ward.</summary>
     public const string DevicesFolder = "ward";
+
+    /// <summary>The folder of the gateway's broker account (its password file) inside the ward.</summary>
+    public const string BrokerFolder = "broker";
 
     /// <summary>
     /// The usual ward of the fault, audit and anchoring tests: <paramref name="beds"/> provisioned beds and the built gateway as
@@ -38,13 +43,17 @@ internal static class GatewayWards
     extension(WardBuilder builder)
     {
         /// <summary>
-        /// The settings every ward's gateway gets: its id, the ward's mosquitto and InfluxDB (<paramref name="database"/>), the
-        /// ward's folders (its identity key in <c>identity/</c>), short retry delays so that tests of outages run fast, and HTTP on a
-        /// free loopback port. The identity keeps the gateway's default name unless <c>WithIdentityName</c> names it.
+        /// The settings every ward's gateway gets: its id, the ward's mosquitto and InfluxDB (<paramref name="database"/>), its broker
+        /// account as shipped (<c>mediot-gateway</c>, its password provisioned in <c>broker/</c> and added to the broker), the ward's
+        /// folders (its identity key in <c>identity/</c>), short retry delays so that tests of outages run fast, and HTTP on a free
+        /// loopback port. The identity keeps the gateway's default name unless <c>WithIdentityName</c> names it.
         /// </summary>
-        public WardBuilder ForGateway(string gatewayId, string database) => builder.WithInfluxDatabase(database).Configure(ward =>
+        public WardBuilder ForGateway(string gatewayId, string database) => builder.WithInfluxDatabase(database).Configure(async ward =>
         {
+            var brokerFolder = Directory.CreateDirectory(ward.Combine(BrokerFolder)).FullName;
+            await ward.Mosquitto.AddAccountsAsync(BrokerAccounts.Write(brokerFolder, [], [BrokerAccounts.Gateway]));
             var settings = ward.Settings;
+            settings["Gateway:Mqtt:PasswordFile"] = BrokerAccounts.ServicePasswordPath(brokerFolder, BrokerAccounts.Gateway);
             settings["Gateway:GatewayId"] = gatewayId;
             settings["Gateway:Mqtt:Port"] = Text(ward.Mosquitto.Port);
             settings["Gateway:Mqtt:ReconnectInitialDelayMilliseconds"] = "100";
@@ -65,10 +74,14 @@ internal static class GatewayWards
         public WardBuilder WithIdentityName() =>
             builder.Configure(ward => ward.Settings["Gateway:Identity:Name"] = "mediot.example/ward7a/" + ward.Settings["Gateway:GatewayId"]);
 
-        /// <summary>Provisions a simulated ward 7A of <paramref name="beds"/> signing pulse oximeters (keys and registry in <c>ward/</c>).</summary>
-        public WardBuilder WithBeds(int beds) => builder.Configure(ward =>
+        /// <summary>
+        /// Provisions a simulated ward 7A of <paramref name="beds"/> signing pulse oximeters (keys, broker passwords and registry in
+        /// <c>ward/</c>) and adds their broker accounts to the ward's mosquitto.
+        /// </summary>
+        public WardBuilder WithBeds(int beds) => builder.Configure(async ward =>
         {
             var devices = WardProvisioner.Provision(ward.Combine(DevicesFolder), "7A", beds);
+            await ward.Mosquitto.AddAccountsAsync(ward.Combine(DevicesFolder, BrokerAccounts.PasswordFileName));
             ward.SetFeature(new ProvisionedWard(devices));
             ward.Settings["Gateway:DeviceRegistryPath"] = ward.RegistryPath;
         });
@@ -167,6 +180,17 @@ internal static class GatewayWards
         public Task<Uri> HttpAddress => ward.Gateway is InProcessGateway gateway
             ? gateway.HttpAddress
             : Task.FromResult(new Uri(ward.Settings["Gateway:Http:Url"] + "/"));
+
+        /// <summary>Options of a client with the broker's test account (every topic), for observers and injected traffic.</summary>
+        public MqttClientOptions TestClientOptions(string clientId, int? port = null) => new()
+        {
+            TimeProvider = TimeProvider.System,
+            Host = ward.Mosquitto.Host,
+            Port = port ?? ward.Mosquitto.Port,
+            ClientId = clientId,
+            Username = ward.Mosquitto.TestAccount!.Username,
+            Password = ward.Mosquitto.TestAccount.Password,
+        };
 
         /// <summary>Connects a provisioned simulated device to the broker.</summary>
         public Task<SimulatedDevice> ConnectDeviceAsync(int index) =>
