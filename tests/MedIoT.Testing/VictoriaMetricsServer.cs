@@ -54,12 +54,7 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
                         "-search.latencyOffset=0s",
                     ],
                     "starting http server at", s_startTimeout).ConfigureAwait(false);
-                using var health = await server._http.GetAsync(new Uri("health", UriKind.Relative)).ConfigureAwait(false);
-                if (health.StatusCode != HttpStatusCode.OK)
-                {
-                    throw new InvalidOperationException($"victoria-metrics answered /health with {(int)health.StatusCode}.");
-                }
-
+                await server.WaitForHealthAsync().ConfigureAwait(false);
                 return server;
             }
             catch (InvalidOperationException)
@@ -73,6 +68,39 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
                 throw;
             }
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits until <c>/health</c> answers 200. VictoriaMetrics logs "starting http server" before it binds the port, so
+    /// the first connections may be refused; a server that exits meanwhile (its port taken) fails the attempt.
+    /// </summary>
+    private async Task WaitForHealthAsync()
+    {
+        using var deadline = new CancellationTokenSource(s_startTimeout);
+        while (true)
+        {
+            try
+            {
+                using var health = await _http.GetAsync(new Uri("health", UriKind.Relative)).ConfigureAwait(false);
+                if (health.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                throw new InvalidOperationException($"victoria-metrics answered /health with {(int)health.StatusCode}.");
+            }
+            catch (HttpRequestException refused) when (!_process!.HasExited && !deadline.IsCancellationRequested)
+            {
+                _ = refused;
+            }
+            catch (HttpRequestException refused)
+            {
+                throw new InvalidOperationException($"victoria-metrics did not answer /health: {refused.Message}\n{RecentOutput}", refused);
+            }
+
+            // Bounded by the deadline; wakes early if the server exits.
+            await Task.WhenAny(_process.Exited, Task.Delay(TimeSpan.FromMilliseconds(50))).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -223,15 +223,7 @@ public sealed class AnchoringTests : IAsyncLifetime
     {
         await _ledger.DisposeAsync();
         var settings = TestLedger.Settings(_folder.Path);
-        settings["Ledger:Alarm:Mqtt:Host"] = broker.Host;
-        settings["Ledger:Alarm:Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-        // The ledger's own account (the default user name mediot-ledger) with its password in an owner-only file.
-        var passwordFile = _folder.Combine("mediot-ledger.password");
-        var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        MedIoT.Cryptography.SecretFile.Write(passwordFile, password);
-        await broker.AddAccountAsync("mediot-ledger", password);
-        settings["Ledger:Alarm:Mqtt:PasswordFile"] = passwordFile;
+        await TestLedger.UseAlarmBrokerAsync(settings, _folder.Path, broker);
         _ledger = await TestLedger.StartAsync(settings);
         return _ledger;
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -32,7 +31,7 @@ public sealed class LedgerMetricsTests
         TestLedger.WriteRegistry(folder.Path, [gateway]);
         var settings = TestLedger.Settings(folder.Path);
         var ledgerKey = await TestLedger.CreateKeyAsync(settings);
-        await using var broker = await MosquittoServer.StartAsync();
+        await using var broker = await MosquittoServer.StartAsync(access: MosquittoAccess.Shipped);
         await using var honest = await WitnessProcess.StartAsync(Path.Combine(folder.Path, "honest"), "witness-a.mediot.example", ledgerKey);
         using var otherKey = Ed25519PrivateKey.Generate();
         await using var refusing = await WitnessProcess.StartAsync(Path.Combine(folder.Path, "refusing"), "witness-b.mediot.example",
@@ -41,8 +40,7 @@ public sealed class LedgerMetricsTests
         TestLedger.AddWitness(settings, 1, refusing);
         settings["Ledger:RequiredCosignatures"] = "1";
         settings["Ledger:ReceiptCosignatureWaitMilliseconds"] = "20000";
-        settings["Ledger:Alarm:Mqtt:Host"] = broker.Host;
-        settings["Ledger:Alarm:Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture);
+        await TestLedger.UseAlarmBrokerAsync(settings, folder.Path, broker);
         await using var ledger = await TestLedger.StartAsync(settings);
 
         await ledger.AnchorAsync(gateway, gateway.Grow(2), [honest.Key, refusing.Key], required: 1);

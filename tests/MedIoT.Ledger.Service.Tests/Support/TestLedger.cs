@@ -68,6 +68,23 @@ internal sealed class TestLedger : IAsyncDisposable
         settings[string.Create(CultureInfo.InvariantCulture, $"Ledger:Witnesses:{index}:Url")] = witness.Url.ToString();
     }
 
+    /// <summary>
+    /// Points the ledger's fork alarm at <paramref name="broker"/> with the ledger's own account (the default user name
+    /// mediot-ledger), its password in an owner-only file in <paramref name="folder"/>, as a ward installs it.
+    /// </summary>
+    public static async Task UseAlarmBrokerAsync(Dictionary<string, string?> settings, string folder, MosquittoServer broker)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(broker);
+        settings["Ledger:Alarm:Mqtt:Host"] = broker.Host;
+        settings["Ledger:Alarm:Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture);
+        var passwordFile = Path.Combine(folder, "mediot-ledger.password");
+        var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        MedIoT.Cryptography.SecretFile.Write(passwordFile, password);
+        await broker.AddAccountAsync("mediot-ledger", password);
+        settings["Ledger:Alarm:Mqtt:PasswordFile"] = passwordFile;
+    }
+
     public static async Task<TestLedger> StartAsync(Dictionary<string, string?> settings)
     {
         var server = await LedgerServer.StartAsync([], configuration => configuration.AddInMemoryCollection(settings));
