@@ -18,6 +18,14 @@ public static class PrometheusMetrics
     /// <summary>The path of the scrape endpoint.</summary>
     public const string Path = "/metrics";
 
+    /// <summary>
+    /// The most label combinations one metric keeps (OpenTelemetry SDK specification, "Cardinality limits"). Our labels
+    /// are closed sets (rejection reasons, protocol errors, a gateway's serial ports), far below it. The SDK's default
+    /// of 2,000 reserves that many points for every instrument up front: about 10 MB in the gateway, which took its peak
+    /// memory over the 150 MB budget (docs/benchmarks/ingest.md).
+    /// </summary>
+    public const int MaximumSeriesPerMetric = 100;
+
     /// <summary>The name under which OpenTelemetry registers its metrics listener with Microsoft.Extensions.Diagnostics.</summary>
     private const string ListenerName = "OpenTelemetry";
 
@@ -50,7 +58,9 @@ public static class PrometheusMetrics
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName, autoGenerateServiceInstanceId: false))
             // Each scrape reads the counters afresh: a cached page would show counts older than /health's.
-            .WithMetrics(metrics => metrics.AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
+            .WithMetrics(metrics => metrics
+                .AddView(_ => new MetricStreamConfiguration { CardinalityLimit = MaximumSeriesPerMetric })
+                .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
 
