@@ -3,9 +3,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
-using MedIoT.Cryptography;
 using MedIoT.Ledger.Anchoring;
-using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Service.Tests.Support;
 using MedIoT.Mqtt;
 using MedIoT.Testing;
@@ -32,14 +30,9 @@ public sealed class LedgerMetricsTests
         var settings = TestLedger.Settings(folder.Path);
         var ledgerKey = await TestLedger.CreateKeyAsync(settings);
         await using var broker = await MosquittoServer.StartAsync(access: MosquittoAccess.Shipped);
-        await using var honest = await WitnessProcess.StartAsync(Path.Combine(folder.Path, "honest"), "witness-a.mediot.example", ledgerKey);
-        using var otherKey = Ed25519PrivateKey.Generate();
-        await using var refusing = await WitnessProcess.StartAsync(Path.Combine(folder.Path, "refusing"), "witness-b.mediot.example",
-            NoteVerifierKey.Create(ledgerKey.Name, otherKey.PublicKey));
-        TestLedger.AddWitness(settings, 0, honest);
-        TestLedger.AddWitness(settings, 1, refusing);
-        settings["Ledger:RequiredCosignatures"] = "1";
-        settings["Ledger:ReceiptCosignatureWaitMilliseconds"] = "20000";
+        var (honestWitness, refusingWitness) = await TestLedger.StartHonestAndRefusingWitnessesAsync(folder.Path, settings, ledgerKey);
+        await using var honest = honestWitness;
+        await using var refusing = refusingWitness;
         await TestLedger.UseAlarmBrokerAsync(settings, folder.Path, broker);
         await using var ledger = await TestLedger.StartAsync(settings);
 

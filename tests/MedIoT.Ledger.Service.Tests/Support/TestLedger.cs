@@ -69,6 +69,35 @@ internal sealed class TestLedger : IAsyncDisposable
     }
 
     /// <summary>
+    /// Two real witness processes for the ledger of <paramref name="settings"/>, made its witnesses 0 and 1 with one
+    /// cosignature required (waited for up to 20 s): the honest one trusts <paramref name="ledgerKey"/>; the refusing one
+    /// trusts another key for the ledger's origin, so it answers 403 to every request. The caller disposes both.
+    /// </summary>
+    public static async Task<(WitnessProcess Honest, WitnessProcess Refusing)> StartHonestAndRefusingWitnessesAsync(
+        string folder, Dictionary<string, string?> settings, NoteVerifierKey ledgerKey)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(ledgerKey);
+        var honest = await WitnessProcess.StartAsync(Path.Combine(folder, "honest"), "witness-a.mediot.example", ledgerKey);
+        try
+        {
+            using var otherKey = MedIoT.Cryptography.Ed25519PrivateKey.Generate();
+            var refusing = await WitnessProcess.StartAsync(Path.Combine(folder, "refusing"), "witness-b.mediot.example",
+                NoteVerifierKey.Create(ledgerKey.Name, otherKey.PublicKey));
+            AddWitness(settings, 0, honest);
+            AddWitness(settings, 1, refusing);
+            settings["Ledger:RequiredCosignatures"] = "1";
+            settings["Ledger:ReceiptCosignatureWaitMilliseconds"] = "20000";
+            return (honest, refusing);
+        }
+        catch
+        {
+            await honest.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Points the ledger's fork alarm at <paramref name="broker"/> with the ledger's own account (the default user name
     /// mediot-ledger), its password in an owner-only file in <paramref name="folder"/>, as a ward installs it.
     /// </summary>

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using MedIoT.Cryptography;
 using MedIoT.Ledger.Anchoring;
-using MedIoT.Ledger.Checkpoints;
 using MedIoT.Ledger.Service.Tests.Support;
 using MedIoT.Testing;
 
@@ -19,16 +17,10 @@ public sealed class WitnessCollectionTests
         var settings = TestLedger.Settings(folder.Path);
         var ledgerKey = await TestLedger.CreateKeyAsync(settings);
 
-        await using var honest = await WitnessProcess.StartAsync(Path.Combine(folder.Path, "honest"), "witness-a.mediot.example", ledgerKey);
-
-        // This witness trusts another key for the ledger's origin: it answers 403 to every request.
-        using var otherKey = Ed25519PrivateKey.Generate();
-        await using var refusing = await WitnessProcess.StartAsync(Path.Combine(folder.Path, "refusing"), "witness-b.mediot.example",
-            NoteVerifierKey.Create(ledgerKey.Name, otherKey.PublicKey));
-        TestLedger.AddWitness(settings, 0, honest);
-        TestLedger.AddWitness(settings, 1, refusing);
-        settings["Ledger:RequiredCosignatures"] = "1";
-        settings["Ledger:ReceiptCosignatureWaitMilliseconds"] = "20000";
+        // Witness 1 trusts another key for the ledger's origin: it answers 403 to every request.
+        var (honestWitness, refusingWitness) = await TestLedger.StartHonestAndRefusingWitnessesAsync(folder.Path, settings, ledgerKey);
+        await using var honest = honestWitness;
+        await using var refusing = refusingWitness;
         await using (var ledger = await TestLedger.StartAsync(settings))
         {
             for (var i = 0; i < 3; i++)
