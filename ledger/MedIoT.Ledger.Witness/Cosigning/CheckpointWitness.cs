@@ -58,10 +58,11 @@ internal sealed class CheckpointWitness
     public CosignedStateStore State => _state;
 
     /// <summary>
-    /// True when a trusted log's key validly signed this checkpoint of another origin, and no key of the origin's own
-    /// log did: a log's key is named after its origin and vouches for no other (C2SP tlog-checkpoint, "Signatures").
+    /// The keys of the trusted logs of <paramref name="origin"/> and of every name on the note's signature lines: a
+    /// signature by one of them that verifies on a checkpoint of another origin tells a wrong origin apart from a bad
+    /// signature, since a log's key is named after its origin and vouches for no other (C2SP tlog-checkpoint, "Signatures").
     /// </summary>
-    private bool IsSignedForAnotherOrigin(string signedNote, SignedNote note, string origin)
+    private List<NoteVerifierKey> TrustedKeysNamedIn(SignedNote note, string origin)
     {
         var keys = new List<NoteVerifierKey>();
         foreach (var name in note.Signatures.Select(s => s.Name).Prepend(origin).Distinct(StringComparer.Ordinal))
@@ -72,7 +73,7 @@ internal sealed class CheckpointWitness
             }
         }
 
-        return !Checkpoint.TryOpen(signedNote, keys, null, out _, out var failure) && failure == NoteFailure.WrongOrigin;
+        return keys;
     }
 
     /// <summary>Counts a body refused before it was read whole (413) and logs it, throttled.</summary>
@@ -100,7 +101,10 @@ internal sealed class CheckpointWitness
 
         // The origin line has no control characters (checked above); cut to keep the log line short.
         var shown = checkpoint.Origin.Length > 100 ? checkpoint.Origin[..100] + "..." : checkpoint.Origin;
-        if (IsSignedForAnotherOrigin(request.SignedCheckpoint, note, checkpoint.Origin))
+
+        // One verification serves the origin check and, when it succeeds, the signature check below.
+        var verified = note.TryVerify(TrustedKeysNamedIn(note, checkpoint.Origin), out var verifiedBy, out _);
+        if (verified && !Checkpoint.IsOriginOf(checkpoint.Origin, verifiedBy))
         {
             return RefuseLogged(403, WitnessRejection.WrongOrigin, shown, "the checkpoint's origin is not the name of the trusted log key that signed it");
         }
@@ -110,7 +114,9 @@ internal sealed class CheckpointWitness
             return RefuseLogged(404, WitnessRejection.UnknownOrigin, shown, "the checkpoint's origin is not a log this witness cosigns for");
         }
 
-        if (!note.TryVerify(log.Keys, out _, out var noteFailure))
+        // The keys verified above include this log's: if one of them signed, every signature by them verified. Else the
+        // log's own keys decide (a bad signature by another log's key does not spoil theirs).
+        if (!(verified && verifiedBy.Any(log.Keys.Contains)) && !note.TryVerify(log.Keys, out _, out var noteFailure))
         {
             return RefuseLogged(403, WitnessRejection.BadSignature, log.Origin,
                 noteFailure == NoteFailure.InvalidSignature ? "a signature by a trusted key does not verify" : "no signature by a trusted key");
