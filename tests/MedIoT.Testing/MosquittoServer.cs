@@ -16,6 +16,10 @@ public sealed class MosquittoServer : IAsyncDisposable
     /// <summary>The user name of the fixture's test account (<see cref="TestAccount"/>); never in the shipped files.</summary>
     public const string TestAccountName = "mediot-test";
 
+    // The password and ACL files in the broker's folder: mosquitto.conf names them, the fixture writes and changes them.
+    private const string PasswordFileName = "passwords";
+    private const string AclFileName = "acl";
+
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan s_reloadTimeout = TimeSpan.FromSeconds(20);
 
@@ -44,10 +48,10 @@ public sealed class MosquittoServer : IAsyncDisposable
     public string DataDirectory => _folder.Path;
 
     /// <summary>The broker's password file (mosquitto.conf's <c>password_file</c>).</summary>
-    public string PasswordFile => _folder.Combine("passwords");
+    public string PasswordFile => _folder.Combine(PasswordFileName);
 
     /// <summary>The broker's ACL file: the shipped <c>mediot.acl</c> and the lines the fixture added.</summary>
-    public string AclFile => _folder.Combine("acl");
+    public string AclFile => _folder.Combine(AclFileName);
 
     /// <summary>
     /// An account that may publish and read every topic, for tests that are not about who may do what (the MQTT client's
@@ -102,8 +106,8 @@ public sealed class MosquittoServer : IAsyncDisposable
             .Replace("{{PORT}}", port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{{DATA_DIR}}", dataDirectory, StringComparison.Ordinal)
             .Replace("{{USER}}", Environment.UserName, StringComparison.Ordinal)
-            .Replace("{{PASSWORD_FILE}}", Path.Combine(dataDirectory, "passwords"), StringComparison.Ordinal)
-            .Replace("{{ACL_FILE}}", Path.Combine(dataDirectory, "acl"), StringComparison.Ordinal);
+            .Replace("{{PASSWORD_FILE}}", Path.Combine(dataDirectory, PasswordFileName), StringComparison.Ordinal)
+            .Replace("{{ACL_FILE}}", Path.Combine(dataDirectory, AclFileName), StringComparison.Ordinal);
         if (access == MosquittoAccess.Open)
         {
             rendered = string.Join('\n', rendered.Split('\n')
@@ -199,7 +203,7 @@ public sealed class MosquittoServer : IAsyncDisposable
     private static async Task WriteAccessControlAsync(TemporaryDirectory folder, MosquittoAccount? testAccount)
     {
         var acl = await File.ReadAllTextAsync(Path.Combine(RepositoryLayout.Configs, "mosquitto", "mediot.acl")).ConfigureAwait(false);
-        var passwords = folder.Combine("passwords");
+        var passwords = folder.Combine(PasswordFileName);
         if (testAccount is null)
         {
             await File.WriteAllTextAsync(passwords, string.Empty).ConfigureAwait(false);
@@ -210,7 +214,7 @@ public sealed class MosquittoServer : IAsyncDisposable
             acl += $"\n# Added by the test fixture only (MosquittoServer.TestAccount).\nuser {testAccount.Username}\ntopic readwrite #\n";
         }
 
-        await File.WriteAllTextAsync(folder.Combine("acl"), acl).ConfigureAwait(false);
+        await File.WriteAllTextAsync(folder.Combine(AclFileName), acl).ConfigureAwait(false);
     }
 
     private static async Task RunPasswordToolAsync(string passwordFile, string username, string password, bool create)

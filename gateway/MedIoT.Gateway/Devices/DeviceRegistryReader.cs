@@ -154,7 +154,6 @@ internal static class DeviceRegistryReader
         BedId? bed = null;
         Ed25519PublicKey? publicKey = null;
         bool? revoked = null;
-        var hasKey = false;
         string Where(string member) => deviceId is null ? $"entry {index}, member \"{member}\"" : $"entry {index} (\"{deviceId}\"), member \"{member}\"";
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -221,12 +220,12 @@ internal static class DeviceRegistryReader
             }
             else if (reader.ValueTextEquals("publicKey"u8))
             {
-                if (hasKey)
+                // A key that did not parse has already ended the read, so a key seen before is one that parsed.
+                if (publicKey is not null)
                 {
                     return Fail($"{Where("publicKey")}: appears more than once", out error);
                 }
 
-                hasKey = true;
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.StartObject)
                 {
@@ -269,12 +268,12 @@ internal static class DeviceRegistryReader
         }
 
         var deviceTrust = trust == GatewayAttested ? DeviceTrust.GatewayAttested : DeviceTrust.DeviceSigned;
-        if (deviceTrust == DeviceTrust.GatewayAttested && hasKey)
+        if (deviceTrust == DeviceTrust.GatewayAttested && publicKey is not null)
         {
             return Fail($"{Where("publicKey")}: must be absent for a gateway-attested device (the gateway signs its readings with its own key)", out error);
         }
 
-        if (deviceTrust == DeviceTrust.DeviceSigned && !hasKey)
+        if (deviceTrust == DeviceTrust.DeviceSigned && publicKey is null)
         {
             return Fail($"{Where("publicKey")}: is missing; a device-signed device needs its public key", out error);
         }
