@@ -89,9 +89,9 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
 
                 throw new InvalidOperationException($"victoria-metrics answered /health with {(int)health.StatusCode}.");
             }
-            catch (HttpRequestException refused) when (!_process!.HasExited && !deadline.IsCancellationRequested)
+            catch (HttpRequestException) when (!_process!.HasExited && !deadline.IsCancellationRequested)
             {
-                _ = refused;
+                // Not listening yet: asked again below.
             }
             catch (HttpRequestException refused)
             {
