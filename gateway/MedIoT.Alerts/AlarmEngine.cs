@@ -169,7 +169,7 @@ public sealed class AlarmEngine
         foreach (var (condition, pending) in _security.EndWindows(now, condition => _book.IsActive(null, condition)))
         {
             // The repeats kept back since the last alarm of this condition, summarised in one alarm.
-            _book.Occurred(null, condition, condition.Subject, _rules.Security.Priority, (int)Math.Min(pending, int.MaxValue), now, events);
+            _book.Occurred(condition, _rules.Security.Priority, pending, now, events);
         }
 
         _book.Escalate(now, events);
@@ -452,11 +452,11 @@ public sealed class AlarmEngine
         if (_book.IsActive(null, condition))
         {
             _security.CountRepeat();
-            _book.Occurred(null, condition, condition.Subject, _rules.Security.Priority, 1, now, events);
+            _book.Occurred(condition, _rules.Security.Priority, 1, now, events);
         }
         else if (_security.TryOpen(condition, now, out var pending))
         {
-            _book.Occurred(null, condition, condition.Subject, _rules.Security.Priority, (int)Math.Min(pending + 1, int.MaxValue), now, events);
+            _book.Occurred(condition, _rules.Security.Priority, pending + 1, now, events);
         }
 
         return AlarmInputRejection.None;

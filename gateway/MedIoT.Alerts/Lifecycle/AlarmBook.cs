@@ -90,18 +90,23 @@ internal sealed class AlarmBook(LifecycleRules rules)
 
     /// <summary>
     /// A momentary event (security): raises an alarm that stays until acknowledged, standing for
-    /// <paramref name="occurrences"/> events; a repeat while it is active is counted on it, not announced.
+    /// <paramref name="occurrences"/> events (counted up to <see cref="int.MaxValue"/>); a repeat while it is active is
+    /// counted on it, not announced. The alarm belongs to no bed and names the condition's subject (the claimed device).
     /// </summary>
-    public void Occurred(BedLocation? bed, AlarmCondition condition, string? deviceId, AlarmPriority priority, int occurrences, DateTimeOffset now, List<AlarmEvent> events)
+    public void Occurred(AlarmCondition condition, AlarmPriority priority, long occurrences, DateTimeOffset now, List<AlarmEvent> events)
     {
-        if (_byCondition.TryGetValue((bed, condition), out var alarm))
+        if (_byCondition.TryGetValue((null, condition), out var alarm))
         {
             alarm.Occurrences = alarm.Occurrences == int.MaxValue ? int.MaxValue : alarm.Occurrences + 1;
             return;
         }
 
-        alarm = new ActiveAlarm(++_lastId, bed, condition, deviceId, priority, now) { ConditionPresent = false, Occurrences = occurrences };
-        _byCondition.Add((bed, condition), alarm);
+        alarm = new ActiveAlarm(++_lastId, null, condition, condition.Subject, priority, now)
+        {
+            ConditionPresent = false,
+            Occurrences = (int)Math.Min(occurrences, int.MaxValue),
+        };
+        _byCondition.Add((null, condition), alarm);
         _byId.Add(alarm.AlarmId, alarm);
         events.Add(new AlarmEvent(AlarmEventKind.Raised, now, alarm.Snapshot()));
     }

@@ -18,8 +18,6 @@ namespace MedIoT.Gateway.Journal;
 /// </remarks>
 internal sealed class AlarmHistory
 {
-    private const byte SecurityCategory = 3;
-
     // At most this many alarms and devices are read from a snapshot: far beyond what the engine keeps (its security cap,
     // a ward's beds and conditions), so a damaged count is refused instead of allocating without bound.
     private const int MaxSnapshotItems = 1_000_000;
@@ -57,7 +55,7 @@ internal sealed class AlarmHistory
             return;
         }
 
-        var security = entry.Category == SecurityCategory;
+        var security = entry.Category == (byte)AlarmCategory.Security;
         if (!_active.TryGetValue(entry.AlarmId, out var previous))
         {
             var present = !security && entry.EventKind != (byte)AlarmEventKind.Latched;

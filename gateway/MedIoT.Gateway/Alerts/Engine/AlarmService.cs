@@ -126,7 +126,7 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
         // never got (the crash window, docs/alerts.md §9) is replaced by what the engine now holds.
         var places = new HashSet<(AlarmChannel, BedLocation?)> { (AlarmChannel.CareTeam, null), (AlarmChannel.InformationTechnology, null) };
         places.UnionWith(_registry.Devices.Select(device => (AlarmChannel.CareTeam, (BedLocation?)device.Location)));
-        places.UnionWith(_engine.ActiveAlarms().Select(alarm => (alarm.Channel, alarm.Channel == AlarmChannel.InformationTechnology ? null : alarm.Bed)));
+        places.UnionWith(_engine.ActiveAlarms().Select(alarm => (alarm.Channel, alarm.Bed)));
         Dispatch(events, arrivalTimestamp: 0, places);
         return Task.CompletedTask;
     }
@@ -358,7 +358,8 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
                     Log.AlarmJournalQueueFull(_logger, alarmEvent.Kind.ToString(), alarm.AlarmId, dropped);
                 }
             }
-            changedPlaces.Add(alarm.Channel == AlarmChannel.InformationTechnology ? (alarm.Channel, null) : (alarm.Channel, alarm.Bed));
+            // A security alarm (the IT channel) belongs to no bed, so its place is the channel's one state.
+            changedPlaces.Add((alarm.Channel, alarm.Bed));
         }
 
         var active = _engine.ActiveAlarms();
