@@ -78,7 +78,9 @@ public sealed class OidcProvider : IAsyncDisposable
             var port = FreeTcpPort.Next();
             var provider = new OidcProvider(folder, port, options.Audience);
             var configurationPath = folder.Combine("provider.json");
-            await WriteOwnerOnlyAsync(configurationPath, Render(provider.Issuer, port, jwks, options)).ConfigureAwait(false);
+            // The file holds the signing key, client secrets and passwords; a retry on a new port writes it anew.
+            File.Delete(configurationPath);
+            OwnerOnlyTextFile.Write(configurationPath, Render(provider.Issuer, port, jwks, options));
             try
             {
                 provider._process = await ServerProcess.StartAsync(
@@ -211,19 +213,6 @@ public sealed class OidcProvider : IAsyncDisposable
             ["accounts"] = new JsonArray([.. accounts]),
         };
         return settings.ToJsonString();
-    }
-
-    /// <summary>Writes a file only its owner can read (it holds the signing key, client secrets and passwords).</summary>
-    private static async Task WriteOwnerOnlyAsync(string path, string content)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        await using var stream = new FileStream(path, options);
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(content)).ConfigureAwait(false);
     }
 
     private async Task ReadDiscoveryAsync()
