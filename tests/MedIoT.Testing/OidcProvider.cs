@@ -47,6 +47,9 @@ public sealed class OidcProvider : IAsyncDisposable
     /// <summary>The authorization endpoint, read from the discovery document at start.</summary>
     public Uri AuthorizationEndpoint { get; private set; } = null!;
 
+    /// <summary>The end-session endpoint (RP-initiated logout), read from the discovery document at start.</summary>
+    public Uri EndSessionEndpoint { get; private set; } = null!;
+
     /// <summary>The signing keys' public JWKS, read from the discovery document at start.</summary>
     public Uri JwksUri { get; private set; } = null!;
 
@@ -56,9 +59,9 @@ public sealed class OidcProvider : IAsyncDisposable
     /// <summary>
     /// The selectors of the provider's sign-in page, where an authorization request lands a browser that is not signed in
     /// there: type the account name and password, then click the button; a refused sign-in stays on the page (401) with
-    /// an alert.
+    /// an alert. Its end-session endpoint shows a page with one button that confirms the sign-out.
     /// </summary>
-    public static OidcSignInPage SignInPage { get; } = new("#username", "#password", "#sign-in", "#error");
+    public static OidcSignInPage SignInPage { get; } = new("#username", "#password", "#sign-in", "#error", "#sign-out");
 
     /// <summary>The provider's recent output (Node.js warnings, refused sign-ins, errors), for failure messages.</summary>
     public string RecentOutput => _process?.RecentOutput ?? string.Empty;
@@ -235,6 +238,7 @@ public sealed class OidcProvider : IAsyncDisposable
         TokenEndpoint = new Uri(root.GetProperty("token_endpoint").GetString()!);
         AuthorizationEndpoint = new Uri(root.GetProperty("authorization_endpoint").GetString()!);
         JwksUri = new Uri(root.GetProperty("jwks_uri").GetString()!);
+        EndSessionEndpoint = new Uri(root.GetProperty("end_session_endpoint").GetString()!);
     }
 
     private async Task<string> ReadAccessTokenAsync(HttpRequestMessage request, string clientId)

@@ -80,9 +80,10 @@ public sealed class OidcProviderTests
         Assert.StartsWith("/interaction/", withPkce.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
-    internal static OidcProviderOptions Options(params Uri[] redirectUris) =>
+    internal static OidcProviderOptions Options(Uri? redirectUri = null, Uri? postLogoutRedirectUri = null) =>
         new OidcProviderOptions { Audience = Audience }
-            .AddClient(OidcClient.WebApplication("station", "station-secret", redirectUris.Length > 0 ? redirectUris : [s_redirectUri]))
+            .AddClient(OidcClient.WebApplication(
+                "station", "station-secret", [redirectUri ?? s_redirectUri], postLogoutRedirectUri is null ? [] : [postLogoutRedirectUri]))
             .AddClient(OidcClient.Machine("ward-bridge", "bridge-secret", "bridge.service", ["nurse"]))
             .AddAccount(new OidcAccount("nurse.nora", "nora-password", ["nurse"], ["ward-3-nurses"]))
             .AddAccount(new OidcAccount("viewer.vic", "vic-password", ["viewer"]));

@@ -31,7 +31,7 @@ public sealed class OidcSignInTests(ChromiumBrowser chromium) : IClassFixture<Ch
 
         Assert.Equal(flow.State, callback["state"]);
         Assert.Equal(flow.Provider.Issuer.ToString().TrimEnd('/'), callback["iss"]); // RFC 9207
-        Assert.Equal("code received", await page.Locator("#done").TextContentAsync(new() { Timeout = (float)s_timeout.TotalMilliseconds }));
+        Assert.Equal("code received", await page.Locator("#done").TextContentAsync(new() { Timeout = Milliseconds(s_timeout) }));
         var idToken = await SignedJwt.VerifyAsync(tokens["id_token"]!.GetValue<string>(), flow.Provider.JwksUri);
         Assert.Equal("station", idToken.Claim("aud"));
         Assert.Equal(flow.Nonce, idToken.Claim("nonce"));
@@ -81,6 +81,32 @@ public sealed class OidcSignInTests(ChromiumBrowser chromium) : IClassFixture<Ch
         Assert.Contains("invalid_grant", refused.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Signing_out_at_the_provider_ends_its_session_so_the_next_authorization_asks_to_sign_in_again()
+    {
+        await using var flow = await CodeFlow.StartAsync();
+        await using var context = await chromium.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(flow.AuthorizationRequest.ToString());
+        await SignInAsync(page, "nurse.nora", "nora-password");
+        var callback = await flow.Callback.WaitAsync(s_timeout);
+        var tokens = await flow.Provider.RedeemCodeAsync("station", "station-secret", callback["code"]!, flow.RedirectUri, flow.CodeVerifier);
+
+        // Still signed in at the provider: a new authorization request returns to the redirect URI without the sign-in page.
+        await page.GotoAsync(flow.AuthorizationRequest.ToString());
+        await page.WaitForURLAsync(url => url.StartsWith(flow.RedirectUri.ToString(), StringComparison.Ordinal), new() { Timeout = Milliseconds(s_timeout) });
+        await page.GotoAsync($"{flow.Provider.EndSessionEndpoint}?id_token_hint={tokens["id_token"]!.GetValue<string>()}" +
+            $"&post_logout_redirect_uri={Uri.EscapeDataString(flow.PostLogoutRedirectUri.ToString())}");
+        await page.ClickAsync(OidcProvider.SignInPage.SignOut);
+        await page.WaitForURLAsync(url => url.StartsWith(flow.PostLogoutRedirectUri.ToString(), StringComparison.Ordinal), new() { Timeout = Milliseconds(s_timeout) });
+        await page.GotoAsync(flow.AuthorizationRequest.ToString());
+
+        Assert.True(await page.Locator(OidcProvider.SignInPage.AccountName).IsVisibleAsync());
+        Assert.StartsWith(flow.Provider.Issuer.ToString(), page.Url, StringComparison.Ordinal);
+    }
+
+    private static float Milliseconds(TimeSpan timeout) => (float)timeout.TotalMilliseconds;
+
     private static async Task SignInAsync(IPage page, string account, string password)
     {
         await page.FillAsync(OidcProvider.SignInPage.AccountName, account);
@@ -101,6 +127,8 @@ public sealed class OidcSignInTests(ChromiumBrowser chromium) : IClassFixture<Ch
         public OidcProvider Provider { get; private set; } = null!;
 
         public Uri RedirectUri { get; private set; } = null!;
+
+        public Uri PostLogoutRedirectUri { get; private set; } = null!;
 
         public string CodeVerifier { get; } = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
@@ -124,13 +152,18 @@ public sealed class OidcSignInTests(ChromiumBrowser chromium) : IClassFixture<Ch
         public static async Task<CodeFlow> StartAsync()
         {
             var flow = new CodeFlow();
-            flow._site = await LoopbackSite.StartAsync(app => app.MapGet("/callback", (HttpRequest request) =>
+            flow._site = await LoopbackSite.StartAsync(app =>
             {
-                flow._callback.TrySetResult(request.Query);
-                return Results.Content("<!doctype html><p id=\"done\">code received</p>", "text/html");
-            }));
+                app.MapGet("/callback", (HttpRequest request) =>
+                {
+                    flow._callback.TrySetResult(request.Query);
+                    return Results.Content("<!doctype html><p id=\"done\">code received</p>", "text/html");
+                });
+                app.MapGet("/signed-out", () => Results.Content("<!doctype html><p id=\"signed-out\">signed out</p>", "text/html"));
+            });
             flow.RedirectUri = new Uri(flow._site.BaseAddress, "callback");
-            flow.Provider = await OidcProvider.StartAsync(OidcProviderTests.Options(flow.RedirectUri));
+            flow.PostLogoutRedirectUri = new Uri(flow._site.BaseAddress, "signed-out");
+            flow.Provider = await OidcProvider.StartAsync(OidcProviderTests.Options(flow.RedirectUri, flow.PostLogoutRedirectUri));
             return flow;
         }
 

@@ -85,6 +85,22 @@ const provider = new Provider(settings.issuer, {
   features: {
     devInteractions: { enabled: false },
     clientCredentials: { enabled: true },
+    // RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2): our own pages, no outside fonts or scripts.
+    rpInitiatedLogout: {
+      enabled: true,
+      async logoutSource(ctx, form) {
+        ctx.type = 'html';
+        ctx.body = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Test identity provider: sign out</title></head>
+<body><h1>Sign out?</h1>${form}
+<button id="sign-out" type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>
+</body></html>`;
+      },
+      async postLogoutSuccessSource(ctx) {
+        ctx.type = 'html';
+        ctx.body = '<!doctype html><html lang="en"><body><p id="signed-out">Signed out.</p></body></html>';
+      },
+    },
     resourceIndicators: {
       enabled: true,
       defaultResource: async (_ctx, _client, oneOf) => oneOf ?? settings.audience,
