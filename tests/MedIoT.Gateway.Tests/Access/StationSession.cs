@@ -14,10 +14,14 @@ internal sealed partial class StationSession : IDisposable
     private readonly HttpClient _http;
     private readonly Dictionary<string, string> _cookies = new(StringComparer.Ordinal);
 
-    public StationSession(Uri address, HttpMessageHandler? handler = null)
+    private readonly bool _ownCookies;
+
+    /// <summary>A session over <paramref name="handler"/>; without one, cookies are kept here (see the class summary).</summary>
+    public StationSession(Uri address, HttpClientHandler? handler = null)
     {
+        _ownCookies = handler is null;
         handler ??= new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false };
-        _http = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        _http = new HttpClient(handler, disposeHandler: _ownCookies) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     /// <summary>The cookies the gateway set, by name.</summary>
@@ -28,13 +32,13 @@ internal sealed partial class StationSession : IDisposable
 
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
     {
-        if (_cookies.Count > 0)
+        if (_ownCookies && _cookies.Count > 0)
         {
             request.Headers.Add("Cookie", string.Join("; ", _cookies.Select(cookie => cookie.Key + "=" + cookie.Value)));
         }
 
         var response = await _http.SendAsync(request);
-        if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
+        if (_ownCookies && response.Headers.TryGetValues("Set-Cookie", out var setCookies))
         {
             foreach (var setCookie in setCookies)
             {
@@ -80,12 +84,13 @@ internal sealed partial class StationSession : IDisposable
     }
 
     /// <summary>Signs in with a local account and asserts it worked (303 to the return address, a sign-in cookie).</summary>
-    public async Task SignInAsync(string name, string password)
+    public async Task SignInAsync(string name, string password, CookieContainer? container = null)
     {
         using var response = await PostSignInAsync(("name", name), ("password", password), ("returnUrl", "/station"));
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         Assert.Equal("/station", response.Headers.Location?.OriginalString);
-        Assert.True(_cookies.ContainsKey(AccessSchemes.CookieName), "No sign-in cookie was set.");
+        var cookieSet = container?.GetAllCookies().Any(cookie => cookie.Name == AccessSchemes.CookieName) ?? _cookies.ContainsKey(AccessSchemes.CookieName);
+        Assert.True(cookieSet, "No sign-in cookie was set.");
     }
 
     /// <summary>POSTs to <paramref name="path"/> with the cookie and, unless null, the anti-forgery header.</summary>
