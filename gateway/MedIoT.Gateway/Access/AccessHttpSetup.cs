@@ -130,7 +130,9 @@ internal sealed class AccessHttpSetup(
         openIdConnect.CallbackPath = SignInEndpoints.CallbackPath;
         openIdConnect.SignInScheme = AccessSchemes.Cookie;
         openIdConnect.MapInboundClaims = false;
-        openIdConnect.GetClaimsFromUserInfoEndpoint = true;
+        // The staff id and roles are read from the ID token (OpenID Connect Core 1.0 §2, §5.4); an access token the provider
+        // issued for the gateway's API (RFC 8707 resource) is not one its userinfo endpoint accepts.
+        openIdConnect.GetClaimsFromUserInfoEndpoint = oidc.ClaimsFromUserInfo;
         openIdConnect.SaveTokens = false;
         openIdConnect.Scope.Clear();
         foreach (var scope in oidc.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries))
