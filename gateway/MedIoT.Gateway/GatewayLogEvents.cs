@@ -204,4 +204,10 @@ public static class GatewayLogEvents
 
     /// <summary>Warning: "Journal entry {Index} is an alarm record that does not decode ({Failure}) …"</summary>
     public const int AlarmEntryUnreadable = 164;
+
+    /// <summary>Warning: "The station's {Query} query got no answer from InfluxDB ({Outcome}): {Problem}; …"</summary>
+    public const int StationQueryUnavailable = 180;
+
+    /// <summary>Information: "Station request to {Endpoint} refused: {Reason}. Further refusals for this reason are counted, not logged"</summary>
+    public const int StationRequestRefused = 181;
 }

@@ -8,6 +8,7 @@ using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Ingestion.Mqtt;
 using MedIoT.Gateway.Ingestion.Serial;
 using MedIoT.Gateway.Journal;
+using MedIoT.Gateway.Station;
 using MedIoT.Gateway.Storage.Influx;
 using MedIoT.Hosting;
 using Microsoft.Extensions.Options;
@@ -68,8 +69,10 @@ public static class GatewayServiceCollectionExtensions
         AddAnchoring(services, configuration);
 
         services.AddValidatedSettings(configuration, new HttpOptionsValidator());
-        services.AddSingleton<IGatewayEndpoints, HealthEndpoints>();
+        services.AddSingleton<HealthEndpoints>();
+        services.AddSingleton<IGatewayEndpoints>(provider => provider.GetRequiredService<HealthEndpoints>());
         AddMetricsEndpoint(services, configuration);
+        services.AddStation();
         services.AddSingleton<GatewayHttpServer>();
         services.AddHostedService(provider => provider.GetRequiredService<GatewayHttpServer>());
         return services;
