@@ -205,9 +205,42 @@ public static class GatewayLogEvents
     /// <summary>Warning: "Journal entry {Index} is an alarm record that does not decode ({Failure}) …"</summary>
     public const int AlarmEntryUnreadable = 164;
 
+    /// <summary>Information: "Sign-in: {People} local people, {Tokens} local API tokens, OpenID Connect {Oidc} …"</summary>
+    public const int AccessConfigured = 170;
+
+    /// <summary>Warning: "Nobody can sign in: no Gateway:Access:AccountsPath and no Gateway:Access:Oidc:Authority …"</summary>
+    public const int AccessNobodyCanSignIn = 171;
+
+    /// <summary>Information: "{StaffId} signed in ({Method}) from {Address}"</summary>
+    public const int SignedIn = 172;
+
+    /// <summary>Warning: "Failed sign-in for {Account} from {Address} ({Reason}) …"</summary>
+    public const int SignInFailed = 173;
+
+    /// <summary>Warning: "Sign-in attempts for {Account} from {Address} refused for {RetryAfterSeconds} s: too many failures …"</summary>
+    public const int SignInRateLimited = 174;
+
+    /// <summary>Warning: "Request {Method} {Path} refused: {Reason} (anti-forgery) …"</summary>
+    public const int AntiforgeryRefused = 175;
+
+    /// <summary>Warning: "A sign-in cookie did not authenticate ({Reason}) …"</summary>
+    public const int CookieRefused = 176;
+
+    /// <summary>Warning: "A bearer token did not authenticate ({Reason}) …"</summary>
+    public const int TokenRefused = 177;
+
+    /// <summary>Warning: "The hospital's provider signed in {Subject}, who has no role on this station ({Reason}) …"</summary>
+    public const int SignInNoRole = 178;
+
+    /// <summary>Warning: "Sign-in with the hospital's provider failed: {Reason}"</summary>
+    public const int OidcSignInFailed = 179;
+
+    /// <summary>Information: "{StaffId} signed out"</summary>
+    public const int SignedOut = 180;
+
     /// <summary>Warning: "The station's {Query} query got no answer from InfluxDB ({Outcome}): {Problem}; …"</summary>
-    public const int StationQueryUnavailable = 180;
+    public const int StationQueryUnavailable = 190;
 
     /// <summary>Information: "Station request to {Endpoint} refused: {Reason}. Further refusals for this reason are counted, not logged"</summary>
-    public const int StationRequestRefused = 181;
+    public const int StationRequestRefused = 191;
 }

@@ -211,6 +211,39 @@ internal static partial class Log
     [LoggerMessage(GatewayLogEvents.AnchoringProblem, LogLevel.Error, "Anchoring problem: {Problem}; retrying with backoff where that can help")]
     public static partial void AnchoringProblem(ILogger logger, string problem);
 
+    [LoggerMessage(GatewayLogEvents.AccessConfigured, LogLevel.Information, "Sign-in: {People} local people, {Tokens} local API tokens, OpenID Connect {Oidc}, JWT access tokens {Jwt}")]
+    public static partial void AccessConfigured(ILogger logger, int people, int tokens, string oidc, string jwt);
+
+    [LoggerMessage(GatewayLogEvents.AccessNobodyCanSignIn, LogLevel.Warning, "Nobody can sign in: no Gateway:Access:AccountsPath and no Gateway:Access:Oidc:Authority; the station and the alarm API answer 401 (docs/accounts.md)")]
+    public static partial void AccessNobodyCanSignIn(ILogger logger);
+
+    [LoggerMessage(GatewayLogEvents.SignedIn, LogLevel.Information, "{StaffId} signed in ({Method}) from {Address}")]
+    public static partial void SignedIn(ILogger logger, string staffId, string method, string address);
+
+    [LoggerMessage(GatewayLogEvents.SignInFailed, LogLevel.Warning, "Failed sign-in for {Account} from {Address} ({Reason}); counted toward the rate limit")]
+    public static partial void SignInFailed(ILogger logger, string account, string address, string reason);
+
+    [LoggerMessage(GatewayLogEvents.SignInRateLimited, LogLevel.Warning, "Sign-in attempts for {Account} from {Address} refused for {RetryAfterSeconds} s: too many failures (Gateway:Access:SignInFailureLimit)")]
+    public static partial void SignInRateLimited(ILogger logger, string account, string address, long retryAfterSeconds);
+
+    [LoggerMessage(GatewayLogEvents.AntiforgeryRefused, LogLevel.Warning, "Request {Method} {Path} refused: anti-forgery token {Reason}. Further refusals for this reason are counted, not logged")]
+    public static partial void AntiforgeryRefused(ILogger logger, string method, string path, string reason);
+
+    [LoggerMessage(GatewayLogEvents.CookieRefused, LogLevel.Warning, "A sign-in cookie did not authenticate ({Reason}): forged, tampered with, expired or protected by other keys. Further ones are counted, not logged")]
+    public static partial void CookieRefused(ILogger logger, string reason);
+
+    [LoggerMessage(GatewayLogEvents.TokenRefused, LogLevel.Warning, "A bearer token did not authenticate ({Reason}). Further ones are counted, not logged")]
+    public static partial void TokenRefused(ILogger logger, string reason);
+
+    [LoggerMessage(GatewayLogEvents.SignInNoRole, LogLevel.Warning, "The hospital's provider signed in {Subject}, who is refused: {Reason}")]
+    public static partial void SignInNoRole(ILogger logger, string subject, string reason);
+
+    [LoggerMessage(GatewayLogEvents.OidcSignInFailed, LogLevel.Warning, "Sign-in with the hospital's provider failed: {Reason}")]
+    public static partial void OidcSignInFailed(ILogger logger, string reason);
+
+    [LoggerMessage(GatewayLogEvents.SignedOut, LogLevel.Information, "{StaffId} signed out")]
+    public static partial void SignedOut(ILogger logger, string staffId);
+
     [LoggerMessage(GatewayLogEvents.StationQueryUnavailable, LogLevel.Warning, "The station's {Query} query got no answer from InfluxDB ({Outcome}): {Problem}; the page says the data is unavailable. Logged again only after an answer")]
     public static partial void StationQueryUnavailable(ILogger logger, string query, string outcome, string problem);
 

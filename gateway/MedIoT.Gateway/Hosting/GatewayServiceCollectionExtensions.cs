@@ -1,3 +1,4 @@
+using MedIoT.Gateway.Access;
 using MedIoT.Gateway.Alerts.Engine;
 using MedIoT.Gateway.Anchoring;
 using MedIoT.Gateway.Broker;
@@ -68,7 +69,13 @@ public static class GatewayServiceCollectionExtensions
         services.AddAlerts(configuration, settings);
         AddAnchoring(services, configuration);
 
-        services.AddValidatedSettings(configuration, new HttpOptionsValidator());
+        services.AddValidatedSettings(configuration, new HttpOptionsValidator())
+            .PostConfigure(http =>
+            {
+                http.CertificatePath = settings.Resolve(http.CertificatePath);
+                http.CertificateKeyPath = settings.Resolve(http.CertificateKeyPath);
+            });
+        services.AddAccess(configuration, settings);
         services.AddSingleton<HealthEndpoints>();
         services.AddSingleton<IGatewayEndpoints>(provider => provider.GetRequiredService<HealthEndpoints>());
         AddMetricsEndpoint(services, configuration);

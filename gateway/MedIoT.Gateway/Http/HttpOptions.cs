@@ -14,9 +14,10 @@ public sealed class HttpOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>
-    /// Where the HTTP surface listens, as <c>http://address:port</c>. Default <c>http://127.0.0.1:8080</c>: loopback
-    /// only, so exposing it to the ward network is a deliberate choice (behind a TLS reverse proxy). Port 0 picks a
-    /// free port (tests).
+    /// Where the HTTP surface listens, as <c>https://address:port</c> (with <see cref="CertificatePath"/> and
+    /// <see cref="CertificateKeyPath"/>) or <c>http://address:port</c> on a loopback address only. Default
+    /// <c>http://127.0.0.1:8080</c>. The station's sign-in cookie is Secure, which browsers honour over https and on
+    /// loopback only, so a ward network is served over https. Port 0 picks a free port (tests).
     /// </summary>
     [Required]
     public Uri Url { get; set; } = new("http://127.0.0.1:8080");
@@ -27,6 +28,21 @@ public sealed class HttpOptions
     /// the collection behind it.
     /// </summary>
     public bool MetricsEnabled { get; set; } = true;
+
+    /// <summary>
+    /// The server's certificate chain for https, a PEM file (the certificate first, then intermediates), relative to the
+    /// settings file's folder. Required with an https <see cref="Url"/>. Default empty.
+    /// </summary>
+    public string CertificatePath { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The certificate's private key, an unencrypted PEM file (PKCS#8, RSA or EC) of mode 0600, relative to the settings
+    /// file's folder. Required with an https <see cref="Url"/>. Default empty.
+    /// </summary>
+    public string CertificateKeyPath { get; set; } = string.Empty;
+
+    /// <summary>Whether the surface is served over https.</summary>
+    public bool IsHttps => Url.Scheme == Uri.UriSchemeHttps;
 
     /// <summary>The largest request body accepted, in bytes; larger bodies get 413. Default 65,536.</summary>
     [Range(1024, 16 * 1024 * 1024)]

@@ -1,7 +1,7 @@
-using MedIoT.Alerts;
-
 namespace MedIoT.Gateway.Alerts.Api;
 
-/// <summary>The body of <c>POST /alarms/{id}/acknowledge</c> (docs/alerts.md §7): <c>{"staffId":"nurse.jones"}</c>.</summary>
-/// <param name="StaffId">Who acknowledges; <see langword="default"/> when the member is absent.</param>
-internal sealed record AcknowledgeRequest(StaffId StaffId);
+/// <summary>
+/// The body of <c>POST /alarms/{id}/acknowledge</c> (docs/alerts.md §7): empty, or <c>{}</c>. It has no members: who
+/// acknowledges is the signed-in identity, and a <c>staffId</c> member is refused.
+/// </summary>
+internal sealed record AcknowledgeRequest;

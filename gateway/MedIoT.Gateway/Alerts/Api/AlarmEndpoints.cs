@@ -5,10 +5,12 @@ using MedIoT.Alerts;
 using MedIoT.Alerts.Lifecycle;
 using MedIoT.Alerts.News2;
 using MedIoT.Alerts.Staff;
+using MedIoT.Gateway.Access;
 using MedIoT.Gateway.Alerts.Delivery;
 using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Http;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -19,8 +21,9 @@ namespace MedIoT.Gateway.Alerts.Api;
 /// <summary>
 /// The alarm API (docs/alerts.md §7): list active alarms, acknowledge one, record staff observations for NEWS2 and
 /// read a bed's NEWS2. Request bodies are parsed once, strictly (<see cref="RequestBody"/>): a bad body is a 400 with an
-/// RFC 9457 problem, counted and logged once per reason without any value. The staff identity is asserted by the caller; authentication belongs to
-/// the hospital's reverse proxy in front of the gateway.
+/// RFC 9457 problem, counted and logged once per reason without any value. Every route needs a signed-in identity
+/// (Access/: the station's cookie or a bearer token) with the role of <see cref="AccessPolicies"/>; the staff member of an
+/// acknowledgement or observation is that identity's name, and a body that names one is refused.
 /// </summary>
 internal sealed class AlarmEndpoints(
     AlarmFeed feed, DeviceRegistry registry, IOptions<AlertOptions> options, AlarmStatistics statistics,
@@ -37,10 +40,11 @@ internal sealed class AlarmEndpoints(
             return;
         }
 
-        endpoints.MapGet("/alarms", ListAsync);
-        endpoints.MapPost("/alarms/{id}/acknowledge", AcknowledgeAsync);
-        endpoints.MapPost("/beds/{ward}/{bed}/observations", ObserveAsync);
-        endpoints.MapGet("/beds/{ward}/{bed}/news2", News2Async);
+        // The alarm routes serve both the care team and IT: which role a request needs depends on the alarm's channel.
+        endpoints.MapGet("/alarms", ListAsync).RequireAuthorization();
+        endpoints.MapPost("/alarms/{id}/acknowledge", AcknowledgeAsync).RequireAuthorization();
+        endpoints.MapPost("/beds/{ward}/{bed}/observations", ObserveAsync).RequireAuthorization(AccessPolicies.ActOnWard);
+        endpoints.MapGet("/beds/{ward}/{bed}/news2", News2Async).RequireAuthorization(AccessPolicies.SeeWard);
     }
 
     private async Task ListAsync(HttpContext context)
@@ -83,8 +87,18 @@ internal sealed class AlarmEndpoints(
             return;
         }
 
+        // care-team alarms for SeeWard, IT alarms for SeeIt; without a channel, those of the channels the identity may see.
+        var seesWard = await AllowedAsync(context, AccessPolicies.SeeWard);
+        var seesIt = await AllowedAsync(context, AccessPolicies.SeeIt);
+        if (channel == AlarmChannel.CareTeam ? !seesWard : channel == AlarmChannel.InformationTechnology ? !seesIt : !seesWard && !seesIt)
+        {
+            await AccessRefusals.ForbidAsync(context);
+            return;
+        }
+
         var alarms = await feed.AskAsync((engine, _, _) => engine.ActiveAlarms(), context.RequestAborted);
         var selected = alarms.Where(alarm =>
+            (alarm.Channel == AlarmChannel.InformationTechnology ? seesIt : seesWard) &&
             (channel is null || alarm.Channel == channel) &&
             (wardId is null || alarm.Bed?.Ward == wardId) &&
             (bedId is null || alarm.Bed?.Bed == bedId));
@@ -111,24 +125,40 @@ internal sealed class AlarmEndpoints(
             return;
         }
 
-        var (body, problem) = await RequestBody.ReadAsync<AcknowledgeRequest>(context, "staffId");
-        if (body is { StaffId.IsValid: false })
-        {
-            problem = RequestBody.StaffIdProblem;
-        }
-
-        if (problem is not null)
+        // The body may be absent or empty; when present it is {} (a staffId member is refused: the staff member is the identity).
+        if (HasBody(context.Request) && (await RequestBody.ReadAsync<AcknowledgeRequest>(context, "none")).Problem is { } problem)
         {
             await RefuseAsync(context, endpoint, problem);
             return;
         }
 
-        var (rejection, alarm) = await feed.AskAsync((engine, now, events) =>
+        if (!StaffId.TryCreate(context.User.Identity?.Name, out var staff))
         {
+            await AccessRefusals.ForbidAsync(context);
+            return;
+        }
+
+        var actsOnWard = await AllowedAsync(context, AccessPolicies.ActOnWard);
+        var actsOnIt = await AllowedAsync(context, AccessPolicies.SeeIt);
+        var (rejection, alarm, permitted) = await feed.AskAsync((engine, now, events) =>
+        {
+            // Care-team alarms are acknowledged by nurses and physicians, the IT channel's by IT.
+            if (engine.ActiveAlarms().FirstOrDefault(active => active.AlarmId == alarmId) is { } target
+                && !(target.Channel == AlarmChannel.InformationTechnology ? actsOnIt : actsOnWard))
+            {
+                return (AlarmInputRejection.None, null, false);
+            }
+
             var first = events.Count;
-            var result = engine.Process(new AlarmAcknowledgement(alarmId, body!.StaffId), now, events);
-            return (result, events.Skip(first).LastOrDefault(e => e.Alarm.AlarmId == alarmId)?.Alarm);
+            var result = engine.Process(new AlarmAcknowledgement(alarmId, staff), now, events);
+            return (result, events.Skip(first).LastOrDefault(e => e.Alarm.AlarmId == alarmId)?.Alarm, true);
         }, context.RequestAborted);
+        if (!permitted)
+        {
+            await AccessRefusals.ForbidAsync(context);
+            return;
+        }
+
         switch (rejection)
         {
             case AlarmInputRejection.None:
@@ -160,12 +190,10 @@ internal sealed class AlarmEndpoints(
             return;
         }
 
-        var (body, problem) = await RequestBody.ReadAsync<ObservationRequest>(context, "staffId, consciousness, onOxygen, spo2Scale, observedAt");
-        if (body is not null)
+        var (body, problem) = await RequestBody.ReadAsync<ObservationRequest>(context, "consciousness, onOxygen, spo2Scale, observedAt");
+        if (body is { HasObservation: false })
         {
-            problem = !body.StaffId.IsValid ? RequestBody.StaffIdProblem
-                : !body.HasObservation ? new ApiProblem(400, "no-observation", "Give at least one of consciousness, onOxygen, spo2Scale.")
-                : null;
+            problem = new ApiProblem(400, "no-observation", "Give at least one of consciousness, onOxygen, spo2Scale.");
         }
 
         if (problem is not null)
@@ -174,7 +202,13 @@ internal sealed class AlarmEndpoints(
             return;
         }
 
-        var (staffId, consciousness, onOxygen, scale, observedAt) = body!;
+        if (!StaffId.TryCreate(context.User.Identity?.Name, out var staffId))
+        {
+            await AccessRefusals.ForbidAsync(context);
+            return;
+        }
+
+        var (consciousness, onOxygen, scale, observedAt) = body!;
         var assessment = await feed.AskAsync((engine, now, events) =>
         {
             // Checked against the alert clock, the clock NEWS2 freshness is measured on.
@@ -233,6 +267,13 @@ internal sealed class AlarmEndpoints(
         await WriteJsonAsync(context, 200, writer => WriteNews2(writer, bed, assessment));
     }
 
+    private static async Task<bool> AllowedAsync(HttpContext context, string policy) =>
+        (await context.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(context.User, policy)).Succeeded;
+
+    /// <summary>Whether the request has a body: a Content-Length above 0, or chunked (RFC 9112 §6.3).</summary>
+    private static bool HasBody(HttpRequest request) =>
+        request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+
     private async Task<BedLocation?> FindBedAsync(HttpContext context, string endpoint)
     {
         if (!BedLocation.TryCreate(context.Request.RouteValues["ward"] as string, context.Request.RouteValues["bed"] as string, out var bed))
@@ -263,17 +304,8 @@ internal sealed class AlarmEndpoints(
         await WriteProblemAsync(context, problem);
     }
 
-    private static Task WriteProblemAsync(HttpContext context, ApiProblem problem) => WriteJsonAsync(context, problem.Status, writer =>
-    {
-        // RFC 9457 problem details.
-        writer.WriteStartObject();
-        writer.WriteString("type", "about:blank");
-        writer.WriteString("title", ReasonPhrases(problem.Status));
-        writer.WriteNumber("status", problem.Status);
-        writer.WriteString("detail", problem.Detail);
-        writer.WriteString("reason", problem.Reason);
-        writer.WriteEndObject();
-    }, problem.Status >= 400 ? "application/problem+json" : "application/json");
+    private static Task WriteProblemAsync(HttpContext context, ApiProblem problem) =>
+        HttpProblem.WriteAsync(context, problem.Status, problem.Reason, problem.Detail);
 
     private static async Task WriteJsonAsync(HttpContext context, int status, Action<Utf8JsonWriter> write, string contentType = "application/json")
     {
@@ -287,8 +319,6 @@ internal sealed class AlarmEndpoints(
 
         await context.Response.Body.WriteAsync(stream.GetBuffer().AsMemory(0, (int)stream.Length), context.RequestAborted);
     }
-
-    private static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
 
     /// <summary>How far in the past an observation's <c>observedAt</c> may be: charting an observation late (docs/alerts.md §7).</summary>
     internal static readonly TimeSpan ObservedAtMaxAge = TimeSpan.FromMinutes(60);

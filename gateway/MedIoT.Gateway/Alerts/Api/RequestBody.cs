@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
-using MedIoT.Alerts;
 using MedIoT.Alerts.News2;
 using Microsoft.AspNetCore.Http;
 
@@ -16,9 +15,9 @@ namespace MedIoT.Gateway.Alerts.Api;
 /// </summary>
 internal static partial class RequestBody
 {
-    /// <summary>The problem of a missing or invalid <c>staffId</c>.</summary>
-    /// <remarks>Declared before <see cref="Options"/>: static initializers run in order, and CreateOptions uses it.</remarks>
-    public static readonly ApiProblem StaffIdProblem = new(400, "bad-staff-id", "staffId is required: 1-64 of A-Z a-z 0-9 . _ @ -.");
+    /// <summary>The problem of a body that names the staff member: the staff member is the signed-in identity (docs/alerts.md §7).</summary>
+    public static readonly ApiProblem StaffIdFromSignIn = new(400, "staff-id-from-sign-in",
+        "staffId is not accepted in the body: the staff member is the signed-in identity (station session or API token).");
 
     private static readonly ApiProblem NotAnObject = new(400, "not-an-object", "The body must be a JSON object.");
 
@@ -61,6 +60,7 @@ internal static partial class RequestBody
     {
         { InnerException: JsonException } => new ApiProblem(400, "bad-json", "The body is not valid JSON."),
         { Path: null or "$" } => NotAnObject,
+        { Path: "$.staffId" } => StaffIdFromSignIn,
         _ when IsMember(requestType, exception.Path!) => new ApiProblem(400, "repeated-member", "A member appears twice."),
         _ => new ApiProblem(400, "unknown-member", $"Unknown or repeated member; allowed: {allowedMembers}."),
     };
@@ -79,7 +79,6 @@ internal static partial class RequestBody
             AllowDuplicateProperties = false,
             MaxDepth = 4,
         };
-        options.Converters.Add(new MemberConverter<StaffId>(StaffIdProblem, ReadStaffId));
         options.Converters.Add(new MemberConverter<Consciousness?>(
             new ApiProblem(400, "bad-consciousness", "consciousness must be an ACVPU level: Alert, NewConfusion, Voice, Pain, Unresponsive (or A, C, V, P, U)."),
             ReadConsciousness));
@@ -90,12 +89,6 @@ internal static partial class RequestBody
             new ApiProblem(400, "bad-observed-at", "observedAt must be an RFC 3339 time with its offset, e.g. 2026-03-01T08:15:00Z."), ReadTime));
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
-    }
-
-    private static bool ReadStaffId(ref Utf8JsonReader reader, out StaffId staff)
-    {
-        staff = default;
-        return reader.TokenType == JsonTokenType.String && StaffId.TryCreate(reader.GetString(), out staff);
     }
 
     private static bool ReadConsciousness(ref Utf8JsonReader reader, out Consciousness? level)
