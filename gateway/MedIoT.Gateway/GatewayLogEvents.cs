@@ -237,4 +237,10 @@ public static class GatewayLogEvents
 
     /// <summary>Information: "{StaffId} signed out"</summary>
     public const int SignedOut = 180;
+
+    /// <summary>Warning: "The station's {Query} query got no answer from InfluxDB ({Outcome}): {Problem}; …"</summary>
+    public const int StationQueryUnavailable = 190;
+
+    /// <summary>Information: "Station request to {Endpoint} refused: {Reason}. Further refusals for this reason are counted, not logged"</summary>
+    public const int StationRequestRefused = 191;
 }

@@ -243,4 +243,10 @@ internal static partial class Log
 
     [LoggerMessage(GatewayLogEvents.SignedOut, LogLevel.Information, "{StaffId} signed out")]
     public static partial void SignedOut(ILogger logger, string staffId);
+
+    [LoggerMessage(GatewayLogEvents.StationQueryUnavailable, LogLevel.Warning, "The station's {Query} query got no answer from InfluxDB ({Outcome}): {Problem}; the page says the data is unavailable. Logged again only after an answer")]
+    public static partial void StationQueryUnavailable(ILogger logger, string query, string outcome, string problem);
+
+    [LoggerMessage(GatewayLogEvents.StationRequestRefused, LogLevel.Information, "Station request to {Endpoint} refused: {Reason}. Further refusals for this reason are counted, not logged")]
+    public static partial void StationRequestRefused(ILogger logger, string endpoint, string reason);
 }

@@ -20,27 +20,29 @@ internal sealed class HealthEndpoints(IngestionStatistics statistics, GatewayJou
     private static readonly FrameRejectionReason[] s_reasons = [.. Enum.GetValues<FrameRejectionReason>().Where(reason => reason != FrameRejectionReason.None)];
     private readonly DateTimeOffset _startedAt = timeProvider.GetUtcNow();
 
-    public void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/health", () =>
-        {
-            var backlog = JournalBacklog.Measure(journal, journalStatistics, timeProvider);
-            return Results.Json(new HealthReport(
-                "ok",
-                (long)(timeProvider.GetUtcNow() - _startedAt).TotalSeconds,
-                statistics.Accepted,
-                statistics.Duplicates,
-                statistics.RejectedTotal,
-                Rejections(),
-                statistics.ObservationsStored,
-                backlog.JournalSize,
-                backlog.WriterPosition,
-                backlog.LagEntries,
-                Math.Round(backlog.LagSeconds, 3),
-                journalStatistics.PointsRefused,
-                journalStatistics.DurableLatencyPercentile(0.5),
-                journalStatistics.DurableLatencyPercentile(0.99),
-                Anchoring()));
-        });
+    public void Map(IEndpointRouteBuilder endpoints) => endpoints.MapGet("/health", () => Results.Json(Report()));
+
+    /// <summary>The report <c>GET /health</c> answers with (also shown by the station's IT view).</summary>
+    internal HealthReport Report()
+    {
+        var backlog = JournalBacklog.Measure(journal, journalStatistics, timeProvider);
+        return new HealthReport(
+            "ok",
+            (long)(timeProvider.GetUtcNow() - _startedAt).TotalSeconds,
+            statistics.Accepted,
+            statistics.Duplicates,
+            statistics.RejectedTotal,
+            Rejections(),
+            statistics.ObservationsStored,
+            backlog.JournalSize,
+            backlog.WriterPosition,
+            backlog.LagEntries,
+            Math.Round(backlog.LagSeconds, 3),
+            journalStatistics.PointsRefused,
+            journalStatistics.DurableLatencyPercentile(0.5),
+            journalStatistics.DurableLatencyPercentile(0.99),
+                Anchoring());
+    }
 
     /// <summary>Every reason of docs/device-protocol.md §7 by its name, in the table's order, zero included, so the shape never changes.</summary>
     private Dictionary<string, long> Rejections()
@@ -62,13 +64,13 @@ internal sealed class HealthEndpoints(IngestionStatistics statistics, GatewayJou
             anchoring.WrongLedgerOrigins);
     }
 
-    private sealed record HealthReport(
+    internal sealed record HealthReport(
         string Status, long UptimeSeconds, long FramesAccepted, long Duplicates, long FramesRejected, Dictionary<string, long> Rejections,
         long ReadingsStored,
         long JournalSize, long InfluxWriterPosition, long InfluxLagEntries, double InfluxLagSeconds, long InfluxPointsRefused,
         double JournalLatencyP50Milliseconds, double JournalLatencyP99Milliseconds, AnchoringHealth Anchoring);
 
-    private sealed record AnchoringHealth(
+    internal sealed record AnchoringHealth(
         bool Enabled, long AnchoredSize, int UnanchoredCheckpoints, double OldestUnanchoredSeconds, string? LastError, DateTimeOffset? LastErrorAt,
         long Anchored, long Unavailable, long Refused, long ForkAlarms, long BadReceipts, long WrongLedgerOrigins);
 }

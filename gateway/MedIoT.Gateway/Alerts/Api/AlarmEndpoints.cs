@@ -291,64 +291,7 @@ internal sealed class AlarmEndpoints(
         return bed;
     }
 
-    private void WriteNews2(Utf8JsonWriter writer, BedLocation bed, News2Assessment? assessment)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("ward", bed.Ward.ToString());
-        writer.WriteString("bed", bed.Bed.ToString());
-        writer.WriteString("at", AlarmJson.Time(clock.GetUtcNow()));
-        if (assessment is null)
-        {
-            writer.WriteNull("score");
-            writer.WriteNull("band");
-            writer.WriteStartArray("missing");
-            foreach (var parameter in Enum.GetValues<News2Parameter>())
-            {
-                writer.WriteStringValue(Camel(parameter.ToString()));
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-            return;
-        }
-
-        // The score covers fresh parameters only; a missing one counts 0, so the score is a lower bound (docs/alerts.md §2).
-        writer.WriteNumber("score", assessment.AggregateScore);
-        writer.WriteString("band", Camel(assessment.Band.ToString()));
-        writer.WriteBoolean("singleParameterScoreOfThree", assessment.HasSingleParameterScoreOfThree);
-        writer.WriteBoolean("complete", assessment.IsComplete);
-        writer.WriteNumber("spo2Scale", (int)assessment.Scale);
-        if (assessment.ScaleSetBy is { } setBy)
-        {
-            writer.WriteString("spo2ScaleSetBy", setBy);
-        }
-
-        writer.WriteStartArray("parameters");
-        foreach (var parameter in Enum.GetValues<News2Parameter>())
-        {
-            if (assessment.ScoreOf(parameter) is not { } score)
-            {
-                continue;
-            }
-
-            writer.WriteStartObject();
-            writer.WriteString("parameter", Camel(parameter.ToString()));
-            writer.WriteNumber("score", score);
-            writer.WriteString("source", assessment.SourceOf(parameter));
-            writer.WriteString("at", assessment.TimeOf(parameter) is { } at ? AlarmJson.Time(at) : null);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteStartArray("missing");
-        foreach (var parameter in assessment.MissingParameters)
-        {
-            writer.WriteStringValue(Camel(parameter.ToString()));
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-    }
+    private void WriteNews2(Utf8JsonWriter writer, BedLocation bed, News2Assessment? assessment) => News2Json.Write(writer, bed, assessment, clock.GetUtcNow());
 
     private async Task RefuseAsync(HttpContext context, string endpoint, ApiProblem problem)
     {
@@ -382,6 +325,4 @@ internal sealed class AlarmEndpoints(
 
     /// <summary>How far ahead of the gateway's clock <c>observedAt</c> may be: the skew between a charting device's clock and the gateway's.</summary>
     internal static readonly TimeSpan ObservedAtMaxAhead = TimeSpan.FromSeconds(60);
-
-    private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 }

@@ -18,8 +18,8 @@ public static class AlarmJson
     /// <summary>The schema name of a bed (or IT channel) state document.</summary>
     public const string StateSchema = "mediot.alarm-state/1";
 
-    /// <summary>Writes one alarm event.</summary>
-    public static byte[] Event(AlarmEvent alarmEvent, string gatewayId, AlertOptions options, string? deliveryId = null)
+    /// <summary>Writes one alarm event; the stations' copy also says when it was handed to delivery (<paramref name="publishedAt"/>).</summary>
+    public static byte[] Event(AlarmEvent alarmEvent, string gatewayId, AlertOptions options, string? deliveryId = null, DateTimeOffset? publishedAt = null)
     {
         ArgumentNullException.ThrowIfNull(alarmEvent);
         ArgumentNullException.ThrowIfNull(options);
@@ -38,6 +38,11 @@ public static class AlarmJson
             writer.WriteString("at", Time(alarmEvent.At));
             writer.WritePropertyName("alarm");
             WriteAlarm(writer, alarmEvent.Alarm, options);
+            if (publishedAt is { } published)
+            {
+                writer.WriteString("publishedAt", Time(published));
+            }
+
             writer.WriteEndObject();
         }
 

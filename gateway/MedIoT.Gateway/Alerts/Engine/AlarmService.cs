@@ -3,6 +3,7 @@ using MedIoT.Alerts;
 using MedIoT.Alerts.Rules;
 using MedIoT.Alerts.Technical;
 using MedIoT.Gateway.Alerts.Delivery;
+using MedIoT.Gateway.Alerts.Delivery.Stations;
 using MedIoT.Gateway.Alerts.Delivery.Webhooks;
 using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Devices;
@@ -35,6 +36,7 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
     private readonly string _gatewayId;
     private readonly MqttAlarmPublisher _publisher;
     private readonly WebhookDispatcher _webhooks;
+    private readonly AlarmBroadcast _stations;
     private readonly DeviceStatusEvents _statusEvents;
     private readonly PendingFrameQueue _pendingFrames;
     private readonly int _pendingFrameCapacity;
@@ -56,7 +58,7 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
     public AlarmService(
         AlarmFeed feed, AlarmRules rules, IOptions<AlertOptions> options, IOptions<GatewayOptions> gatewayOptions,
         IOptions<IngestionOptions> ingestionOptions, IOptions<SerialOptions> serialOptions, MqttAlarmPublisher publisher,
-        WebhookDispatcher webhooks, DeviceStatusEvents statusEvents, PendingFrameQueue pendingFrames, AlarmStatistics statistics,
+        WebhookDispatcher webhooks, AlarmBroadcast stations, DeviceStatusEvents statusEvents, PendingFrameQueue pendingFrames, AlarmStatistics statistics,
         AlarmJournalQueue journal, JournalStatistics journalStatistics, GatewayJournal gatewayJournal, DeviceRegistry registry,
         [FromKeyedServices(AlarmClock.Key)] TimeProvider clock, ILogger<AlarmService> logger)
     {
@@ -69,6 +71,7 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
         _gatewayId = gatewayOptions.Value.GatewayId;
         _publisher = publisher;
         _webhooks = webhooks;
+        _stations = stations;
         _statusEvents = statusEvents;
         _pendingFrames = pendingFrames;
         _pendingFrameCapacity = ingestionOptions.Value.PendingFrameCapacity;
@@ -348,6 +351,11 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
             }
 
             _webhooks.Accept(alarmEvent);
+            if (_stations.HasSubscribers)
+            {
+                _stations.Publish(new AlarmBroadcastMessage(AlarmBroadcastKind.Alarm, alarm.Channel, alarm.Bed,
+                    AlarmJson.Event(alarmEvent, _gatewayId, _options, publishedAt: _stations.Now)));
+            }
 
             // Journaled (docs/ledger-entry-format.md, version 2) and from there written to InfluxDB; never waited for.
             if (!_journal.TryEnqueue(alarmEvent))
@@ -369,15 +377,28 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
             if (channel == AlarmChannel.InformationTechnology)
             {
                 var security = active.Where(alarm => alarm.Channel == AlarmChannel.InformationTechnology);
-                _publisher.Enqueue(new AlarmMessage(_topics.SecurityState, AlarmJson.State(null, security, now, _gatewayId, _options), Retain: true));
+                var state = AlarmJson.State(null, security, now, _gatewayId, _options);
+                _publisher.Enqueue(new AlarmMessage(_topics.SecurityState, state, Retain: true));
+                PublishToStations(channel, bed, state);
             }
             else
             {
                 var here = active.Where(alarm => alarm.Channel == AlarmChannel.CareTeam && alarm.Bed == bed);
-                _publisher.Enqueue(new AlarmMessage(_topics.State(bed), AlarmJson.State(bed, here, now, _gatewayId, _options), Retain: true));
+                var state = AlarmJson.State(bed, here, now, _gatewayId, _options);
+                _publisher.Enqueue(new AlarmMessage(_topics.State(bed), state, Retain: true));
+                PublishToStations(channel, bed, state);
             }
         }
 
         _statistics.RecordEvents(events);
+    }
+
+    /// <summary>A place's new state to the open stations (docs/station.md, "Live events"); never waits.</summary>
+    private void PublishToStations(AlarmChannel channel, BedLocation? bed, byte[] state)
+    {
+        if (_stations.HasSubscribers)
+        {
+            _stations.Publish(new AlarmBroadcastMessage(AlarmBroadcastKind.PlaceState, channel, bed, state));
+        }
     }
 }

@@ -1,6 +1,7 @@
 using MedIoT.Alerts;
 using MedIoT.Gateway.Alerts.Api;
 using MedIoT.Gateway.Alerts.Delivery;
+using MedIoT.Gateway.Alerts.Delivery.Stations;
 using MedIoT.Gateway.Alerts.Delivery.Webhooks;
 using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Http;
@@ -19,6 +20,8 @@ internal static class AlertsServiceCollectionExtensions
         services.AddValidatedSettings(configuration, new AlertOptionsValidator());
         services.TryAddKeyedSingleton(AlarmClock.Key, (provider, _) => provider.GetRequiredService<TimeProvider>());
         services.AddSingleton<AlarmStatistics>();
+        // The stations' live events (Station/) subscribe here; the alert service feeds it without ever waiting.
+        services.AddSingleton(provider => new AlarmBroadcast(provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AlarmFeed>();
         // Ingestion hands every outcome to the alarms through its observer seam (AlarmFeed ignores them while disabled).
         services.AddSingleton<IIngestionObserver>(provider => provider.GetRequiredService<AlarmFeed>());

@@ -19,13 +19,14 @@ internal sealed class MqttIngestService(
     FrameVerifier verifier,
     PendingFrameQueue queue,
     IngestionStatistics statistics,
-    IIngestionObserver observer,
+    IEnumerable<IIngestionObserver> observers,
     IOptions<MqttOptions> mqttOptions,
     IOptions<GatewayOptions> gatewayOptions,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly MqttOptions _options = mqttOptions.Value;
+    private readonly IIngestionObserver _observer = IngestionObservers.Combine(observers);
     private readonly ILogger<MqttIngestService> _logger = loggerFactory.CreateLogger<MqttIngestService>();
 
     /// <summary>The retained status topic of a gateway with MQTT client id <paramref name="clientId"/>.</summary>
@@ -62,7 +63,7 @@ internal sealed class MqttIngestService(
                     // The message's payload is its own array (MqttReceivedMessage.Payload): the journal keeps it, no copy.
                     var outcome = verifier.VerifyHandedOver(message.Topic, message.Payload);
                     statistics.Record(outcome);
-                    observer.Observe(outcome);
+                    _observer.Observe(outcome);
                     await queue.Writer.WriteAsync(new PendingFrame(outcome.Frame, message.AcknowledgeAsync), stoppingToken).ConfigureAwait(false);
                 }
 

@@ -19,12 +19,13 @@ internal sealed class SerialIngestService(
     IngestionStatistics statistics,
     SerialStatistics serialStatistics,
     DeviceStatusEvents events,
-    IIngestionObserver observer,
+    IEnumerable<IIngestionObserver> observers,
     IServiceProvider services,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly List<SerialPortIngestion> _ports = [];
+    private readonly IIngestionObserver _observer = IngestionObservers.Combine(observers);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -44,7 +45,7 @@ internal sealed class SerialIngestService(
 
             _ports.Add(new SerialPortIngestion(
                 port, device, serial, ingestionOptions.Value.MaxFrameBytes, verifier, queue, statistics, serialStatistics, events,
-                identity, sequence, timeProvider, logger, observer));
+                identity, sequence, timeProvider, logger, _observer));
         }
 
         return base.StartAsync(cancellationToken);
