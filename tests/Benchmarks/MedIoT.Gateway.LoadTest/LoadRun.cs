@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Security;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MedIoT.Cryptography;
@@ -41,9 +42,9 @@ internal static class LoadRun
 
         var httpPort = FreeTcpPort.Next();
         // In every run, stations or not, so a run without stations differs from one with them only by the stations: https
-        // as on a ward, and the stations' API token.
-        var certificate = GatewayCertificate.Create(folder.Combine("tls"));
-        var stationAccount = StationAccount.Create(folder.Combine("access", "accounts.json"));
+        // as on a ward, and the stations' API token (a nurse's roles) in the local accounts file.
+        using var certificate = TestCertificate.Create(TimeProvider.System);
+        using var staff = StaffAccounts.Write(folder.Combine("accounts.json"), [(StationLoad.StaffId, [StationLoad.Role])]);
         var gatewaySettings = new Dictionary<string, string>
         {
             ["Gateway:GatewayId"] = "gw-load",
@@ -58,7 +59,7 @@ internal static class LoadRun
             ["Gateway:Identity:KeyFile"] = folder.Combine("state", "identity", "gateway-key.jwk"),
             ["Gateway:Serial:StateFolder"] = folder.Combine("state", "serial"),
             ["Gateway:Journal:Folder"] = folder.Combine("state", "journal"),
-            ["Gateway:Access:AccountsPath"] = stationAccount.Path,
+            ["Gateway:Access:AccountsPath"] = staff.Path,
             ["Gateway:Access:KeysFolder"] = folder.Combine("state", "access-keys"),
             // The alert service runs as on a ward: the shipped rules evaluate every frame.
             ["Gateway:Alerts:RulesPath"] = Path.Combine(RepositoryLayout.Configs, "alert-rules.json"),
@@ -88,9 +89,12 @@ internal static class LoadRun
         var gatewayAssembly = Path.Combine(RepositoryLayout.Root, "gateway", "MedIoT.Gateway", "bin", "Release", "net10.0", "MedIoT.Gateway.dll");
         await using var gateway = await ServerProcess.StartAsync("gateway", "dotnet", [gatewayAssembly], "MQTT subscribed", TimeSpan.FromSeconds(60),
             folder.Path, environment);
-        using var http = certificate.Client(new Uri($"https://127.0.0.1:{httpPort}/"));
+        var address = new Uri($"https://127.0.0.1:{httpPort}/");
+        using var http = Client(address, certificate);
         await WaitUntilAnsweringAsync(http, gateway);
-        await using var stations = settings.Stations > 0 ? await StationLoad.ConnectAsync(certificate.Client(http.BaseAddress!), stationAccount, settings.Stations) : null;
+        await using var stations = settings.Stations > 0
+            ? await StationLoad.ConnectAsync(Client(address, certificate), staff.Bearer(StationLoad.StaffId), settings.Stations)
+            : null;
 
         var clients = new List<MqttClient>();
         foreach (var device in devices)
@@ -215,6 +219,18 @@ internal static class LoadRun
         });
         return tokens;
     }
+
+    /// <summary>A client of the gateway at <paramref name="address"/> that trusts its certificate only (pinned).</summary>
+    private static HttpClient Client(Uri address, TestCertificate certificate) => new(new SocketsHttpHandler
+    {
+        SslOptions = new SslClientAuthenticationOptions
+        {
+            RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == certificate.Certificate.Thumbprint,
+        },
+    })
+    {
+        BaseAddress = address,
+    };
 
     /// <summary>The https surface may start listening after the MQTT subscription the start waited for: polls <c>/health</c>, bounded.</summary>
     private static async Task WaitUntilAnsweringAsync(HttpClient http, ServerProcess gateway)

@@ -13,6 +13,12 @@ namespace MedIoT.Gateway.LoadTest;
 /// </summary>
 internal sealed class StationLoad : IAsyncDisposable
 {
+    /// <summary>The staff id of the stations' API token.</summary>
+    public const string StaffId = "load.station";
+
+    /// <summary>The stations' role: a nurse's, who sees the ward's care-team alarms.</summary>
+    public const string Role = "nurse";
+
     /// <summary>How often the overview is read: a station polling far more often than a page would.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
@@ -32,15 +38,14 @@ internal sealed class StationLoad : IAsyncDisposable
 
     /// <summary>Opens <paramref name="stations"/> live-event connections and waits (bounded) until each has its stream's first line.</summary>
     /// <param name="http">The client for the gateway (its address, its certificate), disposed with this.</param>
-    /// <param name="account">The stations' token.</param>
+    /// <param name="bearer">The stations' <c>Authorization: Bearer</c> header (RFC 6750 §2.1).</param>
     /// <param name="stations">How many stations connect.</param>
-    public static async Task<StationLoad> ConnectAsync(HttpClient http, StationAccount account, int stations)
+    public static async Task<StationLoad> ConnectAsync(HttpClient http, AuthenticationHeaderValue bearer, int stations)
     {
         ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(account);
         // The live events are endless responses; every read is bounded by the run instead (DisposeAsync cancels them).
         http.Timeout = Timeout.InfiniteTimeSpan;
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", account.Token);
+        http.DefaultRequestHeaders.Authorization = bearer;
         var load = new StationLoad(http, stations);
         try
         {
