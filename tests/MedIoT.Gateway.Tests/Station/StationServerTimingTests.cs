@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using MedIoT.Gateway.Tests.Integration.Alerts;
+using MedIoT.Testing;
 
 namespace MedIoT.Gateway.Tests.Station;
 
