@@ -19,10 +19,13 @@ internal sealed class StationLoad : IAsyncDisposable
     /// <summary>The stations' role: a nurse's, who sees the ward's care-team alarms.</summary>
     public const string Role = "nurse";
 
-    /// <summary>How often the overview is read: a station polling far more often than a page would.</summary>
+    /// <summary>How often the overview is read: far more often than a station's page does (once, and again after a reconnect).</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     private static readonly TimeSpan s_openTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest one overview or page read may take before the run fails.</summary>
+    private static readonly TimeSpan s_requestTimeout = TimeSpan.FromSeconds(30);
 
     private readonly HttpClient _http;
     private readonly CancellationTokenSource _closing = new();
@@ -75,7 +78,7 @@ internal sealed class StationLoad : IAsyncDisposable
         var page = new List<(double Server, double RoundTrip)>();
         using (var timer = new PeriodicTimer(PollInterval))
         {
-            // Bounded by the window: a slow answer makes the timer skip ticks, never run past the end.
+            // Bounded by the window (a slow answer makes the timer skip ticks; the last may end one request late).
             while (clock.Elapsed + PollInterval <= window && await timer.WaitForNextTickAsync())
             {
                 overview.Add(await TimeAsync("station/api/overview"));
@@ -109,8 +112,9 @@ internal sealed class StationLoad : IAsyncDisposable
     /// <summary>One GET with its whole body: the gateway's <c>Server-Timing</c> app duration and the client's round trip, in milliseconds.</summary>
     private async Task<(double Server, double RoundTrip)> TimeAsync(string path)
     {
+        using var bounded = new CancellationTokenSource(s_requestTimeout);
         var clock = Stopwatch.StartNew();
-        using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseContentRead);
+        using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseContentRead, bounded.Token);
         var roundTrip = clock.Elapsed.TotalMilliseconds;
         if (!response.IsSuccessStatusCode)
         {
