@@ -20,6 +20,8 @@ internal static class StationServiceCollectionExtensions
         services.AddSingleton<StationStatistics>();
         services.AddSingleton<StationEventStream>();
         services.AddSingleton<IGatewayEndpoints, StationEndpoints>();
+        // Server-Timing on the station's answers; registered after sign-in's setup, so it times what follows sign-in.
+        services.AddSingleton<IGatewayHttpSetup, StationServerTiming>();
         return services;
     }
 }

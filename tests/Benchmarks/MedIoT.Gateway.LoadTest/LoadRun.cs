@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Security;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MedIoT.Cryptography;
@@ -36,9 +37,14 @@ internal static class LoadRun
         var totalSeconds = settings.WarmupSeconds + settings.Seconds;
         var framesPerDevice = (int)Math.Ceiling((double)settings.FramesPerSecond * totalSeconds / settings.Devices);
         await progress.WriteLineAsync($"load: signing {framesPerDevice * settings.Devices} frames for {settings.Devices} devices...");
-        var tokens = Sign(devices, framesPerDevice);
+        var frameRate = (double)settings.FramesPerSecond / settings.Devices;
+        var tokens = Sign(devices, framesPerDevice, new WardValues(settings.Devices, (int)Math.Round(settings.AlarmPeriodSeconds * frameRate)));
 
         var httpPort = FreeTcpPort.Next();
+        // In every run, stations or not, so a run without stations differs from one with them only by the stations: https
+        // as on a ward, and the stations' API token (a nurse's roles) in the local accounts file.
+        using var certificate = TestCertificate.Create(TimeProvider.System);
+        using var staff = StaffAccounts.Write(folder.Combine("accounts.json"), [(StationLoad.StaffId, [StationLoad.Role])]);
         var gatewaySettings = new Dictionary<string, string>
         {
             ["Gateway:GatewayId"] = "gw-load",
@@ -47,10 +53,14 @@ internal static class LoadRun
             ["Gateway:Mqtt:PasswordFile"] = BrokerAccounts.ServicePasswordPath(folder.Combine("ward"), BrokerAccounts.Gateway),
             ["Gateway:Influx:Url"] = influx.BaseAddress.ToString(),
             ["Gateway:Influx:Database"] = "mediot_load",
-            ["Gateway:Http:Url"] = $"http://127.0.0.1:{httpPort}",
+            ["Gateway:Http:Url"] = $"https://127.0.0.1:{httpPort}",
+            ["Gateway:Http:CertificatePath"] = certificate.CertificatePath,
+            ["Gateway:Http:CertificateKeyPath"] = certificate.KeyPath,
             ["Gateway:Identity:KeyFile"] = folder.Combine("state", "identity", "gateway-key.jwk"),
             ["Gateway:Serial:StateFolder"] = folder.Combine("state", "serial"),
             ["Gateway:Journal:Folder"] = folder.Combine("state", "journal"),
+            ["Gateway:Access:AccountsPath"] = staff.Path,
+            ["Gateway:Access:KeysFolder"] = folder.Combine("state", "access-keys"),
             // The alert service runs as on a ward: the shipped rules evaluate every frame.
             ["Gateway:Alerts:RulesPath"] = Path.Combine(RepositoryLayout.Configs, "alert-rules.json"),
             ["Gateway:Alerts:OutboxFolder"] = folder.Combine("state", "alerts-outbox"),
@@ -79,7 +89,12 @@ internal static class LoadRun
         var gatewayAssembly = Path.Combine(RepositoryLayout.Root, "gateway", "MedIoT.Gateway", "bin", "Release", "net10.0", "MedIoT.Gateway.dll");
         await using var gateway = await ServerProcess.StartAsync("gateway", "dotnet", [gatewayAssembly], "MQTT subscribed", TimeSpan.FromSeconds(60),
             folder.Path, environment);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/") };
+        var address = new Uri($"https://127.0.0.1:{httpPort}/");
+        using var http = Client(address, certificate);
+        await WaitUntilAnsweringAsync(http, gateway);
+        await using var stations = settings.Stations > 0
+            ? await StationLoad.ConnectAsync(Client(address, certificate), staff.Bearer(StationLoad.StaffId), settings.Stations)
+            : null;
 
         var clients = new List<MqttClient>();
         foreach (var device in devices)
@@ -94,17 +109,26 @@ internal static class LoadRun
             clients.Add(client);
         }
 
-        await progress.WriteLineAsync($"load: {settings.Devices} devices at {settings.FramesPerSecond} frames/s for {settings.WarmupSeconds} + {settings.Seconds} s");
+        await progress.WriteLineAsync($"load: {settings.Devices} devices at {settings.FramesPerSecond} frames/s for {settings.WarmupSeconds} + {settings.Seconds} s, {settings.Stations} stations");
         var published = new long[settings.Devices];
         var clock = Stopwatch.StartNew();
         var publishing = Enumerable.Range(0, settings.Devices).Select(d => PublishAsync(clients[d], DeviceTopic.ForFrames(devices[d].DeviceId), tokens[d],
-            (double)settings.FramesPerSecond / settings.Devices, clock, published, d)).ToArray();
+            frameRate, clock, published, d)).ToArray();
 
         await Task.Delay(TimeSpan.FromSeconds(settings.WarmupSeconds));
         var start = await HealthAsync(http);
         var startTime = clock.Elapsed;
         var startCpu = CpuSeconds(gateway.ProcessId);
-        await Task.Delay(TimeSpan.FromSeconds(settings.Seconds));
+        StationResult? stationResult = null;
+        if (stations is null)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(settings.Seconds));
+        }
+        else
+        {
+            stationResult = await stations.MeasureAsync(TimeSpan.FromSeconds(settings.Seconds));
+        }
+
         var end = await HealthAsync(http);
         var endTime = clock.Elapsed;
         var endCpu = CpuSeconds(gateway.ProcessId);
@@ -151,7 +175,8 @@ internal static class LoadRun
             totalPublished,
             health.GetProperty("journalSize").GetInt64(),
             drainClock.Elapsed.TotalSeconds,
-            journaled > 0 ? (endCpu - startCpu) * 1000 * 1000 / journaled : double.NaN);
+            journaled > 0 ? (endCpu - startCpu) * 1000 * 1000 / journaled : double.NaN,
+            stationResult);
     }
 
     /// <summary>Publishes one device's frames on schedule (frame k at k / rate seconds), never waiting for PUBACKs in line.</summary>
@@ -176,7 +201,7 @@ internal static class LoadRun
         Interlocked.Exchange(ref published[device], tokens.Length);
     }
 
-    private static byte[][][] Sign(IReadOnlyList<ProvisionedDevice> devices, int framesPerDevice)
+    private static byte[][][] Sign(IReadOnlyList<ProvisionedDevice> devices, int framesPerDevice, WardValues values)
     {
         var tokens = new byte[devices.Count][][];
         var baseTime = 1_795_000_000_000_000_000L;
@@ -188,11 +213,41 @@ internal static class LoadRun
             for (var i = 0; i < framesPerDevice; i++)
             {
                 var time = baseTime + (i * 1_000_000L) + d;
-                var observations = s_codes.Select((code, c) => new Observation(code, Math.Round(50 + (random.NextDouble() * 50), 1), s_units[c], time)).ToArray();
+                var observations = s_codes.Select((code, c) => new Observation(code, values.Value(c, i, d, random), s_units[c], time)).ToArray();
                 tokens[d][i] = JwsFrameEncoder.Encode(new DeviceFrame(devices[d].DeviceId, i + 1, observations), key);
             }
         });
         return tokens;
+    }
+
+    /// <summary>A client of the gateway at <paramref name="address"/> that trusts its certificate only (pinned).</summary>
+    private static HttpClient Client(Uri address, TestCertificate certificate) => new(new SocketsHttpHandler
+    {
+        SslOptions = new SslClientAuthenticationOptions
+        {
+            RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == certificate.Certificate.Thumbprint,
+        },
+    })
+    {
+        BaseAddress = address,
+    };
+
+    /// <summary>The https surface may start listening after the MQTT subscription the start waited for: polls <c>/health</c>, bounded.</summary>
+    private static async Task WaitUntilAnsweringAsync(HttpClient http, ServerProcess gateway)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await HealthAsync(http);
+                return;
+            }
+            catch (HttpRequestException) when (clock.Elapsed < TimeSpan.FromSeconds(30) && !gateway.HasExited)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     private static async Task<JsonElement> HealthAsync(HttpClient http) => await http.GetFromJsonAsync<JsonElement>(new Uri("health", UriKind.Relative));

@@ -9,6 +9,8 @@ var options = new Dictionary<string, string>(StringComparer.Ordinal)
     ["--seconds"] = "20",
     ["--warmup-seconds"] = "3",
     ["--memory-log-seconds"] = "0",
+    ["--stations"] = "0",
+    ["--alarm-period-seconds"] = "0",
 };
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -22,7 +24,8 @@ for (var i = 0; i + 1 < args.Length; i += 2)
 }
 
 int Number(string name) => int.Parse(options[name], NumberStyles.None, CultureInfo.InvariantCulture);
-var settings = new LoadSettings(Number("--devices"), Number("--rate"), Number("--seconds"), Number("--warmup-seconds"), Number("--memory-log-seconds"));
+var settings = new LoadSettings(Number("--devices"), Number("--rate"), Number("--seconds"), Number("--warmup-seconds"), Number("--memory-log-seconds"),
+    Number("--stations"), Number("--alarm-period-seconds"));
 var result = await LoadRun.RunAsync(settings, Console.Out);
 await Console.Out.WriteLineAsync(result.Format(settings));
 return 0;
