@@ -8,11 +8,14 @@
 #   curl                          the demo's example queries
 #   prometheus                    promtool, which the tests use to check each service's /metrics page
 #   python3-prometheus-client     the Prometheus text-format parser the tests read /metrics with
+#   chromium                      the browser the station's tests drive with Playwright (/usr/bin/chromium)
+# the npm packages of the tests' OpenID Connect provider (npm ci in tests/MedIoT.Testing/Oidc, from its
+# package-lock.json; needs Node.js 20 or later),
 # and checks for the .NET 10 SDK. It never starts, stops or enables a system service: MedIoT runs its
 # servers as child processes with private data folders (configs/demo.sh, the test fixtures).
 set -euo pipefail
 
-packages=(mosquitto mosquitto-clients influxdb victoria-metrics socat postgresql curl ca-certificates prometheus python3-prometheus-client)
+packages=(mosquitto mosquitto-clients influxdb victoria-metrics socat postgresql curl ca-certificates prometheus python3-prometheus-client chromium)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -59,3 +62,25 @@ if [ "${sdk_major:-0}" -lt 10 ]; then
 fi
 
 echo "install: .NET SDK $(dotnet --version)"
+
+# The tests' OpenID Connect provider (tests/MedIoT.Testing/Oidc): oidc-provider and its dependencies at the versions of
+# package-lock.json. Installed again only when the lock file changed (its hash is kept beside the packages).
+oidc_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/MedIoT.Testing/Oidc"
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "install: Node.js is missing. Install Node.js 20 or later with npm (apt-get install nodejs where the package" >&2
+  echo "         source offers 20; Debian 12's own nodejs is 18, too old for oidc-provider) and run this command again." >&2
+  exit 1
+fi
+node_major=$(node --version | tr -d v | cut -d. -f1)
+if [ "$node_major" -lt 20 ]; then
+  echo "install: found Node.js $(node --version), the tests' OpenID Connect provider needs 20 or later." >&2
+  exit 1
+fi
+lock_hash=$(sha256sum "$oidc_dir/package-lock.json" | cut -d' ' -f1)
+stamp="$oidc_dir/node_modules/.mediot-lock.sha256"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_hash" ]; then
+  echo "install: npm ci in tests/MedIoT.Testing/Oidc"
+  (cd "$oidc_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$lock_hash" >"$stamp"
+fi
+echo "install: Node.js $(node --version), oidc-provider $(node -p "require('$oidc_dir/node_modules/oidc-provider/package.json').version")"
