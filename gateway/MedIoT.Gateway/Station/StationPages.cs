@@ -106,7 +106,9 @@ internal static class StationPages
         var user = context.User;
         var name = user.Identity?.Name ?? string.Empty;
         var roles = string.Join(", ", Access.StaffRoles.All.Where(user.IsInRole));
-        var token = context.RequestServices.GetService<IAntiforgery>()?.GetAndStoreTokens(context).RequestToken ?? string.Empty;
+        // The anti-forgery cookie is Secure (Access/): over plain HTTP (a machine client with a bearer token, which needs no
+        // token) there is none to pair with, and the page carries an empty token.
+        var token = context.Request.IsHttps ? context.RequestServices.GetService<IAntiforgery>()?.GetAndStoreTokens(context).RequestToken ?? string.Empty : string.Empty;
         var bedAttributes = bed is { } place ? $" data-ward=\"{encode.Encode(place.Ward.ToString())}\" data-bed=\"{encode.Encode(place.Bed.ToString())}\"" : string.Empty;
         var itLink = StationRoles.SeesIt(user) ? """<a href="/station/it" data-testid="nav-it">IT view</a>""" : string.Empty;
         var overviewLink = StationRoles.SeesWard(user) ? """<a href="/station" data-testid="nav-overview">Overview</a>""" : string.Empty;

@@ -115,6 +115,13 @@ internal sealed class InfluxQueryClient
                         ? tagObject.EnumerateObject().ToDictionary(tag => tag.Name, tag => tag.Value.ValueKind == JsonValueKind.String ? tag.Value.GetString() : null, StringComparer.Ordinal)
                         : new Dictionary<string, string?>(StringComparer.Ordinal);
                     var columns = set.GetProperty("columns").EnumerateArray().Select(column => column.GetString() ?? string.Empty).ToList();
+                    if (columns.Count == 0 || columns[0] != "time")
+                    {
+                        // Every series of a SELECT starts with time. VictoriaMetrics, which takes line protocol but no InfluxQL,
+                        // answers every /query with a list of databases instead.
+                        return InfluxQueryResult.Failure(InfluxQueryOutcome.NoQueryApi, "The endpoint answers InfluxQL with something else: it takes writes only.");
+                    }
+
                     var rows = set.TryGetProperty("values", out var values)
                         ? values.EnumerateArray().Select(row => row.EnumerateArray().Select(cell => cell.Clone()).ToArray()).ToList()
                         : [];

@@ -14,10 +14,10 @@ internal sealed class VitalTrendReader(InfluxQueryClient client, IOptions<Influx
     private readonly string _measurement = options.Value.Measurement;
 
     /// <summary>The statement for <paramref name="bed"/> over <paramref name="window"/> ending at <paramref name="now"/>.</summary>
-    public string Statement(BedLocation bed, TrendWindow window, DateTimeOffset now)
+    public static string Statement(string measurement, BedLocation bed, TrendWindow window, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(window);
-        var place = $"FROM {InfluxQl.Identifier(_measurement)} WHERE {InfluxQl.Identifier("ward")} = {InfluxQl.StringLiteral(bed.Ward.ToString())}" +
+        var place = $"FROM {InfluxQl.Identifier(measurement)} WHERE {InfluxQl.Identifier("ward")} = {InfluxQl.StringLiteral(bed.Ward.ToString())}" +
             $" AND {InfluxQl.Identifier("bed")} = {InfluxQl.StringLiteral(bed.Bed.ToString())}" +
             $" AND time > {InfluxQl.Time(now - TimeSpan.FromHours(window.Hours))} AND time <= {InfluxQl.Time(now)}";
         var limit = window.MaximumPoints.ToString(CultureInfo.InvariantCulture);
@@ -31,7 +31,7 @@ internal sealed class VitalTrendReader(InfluxQueryClient client, IOptions<Influx
     public async Task<(IReadOnlyList<VitalTrend> Trends, InfluxQueryResult Result)> ReadAsync(
         BedLocation bed, TrendWindow window, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var result = await client.QueryAsync(Statement(bed, window, now), cancellationToken).ConfigureAwait(false);
+        var result = await client.QueryAsync(Statement(_measurement, bed, window, now), cancellationToken).ConfigureAwait(false);
         var trends = new List<VitalTrend>();
         foreach (var series in result.Series)
         {
