@@ -37,6 +37,8 @@ public sealed class ProjectReferenceTests
         ["MedIoT.Ledger.Service.Tests"] = ["MedIoT.Ledger.Service", "MedIoT.Ledger.Witness", "MedIoT.Testing"],
         ["MedIoT.Ledger.Witness.Tests"] = ["MedIoT.Ledger.Witness", "MedIoT.Testing"],
         ["MedIoT.Gateway.Tests"] = ["MedIoT.Gateway", "MedIoT.FirmwareSim", "MedIoT.Testing", "MedIoT.Ledger.Verifier", "MedIoT.Ledger.Service", "MedIoT.Ledger.Witness"],
+        // The station's browser tests: the gateway, the simulator's beds, the fixtures (OIDC provider, certificates).
+        ["MedIoT.Station.Tests"] = ["MedIoT.Gateway", "MedIoT.FirmwareSim", "MedIoT.Testing"],
         ["MedIoT.Gateway.LoadTest"] = ["MedIoT.Gateway", "MedIoT.FirmwareSim", "MedIoT.Testing"],
         ["MedIoT.Alerts.LoadHarness"] = ["MedIoT.Gateway", "MedIoT.FirmwareSim", "MedIoT.Testing"],
         ["MedIoT.Ledger.Benchmarks"] = ["MedIoT.Ledger"],

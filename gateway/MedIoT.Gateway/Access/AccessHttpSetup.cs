@@ -18,7 +18,7 @@ namespace MedIoT.Gateway.Access;
 /// <see cref="AccessPolicies"/>, anti-forgery, and the data protection keys that keep cookies valid across restarts.
 /// </summary>
 internal sealed class AccessHttpSetup(
-    IOptions<AccessOptions> options, LocalAccounts accounts, AccessStatistics statistics, AccessLogOnce logOnce, TimeProvider timeProvider,
+    IOptions<AccessOptions> options, IOptions<HttpOptions> http, LocalAccounts accounts, AccessStatistics statistics, AccessLogOnce logOnce, TimeProvider timeProvider,
     ILogger<AccessHttpSetup> logger) : IGatewayHttpSetup
 {
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
@@ -43,8 +43,11 @@ internal sealed class AccessHttpSetup(
             .PersistKeysToFileSystem(KeysFolder(_options.KeysFolder));
         services.AddAntiforgery(antiforgery =>
         {
-            antiforgery.Cookie.Name = AccessSchemes.AntiforgeryCookieName;
-            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            // Antiforgery refuses to serve a Secure cookie over http, which the gateway allows on loopback only (behind a TLS
+            // proxy, or a test); there the cookie is not Secure and so cannot carry the __Host- prefix.
+            var https = http.Value.IsHttps;
+            antiforgery.Cookie.Name = https ? AccessSchemes.AntiforgeryCookieName : AccessSchemes.LoopbackAntiforgeryCookieName;
+            antiforgery.Cookie.SecurePolicy = https ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             antiforgery.Cookie.SameSite = SameSiteMode.Strict;
             antiforgery.Cookie.HttpOnly = true;
             antiforgery.HeaderName = AccessSchemes.AntiforgeryHeader;

@@ -21,8 +21,11 @@ public static class AccessSchemes
     /// <summary>The sign-in cookie's name: <c>__Host-</c> binds it to this host, path / and Secure (RFC 6265bis §4.1.3.2).</summary>
     public const string CookieName = "__Host-mediot-station";
 
-    /// <summary>The anti-forgery cookie's name.</summary>
+    /// <summary>The anti-forgery cookie's name over https.</summary>
     public const string AntiforgeryCookieName = "__Host-mediot-antiforgery";
+
+    /// <summary>The anti-forgery cookie's name over loopback http (not Secure there, so without the <c>__Host-</c> prefix).</summary>
+    public const string LoopbackAntiforgeryCookieName = "mediot-antiforgery";
 
     /// <summary>The header a page's script sends the anti-forgery request token in.</summary>
     public const string AntiforgeryHeader = "X-CSRF-TOKEN";

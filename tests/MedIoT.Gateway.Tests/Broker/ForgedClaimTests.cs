@@ -125,7 +125,7 @@ public sealed class ForgedClaimTests(ShippedBrokerWard fixture) : IClassFixture<
         // up in one alarm then.
         foreach (var alarm in it.Events.Where(e => e.Event == "raised").ToList())
         {
-            using var response = await Ward.Http.PostAsJsonAsync(new Uri(await Ward.HttpAddress, $"alarms/{alarm.AlarmId}/acknowledge"), new { staffId = "it.desk" });
+            using var response = await Ward.HttpAs("it.desk").PostAsync(new Uri(await Ward.HttpAddress, $"alarms/{alarm.AlarmId}/acknowledge"), content: null);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
@@ -197,7 +197,7 @@ public sealed class ForgedClaimTests(ShippedBrokerWard fixture) : IClassFixture<
 
     private async Task<IEnumerable<JsonElement>> ListAlarmsAsync()
     {
-        var list = await Ward.Http.GetFromJsonAsync<JsonElement>(new Uri(await Ward.HttpAddress, "alarms"));
+        var list = await Ward.HttpAs(StaffAccounts.Monitor).GetFromJsonAsync<JsonElement>(new Uri(await Ward.HttpAddress, "alarms"));
         return list.GetProperty("alarms").EnumerateArray().Select(alarm => alarm.Clone()).ToList();
     }
 }

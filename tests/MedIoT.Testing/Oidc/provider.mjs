@@ -173,4 +173,8 @@ for (const event of ['authorization.error', 'grant.error', 'userinfo.error']) {
 
 const server = createServer(provider.callback());
 server.listen(settings.port, '127.0.0.1', () => console.log(`oidc-provider listening on ${settings.issuer}`));
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+// Stopped by process id (SIGTERM): stop listening and end the browsers' keep-alive connections at once.
+process.on('SIGTERM', () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+});

@@ -17,6 +17,7 @@ public class Ward : IAsyncDisposable
     private readonly Dictionary<Type, object> _features = [];
     private MosquittoServer? _mosquitto;
     private InfluxServer? _influx;
+    private StaffAccounts? _staff;
 
     /// <summary>A ward to be started with <see cref="StartAsync"/> (a fixture does that in its <c>InitializeAsync</c>).</summary>
     protected internal Ward(WardBuilder builder)
@@ -47,6 +48,15 @@ public class Ward : IAsyncDisposable
 
     /// <summary>A client for the gateway's HTTP surface and the like, disposed with the ward.</summary>
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>
+    /// The local API tokens of the ward's test staff (<see cref="StaffAccounts.Default"/>), in the accounts file the
+    /// gateway reads (<c>Gateway:Access:AccountsPath</c>); written when the ward starts.
+    /// </summary>
+    public StaffAccounts Staff => _staff ?? throw new InvalidOperationException("The ward is not started.");
+
+    /// <summary>A client that calls the gateway as the test staff member <paramref name="staffId"/> (bearer token).</summary>
+    public HttpClient HttpAs(string staffId) => Staff.Client(staffId);
 
     /// <summary>A path inside the ward's folder.</summary>
     public string Combine(params string[] parts) => _folder.Combine(parts);
@@ -150,6 +160,9 @@ public class Ward : IAsyncDisposable
             }
         }
 
+        _staff = StaffAccounts.Write(Combine("accounts.json"), StaffAccounts.Default);
+        Settings["Gateway:Access:AccountsPath"] = _staff.Path;
+        Settings["Gateway:Access:KeysFolder"] = Combine("state", "access-keys");
         foreach (var step in _builder.Steps)
         {
             await step(this).ConfigureAwait(false);
@@ -196,6 +209,7 @@ public class Ward : IAsyncDisposable
         }
 
         Http.Dispose();
+        _staff?.Dispose();
         _folder.Dispose();
     }
 }

@@ -15,22 +15,21 @@ public sealed class AlarmApiTests(AlertWardFixture ward) : IClassFixture<AlertWa
 
     public static TheoryData<string, string?, string, string> BadObservations() => new()
     {
-        { "text/plain", "{\"staffId\":\"n1\",\"onOxygen\":true}", "not-json", "Content-Type" },
-        { "application/json", "{\"staffId\":\"n1\",", "bad-json", "not valid JSON" },
+        { "text/plain", "{\"onOxygen\":true}", "not-json", "Content-Type" },
+        { "application/json", "{\"onOxygen\":true,", "bad-json", "not valid JSON" },
         { "application/json", "[\"" + Marker + "\"]", "not-an-object", "JSON object" },
-        { "application/json", "{\"staffId\":\"n1\",\"heartRate\":\"" + Marker + "\"}", "unknown-member", "allowed" },
-        { "application/json", "{\"onOxygen\":true}", "bad-staff-id", "staffId" },
-        { "application/json", "{\"staffId\":\"" + Marker + " <script>\",\"onOxygen\":true}", "bad-staff-id", "staffId" },
-        { "application/json", "{\"staffId\":42,\"onOxygen\":true}", "bad-staff-id", "staffId" },
-        { "application/json", "{\"staffId\":\"n1\",\"consciousness\":\"" + Marker + "\"}", "bad-consciousness", "ACVPU" },
-        { "application/json", "{\"staffId\":\"n1\",\"onOxygen\":\"yes\"}", "bad-on-oxygen", "true or false" },
-        { "application/json", "{\"staffId\":\"n1\",\"spo2Scale\":3}", "bad-spo2-scale", "1 or 2" },
-        { "application/json", "{\"staffId\":\"n1\"}", "no-observation", "at least one" },
-        { "application/json", "{\"staffId\":\"n1\",\"onOxygen\":true,\"onOxygen\":false}", "repeated-member", "twice" },
+        { "application/json", "{\"onOxygen\":true,\"heartRate\":\"" + Marker + "\"}", "unknown-member", "allowed" },
+        { "application/json", "{\"staffId\":\"n1\",\"onOxygen\":true}", "staff-id-from-sign-in", "signed-in identity" },
+        { "application/json", "{\"staffId\":\"" + Marker + " <script>\",\"onOxygen\":true}", "staff-id-from-sign-in", "signed-in identity" },
+        { "application/json", "{\"consciousness\":\"" + Marker + "\"}", "bad-consciousness", "ACVPU" },
+        { "application/json", "{\"onOxygen\":\"yes\"}", "bad-on-oxygen", "true or false" },
+        { "application/json", "{\"spo2Scale\":3}", "bad-spo2-scale", "1 or 2" },
+        { "application/json", "{}", "no-observation", "at least one" },
+        { "application/json", "{\"onOxygen\":true,\"onOxygen\":false}", "repeated-member", "twice" },
         { "application/json", null, "not-json", "Content-Type" },
-        { "application/json", "{\"staffId\":\"n1\",\"onOxygen\":true,\"observedAt\":\"" + Marker + "\"}", "bad-observed-at", "RFC 3339" },
-        { "application/json", "{\"staffId\":\"n1\",\"onOxygen\":true,\"observedAt\":\"2026-03-01T08:00:00\"}", "bad-observed-at", "offset" },
-        { "application/json", "{\"staffId\":\"n1\",\"onOxygen\":true,\"observedAt\":1772352000}", "bad-observed-at", "RFC 3339" },
+        { "application/json", "{\"onOxygen\":true,\"observedAt\":\"" + Marker + "\"}", "bad-observed-at", "RFC 3339" },
+        { "application/json", "{\"onOxygen\":true,\"observedAt\":\"2026-03-01T08:00:00\"}", "bad-observed-at", "offset" },
+        { "application/json", "{\"onOxygen\":true,\"observedAt\":1772352000}", "bad-observed-at", "RFC 3339" },
     };
 
     [Theory]
@@ -44,7 +43,7 @@ public sealed class AlarmApiTests(AlertWardFixture ward) : IClassFixture<AlertWa
             content.Headers.ContentType!.CharSet = null;
         }
 
-        using var response = await gateway.Http.PostAsync("/beds/7A/01/observations", content);
+        using var response = await gateway.As("nurse.jones").PostAsync("/beds/7A/01/observations", content);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -62,18 +61,18 @@ public sealed class AlarmApiTests(AlertWardFixture ward) : IClassFixture<AlertWa
     }
 
     [Theory]
-    [InlineData("{\"staffId\":\"n1\",\"onOxygen\":true}", "unknown-member")]
-    [InlineData("{\"staffId\":\"n1\",\"staffId\":\"n2\"}", "repeated-member")]
-    [InlineData("{}", "bad-staff-id")]
-    [InlineData("{\"staffId\":null}", "bad-staff-id")]
-    [InlineData("{\"staffId\":\"n1\"", "bad-json")]
+    [InlineData("{\"onOxygen\":true}", "unknown-member")]
+    [InlineData("{\"staffId\":\"nurse.smith\"}", "staff-id-from-sign-in")]
+    [InlineData("{\"staffId\":null}", "staff-id-from-sign-in")]
+    [InlineData("{\"staffId\":\"n1\",\"staffId\":\"n2\"}", "staff-id-from-sign-in")]
+    [InlineData("{", "bad-json")]
     [InlineData("[\"n1\"]", "not-an-object")]
     public async Task A_bad_acknowledgement_body_is_a_400_problem_named_for_the_acknowledge_request(string body, string reason)
     {
         await using var gateway = await ward.StartGatewayAsync();
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
 
-        using var response = await gateway.Http.PostAsync("/alarms/1/acknowledge", content);
+        using var response = await gateway.As("nurse.jones").PostAsync("/alarms/1/acknowledge", content);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -88,7 +87,7 @@ public sealed class AlarmApiTests(AlertWardFixture ward) : IClassFixture<AlertWa
         await using var gateway = await ward.StartGatewayAsync();
         for (var i = 0; i < 2; i++)
         {
-            using var response = await gateway.ObserveAsync("7A", "01", new { staffId = "n1" });
+            using var response = await gateway.ObserveAsync("7A", "01", new { });
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         }
 
@@ -112,12 +111,10 @@ public sealed class AlarmApiTests(AlertWardFixture ward) : IClassFixture<AlertWa
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method == "POST")
         {
-            request.Content = path.StartsWith("/alarms/", StringComparison.Ordinal)
-                ? JsonContent.Create(new { staffId = "nurse.jones" })
-                : JsonContent.Create(new { staffId = "nurse.jones", onOxygen = true });
+            request.Content = path.StartsWith("/alarms/", StringComparison.Ordinal) ? null : JsonContent.Create(new { onOxygen = true });
         }
 
-        using var response = await gateway.Http.SendAsync(request);
+        using var response = await gateway.As("nurse.jones").SendAsync(request);
 
         Assert.Equal(status, response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -136,7 +133,7 @@ public sealed class AlarmApiTests(AlertWardFixture ward) : IClassFixture<AlertWa
         var now = gateway.Clock.GetUtcNow();
         var tenMinutesAgo = now.AddMinutes(-10);
 
-        using (var late = await gateway.ObserveAsync("7A", "04", new { staffId = "nurse.jones", consciousness = "C", observedAt = tenMinutesAgo.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture) }))
+        using (var late = await gateway.ObserveAsync("7A", "04", new { consciousness = "C", observedAt = tenMinutesAgo.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture) }))
         {
             Assert.Equal(HttpStatusCode.OK, late.StatusCode);
         }
@@ -148,7 +145,7 @@ public sealed class AlarmApiTests(AlertWardFixture ward) : IClassFixture<AlertWa
 
         foreach (var outside in new[] { now.AddMinutes(-61), now.AddSeconds(61) })
         {
-            using var refused = await gateway.ObserveAsync("7A", "05", new { staffId = "nurse.jones", onOxygen = true, observedAt = outside.ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
+            using var refused = await gateway.ObserveAsync("7A", "05", new { onOxygen = true, observedAt = outside.ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             using var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
             Assert.Equal("observed-at-out-of-range", problem.RootElement.GetProperty("reason").GetString());
@@ -165,7 +162,7 @@ public sealed class AlarmApiTests(AlertWardFixture ward) : IClassFixture<AlertWa
     public async Task Staff_observations_feed_news2_which_names_who_supplied_each_parameter()
     {
         await using var gateway = await ward.StartGatewayAsync();
-        using (var response = await gateway.ObserveAsync("7A", "03", new { staffId = "dr.patel", spo2Scale = 2, consciousness = "V", onOxygen = true }))
+        using (var response = await gateway.ObserveAsync("7A", "03", new { spo2Scale = 2, consciousness = "V", onOxygen = true }, "dr.patel"))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }

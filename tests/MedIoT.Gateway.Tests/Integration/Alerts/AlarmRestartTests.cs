@@ -53,7 +53,7 @@ public sealed class AlarmRestartTests
         // Bed 02: SpO2 90 % raises the medium alarm, which a nurse acknowledges.
         await oximeters.SendAsync(1, 90, 90);
         var medium = await WaitForEventAsync(station, "raised", e => e.Condition == Condition && Bed(e) == "02" && e.Priority == "medium");
-        using (var acknowledged = await ward.Http.PostAsJsonAsync(new Uri(http, $"alarms/{medium.AlarmId}/acknowledge"), new { staffId = "nurse.jones" }))
+        using (var acknowledged = await ward.HttpAs("nurse.jones").PostAsync(new Uri(http, $"alarms/{medium.AlarmId}/acknowledge"), content: null))
         {
             Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
         }
@@ -104,7 +104,7 @@ public sealed class AlarmRestartTests
         Assert.InRange(escalated.At, raisedAt.AddSeconds(SecondEscalationSeconds), Later(raisedAt.AddSeconds(SecondEscalationSeconds), restartedAt).AddSeconds(3));
 
         // Acknowledging the latched alarm works and resolves it.
-        using (var acknowledged = await ward.Http.PostAsJsonAsync(new Uri(http, $"alarms/{high.AlarmId}/acknowledge"), new { staffId = "nurse.patel" }))
+        using (var acknowledged = await ward.HttpAs("nurse.patel").PostAsync(new Uri(http, $"alarms/{high.AlarmId}/acknowledge"), content: null))
         {
             Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
         }
@@ -146,7 +146,7 @@ public sealed class AlarmRestartTests
 
     private static async Task<Dictionary<long, JsonElement>> ListAsync(Ward ward, Uri http)
     {
-        var list = await ward.Http.GetFromJsonAsync<JsonElement>(new Uri(http, "alarms"));
+        var list = await ward.HttpAs(StaffAccounts.Monitor).GetFromJsonAsync<JsonElement>(new Uri(http, "alarms"));
         return list.GetProperty("alarms").EnumerateArray().ToDictionary(alarm => alarm.GetProperty("id").GetInt64());
     }
 

@@ -9,6 +9,7 @@ using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Jws;
+using MedIoT.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -29,6 +30,8 @@ public sealed class AlertGateway : IAsyncDisposable
     private long _framesSent;
     private long _inputsSent;
     private long _ticks;
+    private readonly Dictionary<string, HttpClient> _clients = new(StringComparer.Ordinal);
+    private Uri? _httpAddress;
 
     private AlertGateway(AlertWardFixture ward, InProcessGateway gateway, FakeTimeProvider clock, string topicPrefix)
     {
@@ -48,16 +51,22 @@ public sealed class AlertGateway : IAsyncDisposable
 
     public string TopicPrefix { get; }
 
-    public HttpClient Http { get; } = new();
+    /// <summary>A client of the alarm API as <see cref="StaffAccounts.Monitor"/>, who sees both channels and acts on none.</summary>
+    public HttpClient Http => As(StaffAccounts.Monitor);
 
     public FakeLogCollector Logs => _gateway.Logs;
 
     /// <summary>Starts a gateway whose alert service runs on <paramref name="alertClock"/>, or on <see cref="Clock"/> (a fake clock) when null.</summary>
-    public static async Task<AlertGateway> StartAsync(AlertWardFixture ward, IReadOnlyDictionary<string, string> settings, TimeProvider? alertClock = null)
+    public static async Task<AlertGateway> StartAsync(AlertWardFixture ward, IReadOnlyDictionary<string, string> settings, TimeProvider? alertClock = null,
+        Action<IServiceCollection>? moreServices = null)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
         var launcher = InProcessGateway.Launcher(
-            services => services.AddKeyedSingleton(AlarmClock.Key, alertClock ?? clock),
+            services =>
+            {
+                services.AddKeyedSingleton(AlarmClock.Key, alertClock ?? clock);
+                moreServices?.Invoke(services);
+            },
             async started =>
             {
                 await started.Service<AlarmService>().Started.WaitAsync(s_startTimeout);
@@ -65,7 +74,7 @@ public sealed class AlertGateway : IAsyncDisposable
             });
         var host = (InProcessGateway)await ward.StartGatewayAsync(settings, launcher);
         var gateway = new AlertGateway(ward, host, clock, settings["Gateway:Alerts:TopicPrefix"]) { Origin = clock.GetUtcNow() };
-        gateway.Http.BaseAddress = await host.HttpAddress;
+        gateway._httpAddress = await host.HttpAddress;
         return gateway;
     }
 
@@ -137,12 +146,34 @@ public sealed class AlertGateway : IAsyncDisposable
     /// <summary>When the alert service's tick timer was created (the fake clock's start).</summary>
     public DateTimeOffset Origin { get; private init; }
 
-    /// <summary>Records staff observations over the HTTP API.</summary>
-    public async Task<HttpResponseMessage> ObserveAsync(string ward, string bed, object body) =>
-        await Http.PostAsJsonAsync($"/beds/{ward}/{bed}/observations", body);
+    /// <summary>
+    /// A client of the gateway's HTTP surface that authenticates as the ward's test staff member <paramref name="staffId"/>
+    /// (a local API token of <see cref="StaffAccounts"/>), or with no identity at all for <see langword="null"/>.
+    /// </summary>
+    public HttpClient As(string? staffId)
+    {
+        var key = staffId ?? string.Empty;
+        if (!_clients.TryGetValue(key, out var client))
+        {
+            client = new HttpClient { BaseAddress = _httpAddress ?? throw new InvalidOperationException("The gateway has not started.") };
+            if (staffId is not null)
+            {
+                client.DefaultRequestHeaders.Authorization = _ward.Staff.Bearer(staffId);
+            }
 
+            _clients.Add(key, client);
+        }
+
+        return client;
+    }
+
+    /// <summary>Records staff observations over the HTTP API as <paramref name="staffId"/>.</summary>
+    public async Task<HttpResponseMessage> ObserveAsync(string ward, string bed, object body, string staffId = "nurse.jones") =>
+        await As(staffId).PostAsJsonAsync($"/beds/{ward}/{bed}/observations", body);
+
+    /// <summary>Acknowledges an alarm as <paramref name="staffId"/> (an empty body: who acknowledges is the identity).</summary>
     public async Task<HttpResponseMessage> AcknowledgeAsync(long alarmId, string staffId) =>
-        await Http.PostAsJsonAsync(string.Create(CultureInfo.InvariantCulture, $"/alarms/{alarmId}/acknowledge"), new { staffId });
+        await As(staffId).PostAsync(string.Create(CultureInfo.InvariantCulture, $"/alarms/{alarmId}/acknowledge"), content: null);
 
     public T Service<T>()
         where T : notnull => _gateway.Service<T>();
@@ -172,7 +203,11 @@ public sealed class AlertGateway : IAsyncDisposable
             key.Dispose();
         }
 
-        Http.Dispose();
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+
         await _gateway.DisposeAsync();
     }
 }

@@ -6,6 +6,7 @@ using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.FirmwareSim.Scenarios;
 using MedIoT.Gateway.Tests.Support;
 using MedIoT.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MedIoT.Gateway.Tests.Integration.Alerts;
 
@@ -110,7 +111,8 @@ public sealed class AlertWardFixture() : Ward(new WardBuilder("alert-ward")
     /// gateway watches every registered device from its start, so the others would raise <em>device silent</em>.
     /// </summary>
     public async Task<AlertGateway> StartGatewayAsync(
-        IReadOnlyDictionary<string, string>? settings = null, TimeProvider? alertClock = null, IEnumerable<string>? devices = null)
+        IReadOnlyDictionary<string, string>? settings = null, TimeProvider? alertClock = null, IEnumerable<string>? devices = null,
+        Action<IServiceCollection>? services = null)
     {
         var number = Interlocked.Increment(ref _gateways);
         var registry = RegistryPath;
@@ -135,7 +137,7 @@ public sealed class AlertWardFixture() : Ward(new WardBuilder("alert-ward")
             all[key] = value;
         }
 
-        return await AlertGateway.StartAsync(this, all, alertClock);
+        return await AlertGateway.StartAsync(this, all, alertClock, services);
     }
 
     /// <summary>The next sequence number of a device (kept across gateways, as a device keeps it across gateway restarts).</summary>

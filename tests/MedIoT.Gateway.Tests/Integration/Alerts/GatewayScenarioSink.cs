@@ -25,8 +25,8 @@ internal sealed class GatewayScenarioSink(AlertGateway gateway, Scenario scenari
     public async Task RecordStaffAsync(StaffEntry entry, CancellationToken cancellationToken)
     {
         using var response = entry.Consciousness is { } level
-            ? await gateway.ObserveAsync(scenario.Ward, scenario.Bed, new { staffId = entry.StaffId, consciousness = level })
-            : await gateway.ObserveAsync(scenario.Ward, scenario.Bed, new { staffId = entry.StaffId, onOxygen = entry.OnOxygen!.Value });
+            ? await gateway.ObserveAsync(scenario.Ward, scenario.Bed, new { consciousness = level }, entry.StaffId)
+            : await gateway.ObserveAsync(scenario.Ward, scenario.Bed, new { onOxygen = entry.OnOxygen!.Value }, entry.StaffId);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
