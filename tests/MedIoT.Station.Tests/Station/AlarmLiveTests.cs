@@ -21,11 +21,11 @@ public sealed class AlarmLiveTests(StationWard ward) : IClassFixture<StationWard
         await using var nurseContext = await ward.NewContextAsync();
         await StationPageProbe.InstallAsync(nurseContext);
         var nurse = await StationWard.NewPageAsync(nurseContext);
-        await ward.SignInWithHospitalAsync(nurse, StaffAccounts.Nurse, StaffAccounts.NursePassword);
+        await ward.SignInWithHospitalAsync(nurse, StationStaff.Nurse, StationStaff.NursePassword);
         await using var physicianContext = await ward.NewContextAsync();
         await StationPageProbe.InstallAsync(physicianContext);
         var physician = await StationWard.NewPageAsync(physicianContext);
-        await ward.SignInLocallyAsync(physician, StaffAccounts.Physician, StaffAccounts.PhysicianPassword);
+        await ward.SignInLocallyAsync(physician, StationStaff.Physician, StationStaff.PhysicianPassword);
         await Assertions.Expect(nurse.GetByTestId("user-roles")).ToHaveTextAsync("nurse");
         await Assertions.Expect(physician.GetByTestId("user-roles")).ToHaveTextAsync("physician");
         foreach (var page in new[] { nurse, physician })
@@ -64,6 +64,7 @@ public sealed class AlarmLiveTests(StationWard ward) : IClassFixture<StationWard
 
         // Vitals are not pushed (the overview refreshes them every 10 s): the physician's station, reloaded, shows bed 02's 88 %.
         await physician.ReloadAsync();
+        await Assertions.Expect(physician.Locator("body")).ToHaveAttributeAsync("data-connection", "connected");
         await Assertions.Expect(physician.GetByTestId("vital-7A-02-150456")).ToContainTextAsync("88");
         await Assertions.Expect(physician.GetByTestId("bed-7A-02").GetByTestId(alarm)).ToBeVisibleAsync();
         await Screenshots.SaveAsync(physician, "station-overview.png");
@@ -71,16 +72,16 @@ public sealed class AlarmLiveTests(StationWard ward) : IClassFixture<StationWard
         var clickedAt = TimeProvider.System.GetUtcNow();
         await nurse.GetByTestId("ack-" + raised.AlarmId.ToString(CultureInfo.InvariantCulture)).ClickAsync();
         var acknowledgedBy = "acknowledged-by-" + raised.AlarmId.ToString(CultureInfo.InvariantCulture);
-        await Assertions.Expect(nurse.GetByTestId(acknowledgedBy)).ToContainTextAsync("Acknowledged by " + StaffAccounts.Nurse);
-        await Assertions.Expect(physician.GetByTestId(acknowledgedBy)).ToContainTextAsync("Acknowledged by " + StaffAccounts.Nurse);
+        await Assertions.Expect(nurse.GetByTestId(acknowledgedBy)).ToContainTextAsync("Acknowledged by " + StationStaff.Nurse);
+        await Assertions.Expect(physician.GetByTestId(acknowledgedBy)).ToContainTextAsync("Acknowledged by " + StationStaff.Nurse);
         var (seenAt, text) = (await StationPageProbe.FirstSeenAsync(physician, acknowledgedBy))!.Value;
-        Assert.Contains(StaffAccounts.Nurse, text, StringComparison.Ordinal);
+        Assert.Contains(StationStaff.Nurse, text, StringComparison.Ordinal);
         Assert.True(seenAt - clickedAt <= s_live, $"The physician's station showed the acknowledgement {(seenAt - clickedAt).TotalMilliseconds:0} ms after the nurse clicked.");
         await Assertions.Expect(physician.GetByTestId("ack-" + raised.AlarmId.ToString(CultureInfo.InvariantCulture))).ToHaveCountAsync(0);
 
         // The gateway recorded her as the acknowledging staff member in the alarm event itself.
         var acknowledged = await watcher.WaitForAsync(e => e.Event == "acknowledged" && e.AlarmId == raised.AlarmId, StationWard.Timeout, "acknowledged event");
-        Assert.Equal(StaffAccounts.Nurse, acknowledged.Alarm.GetProperty("acknowledgedBy").GetString());
+        Assert.Equal(StationStaff.Nurse, acknowledged.Alarm.GetProperty("acknowledgedBy").GetString());
         Assert.Empty(ward.BlockedRequests);
     }
 

@@ -25,7 +25,7 @@ public sealed class BadInputTests(StationWard ward) : IClassFixture<StationWard>
     public async Task Forged_and_tampered_sign_in_cookies_are_refused_as_signed_out_and_counted()
     {
         var session = new StationHttpSession(ward);
-        await session.SignInAsync(StaffAccounts.Physician, StaffAccounts.PhysicianPassword);
+        await session.SignInAsync(StationStaff.Physician, StationStaff.PhysicianPassword);
         var genuine = session.Cookie(StationHttpSession.SignInCookie)!;
         var tampered = genuine[..40] + (genuine[40] == 'A' ? 'B' : 'A') + genuine[41..];
         var forged = Convert.ToBase64String(RandomNumberGenerator.GetBytes(180)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -49,7 +49,7 @@ public sealed class BadInputTests(StationWard ward) : IClassFixture<StationWard>
     public async Task Cookie_captured_before_sign_out_is_refused_after_sign_out_for_pages_api_and_acknowledgements()
     {
         var session = new StationHttpSession(ward);
-        await session.SignInAsync(StaffAccounts.Physician, StaffAccounts.PhysicianPassword);
+        await session.SignInAsync(StationStaff.Physician, StationStaff.PhysicianPassword);
         var captured = session.Cookie(StationHttpSession.SignInCookie)!;
         var token = session.RequestToken;
         using (var beforeSignOut = await session.SendAsync(HttpMethod.Get, "/station/api/overview", signInCookie: captured))
@@ -74,7 +74,7 @@ public sealed class BadInputTests(StationWard ward) : IClassFixture<StationWard>
         Assert.Equal(token, session.RequestToken);
 
         // Signing in again gives a new session that works.
-        await session.SignInAsync(StaffAccounts.Physician, StaffAccounts.PhysicianPassword);
+        await session.SignInAsync(StationStaff.Physician, StationStaff.PhysicianPassword);
         Assert.NotEqual(captured, session.Cookie(StationHttpSession.SignInCookie));
         using var again = await session.SendAsync(HttpMethod.Get, "/station/api/overview");
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
@@ -85,7 +85,7 @@ public sealed class BadInputTests(StationWard ward) : IClassFixture<StationWard>
     {
         var alarm = await DesaturationAsync(2);
         var session = new StationHttpSession(ward);
-        await session.SignInAsync(StaffAccounts.Physician, StaffAccounts.PhysicianPassword);
+        await session.SignInAsync(StationStaff.Physician, StationStaff.PhysicianPassword);
         var path = $"/alarms/{alarm.ToString(CultureInfo.InvariantCulture)}/acknowledge";
         var before = await ward.CounterAsync("mediot_access_antiforgery_refused_total");
 
@@ -108,7 +108,7 @@ public sealed class BadInputTests(StationWard ward) : IClassFixture<StationWard>
     {
         var alarm = await DesaturationAsync(3);
         var session = new StationHttpSession(ward);
-        await session.SignInAsync(StaffAccounts.Physician, StaffAccounts.PhysicianPassword);
+        await session.SignInAsync(StationStaff.Physician, StationStaff.PhysicianPassword);
         await using var watcher = await AlarmTopicWatcher.ConnectAsync(ward.Ward.Mosquitto);
         var path = $"/alarms/{alarm.ToString(CultureInfo.InvariantCulture)}/acknowledge";
         var rejected = await ward.CounterAsync("mediot_alerts_inputs_rejected_total");
@@ -126,7 +126,7 @@ public sealed class BadInputTests(StationWard ward) : IClassFixture<StationWard>
         await AssertProblemAsync(unknown, HttpStatusCode.NotFound, "alarm-not-found");
         await AssertProblemAsync(notAnId, HttpStatusCode.BadRequest, "bad-alarm-id");
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal(StaffAccounts.Physician, (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("alarm").GetProperty("acknowledgedBy").GetString());
+        Assert.Equal(StationStaff.Physician, (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("alarm").GetProperty("acknowledgedBy").GetString());
         await AssertProblemAsync(second, HttpStatusCode.Conflict, "already-acknowledged");
         await AssertProblemAsync(resolved, HttpStatusCode.NotFound, "alarm-not-found");
         Assert.Equal(rejected + 3, await ward.CounterAsync("mediot_alerts_inputs_rejected_total"));
@@ -138,19 +138,19 @@ public sealed class BadInputTests(StationWard ward) : IClassFixture<StationWard>
     public async Task Oversize_and_malformed_posts_get_400_or_413_are_counted_and_the_gateway_keeps_serving()
     {
         var session = new StationHttpSession(ward);
-        await session.SignInAsync(StaffAccounts.Physician, StaffAccounts.PhysicianPassword);
+        await session.SignInAsync(StationStaff.Physician, StationStaff.PhysicianPassword);
         var signInRefused = await ward.CounterAsync("mediot_access_sign_ins_total", ("outcome", "bad-request"));
         var bad = await ward.CounterAsync("mediot_alerts_requests_bad_total");
 
         // The sign-in form: larger than its 8 KiB, larger than the server's 64 KiB, a field twice, a field it does not have, not a form.
         using var large = await session.SendAsync(HttpMethod.Post, "/station/sign-in", Form("name=" + new string('a', 20_000) + "&password=x"));
-        using var huge = await session.SendAsync(HttpMethod.Post, "/station/sign-in", Form("name=a&password=" + new string('b', 200_000)));
+        using var huge = await session.SendAsync(HttpMethod.Post, "/station/sign-in", Form("name=a&password=" + new string('b', 200_000)), lastOnConnection: true);
         using var repeated = await session.SendAsync(HttpMethod.Post, "/station/sign-in", Form("name=a&name=b&password=c"));
         using var unknownField = await session.SendAsync(HttpMethod.Post, "/station/sign-in", Form("name=a&password=c&isAdmin=true"));
         using var notAForm = await session.SendAsync(HttpMethod.Post, "/station/sign-in", JsonContent.Create(new { name = "a", password = "c" }));
         // The alarm API's bodies: too large, not JSON, the staff id in the body, a form where JSON belongs.
         using var hugeJson = await session.SendAsync(HttpMethod.Post, "/alarms/1/acknowledge",
-            new StringContent("{\"padding\":\"" + new string('x', 100_000) + "\"}", Encoding.UTF8, "application/json"), withToken: true);
+            new StringContent("{\"padding\":\"" + new string('x', 100_000) + "\"}", Encoding.UTF8, "application/json"), withToken: true, lastOnConnection: true);
         using var brokenJson = await session.SendAsync(HttpMethod.Post, "/alarms/1/acknowledge", new StringContent("{", Encoding.UTF8, "application/json"), withToken: true);
         using var staffId = await session.SendAsync(HttpMethod.Post, "/alarms/1/acknowledge", JsonContent.Create(new { staffId = "nurse.nora" }), withToken: true);
         using var formToJson = await session.SendAsync(HttpMethod.Post, "/beds/7A/02/observations", Form("consciousness=A"), withToken: true);

@@ -23,7 +23,7 @@ public sealed class BedViewTests(StationWard ward) : IClassFixture<StationWard>
         await ward.WaitForStoredReadingsAsync(1, Frames);
         await using var context = await ward.NewContextAsync();
         var page = await StationWard.NewPageAsync(context);
-        await ward.SignInLocallyAsync(page, StaffAccounts.Physician, StaffAccounts.PhysicianPassword, "/station/beds/7A/01");
+        await ward.SignInLocallyAsync(page, StationStaff.Physician, StationStaff.PhysicianPassword, "/station/beds/7A/01");
 
         var spo2 = page.GetByTestId("trend-150456");
         await Assertions.Expect(spo2).ToHaveAttributeAsync("data-points", Frames.ToString(CultureInfo.InvariantCulture));

@@ -16,7 +16,7 @@ public sealed class ItViewTests(StationWard ward) : IClassFixture<StationWard>
         await using var context = await ward.NewContextAsync();
         var page = await StationWard.NewPageAsync(context);
 
-        await ward.SignInLocallyAsync(page, StaffAccounts.It, StaffAccounts.ItPassword, "/station/it");
+        await ward.SignInLocallyAsync(page, StationStaff.It, StationStaff.ItPassword, "/station/it");
 
         await Assertions.Expect(page.GetByTestId("user-roles")).ToHaveTextAsync("it");
         await Assertions.Expect(page.GetByTestId("health-status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(healthy|degraded|ok)", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
@@ -48,7 +48,7 @@ public sealed class ItViewTests(StationWard ward) : IClassFixture<StationWard>
     {
         await using var context = await ward.NewContextAsync();
         var page = await StationWard.NewPageAsync(context);
-        await ward.SignInWithHospitalAsync(page, StaffAccounts.Nurse, StaffAccounts.NursePassword);
+        await ward.SignInWithHospitalAsync(page, StationStaff.Nurse, StationStaff.NursePassword);
         await Assertions.Expect(page.GetByTestId("nav-it")).ToHaveCountAsync(0);
 
         var view = await page.GotoAsync(ward.Url("/station/it").ToString());

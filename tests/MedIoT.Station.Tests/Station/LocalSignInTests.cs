@@ -12,7 +12,7 @@ public sealed class LocalSignInTests(StationWard ward) : IClassFixture<StationWa
         await using var context = await ward.NewContextAsync();
         var page = await StationWard.NewPageAsync(context);
 
-        await ward.SignInLocallyAsync(page, StaffAccounts.Physician, StaffAccounts.PhysicianPassword);
+        await ward.SignInLocallyAsync(page, StationStaff.Physician, StationStaff.PhysicianPassword);
 
         await Assertions.Expect(page.GetByTestId("user-roles")).ToHaveTextAsync("physician");
         await Assertions.Expect(page.GetByTestId("tiles").Locator("[data-testid^='bed-7A-']")).ToHaveCountAsync(4);
@@ -38,7 +38,7 @@ public sealed class LocalSignInTests(StationWard ward) : IClassFixture<StationWa
         await using var context = await ward.NewContextAsync();
         var page = await StationWard.NewPageAsync(context);
         await page.GotoAsync(ward.Url("/station/sign-in").ToString());
-        await page.FillAsync("#name", StaffAccounts.Physician);
+        await page.FillAsync("#name", StationStaff.Physician);
         await page.FillAsync("#password", "not-the-okafor-password");
 
         var answer = await page.RunAndWaitForResponseAsync(
@@ -47,9 +47,9 @@ public sealed class LocalSignInTests(StationWard ward) : IClassFixture<StationWa
 
         Assert.Equal(401, answer.Status);
         await Assertions.Expect(page.Locator("p[role=alert]")).ToHaveTextAsync("The staff id or the password is not right.");
-        await Assertions.Expect(page.Locator("#name")).ToHaveValueAsync(StaffAccounts.Physician);
+        await Assertions.Expect(page.Locator("#name")).ToHaveValueAsync(StationStaff.Physician);
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "__Host-mediot-station");
-        await ward.Ward.WaitForAsync(() => ward.GatewayOutput.Contains(StaffAccounts.Physician, StringComparison.Ordinal), "the failed sign-in in the gateway's log");
+        await ward.Ward.WaitForAsync(() => ward.GatewayOutput.Contains(StationStaff.Physician, StringComparison.Ordinal), "the failed sign-in in the gateway's log");
         Assert.DoesNotContain("not-the-okafor-password", ward.GatewayOutput, StringComparison.Ordinal);
         Assert.True(await ward.CounterAsync("mediot_access_sign_ins_total", ("outcome", "bad-credentials")) >= 1);
     }

@@ -16,7 +16,7 @@ public sealed class ReconnectTests(StationWard ward) : IClassFixture<StationWard
     {
         await using var context = await ward.NewContextAsync();
         var page = await StationWard.NewPageAsync(context);
-        await ward.SignInLocallyAsync(page, StaffAccounts.Physician, StaffAccounts.PhysicianPassword);
+        await ward.SignInLocallyAsync(page, StationStaff.Physician, StationStaff.PhysicianPassword);
         var body = page.Locator("body");
         var lost = page.GetByTestId("connection-lost");
         await Assertions.Expect(body).ToHaveAttributeAsync("data-connection", "connected");
@@ -33,7 +33,7 @@ public sealed class ReconnectTests(StationWard ward) : IClassFixture<StationWard
 
         await Assertions.Expect(body).ToHaveAttributeAsync("data-connection", "connected");
         await Assertions.Expect(lost).ToBeHiddenAsync();
-        await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync(StaffAccounts.Physician);
+        await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync(StationStaff.Physician);
         await ward.SendAsync(4, TimeProvider.System.GetUtcNow(), 84, 118);
         var raised = await watcher.WaitForAsync(e => e.Event == "raised" && e.Bed == "04" && e.Condition == "vital-below/150456", StationWard.Timeout, "SpO2 alarm of bed 04");
         await Assertions.Expect(page.GetByTestId("bed-7A-04").GetByTestId("alarm-" + raised.AlarmId.ToString(CultureInfo.InvariantCulture))).ToBeVisibleAsync();

@@ -30,7 +30,7 @@ public sealed class ViewerTests(StationWard ward) : IClassFixture<StationWard>, 
     {
         await using var context = await ward.NewContextAsync();
         var page = await StationWard.NewPageAsync(context);
-        await ward.SignInLocallyAsync(page, StaffAccounts.Viewer, StaffAccounts.ViewerPassword);
+        await ward.SignInLocallyAsync(page, StationStaff.Viewer, StationStaff.ViewerPassword);
         var id = _alarm.AlarmId.ToString(CultureInfo.InvariantCulture);
 
         var shown = page.GetByTestId("bed-7A-03").GetByTestId("alarm-" + id);
@@ -72,7 +72,7 @@ public sealed class ViewerTests(StationWard ward) : IClassFixture<StationWard>, 
     {
         await using var context = await ward.NewContextAsync();
         var page = await StationWard.NewPageAsync(context);
-        await ward.SignInWithHospitalAsync(page, StaffAccounts.HospitalViewer, StaffAccounts.HospitalViewerPassword);
+        await ward.SignInWithHospitalAsync(page, StationStaff.HospitalViewer, StationStaff.HospitalViewerPassword);
 
         await Assertions.Expect(page.GetByTestId("user-roles")).ToHaveTextAsync("viewer");
         await Assertions.Expect(page.GetByTestId("bed-7A-03").GetByTestId("alarm-" + _alarm.AlarmId.ToString(CultureInfo.InvariantCulture))).ToBeVisibleAsync();

@@ -51,12 +51,14 @@ internal sealed partial class StationHttpSession(StationWard ward)
     /// <summary>
     /// Sends a request with the session's cookies (or <paramref name="signInCookie"/> in place of its sign-in cookie) and,
     /// when <paramref name="withToken"/>, the anti-forgery header (<paramref name="csrfToken"/> in place of the page's token);
-    /// keeps the cookies the answer sets or deletes.
+    /// keeps the cookies the answer sets or deletes. With <paramref name="lastOnConnection"/> the connection closes after the
+    /// answer: a server that refuses a body too large to read closes it (RFC 9112 §9.6), and it must not be reused.
     /// </summary>
-    public async Task<HttpResponseMessage> SendAsync(
-        HttpMethod method, string path, HttpContent? content = null, bool withToken = false, string? signInCookie = null, string? csrfToken = null)
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content = null, bool withToken = false,
+        string? signInCookie = null, string? csrfToken = null, bool lastOnConnection = false)
     {
         using var request = new HttpRequestMessage(method, ward.Url(path)) { Content = content };
+        request.Headers.ConnectionClose = lastOnConnection;
         var cookies = new Dictionary<string, string>(_cookies, StringComparer.Ordinal);
         if (signInCookie is not null)
         {

@@ -80,8 +80,8 @@ public sealed class StationWard : IAsyncLifetime
         var browser = _chromium.InitializeAsync();
         var provider = OidcProvider.StartAsync(new OidcProviderOptions()
             .AddClient(OidcClient.WebApplication(ClientId, ClientSecret, [Url("station/sign-in/callback")]))
-            .AddAccount(new OidcAccount(StaffAccounts.Nurse, StaffAccounts.NursePassword, [StaffAccounts.NurseGroup, "hospital-staff"]))
-            .AddAccount(new OidcAccount(StaffAccounts.HospitalViewer, StaffAccounts.HospitalViewerPassword, [StaffAccounts.ViewerGroup])));
+            .AddAccount(new OidcAccount(StationStaff.Nurse, StationStaff.NursePassword, [StationStaff.NurseGroup, "hospital-staff"]))
+            .AddAccount(new OidcAccount(StationStaff.HospitalViewer, StationStaff.HospitalViewerPassword, [StationStaff.ViewerGroup])));
         var ward = new WardBuilder("station")
             .WithInfluxDatabase("mediot_station")
             .Configure(ProvisionAsync)
@@ -345,8 +345,8 @@ public sealed class StationWard : IAsyncLifetime
         settings["Gateway:Access:Oidc:ClientSecretFile"] = WriteSecret(ward);
         settings["Gateway:Access:Oidc:Scope"] = "openid profile roles";
         settings["Gateway:Access:Oidc:RoleClaim"] = "roles";
-        settings["Gateway:Access:Oidc:RoleMap:" + StaffAccounts.NurseGroup] = StaffRoles.Nurse;
-        settings["Gateway:Access:Oidc:RoleMap:" + StaffAccounts.ViewerGroup] = StaffRoles.Viewer;
+        settings["Gateway:Access:Oidc:RoleMap:" + StationStaff.NurseGroup] = StaffRoles.Nurse;
+        settings["Gateway:Access:Oidc:RoleMap:" + StationStaff.ViewerGroup] = StaffRoles.Viewer;
         settings["Logging:LogLevel:Microsoft"] = "Warning";
         settings["Logging:LogLevel:System.Net.Http"] = "Warning";
     }
@@ -375,12 +375,12 @@ public sealed class StationWard : IAsyncLifetime
         static LocalPerson Person(string name, string password, string role) =>
             new(name, [role], PasswordHash.Create(password, PasswordHash.MinimumIterations));
 
-        var path = ward.Combine("accounts.json");
+        var path = ward.Combine("station-accounts.json");
         new LocalAccounts(
             [
-                Person(StaffAccounts.Physician, StaffAccounts.PhysicianPassword, StaffRoles.Physician),
-                Person(StaffAccounts.Viewer, StaffAccounts.ViewerPassword, StaffRoles.Viewer),
-                Person(StaffAccounts.It, StaffAccounts.ItPassword, StaffRoles.It),
+                Person(StationStaff.Physician, StationStaff.PhysicianPassword, StaffRoles.Physician),
+                Person(StationStaff.Viewer, StationStaff.ViewerPassword, StaffRoles.Viewer),
+                Person(StationStaff.It, StationStaff.ItPassword, StaffRoles.It),
             ],
             []).Save(path);
         return path;

@@ -4,7 +4,7 @@ namespace MedIoT.Station.Tests.Support;
 /// The people of the station's test ward: some in the gateway's local accounts file, some at the hospital's OpenID Connect
 /// provider (whose <c>roles</c> claim carries hospital group names that the gateway's role map turns into station roles).
 /// </summary>
-internal static class StaffAccounts
+internal static class StationStaff
 {
     /// <summary>A nurse at the hospital's provider (group <see cref="NurseGroup"/>).</summary>
     public const string Nurse = "nurse.nora";
