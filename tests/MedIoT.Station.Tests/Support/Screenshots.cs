@@ -22,7 +22,8 @@ internal static class Screenshots
         var bytes = await page.ScreenshotAsync(new() { Path = output, Animations = ScreenshotAnimations.Disabled });
         if (Environment.GetEnvironmentVariable(WriteVariable) == "1")
         {
-            await File.WriteAllBytesAsync(Path.Combine(RepositoryLayout.Root, "docs", "images", fileName), bytes);
+            var images = Directory.CreateDirectory(Path.Combine(RepositoryLayout.Root, "docs", "images"));
+            await File.WriteAllBytesAsync(Path.Combine(images.FullName, fileName), bytes);
         }
 
         return output;
