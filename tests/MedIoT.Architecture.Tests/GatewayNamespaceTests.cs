@@ -47,6 +47,10 @@ public sealed class GatewayNamespaceTests
     [InlineData("MedIoT.Gateway.Journal", "MedIoT.Gateway.Alerts")]
     [InlineData("MedIoT.Gateway.Storage", "MedIoT.Gateway.Alerts")]
     [InlineData("MedIoT.Gateway.Anchoring", "MedIoT.Gateway.Alerts")]
+    [InlineData("MedIoT.Gateway.Http", "MedIoT.Gateway.Station")]
+    [InlineData("MedIoT.Gateway.Alerts", "MedIoT.Gateway.Station")]
+    [InlineData("MedIoT.Gateway.Ingestion", "MedIoT.Gateway.Station")]
+    [InlineData("MedIoT.Gateway.Storage", "MedIoT.Gateway.Station")]
     public void Upstream_stages_do_not_know_downstream_ones(string upstream, string downstream)
     {
         var offenders = s_gateway.Types

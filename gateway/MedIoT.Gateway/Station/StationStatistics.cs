@@ -22,7 +22,7 @@ internal sealed class StationStatistics : IDisposable
         ArgumentNullException.ThrowIfNull(meterFactory);
         ArgumentNullException.ThrowIfNull(broadcast);
         _meter = meterFactory.Create(IngestionStatistics.MeterName);
-        _meter.CreateObservableUpDownCounter("mediot.station.connections", () => broadcast.Subscribers, "{connection}",
+        _meter.CreateObservableGauge("mediot.station.connections", () => broadcast.Subscribers, "{connection}",
             "Stations connected to the live events (/station/events).");
         _meter.CreateObservableCounter("mediot.station.events.sent", () => EventsSent, "{event}", "Live events sent to stations (alarm and bed events).");
         _meter.CreateObservableCounter("mediot.station.events.dropped", () => broadcast.Dropped, "{event}",
