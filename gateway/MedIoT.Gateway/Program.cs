@@ -9,7 +9,7 @@ if (args is ["audit", ..])
 
 if (args is ["accounts", ..])
 {
-    return await AccountsCommand.RunAsync(args[1..], AccountsCommand.ReadPasswordFromConsole, Console.Out, Console.Error);
+    return await AccountsCommand.RunAsync(args[1..], AccountsCommand.ReadPasswordFromConsole, GatewayHost.AccountsPath, Console.Out, Console.Error);
 }
 
 await GatewayHost.CreateBuilder(args).Build().RunAsync();

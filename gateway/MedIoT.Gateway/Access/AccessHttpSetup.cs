@@ -148,11 +148,9 @@ internal sealed class AccessHttpSetup(
         openIdConnect.CallbackPath = SignInEndpoints.CallbackPath;
         openIdConnect.SignInScheme = AccessSchemes.Cookie;
         openIdConnect.MapInboundClaims = false;
-        // The staff id and role claims are read from the ID token (OpenID Connect Core 1.0 §2, §5.4). The userinfo
-        // endpoint is not asked: a provider that issues the access token for the gateway's API audience (RFC 8707
-        // resource indicators, as oidc-provider and Entra ID do) refuses that token at its userinfo endpoint, which
-        // would fail every sign-in.
-        openIdConnect.GetClaimsFromUserInfoEndpoint = false;
+        // The staff id and roles are read from the ID token (OpenID Connect Core 1.0 §2, §5.4); an access token the provider
+        // issued for the gateway's API (RFC 8707 resource) is not one its userinfo endpoint accepts.
+        openIdConnect.GetClaimsFromUserInfoEndpoint = oidc.ClaimsFromUserInfo;
         openIdConnect.SaveTokens = false;
         openIdConnect.Scope.Clear();
         foreach (var scope in oidc.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries))

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using MedIoT.Alerts;
 using MedIoT.Cryptography;
-using MedIoT.Gateway.Hosting;
 
 namespace MedIoT.Gateway.Access;
 
@@ -29,8 +28,12 @@ internal static class AccountsCommand
     /// <summary>The shortest password accepted.</summary>
     public const int MinimumPasswordLength = 12;
 
-    /// <summary>Runs the command; <paramref name="readPassword"/> reads the password line (from a terminal without echo).</summary>
-    public static async Task<int> RunAsync(string[] args, Func<string?> readPassword, TextWriter output, TextWriter error)
+    /// <summary>
+    /// Runs the command; <paramref name="readPassword"/> reads the password line (from a terminal without echo), and
+    /// <paramref name="settingsAccountsPath"/> finds <c>Gateway:Access:AccountsPath</c> in the gateway's settings (given
+    /// the <c>--settings</c> arguments) when no <c>--file</c> is given.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, Func<string?> readPassword, Func<string[], string> settingsAccountsPath, TextWriter output, TextWriter error)
     {
         if (!TryParse(args, out var command, out var problem))
         {
@@ -40,7 +43,7 @@ internal static class AccountsCommand
 
         try
         {
-            return await RunAsync(command, readPassword, output, error).ConfigureAwait(false);
+            return await RunAsync(command, readPassword, command.File ?? settingsAccountsPath(command.SettingsArguments), output, error).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
@@ -79,9 +82,8 @@ internal static class AccountsCommand
         }
     }
 
-    private static async Task<int> RunAsync(Command command, Func<string?> readPassword, TextWriter output, TextWriter error)
+    private static async Task<int> RunAsync(Command command, Func<string?> readPassword, string path, TextWriter output, TextWriter error)
     {
-        var path = command.File ?? SettingsPath(command.SettingsArguments);
         if (string.IsNullOrEmpty(path))
         {
             throw new InvalidOperationException("No accounts file: give --file PATH or set Gateway:Access:AccountsPath in the gateway's settings.");
@@ -143,12 +145,6 @@ internal static class AccountsCommand
         }
     }
 
-    private static string SettingsPath(string[] settingsArguments)
-    {
-        var builder = GatewayHost.CreateBuilder(settingsArguments);
-        var settings = GatewayHost.SettingsSearch.Find(settingsArguments);
-        return settings.Resolve(builder.Configuration[AccessOptions.SectionName + ":" + nameof(AccessOptions.AccountsPath)] ?? string.Empty);
-    }
 
     private sealed record Command(string Verb, string Name, string[] Roles, int Iterations, string? File, string[] SettingsArguments);
 

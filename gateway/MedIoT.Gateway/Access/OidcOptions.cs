@@ -36,6 +36,12 @@ public sealed class OidcOptions
     /// <summary>The scopes asked for, space-separated. Default <c>openid profile</c>; add the one that releases <see cref="RoleClaim"/> if the provider needs it.</summary>
     public string Scope { get; set; } = "openid profile";
 
+    /// <summary>
+    /// Whether the staff id and role claims are fetched from the provider's userinfo endpoint as well as read from the ID
+    /// token. Default <see langword="false"/>: most providers put them in the ID token when the scope asks for them.
+    /// </summary>
+    public bool ClaimsFromUserInfo { get; set; }
+
     /// <summary>The button's label on the sign-in page. Default "Sign in with the hospital account".</summary>
     public string ButtonText { get; set; } = "Sign in with the hospital account";
 

@@ -13,6 +13,17 @@ public static class GatewayHost
     /// <summary>Where the gateway looks for its settings file.</summary>
     public static readonly SettingsFileSearch SettingsSearch = new("--settings", "MEDIOT_SETTINGS", Path.Combine("configs", "gateway.json"));
 
+    /// <summary>
+    /// <c>Gateway:Access:AccountsPath</c> of the settings <paramref name="args"/> select, resolved against the settings
+    /// file's folder (for <c>mediot-gateway accounts</c>); empty when not set.
+    /// </summary>
+    public static string AccountsPath(string[] args)
+    {
+        var settings = SettingsSearch.Find(args);
+        var configuration = CreateBuilder(args).Configuration;
+        return settings.Resolve(configuration["Gateway:Access:AccountsPath"] ?? string.Empty);
+    }
+
     /// <summary>Creates the host builder; <paramref name="configure"/> lets tests add settings last.</summary>
     public static HostApplicationBuilder CreateBuilder(string[] args, Action<IConfigurationBuilder>? configure = null)
     {

@@ -18,7 +18,7 @@ public sealed class AccountsCommandTests : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await AccountsCommand.RunAsync([.. args, "--file", FilePath], () => password, output, error);
+        var exit = await AccountsCommand.RunAsync([.. args, "--file", FilePath], () => password, _ => string.Empty, output, error);
         return (exit, output.ToString(), error.ToString());
     }
 
