@@ -133,6 +133,11 @@ public sealed class OidcProvider : IAsyncDisposable
         return await PostTokenRequestAsync(request, clientId).ConfigureAwait(false);
     }
 
+    /// <summary>Returns once the provider has printed a line containing <paramref name="text"/> (e.g. a refused sign-in).</summary>
+    /// <exception cref="InvalidOperationException">No such line within <paramref name="timeout"/>.</exception>
+    public Task WaitForOutputAsync(string text, TimeSpan timeout) =>
+        (_process ?? throw new InvalidOperationException("oidc-provider is not running.")).WaitForOutputAsync(text, timeout);
+
     /// <summary>Stops the provider (SIGTERM by process id).</summary>
     public Task StopAsync() => StopProcessAsync();
 

@@ -110,37 +110,24 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// after it; the wait is registered before the signal is sent, so an earlier line never counts.
     /// </summary>
     /// <exception cref="InvalidOperationException">The signal could not be sent, or the line did not come within <paramref name="timeout"/>.</exception>
-    public async Task ReloadAsync(string marker, TimeSpan timeout)
-    {
-        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var wait = (marker, seen);
-        lock (_lineWaits)
-        {
-            _lineWaits.Add(wait);
-        }
-
-        try
+    public Task ReloadAsync(string marker, TimeSpan timeout) =>
+        WaitForLineAsync(marker, timeout, " of SIGHUP", () =>
         {
             if (HasExited || SendSignal(_process.Id, SignalHangUp) != 0)
             {
                 throw new InvalidOperationException($"{_name} (pid {_process.Id}) could not be sent SIGHUP: it is not running.");
             }
 
-            await seen.Task.WaitAsync(timeout).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw new InvalidOperationException(
-                $"{_name} did not print '{marker}' within {timeout.TotalSeconds:0} s of SIGHUP. Its output:{Environment.NewLine}{RecentOutput}");
-        }
-        finally
-        {
-            lock (_lineWaits)
-            {
-                _lineWaits.Remove(wait);
-            }
-        }
-    }
+            return false;
+        });
+
+    /// <summary>
+    /// Returns once the server has printed a line containing <paramref name="marker"/>, now or among its recent lines: the wait
+    /// is registered before the recent lines are searched, so a line printed in between is not missed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No such line within <paramref name="timeout"/>, or the server exited.</exception>
+    public Task WaitForOutputAsync(string marker, TimeSpan timeout) =>
+        WaitForLineAsync(marker, timeout, string.Empty, () => RecentOutput.Contains(marker, StringComparison.Ordinal));
 
     /// <summary>Ends the server at once with SIGKILL, as a crash or power cut would.</summary>
     public async Task KillAsync()
@@ -183,6 +170,40 @@ public sealed partial class ServerProcess : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         _process.Dispose();
+    }
+
+    /// <summary>
+    /// Registers a wait for a line containing <paramref name="marker"/>, then runs <paramref name="afterRegistering"/> (which
+    /// returns whether the line is already there) and waits; <paramref name="after"/> completes the timeout message.
+    /// </summary>
+    private async Task WaitForLineAsync(string marker, TimeSpan timeout, string after, Func<bool> afterRegistering)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wait = (marker, seen);
+        lock (_lineWaits)
+        {
+            _lineWaits.Add(wait);
+        }
+
+        try
+        {
+            if (!afterRegistering())
+            {
+                await seen.Task.WaitAsync(timeout).ConfigureAwait(false);
+            }
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException(
+                $"{_name} did not print '{marker}' within {timeout.TotalSeconds:0} s{after}. Its output:{Environment.NewLine}{RecentOutput}");
+        }
+        finally
+        {
+            lock (_lineWaits)
+            {
+                _lineWaits.Remove(wait);
+            }
+        }
     }
 
     private async Task WaitForExitAsync(TimeSpan timeout)

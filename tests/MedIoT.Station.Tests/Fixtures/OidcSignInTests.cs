@@ -59,7 +59,7 @@ public sealed class OidcSignInTests(ChromiumBrowser chromium) : IClassFixture<Ch
         Assert.Contains("wrong password", await page.Locator(OidcProvider.SignInPage.Error).TextContentAsync(), StringComparison.Ordinal);
         Assert.StartsWith(flow.Provider.Issuer.ToString(), page.Url, StringComparison.Ordinal);
         Assert.False(flow.Callback.IsCompleted);
-        Assert.Contains("sign-in refused for account 'nurse.nora'", flow.Provider.RecentOutput, StringComparison.Ordinal);
+        await flow.Provider.WaitForOutputAsync("sign-in refused for account 'nurse.nora'", s_timeout);
         Assert.DoesNotContain("not-her-password", flow.Provider.RecentOutput, StringComparison.Ordinal);
     }
 
