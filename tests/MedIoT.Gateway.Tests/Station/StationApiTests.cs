@@ -225,7 +225,7 @@ public sealed partial class StationApiTests(AlertWardFixture ward) : IClassFixtu
     }
 
     [Fact]
-    public async Task The_live_events_bring_an_alarm_with_its_publication_time_and_the_beds_new_state()
+    public async Task The_live_events_bring_an_alarm_with_its_publication_time_the_beds_new_state_and_who_acknowledged_it()
     {
         await using var gateway = await StartAsync();
         using var nurse = Client(gateway, NurseToken);
@@ -245,7 +245,23 @@ public sealed partial class StationApiTests(AlertWardFixture ward) : IClassFixtu
         Assert.InRange(publishedAt, before.AddSeconds(-1), TimeProvider.System.GetUtcNow().AddSeconds(1));
         var alarmId = raised.GetProperty("alarm").GetProperty("id").GetInt64();
         Assert.Contains(state.GetProperty("alarms").EnumerateArray(), alarm => alarm.GetProperty("id").GetInt64() == alarmId);
-        Assert.True(gateway.Service<StationStatistics>().EventsSent >= 2);
+
+        // A viewer may not acknowledge; the nurse does, as herself, and every station hears who.
+        using var viewer = Client(gateway, ViewerToken);
+        using (var refused = await viewer.PostAsync($"/alarms/{alarmId}/acknowledge", JsonContent.Create(new { })))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        using (var acknowledged = await nurse.PostAsync($"/alarms/{alarmId}/acknowledge", JsonContent.Create(new { })))
+        {
+            Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
+        }
+
+        var (_, acknowledgement) = await events.NextAsync((name, data) => name == "alarm" && data.GetProperty("event").GetString() == "acknowledged", skipped, s_wait);
+        Assert.Equal(alarmId, acknowledgement.GetProperty("alarm").GetProperty("id").GetInt64());
+        Assert.Equal("nurse.jones", acknowledgement.GetProperty("alarm").GetProperty("acknowledgedBy").GetString());
+        Assert.True(gateway.Service<StationStatistics>().EventsSent >= 3);
         gateway.Logs.AssertNoErrors();
     }
 

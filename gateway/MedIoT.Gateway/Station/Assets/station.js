@@ -292,8 +292,9 @@ const Station = (() => {
     source.addEventListener("error", () => {
       setConnected(false);
       if (source.readyState === EventSource.CLOSED) {
-        // The gateway refused the stream (signed out, restarted without us): try again from scratch.
-        setTimeout(connect, 3000);
+        // The gateway refused the stream (an HTTP error, not a network one, which the browser retries itself): the
+        // snapshot's fetch sends a signed-out page to sign-in; otherwise try the stream again from scratch.
+        setTimeout(() => { page.refresh().catch(() => {}); connect(); }, 3000);
       }
     });
     source.addEventListener("alarm", event => dispatch("alarm", JSON.parse(event.data)));
