@@ -108,12 +108,30 @@ pids+=($!)
 wait_for_line "$work/influxd.log" "Listening on HTTP" "$!" influxd
 echo "demo: mosquitto on 127.0.0.1:$mqtt_port, InfluxDB on 127.0.0.1:$influx_port (data in $work)"
 
+# Sign-in (docs/accounts.md): demo people with generated passwords, an API token for the simulator's staff entries and
+# one for the demo's own reads of the alarm API, in an owner-only accounts file.
+access="$work/access"
+mkdir -p -m 700 "$access"
+gateway_cli=(dotnet .demo/bin/gateway/MedIoT.Gateway.dll accounts)
+demo_people=()
+for person in nurse.demo:nurse physician.demo:physician viewer.demo:viewer it.demo:it; do
+  name="${person%%:*}"; role="${person##*:}"
+  password="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+  printf '%s\n' "$password" | "${gateway_cli[@]}" add-person "$name" --role "$role" --file "$access/accounts.json" > /dev/null
+  demo_people+=("$name ($role): $password")
+done
+(umask 077; "${gateway_cli[@]}" add-token mediot-sim --role nurse --file "$access/accounts.json" > "$access/mediot-sim.token" 2> /dev/null)
+(umask 077; "${gateway_cli[@]}" add-token demo.monitor --role viewer --role it --file "$access/accounts.json" > "$access/demo-monitor.token" 2> /dev/null)
+monitor_auth="Authorization: Bearer $(cat "$access/demo-monitor.token")"
+
 MEDIOT_Gateway__GatewayId=gw-demo \
 MEDIOT_Gateway__DeviceRegistryPath="$work/ward/devices.json" \
 MEDIOT_Gateway__Mqtt__Port="$mqtt_port" \
 MEDIOT_Gateway__Mqtt__PasswordFile="$accounts/mediot-gateway.password" \
 MEDIOT_Gateway__Influx__Url="http://127.0.0.1:$influx_port/" \
 MEDIOT_Gateway__Http__Url="http://127.0.0.1:$http_port" \
+MEDIOT_Gateway__Access__AccountsPath="$access/accounts.json" \
+MEDIOT_Gateway__Access__KeysFolder="$work/state/access-keys" \
 MEDIOT_Gateway__Ingestion__RejectionSummaryIntervalSeconds=15 \
 MEDIOT_Gateway__Journal__Folder="$work/state/journal" \
 MEDIOT_Gateway__Journal__BacklogLogIntervalSeconds=15 \
@@ -177,7 +195,7 @@ if [[ -n "$scenario" ]]; then
     sleep 0.1
   done
   dotnet .demo/bin/sim/mediot-sim.dll scenario "$scenario" --ward-folder "$work/ward" --port "$mqtt_port" \
-    --gateway-url "http://127.0.0.1:$http_port/" --speed "$speed" > >(sed -u 's/^/[scenario] /') 2>&1 &
+    --gateway-url "http://127.0.0.1:$http_port/" --gateway-token-file "$access/mediot-sim.token" --speed "$speed" > >(sed -u 's/^/[scenario] /') 2>&1 &
   pids+=($!)
 fi
 
@@ -193,7 +211,11 @@ demo: the ward is running. Where to look:
   - Alarms as the nurses' stations see them (events, and each bed's retained state), with the stations' account
     (each client needs an account: the broker refuses anonymous ones), and the active alarms:
       mosquitto_sub -h 127.0.0.1 -p $mqtt_port -u mediot-station -P "\$(cat $accounts/mediot-station.password)" -v -t 'mediot/v1/alerts/#'
-      curl -s http://127.0.0.1:$http_port/alarms
+      curl -s -H "Authorization: Bearer \$(cat $access/demo-monitor.token)" http://127.0.0.1:$http_port/alarms
+  - The station: http://127.0.0.1:$http_port/station (sign in with one of the demo accounts below; loopback http
+    here, a ward serves it over https with Gateway:Http:CertificatePath, docs/accounts.md). Demo accounts
+    (passwords generated for this run):
+$(printf '      %s\n' "${demo_people[@]}")
   - The gateway's health and totals:
       curl -s http://127.0.0.1:$http_port/health
   - The latest reading of every bed:
@@ -218,7 +240,7 @@ while true; do
   wait $! || true
   count=$(curl -sG "http://127.0.0.1:$influx_port/query" --data-urlencode 'db=mediot' \
     --data-urlencode 'q=SELECT count(value) FROM vitals' | grep -o '"values":\[\[[^]]*\]\]' | grep -o '[0-9]*\]\]$' | tr -d ']' || true)
-  alarms=$(curl -s "http://127.0.0.1:$http_port/alarms" | grep -o '"id":' | wc -l || true)
+  alarms=$(curl -s -H "$monitor_auth" "http://127.0.0.1:$http_port/alarms" | grep -o '"id":' | wc -l || true)
   anchored=$(curl -s "http://127.0.0.1:$ledger_port/anchored?origin=$gateway_origin" || true)
-  echo "[demo] InfluxDB holds ${count:-0} readings; ${alarms:-0} active alarms (curl -s http://127.0.0.1:$http_port/alarms); ledger anchored the journal up to ${anchored:-?} entries"
+  echo "[demo] InfluxDB holds ${count:-0} readings; ${alarms:-0} active alarms (GET /alarms with $access/demo-monitor.token); ledger anchored the journal up to ${anchored:-?} entries"
 done

@@ -242,10 +242,14 @@ internal static class SimulatorCommands
         var folder = new Option<DirectoryInfo>("--ward-folder") { Description = "A folder made by 'provision --scenario <file>' (devices.json and keys/).", Required = true };
         var broker = new BrokerArguments();
         var gatewayUrl = new Option<string?>("--gateway-url") { Description = "The gateway's HTTP address for staff entries (needed when the scenario has any), e.g. http://127.0.0.1:8080." };
+        var gatewayToken = new Option<FileInfo?>("--gateway-token-file")
+        {
+            Description = "An owner-only (0600) file holding the gateway API token the staff entries are sent with (mediot-gateway accounts add-token NAME --role nurse); the staff member recorded is the token's name.",
+        };
         var speed = new Option<double>("--speed") { Description = "Play N times faster than real time (0.1–1000).", DefaultValueFactory = _ => 1 };
         var command = new Command("scenario", "Play a scenario in real time (scaled by --speed): its devices publish signed frames over MQTT, staff entries go to the gateway's HTTP API.")
         {
-            file, folder, gatewayUrl, speed,
+            file, folder, gatewayUrl, gatewayToken, speed,
         };
         broker.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -271,10 +275,22 @@ internal static class SimulatorCommands
                 return 2;
             }
 
-            if (scenario.Staff.Count > 0 && gateway is null)
+            if (scenario.Staff.Count > 0 && (gateway is null || parseResult.GetValue(gatewayToken) is null))
             {
-                await Console.Error.WriteLineAsync($"Scenario '{scenario.Name}' records staff entries: give the gateway's HTTP address with --gateway-url.").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"Scenario '{scenario.Name}' records staff entries: give the gateway's HTTP address with --gateway-url and its API token with --gateway-token-file.").ConfigureAwait(false);
                 return 2;
+            }
+
+            string? token = null;
+            if (parseResult.GetValue(gatewayToken) is { } tokenFile)
+            {
+                if (SecretFile.Problem(tokenFile.FullName) is { } tokenProblem)
+                {
+                    await Console.Error.WriteLineAsync("--gateway-token-file: " + tokenProblem).ConfigureAwait(false);
+                    return 2;
+                }
+
+                token = SecretFile.Read(tokenFile.FullName);
             }
 
             var wardFolder = parseResult.GetValue(folder)!.FullName;
@@ -290,6 +306,11 @@ internal static class SimulatorCommands
 
             var devices = new Dictionary<string, SimulatedDevice>(StringComparer.Ordinal);
             using var http = gateway is null ? null : new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(10) };
+            if (http is not null && token is not null)
+            {
+                // RFC 6750 §2.1; the gateway records the token's name as the staff member.
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            }
             try
             {
                 foreach (var device in provisioned.Where(device => scenario.DeviceIds.Contains(device.DeviceId)))

@@ -51,6 +51,8 @@ public sealed class GatewayNamespaceTests
     [InlineData("MedIoT.Gateway.Alerts", "MedIoT.Gateway.Station")]
     [InlineData("MedIoT.Gateway.Ingestion", "MedIoT.Gateway.Station")]
     [InlineData("MedIoT.Gateway.Storage", "MedIoT.Gateway.Station")]
+    [InlineData("MedIoT.Gateway.Http", "MedIoT.Gateway.Access")]
+    [InlineData("MedIoT.Gateway.Access", "MedIoT.Gateway.Alerts")]
     public void Upstream_stages_do_not_know_downstream_ones(string upstream, string downstream)
     {
         var offenders = s_gateway.Types

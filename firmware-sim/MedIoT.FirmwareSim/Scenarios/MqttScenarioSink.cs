@@ -51,9 +51,11 @@ internal sealed class MqttScenarioSink : IScenarioSink
             throw new InvalidOperationException("Staff entries need the gateway's HTTP address (--gateway-url).");
         }
 
+        // The gateway records the signed-in identity (the API token's name) as the staff member; the scenario's staffId is
+        // who does it in the story, and is not sent (docs/alerts.md §7).
         object body = entry.Consciousness is { } level
-            ? new { staffId = entry.StaffId, consciousness = level }
-            : new { staffId = entry.StaffId, onOxygen = entry.OnOxygen };
+            ? new { consciousness = level }
+            : new { onOxygen = entry.OnOxygen };
         var path = $"beds/{Uri.EscapeDataString(_scenario.Ward)}/{Uri.EscapeDataString(_scenario.Bed)}/observations";
         using var response = await _gateway.PostAsJsonAsync(path, body, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)

@@ -46,6 +46,7 @@ public sealed class ScenarioCommandTests
 
         Assert.Equal(2, Run(ScenarioPath("sepsis.json"), "--gateway-url", "http://127.0.0.1:1/")); // devices not provisioned
         Assert.Equal(2, Run(ScenarioPath("sepsis.json"))); // staff entries without --gateway-url
+        Assert.Equal(2, Run(ScenarioPath("sepsis.json"), "--gateway-url", "http://127.0.0.1:1/", "--gateway-token-file", folder.Combine("no-such.token"))); // no token file
         Assert.Equal(2, Run(ScenarioPath("desaturation.json"), "--gateway-url", "ftp://127.0.0.1/"));
         Assert.Equal(2, Run(ScenarioPath("desaturation.json"), "--speed", "0"));
         Assert.Equal(2, Run(ScenarioPath("desaturation.json"), "--speed", "5000"));
