@@ -304,8 +304,8 @@ const Station = (() => {
 
   function start(definition) {
     page = definition;
-    setConnected(false);
-    connectionState.textContent = "Connecting…";
+    // Not "lost" before the first attempt: the banner appears on the first error only.
+    document.body.dataset.connection = "connecting";
     connect();
   }
 
