@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using MedIoT.Cryptography;
 using MedIoT.Gateway.Http;
 using Microsoft.AspNetCore.Authentication;
@@ -18,8 +19,8 @@ namespace MedIoT.Gateway.Access;
 /// <see cref="AccessPolicies"/>, anti-forgery, and the data protection keys that keep cookies valid across restarts.
 /// </summary>
 internal sealed class AccessHttpSetup(
-    IOptions<AccessOptions> options, IOptions<HttpOptions> http, LocalAccounts accounts, AccessStatistics statistics, AccessLogOnce logOnce, TimeProvider timeProvider,
-    ILogger<AccessHttpSetup> logger) : IGatewayHttpSetup
+    IOptions<AccessOptions> options, IOptions<HttpOptions> http, LocalAccounts accounts, AccessStatistics statistics, AccessLogOnce logOnce,
+    SignedOutSessions signedOut, TimeProvider timeProvider, ILogger<AccessHttpSetup> logger) : IGatewayHttpSetup
 {
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private readonly AccessOptions _options = options.Value;
@@ -38,9 +39,11 @@ internal sealed class AccessHttpSetup(
         services.AddSingleton(statistics);
         services.AddSingleton(logOnce);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AccessRefusals>();
+        var keysFolder = KeysFolder(_options.KeysFolder);
+        signedOut.Load(keysFolder.FullName);
         services.AddDataProtection()
             .SetApplicationName("mediot-gateway")
-            .PersistKeysToFileSystem(KeysFolder(_options.KeysFolder));
+            .PersistKeysToFileSystem(keysFolder);
         services.AddAntiforgery(antiforgery =>
         {
             // Antiforgery refuses to serve a Secure cookie over http, which the gateway allows on loopback only (behind a TLS
@@ -100,6 +103,21 @@ internal sealed class AccessHttpSetup(
         cookie.LoginPath = SignInEndpoints.SignInPath;
         cookie.ReturnUrlParameter = "returnUrl";
         // Refusals are answered by AccessRefusals; should anything challenge the cookie directly, it gets a bare status, never a redirect elsewhere.
+        // Each sign-in is a session of its own id; a session that signed out is refused even with a copy of its cookie.
+        cookie.Events.OnSigningIn = context =>
+        {
+            ((ClaimsIdentity)context.Principal!.Identity!).AddClaim(new Claim(SignedOutSessions.ClaimType, SignedOutSessions.NewSessionId()));
+            return Task.CompletedTask;
+        };
+        cookie.Events.OnValidatePrincipal = context =>
+        {
+            if (signedOut.HasEnded(context.Principal!))
+            {
+                context.RejectPrincipal();
+            }
+
+            return Task.CompletedTask;
+        };
         cookie.Events.OnRedirectToLogin = context =>
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;

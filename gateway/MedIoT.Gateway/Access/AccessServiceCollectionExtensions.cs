@@ -31,6 +31,7 @@ internal static class AccessServiceCollectionExtensions
         services.AddSingleton<AccessStatistics>();
         services.AddSingleton<AccessLogOnce>();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<SignedOutSessions>();
         services.AddSingleton<IGatewayHttpSetup, AccessHttpSetup>();
         services.AddSingleton<IGatewayEndpoints, SignInEndpoints>();
         return services;

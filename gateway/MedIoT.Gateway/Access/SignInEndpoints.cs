@@ -18,7 +18,8 @@ namespace MedIoT.Gateway.Access;
 /// the name (when it is a staff id) and the address, never the password, and counted.
 /// </summary>
 internal sealed class SignInEndpoints(
-    LocalAccounts accounts, SignInThrottle throttle, AccessStatistics statistics, IOptions<AccessOptions> options, ILogger<SignInEndpoints> logger)
+    LocalAccounts accounts, SignInThrottle throttle, AccessStatistics statistics, SignedOutSessions signedOut, IOptions<AccessOptions> options,
+    TimeProvider timeProvider, ILogger<SignInEndpoints> logger)
     : IGatewayEndpoints
 {
     public const string SignInPath = "/station/sign-in";
@@ -38,6 +39,7 @@ internal sealed class SignInEndpoints(
     private static readonly Lazy<PasswordHash> s_decoy = new(() => PasswordHash.Create("decoy-" + Guid.NewGuid().ToString("N")));
 
     private readonly OidcOptions _oidc = options.Value.Oidc;
+    private readonly TimeSpan _cookieLifetime = TimeSpan.FromMinutes(options.Value.CookieLifetimeMinutes);
 
     public void Map(IEndpointRouteBuilder endpoints)
     {
@@ -187,6 +189,8 @@ internal sealed class SignInEndpoints(
             Log.SignedOut(logger, staffId);
         }
 
+        // Ends the session at the gateway too: a copy of its cookie, valid at most one lifetime from now, is refused from now on.
+        signedOut.End(context.User, timeProvider.GetUtcNow() + _cookieLifetime);
         await context.SignOutAsync(AccessSchemes.Cookie);
         context.Response.StatusCode = StatusCodes.Status303SeeOther;
         context.Response.Headers.Location = SignInPath;

@@ -170,10 +170,13 @@ internal sealed class AlarmEndpoints(
                     writer.WriteEndObject();
                 });
                 break;
+            // Well-formed but refused by the engine: counted as its rejections (mediot.alerts.inputs.rejected), not as bad requests.
             case AlarmInputRejection.AlarmNotFound:
+                statistics.RecordRejection(rejection);
                 await WriteProblemAsync(context, new ApiProblem(404, "alarm-not-found", "No active alarm has this id (never raised, or already resolved)."));
                 break;
             case AlarmInputRejection.AlarmAlreadyAcknowledged:
+                statistics.RecordRejection(rejection);
                 await WriteProblemAsync(context, new ApiProblem(409, "already-acknowledged", "The alarm is already acknowledged at its current priority."));
                 break;
             default:

@@ -28,7 +28,7 @@
       rows.push(el("tr", { "data-testid": "news2-" + missing, class: "muted" }, el("td", { text: missing }), el("td", { text: "missing" }), el("td"), el("td")));
     }
     target.replaceChildren(
-      el("p", null, el("span", { class: "news2 band-" + news2.band, "data-testid": "news2-total", text: "NEWS2 " + news2.score + " · " + news2.band }),
+      el("p", null, el("span", { class: "news2 band-" + news2.band, "data-testid": "news2-total", text: "NEWS2 " + news2.score + " · " + Station.bandLabel(news2.band) }),
         news2.complete ? null : " (incomplete: missing parameters count 0)"),
       el("table", null, el("thead", null, el("tr", null, el("th", { text: "Parameter" }), el("th", { text: "Score" }), el("th", { text: "Source" }), el("th", { text: "At" }))),
         el("tbody", null, ...rows)));

@@ -19,6 +19,9 @@ const Station = (() => {
   const prioritySymbol = { high: "!!!", medium: "!!", low: "!" };
   const priorityRank = { high: 3, medium: 2, low: 1 };
   const bandRank = { routine: 0, low: 1, singleParameter: 2, medium: 3, high: 4 };
+  // RCP NEWS2 clinical risk: a score of 3 in one parameter alone is "low–medium".
+  const bandLabels = { routine: "routine", low: "low", singleParameter: "low–medium", medium: "medium", high: "high" };
+  const bandLabel = band => bandLabels[band] ?? band;
 
   // --- talking to the gateway -------------------------------------------------------------------------------------
   function signInAgain() {
@@ -121,7 +124,7 @@ const Station = (() => {
       : document.createTextNode("Bed " + tile.ward + "/" + tile.bed);
     const news2 = tile.news2
       ? el("span", { class: "news2 band-" + tile.news2.band, "data-testid": "news2-" + tile.ward + "-" + tile.bed,
-          text: "NEWS2 " + tile.news2.score + " · " + tile.news2.band + (tile.news2.complete ? "" : " (incomplete)") })
+          text: "NEWS2 " + tile.news2.score + " · " + bandLabel(tile.news2.band) + (tile.news2.complete ? "" : " (incomplete)") })
       : el("span", { class: "news2", text: "NEWS2 —" });
     section.append(el("h2", null, title, news2));
     const vitals = el("div", { class: "vitals" });
@@ -306,5 +309,5 @@ const Station = (() => {
     connect();
   }
 
-  return { start, getJson, postJson, el, age, clock, describe, alarmElement, tileElement, sortAlarms, byAttention, setAlarms, mayAct, sync };
+  return { start, getJson, postJson, el, age, clock, describe, bandLabel, alarmElement, tileElement, sortAlarms, byAttention, setAlarms, mayAct, sync };
 })();
