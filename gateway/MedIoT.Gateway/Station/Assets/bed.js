@@ -29,7 +29,7 @@
     }
     target.replaceChildren(
       el("p", null, el("span", { class: "news2 band-" + news2.band, "data-testid": "news2-total", text: "NEWS2 " + news2.score + " · " + Station.bandLabel(news2.band) }),
-        news2.complete ? null : " (incomplete: missing parameters count 0)"),
+        news2.complete ? null : " (incomplete: " + news2.missing.length + " missing parameters count 0; the score is a lower bound)"),
       el("table", null, el("thead", null, el("tr", null, el("th", { text: "Parameter" }), el("th", { text: "Score" }), el("th", { text: "Source" }), el("th", { text: "At" }))),
         el("tbody", null, ...rows)));
   }
@@ -103,7 +103,7 @@
     }
     unavailable.hidden = true;
     body.replaceChildren(...answer.body.events.map(event => el("tr", { "data-testid": "history-" + event.alarmId + "-" + event.event },
-      el("td", { text: new Date(event.at).toLocaleString() }), el("td", { text: event.event }),
+      el("td", { text: new Date(event.at).toLocaleString([], { hourCycle: "h23" }) }), el("td", { text: event.event }),
       el("td", { class: "priority-" + event.priority, text: event.priority.toUpperCase() }),
       el("td", { text: Station.describe({ condition: event.condition, news2Score: event.news2Score ?? null }) }),
       el("td", { text: event.acknowledgedBy ?? "" }))));
