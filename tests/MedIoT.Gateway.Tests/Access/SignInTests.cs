@@ -4,9 +4,7 @@ using System.Text.Json;
 using MedIoT.Gateway.Access;
 using MedIoT.Gateway.Tests.Integration.Alerts;
 using MedIoT.Protocol.Frames;
-using MedIoT.Gateway.Http;
 using MedIoT.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MedIoT.Gateway.Tests.Access;
 
@@ -31,8 +29,7 @@ public sealed class SignInTests(AlertWardFixture ward) : IClassFixture<AlertWard
             // The ward's API tokens too, so the test reads the alarm list as usual.
             [.. StaffAccounts.Default.Select(staff => new LocalApiToken(staff.Name, staff.Roles,
                 System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ward.Staff.Token(staff.Name)))))]).Save(path);
-        return await ward.StartGatewayAsync(new Dictionary<string, string> { ["Gateway:Access:AccountsPath"] = path },
-            services: services => services.AddSingleton<IGatewayEndpoints, StandInStationRoutes>());
+        return await ward.StartGatewayAsync(new Dictionary<string, string> { ["Gateway:Access:AccountsPath"] = path });
     }
 
     private static StationSession Session(AlertGateway gateway) => new(gateway.As(null).BaseAddress!);
