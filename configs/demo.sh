@@ -5,6 +5,10 @@
 # gateway anchors its signed checkpoints in a hospital ledger (mediot-ledger, SQLite) whose checkpoints two witnesses
 # (mediot-witness) cosign, all with keys created in the demo's folder. Everything lives in one private temporary
 # folder; Ctrl+C (or SIGTERM) stops every process it started and removes the folder.
+# The gateway serves its HTTP surface, with the ward's central station at /station, over HTTPS with a self-signed
+# certificate for localhost and 127.0.0.1 that the demo makes in its folder (openssl; the key owner-only); the
+# simulator and the demo's own curl commands trust exactly that certificate. The demo prints the station's address and
+# the demo accounts (nurse, physician, viewer, it) with passwords generated for the run.
 # The broker runs the shipped access control (configs/mosquitto/mosquitto.conf and mediot.acl; README, "A ward's
 # broker"): no anonymous clients; provisioning writes each device's password beside its key, the passwords of the
 # gateway's, the ledger's and the stations' accounts in ward/accounts/, and mosquitto's password file.
@@ -13,7 +17,7 @@
 #   MEDIOT_DEMO_BEDS        beds to simulate (default 8)
 #   MEDIOT_DEMO_MQTT_PORT   loopback port of the demo's mosquitto (default 18830)
 #   MEDIOT_DEMO_INFLUX_PORT loopback port of the demo's InfluxDB HTTP API (default 18086)
-#   MEDIOT_DEMO_HTTP_PORT   loopback port of the gateway's HTTP surface (default 18080)
+#   MEDIOT_DEMO_HTTP_PORT   loopback port of the gateway's HTTPS surface and station (default 18080)
 #   MEDIOT_DEMO_LEDGER_PORT loopback port of the ledger service (default 18090); the two witnesses use the next two
 #   MEDIOT_DEMO_INTERVAL_MS milliseconds between frames of one device (default 1000)
 #   MEDIOT_DEMO_SCENARIO    scenario the simulator plays on top of the ward (default configs/scenarios/desaturation.json;
@@ -108,6 +112,19 @@ pids+=($!)
 wait_for_line "$work/influxd.log" "Listening on HTTP" "$!" influxd
 echo "demo: mosquitto on 127.0.0.1:$mqtt_port, InfluxDB on 127.0.0.1:$influx_port (data in $work)"
 
+# HTTPS (docs/accounts.md §6): a self-signed certificate for this run, valid two days, for the names a browser on this
+# machine uses (RFC 5280 §4.2.1.6 subjectAltName: localhost, 127.0.0.1, ::1); the key is owner-only.
+tls="$work/tls"
+mkdir -p -m 700 "$tls"
+(umask 077; openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=localhost" \
+  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1" -addext "extendedKeyUsage=serverAuth" \
+  -keyout "$tls/key.pem" -out "$tls/certificate.pem" 2> "$tls/openssl.log") \
+  || { echo "demo: openssl could not make the certificate:" >&2; cat "$tls/openssl.log" >&2; exit 1; }
+chmod 600 "$tls/key.pem"
+certificate="$tls/certificate.pem"
+gateway_url="https://127.0.0.1:$http_port"
+fingerprint=$(openssl x509 -in "$certificate" -noout -fingerprint -sha256 | cut -d= -f2)
+
 # Sign-in (docs/accounts.md): demo people with generated passwords, an API token for the simulator's staff entries and
 # one for the demo's own reads of the alarm API, in an owner-only accounts file.
 access="$work/access"
@@ -129,7 +146,9 @@ MEDIOT_Gateway__DeviceRegistryPath="$work/ward/devices.json" \
 MEDIOT_Gateway__Mqtt__Port="$mqtt_port" \
 MEDIOT_Gateway__Mqtt__PasswordFile="$accounts/mediot-gateway.password" \
 MEDIOT_Gateway__Influx__Url="http://127.0.0.1:$influx_port/" \
-MEDIOT_Gateway__Http__Url="http://127.0.0.1:$http_port" \
+MEDIOT_Gateway__Http__Url="$gateway_url" \
+MEDIOT_Gateway__Http__CertificatePath="$certificate" \
+MEDIOT_Gateway__Http__CertificateKeyPath="$tls/key.pem" \
 MEDIOT_Gateway__Access__AccountsPath="$access/accounts.json" \
 MEDIOT_Gateway__Access__KeysFolder="$work/state/access-keys" \
 MEDIOT_Gateway__Ingestion__RejectionSummaryIntervalSeconds=15 \
@@ -191,11 +210,11 @@ pids+=($!)
 if [[ -n "$scenario" ]]; then
   # Staff entries of a scenario go to the gateway's HTTP API: wait (bounded) until it answers.
   for _ in $(seq 1 300); do
-    if curl -sf "http://127.0.0.1:$http_port/health" > /dev/null 2>&1; then break; fi
+    if curl -sf --cacert "$certificate" "$gateway_url/health" > /dev/null 2>&1; then break; fi
     sleep 0.1
   done
   dotnet .demo/bin/sim/mediot-sim.dll scenario "$scenario" --ward-folder "$work/ward" --port "$mqtt_port" \
-    --gateway-url "http://127.0.0.1:$http_port/" --gateway-token-file "$access/mediot-sim.token" --speed "$speed" > >(sed -u 's/^/[scenario] /') 2>&1 &
+    --gateway-url "$gateway_url/" --gateway-certificate "$certificate" --gateway-token-file "$access/mediot-sim.token" --speed "$speed" > >(sed -u 's/^/[scenario] /') 2>&1 &
   pids+=($!)
 fi
 
@@ -211,13 +230,9 @@ demo: the ward is running. Where to look:
   - Alarms as the nurses' stations see them (events, and each bed's retained state), with the stations' account
     (each client needs an account: the broker refuses anonymous ones), and the active alarms:
       mosquitto_sub -h 127.0.0.1 -p $mqtt_port -u mediot-station -P "\$(cat $accounts/mediot-station.password)" -v -t 'mediot/v1/alerts/#'
-      curl -s -H "Authorization: Bearer \$(cat $access/demo-monitor.token)" http://127.0.0.1:$http_port/alarms
-  - The station: http://127.0.0.1:$http_port/station (sign in with one of the demo accounts below; loopback http
-    here, a ward serves it over https with Gateway:Http:CertificatePath, docs/accounts.md). Demo accounts
-    (passwords generated for this run):
-$(printf '      %s\n' "${demo_people[@]}")
-  - The gateway's health and totals:
-      curl -s http://127.0.0.1:$http_port/health
+      curl -s --cacert $certificate -H "Authorization: Bearer \$(cat $access/demo-monitor.token)" $gateway_url/alarms
+  - The gateway's health and totals (open without sign-in: counts only):
+      curl -s --cacert $certificate $gateway_url/health
   - The latest reading of every bed:
       curl -sG 'http://127.0.0.1:$influx_port/query' --data-urlencode 'db=mediot' --data-urlencode "q=$query"
   - All readings of bed 01:
@@ -230,6 +245,20 @@ $(printf '      %s\n' "${demo_people[@]}")
   - A proof bundle for journal entry 0 (reading, gateway checkpoint, ledger receipt, cosignatures), verified offline:
       the gateway's "audit ... --bundle-for 0" (README, Audit), then mediot-verify bundle <file> --log-key '$gateway_vkey'
       --ledger-key '$ledger_vkey' --witness-key '${witness_vkeys[0]}' --witness-key '${witness_vkeys[1]}' --require-cosignatures 2
+
+demo: THE WARD'S CENTRAL STATION
+  Open  $gateway_url/station  in a browser on this machine.
+  The browser warns that the connection is not private: the certificate is self-signed, made by this demo for
+  localhost and 127.0.0.1 a moment ago, and no authority the browser trusts vouches for it. It is this run's
+  certificate if its SHA-256 fingerprint is
+    $fingerprint
+  ($certificate); then continue to the site. A ward gives the gateway a certificate from the hospital's
+  authority (Gateway:Http:CertificatePath and CertificateKeyPath, docs/accounts.md).
+  Sign in with a demo account (passwords generated for this run):
+$(printf '    %s\n' "${demo_people[@]}")
+  What to look for: within a minute bed 02 (ward 7A) shows the desaturation alarm (SpO2 low, flashing red for high
+  priority); click "Enable alarm sound" once to hear it; a nurse or physician acknowledges it on the tile or in the
+  bed view (trends, NEWS2); the viewer sees but cannot acknowledge; it.demo sees the IT view (/station/it).
   Ctrl+C stops everything.
 
 INFO
@@ -240,7 +269,7 @@ while true; do
   wait $! || true
   count=$(curl -sG "http://127.0.0.1:$influx_port/query" --data-urlencode 'db=mediot' \
     --data-urlencode 'q=SELECT count(value) FROM vitals' | grep -o '"values":\[\[[^]]*\]\]' | grep -o '[0-9]*\]\]$' | tr -d ']' || true)
-  alarms=$(curl -s -H "$monitor_auth" "http://127.0.0.1:$http_port/alarms" | grep -o '"id":' | wc -l || true)
+  alarms=$(curl -s --cacert "$certificate" -H "$monitor_auth" "$gateway_url/alarms" | grep -o '"id":' | wc -l || true)
   anchored=$(curl -s "http://127.0.0.1:$ledger_port/anchored?origin=$gateway_origin" || true)
   echo "[demo] InfluxDB holds ${count:-0} readings; ${alarms:-0} active alarms (GET /alarms with $access/demo-monitor.token); ledger anchored the journal up to ${anchored:-?} entries"
 done

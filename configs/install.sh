@@ -6,6 +6,7 @@
 #   socat                         pseudo-terminal pairs for serial-port tests
 #   postgresql                    PostgreSQL server and psql (the ledger service's PostgreSQL store and its tests)
 #   curl                          the demo's example queries
+#   openssl                       the demo's self-signed HTTPS certificate for the station
 #   prometheus                    promtool, which the tests use to check each service's /metrics page
 #   python3-prometheus-client     the Prometheus text-format parser the tests read /metrics with
 #   chromium                      the browser the station's tests drive with Playwright (/usr/bin/chromium)
@@ -15,7 +16,7 @@
 # servers as child processes with private data folders (configs/demo.sh, the test fixtures).
 set -euo pipefail
 
-packages=(mosquitto mosquitto-clients influxdb victoria-metrics socat postgresql curl ca-certificates prometheus python3-prometheus-client chromium)
+packages=(mosquitto mosquitto-clients influxdb victoria-metrics socat postgresql curl openssl ca-certificates prometheus python3-prometheus-client chromium)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

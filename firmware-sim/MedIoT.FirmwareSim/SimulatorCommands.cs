@@ -246,10 +246,14 @@ internal static class SimulatorCommands
         {
             Description = "An owner-only (0600) file holding the gateway API token the staff entries are sent with (mediot-gateway accounts add-token NAME --role nurse); the staff member recorded is the token's name.",
         };
+        var gatewayCertificate = new Option<FileInfo?>("--gateway-certificate")
+        {
+            Description = "With an https:// --gateway-url: trust exactly this PEM certificate for the gateway (a self-signed one, as the demo's), compared byte for byte with the one the gateway presents; any other is refused. Without it the system's trusted authorities decide.",
+        };
         var speed = new Option<double>("--speed") { Description = "Play N times faster than real time (0.1–1000).", DefaultValueFactory = _ => 1 };
         var command = new Command("scenario", "Play a scenario in real time (scaled by --speed): its devices publish signed frames over MQTT, staff entries go to the gateway's HTTP API.")
         {
-            file, folder, gatewayUrl, gatewayToken, speed,
+            file, folder, gatewayUrl, gatewayToken, gatewayCertificate, speed,
         };
         broker.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -281,6 +285,23 @@ internal static class SimulatorCommands
                 return 2;
             }
 
+            GatewayCertificatePin? pin = null;
+            if (parseResult.GetValue(gatewayCertificate) is { } certificateFile)
+            {
+                if (gateway?.Scheme != Uri.UriSchemeHttps)
+                {
+                    await Console.Error.WriteLineAsync("--gateway-certificate needs an https:// --gateway-url.").ConfigureAwait(false);
+                    return 2;
+                }
+
+                if (!GatewayCertificatePin.TryLoad(certificateFile.FullName, out pin, out var certificateProblem))
+                {
+                    await Console.Error.WriteLineAsync("--gateway-certificate: " + certificateProblem).ConfigureAwait(false);
+                    return 2;
+                }
+            }
+
+            using var pinned = pin;
             string? token = null;
             if (parseResult.GetValue(gatewayToken) is { } tokenFile)
             {
@@ -305,7 +326,8 @@ internal static class SimulatorCommands
             }
 
             var devices = new Dictionary<string, SimulatedDevice>(StringComparer.Ordinal);
-            using var http = gateway is null ? null : new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(10) };
+            using var http = gateway is null ? null
+                : new HttpClient(pin?.CreateHandler() ?? new SocketsHttpHandler(), disposeHandler: true) { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(10) };
             if (http is not null && token is not null)
             {
                 // RFC 6750 §2.1; the gateway records the token's name as the staff member.
@@ -332,7 +354,7 @@ internal static class SimulatorCommands
             }
             catch (HttpRequestException exception)
             {
-                await Console.Error.WriteLineAsync(exception.Message).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync(pin?.Refusal ?? exception.Message).ConfigureAwait(false);
                 return 1;
             }
             finally

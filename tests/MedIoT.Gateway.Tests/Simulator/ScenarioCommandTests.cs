@@ -48,6 +48,8 @@ public sealed class ScenarioCommandTests
         Assert.Equal(2, Run(ScenarioPath("sepsis.json"))); // staff entries without --gateway-url
         Assert.Equal(2, Run(ScenarioPath("sepsis.json"), "--gateway-url", "http://127.0.0.1:1/", "--gateway-token-file", folder.Combine("no-such.token"))); // no token file
         Assert.Equal(2, Run(ScenarioPath("desaturation.json"), "--gateway-url", "ftp://127.0.0.1/"));
+        Assert.Equal(2, Run(ScenarioPath("desaturation.json"), "--gateway-url", "http://127.0.0.1:1/", "--gateway-certificate", broken)); // a pin needs https
+        Assert.Equal(2, Run(ScenarioPath("desaturation.json"), "--gateway-url", "https://127.0.0.1:1/", "--gateway-certificate", broken)); // not a PEM certificate
         Assert.Equal(2, Run(ScenarioPath("desaturation.json"), "--speed", "0"));
         Assert.Equal(2, Run(ScenarioPath("desaturation.json"), "--speed", "5000"));
         Assert.Equal(2, Run(broken)); // longer than a day
