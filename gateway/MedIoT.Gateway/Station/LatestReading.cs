@@ -6,4 +6,4 @@ namespace MedIoT.Gateway.Station;
 /// <param name="Unit">The UCUM unit the frame stated.</param>
 /// <param name="MeasuredAt">When the device measured it.</param>
 /// <param name="DeviceId">The device that sent it.</param>
-internal sealed record LatestReading(int MdcCode, double Value, string Unit, DateTimeOffset MeasuredAt, string DeviceId);
+internal readonly record struct LatestReading(int MdcCode, double Value, string Unit, DateTimeOffset MeasuredAt, string DeviceId);

@@ -27,9 +27,10 @@ internal sealed class LatestReadings(TimeProvider timeProvider) : IIngestionObse
         {
             var reading = new LatestReading(observation.Code, observation.Value, observation.Unit,
                 DateTimeOffset.UnixEpoch.AddTicks(observation.TimeUnixNanoseconds / 100), device.DeviceId);
-            // A frame that arrives late (measured before the reading held) does not replace it.
-            _readings.AddOrUpdate((device.Location, observation.Code), reading,
-                (_, held) => held.MeasuredAt <= reading.MeasuredAt ? reading : held);
+            // A frame that arrives late (measured before the reading held) does not replace it. Static lambdas taking the
+            // reading as their argument: on this per-frame path nothing is allocated but the dictionary's own node.
+            _readings.AddOrUpdate((device.Location, observation.Code), static (_, reading) => reading,
+                static (_, held, reading) => held.MeasuredAt <= reading.MeasuredAt ? reading : held, reading);
         }
     }
 

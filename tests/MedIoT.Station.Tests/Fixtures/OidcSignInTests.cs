@@ -24,10 +24,7 @@ public sealed class OidcSignInTests(ChromiumBrowser chromium) : IClassFixture<Ch
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
 
-        await page.GotoAsync(flow.AuthorizationRequest.ToString());
-        await SignInAsync(page, "nurse.nora", "nora-password");
-        var callback = await flow.Callback.WaitAsync(s_timeout);
-        var tokens = await flow.Provider.RedeemCodeAsync("station", "station-secret", callback["code"]!, flow.RedirectUri, flow.CodeVerifier);
+        var (callback, tokens) = await SignInAndRedeemAsync(flow, page);
 
         Assert.Equal(flow.State, callback["state"]);
         Assert.Equal(flow.Provider.Issuer.ToString().TrimEnd('/'), callback["iss"]); // RFC 9207
@@ -87,10 +84,7 @@ public sealed class OidcSignInTests(ChromiumBrowser chromium) : IClassFixture<Ch
         await using var flow = await CodeFlow.StartAsync();
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync(flow.AuthorizationRequest.ToString());
-        await SignInAsync(page, "nurse.nora", "nora-password");
-        var callback = await flow.Callback.WaitAsync(s_timeout);
-        var tokens = await flow.Provider.RedeemCodeAsync("station", "station-secret", callback["code"]!, flow.RedirectUri, flow.CodeVerifier);
+        var (callback, tokens) = await SignInAndRedeemAsync(flow, page);
 
         // Still signed in at the provider: a new authorization request returns to the redirect URI without the sign-in page.
         await page.GotoAsync(flow.AuthorizationRequest.ToString());
@@ -106,6 +100,16 @@ public sealed class OidcSignInTests(ChromiumBrowser chromium) : IClassFixture<Ch
     }
 
     private static float Milliseconds(TimeSpan timeout) => (float)timeout.TotalMilliseconds;
+
+    /// <summary>Opens the flow's authorization request, signs nurse.nora in, and redeems the code the redirect URI received.</summary>
+    private static async Task<(IQueryCollection Callback, System.Text.Json.Nodes.JsonObject Tokens)> SignInAndRedeemAsync(CodeFlow flow, IPage page)
+    {
+        await page.GotoAsync(flow.AuthorizationRequest.ToString());
+        await SignInAsync(page, "nurse.nora", "nora-password");
+        var callback = await flow.Callback.WaitAsync(s_timeout);
+        var tokens = await flow.Provider.RedeemCodeAsync("station", "station-secret", callback["code"]!, flow.RedirectUri, flow.CodeVerifier);
+        return (callback, tokens);
+    }
 
     private static async Task SignInAsync(IPage page, string account, string password)
     {
