@@ -108,8 +108,10 @@ build_package() {
   mkdir -p "$stage/DEBIAN" "$stage/usr/bin" "$stage/usr/lib/mediot" "$stage/usr/share/doc/$name"
   local app
   for app in "$@"; do
-    # Hard links: the package is written from the release folder without copying 120 MB per application again.
-    cp -al "$out/linux-$arch/$app" "$stage/usr/lib/mediot/$app"
+    # Hard links: the package is written from the release folder without copying 120 MB per application again (a copy
+    # where the stage cannot link, which does not happen while both are under --out).
+    cp -al "$out/linux-$arch/$app" "$stage/usr/lib/mediot/$app" 2>/dev/null \
+      || { rm -rf "$stage/usr/lib/mediot/$app"; cp -a "$out/linux-$arch/$app" "$stage/usr/lib/mediot/$app"; }
     ln -s "../lib/mediot/$app/${executable[$app]}" "$stage/usr/bin/mediot-$app"
   done
   cp docs/deployment.md "$stage/usr/share/doc/$name/deployment.md"
