@@ -31,9 +31,7 @@ public sealed class SystemdNotifyTests
         Assert.All(gateway.RecentOutput.Split(Environment.NewLine).Where(line => line.Length > 0),
             line => Assert.Matches(@"^<[0-7]>[\w.]+\[\d+\] ", line));
 
-        var stopping = NotifySocket.ReceiveAsync(notifications, s_timeout);
-        Assert.Equal(0, await gateway.StopAsync());
-        Assert.Equal("STOPPING=1", await stopping);
+        await StopsCleanlySayingSTOPPINGAsync(gateway, notifications);
     }
 
     [Fact]
@@ -59,9 +57,7 @@ public sealed class SystemdNotifyTests
 
         Assert.Equal("READY=1", await NotifySocket.ReceiveAsync(notifications, s_timeout));
         await ledger.WaitForOutputAsync("<6>MedIoT.Ledger.Service[101] Ledger listening on"); // LedgerLogEvents.Listening
-        var stopping = NotifySocket.ReceiveAsync(notifications, s_timeout);
-        Assert.Equal(0, await ledger.StopAsync());
-        Assert.Equal("STOPPING=1", await stopping);
+        await StopsCleanlySayingSTOPPINGAsync(ledger, notifications);
     }
 
     [Fact]
@@ -90,6 +86,12 @@ public sealed class SystemdNotifyTests
             environment, "mediot-witness listening on");
 
         Assert.Equal("READY=1", await NotifySocket.ReceiveAsync(notifications, s_timeout));
+        await StopsCleanlySayingSTOPPINGAsync(service, notifications);
+    }
+
+    // SIGTERM, as systemctl stop sends it: STOPPING=1 on the socket, then exit code 0.
+    private static async Task StopsCleanlySayingSTOPPINGAsync(SystemdChild service, Socket notifications)
+    {
         var stopping = NotifySocket.ReceiveAsync(notifications, s_timeout);
         Assert.Equal(0, await service.StopAsync());
         Assert.Equal("STOPPING=1", await stopping);
