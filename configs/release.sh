@@ -48,10 +48,11 @@ else
   version="0.0.0"
 fi
 
-# 1. Publish: every application for every architecture in one MSBuild run (configs/release/release.proj), restoring once.
-list="$(IFS=';'; echo "${architectures[*]}")"
-echo "release: publishing ${architectures[*]} (version $version)"
-dotnet msbuild configs/release/release.proj -restore -m -t:Publish -p:Architectures="$list" -v:q -nologo
+# 1. Publish: the five applications of one architecture in one MSBuild run (configs/release/release.proj), restoring once.
+for arch in "${architectures[@]}"; do
+  echo "release: publishing linux-$arch (version $version)"
+  dotnet msbuild configs/release/release.proj -restore -m -t:Publish -p:Architecture="$arch" -v:q -nologo
+done
 
 # app name -> project folder and the executable's file name
 declare -A project=(
