@@ -10,13 +10,15 @@
 #   prometheus                    promtool, which the tests use to check each service's /metrics page
 #   python3-prometheus-client     the Prometheus text-format parser the tests read /metrics with
 #   chromium                      the browser the station's tests drive with Playwright (/usr/bin/chromium)
+#   systemd                       systemd-analyze, which the package tests run on the units (configs/systemd/)
+#   dpkg                          dpkg-deb, which configs/release.sh builds the Debian packages with (always on Debian)
 # the npm packages of the tests' OpenID Connect provider (npm ci in tests/MedIoT.Testing/Oidc, from its
 # package-lock.json; needs Node.js 20 or later),
 # and checks for the .NET 10 SDK. It never starts, stops or enables a system service: MedIoT runs its
 # servers as child processes with private data folders (configs/demo.sh, the test fixtures).
 set -euo pipefail
 
-packages=(mosquitto mosquitto-clients influxdb victoria-metrics socat postgresql curl openssl ca-certificates prometheus python3-prometheus-client chromium)
+packages=(mosquitto mosquitto-clients influxdb victoria-metrics socat postgresql curl openssl ca-certificates prometheus python3-prometheus-client chromium systemd dpkg)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole MedIoT test suite: installs what is missing, restores, builds, runs every test project
+# Runs the whole MedIoT test suite: installs what is missing, restores, builds, builds the arm64 release
+# (configs/release.sh --arch arm64), runs every test project
 # against real mosquitto and influxd (started by the fixtures on free loopback ports), and ends with
 # the line "N passed, N failed". Extra arguments go to `dotnet test` (for example --filter ...).
 set -euo pipefail
@@ -10,6 +11,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 configs/install.sh
 dotnet restore MedIoT.sln --nologo -v quiet
 dotnet build MedIoT.sln --no-restore --nologo -v quiet -c Release
+# The self-contained linux-arm64 release and its Debian packages, which tests/MedIoT.Release.Tests checks (packages,
+# units, the gateway under qemu-aarch64-static); the libraries built above are reused, only the five applications compile.
+configs/release.sh --arch arm64
 
 results="$(mktemp -d "${TMPDIR:-/tmp}/mediot-test-results.XXXXXX")"
 trap 'rm -rf "$results"' EXIT

@@ -94,4 +94,21 @@ public sealed class ServiceHostBuilderExtensionsTests
         Assert.False(logger.IsEnabled(LogLevel.Information));
         Assert.True(logger.IsEnabled(LogLevel.Warning));
     }
+
+    [Fact]
+    public void Outside_systemd_AddSystemdService_keeps_the_console_lifetime_and_the_timestamped_lines()
+    {
+        // The test host's parent is not systemd, so this is any process started by hand or by a test: the journald form and
+        // the notify lifetime (Microsoft.Extensions.Hosting.Systemd) stay off. Under systemd they are on, which
+        // tests/MedIoT.Release.Tests/Packages/SystemdNotifyTests proves on the real gateway.
+        Assert.False(Microsoft.Extensions.Hosting.Systemd.SystemdHelpers.IsSystemdService());
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+
+        builder.AddConsoleLogging();
+        builder.AddSystemdService();
+        using var host = builder.Build();
+
+        Assert.IsType<Microsoft.Extensions.Hosting.Internal.ConsoleLifetime>(host.Services.GetRequiredService<IHostLifetime>());
+        Assert.Equal(ConsoleFormatterNames.Simple, host.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName);
+    }
 }

@@ -32,6 +32,7 @@ public static class GatewayHost
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. settings.Arguments] });
         builder.AddSettingsFile(settings, configure);
         builder.AddConsoleLogging();
+        builder.AddSystemdService();
         builder.Services.AddGateway(builder.Configuration, settings);
         return builder;
     }

@@ -62,6 +62,7 @@ public sealed class LedgerServer : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [.. settingsFile.Arguments] });
         builder.AddSettingsFile(settingsFile, configure);
         builder.AddConsoleLogging();
+        builder.AddSystemdService();
         builder.Services.AddSystemTimeProvider();
 
         // Every setting is checked before anything is touched: no key file or database is created on a start that cannot succeed.

@@ -67,6 +67,7 @@ public sealed class WitnessServer : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.AddSettingsFile(settingsFile);
         builder.AddConsoleLogging();
+        builder.AddSystemdService();
         var options = new WitnessOptionsValidator().GetValidated(builder.Configuration);
         options.KeyFile = settingsFile.Resolve(options.KeyFile);
         options.StateFolder = settingsFile.Resolve(options.StateFolder);

@@ -1,0 +1,2 @@
+// What ships runs on Linux only: file modes, dpkg, systemd.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
