@@ -24,12 +24,16 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-missing=()
-for package in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$package")
-  fi
-done
+# Prints the packages of the arguments that dpkg does not have installed, one a line.
+not_installed() {
+  for package in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+      echo "$package"
+    fi
+  done
+}
+
+mapfile -t missing < <(not_installed "${packages[@]}")
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "install: installing ${missing[*]}"
@@ -64,12 +68,7 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
   echo "install: adding the arm64 architecture to dpkg"
   as_root dpkg --add-architecture arm64
 fi
-missing_arm64=()
-for package in "${arm64_packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    missing_arm64+=("$package")
-  fi
-done
+mapfile -t missing_arm64 < <(not_installed "${arm64_packages[@]}")
 if [ "${#missing_arm64[@]}" -gt 0 ]; then
   echo "install: installing ${missing_arm64[*]}"
   as_root apt-get update -qq
