@@ -31,6 +31,9 @@ public sealed class Arm64GatewayRun : IAsyncLifetime
 
     private const string JournalFolderSetting = "Gateway:Journal:Folder";
 
+    /// <summary>The alarm condition of SpO2 below a limit (docs/alerts.md §1, "Outputs").</summary>
+    public const string DesaturationCondition = "vital-below/150456";
+
     /// <summary>Bounds the start under the emulator (about 10 s on a quiet 2-core machine; generous for a loaded one).</summary>
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(180);
 
@@ -65,7 +68,7 @@ public sealed class Arm64GatewayRun : IAsyncLifetime
     /// <summary>Readings of measurement <c>vitals</c> in InfluxDB, per device.</summary>
     public IReadOnlyDictionary<string, long> ReadingsInInflux { get; private set; } = new Dictionary<string, long>();
 
-    /// <summary>The first <c>raised</c> event on <c>mediot/v1/alerts/7A/01/events</c>.</summary>
+    /// <summary>The <c>raised</c> event of SpO2 below its limit on <c>mediot/v1/alerts/7A/01/events</c>.</summary>
     public JsonElement RaisedEvent { get; private set; }
 
     /// <summary>The gateway's exit code after SIGTERM, and what it printed last.</summary>
@@ -228,13 +231,14 @@ public sealed class Arm64GatewayRun : IAsyncLifetime
         await foreach (var message in observer.Messages.ReadAllAsync(cancellationToken))
         {
             var document = JsonDocument.Parse(message.Payload).RootElement;
-            if (document.GetProperty("event").GetString() == "raised")
+            if (document.GetProperty("event").GetString() == "raised"
+                && document.GetProperty("alarm").GetProperty("condition").GetString() == DesaturationCondition)
             {
                 return document.Clone();
             }
         }
 
-        throw new InvalidOperationException("The observer's connection ended before an alarm was raised.");
+        throw new InvalidOperationException($"The observer's connection ended before {DesaturationCondition} was raised.");
     }
 
     private static async Task<Dictionary<string, long>> CountReadingsAsync(Ward ward)

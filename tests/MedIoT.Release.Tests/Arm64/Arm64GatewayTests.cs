@@ -61,7 +61,8 @@ public sealed class Arm64GatewayTests(Arm64GatewayRun run) : IClassFixture<Arm64
 
         Assert.Equal("mediot.alarm-event/1", run.RaisedEvent.GetProperty("schema").GetString());
         Assert.Equal("gw-arm64", run.RaisedEvent.GetProperty("gatewayId").GetString());
-        Assert.Equal("vital-below/150456", alarm.GetProperty("condition").GetString());
+        Assert.Equal("VitalBelowLimit", alarm.GetProperty("kind").GetString());
+        Assert.Equal(150456, alarm.GetProperty("mdcCode").GetInt32());
         Assert.Equal("high", alarm.GetProperty("priority").GetString());
         Assert.Equal(("7A", "01"), (alarm.GetProperty("ward").GetString(), alarm.GetProperty("bed").GetString()));
         Assert.Equal("ward7a-bed01-spo2", alarm.GetProperty("deviceId").GetString());
