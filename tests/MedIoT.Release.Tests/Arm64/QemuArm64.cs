@@ -33,7 +33,11 @@ internal static class QemuArm64
 
     /// <summary>The emulator's full path, once every arm64 library it needs to run the gateway is there.</summary>
     /// <exception cref="InvalidOperationException">The emulator or an arm64 library is missing; the message says how to install it.</exception>
-    public static string RequireEmulator()
+    public static string RequireEmulator() => RequireEmulator(File.Exists);
+
+    /// <inheritdoc cref="RequireEmulator()"/>
+    /// <param name="libraryExists">Whether a library file exists (a test gives one that leaves a library out).</param>
+    internal static string RequireEmulator(Func<string, bool> libraryExists)
     {
         string emulator;
         try
@@ -45,7 +49,7 @@ internal static class QemuArm64
             throw new InvalidOperationException($"{missing.Message} {InstallHint}", missing);
         }
 
-        var absent = s_libraries.Where(library => !File.Exists(library.Path)).ToList();
+        var absent = s_libraries.Where(library => !libraryExists(library.Path)).ToList();
         return absent.Count == 0 ? emulator : throw new InvalidOperationException(
             $"The arm64 libraries {string.Join(", ", absent.Select(library => $"{library.Path} ({library.Package})"))} are not installed, " +
             $"so {Emulator} cannot run an arm64 build. {InstallHint}");
