@@ -35,8 +35,8 @@ public sealed class Arm64GatewayRun : IAsyncLifetime
     public const string DesaturationCondition = "vital-below/150456";
 
     /// <summary>
-    /// Bounds a start under the emulator, of the gateway and of its audit command: about 9 s on a quiet 2-core machine, 49 to 85 s
-    /// on one loaded to 15-24 (docs/benchmarks/release.md).
+    /// Bounds a start under the emulator, of the gateway and of its audit command: about 9 s on a quiet 2-core machine, 28 to 85 s
+    /// on one loaded to 11-24 (docs/benchmarks/release.md).
     /// </summary>
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(180);
 
