@@ -97,21 +97,24 @@ public sealed class Arm64GatewayRun : IAsyncLifetime
         }
         catch (Exception failure)
         {
-            throw new InvalidOperationException($"{failure.Message}{Environment.NewLine}The arm64 gateway's output:{Environment.NewLine}{_gateway?.RecentOutput}",
-                failure);
+            var output = _gateway?.RecentOutput;
+            await DisposeAsync(); // the gateway, mosquitto and influxd end with the failed run, whatever xunit does with a failed fixture
+            throw new InvalidOperationException($"{failure.Message}{Environment.NewLine}The arm64 gateway's output:{Environment.NewLine}{output}", failure);
         }
     }
 
     public async Task DisposeAsync()
     {
-        if (_gateway is not null)
+        if (_gateway is { } gateway)
         {
-            await _gateway.DisposeAsync();
+            _gateway = null;
+            await gateway.DisposeAsync();
         }
 
-        if (_ward is not null)
+        if (_ward is { } ward)
         {
-            await _ward.DisposeAsync();
+            _ward = null;
+            await ward.DisposeAsync();
         }
     }
 
