@@ -12,24 +12,30 @@
 #   chromium                      the browser the station's tests drive with Playwright (/usr/bin/chromium)
 #   systemd                       systemd-analyze, which the package tests run on the units (configs/systemd/)
 #   dpkg                          dpkg-deb, which configs/release.sh builds the Debian packages with (always on Debian)
+#   qemu-user-static              qemu-aarch64-static, which runs the linux-arm64 gateway in the tests (Release.Tests/Arm64)
+# the arm64 libraries that gateway needs under qemu, from Debian's multiarch (see the arm64 block below),
 # the npm packages of the tests' OpenID Connect provider (npm ci in tests/MedIoT.Testing/Oidc, from its
 # package-lock.json; needs Node.js 20 or later),
 # and checks for the .NET 10 SDK. It never starts, stops or enables a system service: MedIoT runs its
 # servers as child processes with private data folders (configs/demo.sh, the test fixtures).
 set -euo pipefail
 
-packages=(mosquitto mosquitto-clients influxdb victoria-metrics socat postgresql curl openssl ca-certificates prometheus python3-prometheus-client chromium systemd dpkg)
+packages=(mosquitto mosquitto-clients influxdb victoria-metrics socat postgresql curl openssl ca-certificates prometheus python3-prometheus-client chromium systemd dpkg qemu-user-static)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-missing=()
-for package in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$package")
-  fi
-done
+# Prints the packages of the arguments that dpkg does not have installed, one a line.
+not_installed() {
+  for package in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+      echo "$package"
+    fi
+  done
+}
+
+mapfile -t missing < <(not_installed "${packages[@]}")
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "install: installing ${missing[*]}"
@@ -50,6 +56,27 @@ if [ "${#missing[@]}" -gt 0 ]; then
   trap - EXIT
 else
   echo "install: Debian packages present (${packages[*]})"
+fi
+
+# The arm64 run of the tests executes the self-contained linux-arm64 gateway under qemu-aarch64-static. The .NET
+# runtime in that folder still loads arm64's C library and loader, libstdc++ (the host), OpenSSL (TLS, hashes),
+# ICU and zlib (compression) from the system, so arm64 is added as a foreign architecture (dpkg(1)
+# --add-architecture; Debian's sources are not edited: the mirror serves arm64 too) and those libraries come from it.
+# ICU is not loaded today (InvariantGlobalization=true in Directory.Build.props) but stays, so a project that turns
+# invariant mode off still runs. --no-remove: installing a multiarch library must never take away an installed
+# amd64 package; apt stops instead.
+arm64_packages=(libc6:arm64 libstdc++6:arm64 libssl3:arm64 libicu72:arm64 zlib1g:arm64)
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  echo "install: adding the arm64 architecture to dpkg"
+  as_root dpkg --add-architecture arm64
+fi
+mapfile -t missing_arm64 < <(not_installed "${arm64_packages[@]}")
+if [ "${#missing_arm64[@]}" -gt 0 ]; then
+  echo "install: installing ${missing_arm64[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --no-remove "${missing_arm64[@]}" >/dev/null
+else
+  echo "install: arm64 libraries present (${arm64_packages[*]})"
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then

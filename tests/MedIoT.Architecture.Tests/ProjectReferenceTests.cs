@@ -39,8 +39,8 @@ public sealed class ProjectReferenceTests
         ["MedIoT.Gateway.Tests"] = ["MedIoT.Gateway", "MedIoT.FirmwareSim", "MedIoT.Testing", "MedIoT.Ledger.Verifier", "MedIoT.Ledger.Service", "MedIoT.Ledger.Witness"],
         // The station's browser tests: the gateway, the simulator's beds, the fixtures (OIDC provider, certificates).
         ["MedIoT.Station.Tests"] = ["MedIoT.Gateway", "MedIoT.FirmwareSim", "MedIoT.Testing"],
-        // What ships: the packages and the arm64 gateway, read from the release configs/release.sh builds.
-        ["MedIoT.Release.Tests"] = ["MedIoT.Testing"],
+        // What ships: the packages, and the released arm64 gateway as a process (no reference), fed by the simulator's devices.
+        ["MedIoT.Release.Tests"] = ["MedIoT.Testing", "MedIoT.FirmwareSim"],
         ["MedIoT.Gateway.LoadTest"] = ["MedIoT.Gateway", "MedIoT.FirmwareSim", "MedIoT.Testing"],
         ["MedIoT.Alerts.LoadHarness"] = ["MedIoT.Gateway", "MedIoT.FirmwareSim", "MedIoT.Testing"],
         ["MedIoT.Ledger.Benchmarks"] = ["MedIoT.Ledger"],

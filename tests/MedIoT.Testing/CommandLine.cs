@@ -8,12 +8,13 @@ public static class CommandLine
 {
     /// <summary>
     /// Runs <paramref name="fileName"/> with <paramref name="arguments"/>, writing <paramref name="standardInput"/> to it when
-    /// given; a run longer than 60 s is killed and fails.
+    /// given; a run longer than <paramref name="timeout"/> (default 60 s) is killed and fails.
     /// </summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(
         string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null,
-        string? standardInput = null)
+        string? standardInput = null, TimeSpan? timeout = null)
     {
+        var bound = timeout ?? TimeSpan.FromSeconds(60);
         var startInfo = new ProcessStartInfo(fileName)
         {
             RedirectStandardInput = standardInput is not null,
@@ -41,15 +42,15 @@ public static class CommandLine
             process.StandardInput.Close();
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var expiry = new CancellationTokenSource(bound);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await process.WaitForExitAsync(expiry.Token);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{fileName} {string.Join(' ', arguments)}' did not finish within 60 s.");
+            throw new TimeoutException($"'{fileName} {string.Join(' ', arguments)}' did not finish within {bound.TotalSeconds:0} s.");
         }
 
         return (process.ExitCode, await output, await error);

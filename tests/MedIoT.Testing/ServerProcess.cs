@@ -37,6 +37,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Completes when the process ends.</summary>
     public Task Exited => _exited.Task;
 
+    /// <summary>The exit code of the ended process (for a service stop: 0 when it shut down cleanly).</summary>
+    /// <exception cref="InvalidOperationException">The process is still running.</exception>
+    public int ExitCode => HasExited ? _process.ExitCode
+        : throw new InvalidOperationException($"{_name} (pid {_process.Id}) is still running: it has no exit code yet.");
+
     /// <summary>The last lines the server printed, for failure messages.</summary>
     public string RecentOutput
     {

@@ -10,10 +10,7 @@ namespace MedIoT.Ledger.Storage;
 /// </summary>
 public static partial class DurableFolder
 {
-    // O_RDONLY (0) | O_DIRECTORY. The value differs per architecture: 0200000 (0x10000) in the generic Linux
-    // uapi/asm-generic/fcntl.h that x86-64 uses, 040000 (0x4000) in arch/arm64 and arch/arm uapi/asm/fcntl.h, where
-    // 0x10000 is O_DIRECT, which a directory refuses with EINVAL.
-    private static readonly int ReadOnlyDirectoryFlags = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
+    private static readonly int s_readOnlyDirectoryFlags = ReadOnlyDirectoryFlags(RuntimeInformation.ProcessArchitecture);
 
     /// <summary>Replaces <paramref name="path"/> with <paramref name="contents"/> so a crash leaves the old or the new file, never a mix.</summary>
     public static void ReplaceFile(string path, ReadOnlySpan<byte> contents)
@@ -43,7 +40,7 @@ public static partial class DurableFolder
             return;
         }
 
-        var descriptor = Open(Encoding.UTF8.GetBytes(folder + "\0"), ReadOnlyDirectoryFlags);
+        var descriptor = Open(Encoding.UTF8.GetBytes(folder + "\0"), s_readOnlyDirectoryFlags);
         if (descriptor < 0)
         {
             throw new IOException($"Cannot open the folder '{folder}' to flush it (errno {Marshal.GetLastPInvokeError()}).");
@@ -61,6 +58,13 @@ public static partial class DurableFolder
             _ = Close(descriptor);
         }
     }
+
+    /// <summary>
+    /// O_RDONLY (0) | O_DIRECTORY on <paramref name="architecture"/>. The value differs per architecture: 0200000 (0x10000)
+    /// in the generic Linux uapi/asm-generic/fcntl.h that x86-64 uses, 040000 (0x4000) in arch/arm64 and arch/arm
+    /// uapi/asm/fcntl.h, where 0x10000 is O_DIRECT, which a directory refuses with EINVAL (docs/arm64.md).
+    /// </summary>
+    internal static int ReadOnlyDirectoryFlags(Architecture architecture) => architecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
     private static partial int Open(byte[] path, int flags);
