@@ -1,6 +1,7 @@
 using MedIoT.Gateway.Access;
 using MedIoT.Gateway.Audit;
 using MedIoT.Gateway.Hosting;
+using MedIoT.Hosting;
 
 if (args is ["audit", ..])
 {
@@ -12,5 +13,5 @@ if (args is ["accounts", ..])
     return await AccountsCommand.RunAsync(args[1..], AccountsCommand.ReadPasswordFromConsole, GatewayHost.AccountsPath, Console.Out, Console.Error);
 }
 
-await GatewayHost.CreateBuilder(args).Build().RunAsync();
-return 0;
+// Not 0 when a background service failed and so stopped the host: systemd's Restart=on-failure then starts it again.
+return await ServiceHostRun.RunAsync(GatewayHost.CreateBuilder(args).Build());
