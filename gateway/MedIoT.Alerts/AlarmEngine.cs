@@ -233,7 +233,7 @@ public sealed class AlarmEngine
         }
 
         tracker.Evaluate(reading.Value, now);
-        var score = news2.MissingParameters.Count < 7 ? news2.AggregateScore : (int?)null;
+        var score = news2.FreshParameters > 0 ? news2.AggregateScore : (int?)null;
         SetVital(reading, state, tracker, AlarmCondition.VitalBelow(code), static c => c.Below, score, now, events);
         SetVital(reading, state, tracker, AlarmCondition.VitalAbove(code), static c => c.Above, score, now, events);
         SetVital(reading, state, tracker, AlarmCondition.VitalFalling(code), static c => c.Falling, score, now, events);
@@ -558,12 +558,12 @@ public sealed class AlarmEngine
         }
     }
 
-    private News2Assessment StepNews2(BedLocation bed, BedState state, DateTimeOffset now, List<AlarmEvent> events)
+    private News2Summary StepNews2(BedLocation bed, BedState state, DateTimeOffset now, List<AlarmEvent> events)
     {
-        var assessment = state.News2.Step(now, _rules.News2);
-        var score = assessment.MissingParameters.Count < 7 ? assessment.AggregateScore : (int?)null;
+        var fresh = state.News2.Step(now, _rules.News2);
+        var score = fresh.FreshParameters > 0 ? fresh.AggregateScore : (int?)null;
         _book.Set(bed, AlarmCondition.News2Score, null, state.News2.Applied, score, now, events);
-        return assessment;
+        return fresh;
     }
 
     private BedState Bed(BedLocation bed)
@@ -589,8 +589,11 @@ public sealed class AlarmEngine
 
     private static DateTimeOffset Earlier(DateTimeOffset first, DateTimeOffset second) => first <= second ? first : second;
 
+    // Called for every reading: a span search, not LINQ (no enumerator or delegate per call). char.IsControl is exactly
+    // U+0000..U+001F and U+007F..U+009F (Unicode category Cc).
     private static bool IsName(string? name) =>
-        !string.IsNullOrEmpty(name) && name.Length <= 64 && !name.Any(char.IsControl);
+        !string.IsNullOrEmpty(name) && name.Length <= 64
+        && name.AsSpan().IndexOfAnyInRange('\u0000', '\u001F') < 0 && name.AsSpan().IndexOfAnyInRange('\u007F', '\u009F') < 0;
 
     private sealed class BedState
     {

@@ -117,4 +117,68 @@ public sealed class MqttReceivedMessage
             throw;
         }
     }
+
+    /// <summary>
+    /// Acknowledges <paramref name="messages"/> in their order, as <see cref="AcknowledgeAsync"/> would one by one, with as few
+    /// writes as possible: the PUBACKs of consecutive QoS 1 messages received on one connection leave in one write and one
+    /// flush (§4.6 is kept: the order of the list is the order on the wire). Messages already acknowledged, QoS 0 messages
+    /// and messages not tied to a connection are skipped; a QoS 2 message gets its PUBREC on its own.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled before the PUBACKs were written; none of the run being written counts as acknowledged.</exception>
+    public static async ValueTask AcknowledgeAllAsync(IReadOnlyList<MqttReceivedMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        List<ushort>? run = null;
+        List<MqttReceivedMessage>? claimed = null;
+        var start = 0;
+        while (start < messages.Count)
+        {
+            var first = messages[start];
+            if (first.QualityOfService != MqttQualityOfService.AtLeastOnce || first._connection is null)
+            {
+                await first.AcknowledgeAsync(cancellationToken).ConfigureAwait(false);
+                start++;
+                continue;
+            }
+
+            // The longest run of QoS 1 messages of the same connection from here; each not yet acknowledged is claimed.
+            run ??= new List<ushort>(messages.Count);
+            claimed ??= new List<MqttReceivedMessage>(messages.Count);
+            run.Clear();
+            claimed.Clear();
+            var end = start;
+            for (; end < messages.Count && messages[end] is { QualityOfService: MqttQualityOfService.AtLeastOnce } next && next._connection == first._connection; end++)
+            {
+                if (Interlocked.Exchange(ref next._acknowledged, 1) == 0)
+                {
+                    run.Add(next.PacketIdentifier);
+                    claimed.Add(next);
+                }
+            }
+
+            try
+            {
+                if (run.Count > 0)
+                {
+                    await first._connection.SendPubAcksAsync(run, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (MqttConnectionClosedException)
+            {
+                // The broker keeps the messages unacknowledged and redelivers them (§4.4); nothing is lost.
+            }
+            catch (OperationCanceledException)
+            {
+                foreach (var message in claimed)
+                {
+                    // Not written (a cancelled wait for the write lock): they may be acknowledged again.
+                    Volatile.Write(ref message._acknowledged, 0);
+                }
+
+                throw;
+            }
+
+            start = end;
+        }
+    }
 }

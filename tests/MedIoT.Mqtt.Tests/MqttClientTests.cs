@@ -157,6 +157,58 @@ public sealed class MqttClientTests
     }
 
     [Fact(Timeout = TestTimeout)]
+    public async Task Acknowledging_several_messages_at_once_releases_exactly_those_and_the_rest_are_redelivered()
+    {
+        await using var server = await MosquittoServer.StartAsync();
+        var options = server.Options("batch-ack");
+        options.CleanSession = false;
+        options.AutoAcknowledge = false;
+        await using var publisher = await server.ConnectAsync("batch-ack-publisher");
+
+        await using (var first = await server.ConnectAsync(options))
+        {
+            await first.SubscribeAsync([new MqttTopicFilter("vitals", MqttQualityOfService.AtLeastOnce)], CancellationToken.None);
+            for (var i = 0; i < 6; i++)
+            {
+                await publisher.PublishAsync(new MqttApplicationMessage("vitals", Broker.Utf8($"frame {i}")), CancellationToken.None).WaitAsync(Broker.Timeout);
+            }
+
+            var received = new List<MqttReceivedMessage>();
+            for (var i = 0; i < 6; i++)
+            {
+                received.Add(await first.ReceiveAsync());
+            }
+
+            Assert.Equal(["frame 0", "frame 1", "frame 2", "frame 3", "frame 4", "frame 5"], received.Select(m => m.Text()));
+            // One of them already acknowledged on its own: acknowledged once, never twice.
+            await received[1].AcknowledgeAsync().AsTask().WaitAsync(Broker.Timeout);
+            await MqttReceivedMessage.AcknowledgeAllAsync(received[..4]).AsTask().WaitAsync(Broker.Timeout);
+            Assert.All(received[..4], m => Assert.True(m.IsAcknowledged));
+            Assert.All(received[4..], m => Assert.False(m.IsAcknowledged));
+
+            await first.DisconnectAsync(CancellationToken.None).WaitAsync(Broker.Timeout);
+            await first.Completion.WaitAsync(Broker.Timeout);
+        }
+
+        options.AutoAcknowledge = true;
+        await using var second = await server.ConnectAsync(options);
+        Assert.True(second.SessionPresent);
+        await publisher.PublishAsync(new MqttApplicationMessage("vitals", Broker.Utf8("after reconnect")), CancellationToken.None).WaitAsync(Broker.Timeout);
+
+        // Only the two messages left unacknowledged come back, in order, before the new one.
+        foreach (var expected in new[] { "frame 4", "frame 5" })
+        {
+            var redelivered = await second.ReceiveAsync();
+            Assert.Equal(expected, redelivered.Text());
+            Assert.True(redelivered.Duplicate);
+        }
+
+        var next = await second.ReceiveAsync();
+        Assert.Equal("after reconnect", next.Text());
+        Assert.False(next.Duplicate);
+    }
+
+    [Fact(Timeout = TestTimeout)]
     public async Task An_idle_client_stays_connected_across_several_keep_alive_periods()
     {
         await using var server = await MosquittoServer.StartAsync();

@@ -111,6 +111,16 @@ internal sealed class BedNews2
     public News2Assessment Assess(DateTimeOffset now, News2Rules rules)
     {
         var scores = new int?[ParameterCount];
+        ScoreFresh(now, rules, scores);
+        return new News2Assessment(scores, Scale, (string?[])_sources.Clone(), (DateTimeOffset?[])_times.Clone(), ScaleSetBy);
+    }
+
+    /// <summary>
+    /// Scores the fresh parameters into <paramref name="scores"/> (null: no fresh value) and keeps them as the last fresh
+    /// scores. Shared by <see cref="Assess"/> and <see cref="Step"/>, which runs for every reading and allocates nothing.
+    /// </summary>
+    private void ScoreFresh(DateTimeOffset now, News2Rules rules, Span<int?> scores)
+    {
         // Scale 2 above 92 % depends on air or oxygen; when that is not fresh it is scored as air, so a partial
         // score stays a lower bound of the full one.
         var onOxygen = IsFresh(News2Parameter.AirOrOxygen, now, rules) && _onOxygen;
@@ -119,6 +129,7 @@ internal sealed class BedNews2
             var parameter = (News2Parameter)index;
             if (!IsFresh(parameter, now, rules))
             {
+                scores[index] = null;
                 continue;
             }
 
@@ -137,19 +148,19 @@ internal sealed class BedNews2
             };
             _lastFreshScores[index] = scores[index];
         }
-
-        return new News2Assessment(scores, Scale, (string?[])_sources.Clone(), (DateTimeOffset?[])_times.Clone(), ScaleSetBy);
     }
 
     /// <summary>
     /// Advances the NEWS2 alarm: a more urgent band must hold for the persistence delay before the alarm rises; a
     /// less urgent one for the clear delay before it falls. The fall is judged with stale parameters carrying
     /// their last fresh score, so a score never drops merely because a value went stale (no evidence of
-    /// improvement). Returns the fresh assessment.
+    /// improvement). Returns the fresh score.
     /// </summary>
-    public News2Assessment Step(DateTimeOffset now, News2Rules rules)
+    public News2Summary Step(DateTimeOffset now, News2Rules rules)
     {
-        var fresh = Assess(now, rules);
+        Span<int?> scores = stackalloc int?[ParameterCount];
+        ScoreFresh(now, rules, scores);
+        var fresh = News2Summary.Of(scores);
         var rising = rules.PriorityFor(fresh.Band);
         AlarmPriority? target;
         if (Rank(rising) > Rank(Applied))
@@ -158,8 +169,7 @@ internal sealed class BedNews2
         }
         else
         {
-            var carried = rules.PriorityFor(News2Scoring.ResponseBand(
-                _lastFreshScores.Sum(score => score ?? 0), _lastFreshScores.Any(score => score == 3)));
+            var carried = rules.PriorityFor(CarriedBand());
             if (_restoredFloor is { } floor)
             {
                 if (s_measured.All(parameter => _lastFreshScores[(int)parameter] is not null))
@@ -201,6 +211,20 @@ internal sealed class BedNews2
         }
 
         return fresh;
+    }
+
+    // The band of the last fresh scores (stale parameters keep theirs). A loop, not LINQ: it runs for every reading.
+    private News2ResponseBand CarriedBand()
+    {
+        var sum = 0;
+        var anyThree = false;
+        foreach (var score in _lastFreshScores)
+        {
+            sum += score ?? 0;
+            anyThree |= score == 3;
+        }
+
+        return News2Scoring.ResponseBand(sum, anyThree);
     }
 
     private bool IsFresh(News2Parameter parameter, DateTimeOffset now, News2Rules rules) =>

@@ -16,7 +16,9 @@ internal sealed class VitalTracker
 
     private readonly DateTimeOffset?[] _onsets;
     private readonly bool[] _confirmed;
-    private readonly Queue<(DateTimeOffset At, double Value)> _history = new();
+    // UTC ticks rather than DateTimeOffset: the rate-of-change scan reads the whole window for every sample (at 100 samples
+    // a second, thousands of entries), and comparing longs is the cheap part of it. The differences are the same ticks.
+    private readonly Queue<(long AtUtcTicks, double Value)> _history = new();
     private readonly DateTimeOffset?[] _rateOnsets;
 
     public VitalTracker(VitalRule rule)
@@ -104,7 +106,8 @@ internal sealed class VitalTracker
         AlarmPriority? rising = null;
         if (Rule.RatesOfChange.Count > 0)
         {
-            while (_history.Count > 0 && (now - _history.Peek().At > Rule.LongestWindow || _history.Count >= MaxHistory))
+            var nowTicks = now.UtcTicks;
+            while (_history.Count > 0 && (nowTicks - _history.Peek().AtUtcTicks > Rule.LongestWindow.Ticks || _history.Count >= MaxHistory))
             {
                 _history.Dequeue();
             }
@@ -112,11 +115,12 @@ internal sealed class VitalTracker
             for (var index = 0; index < _rateOnsets.Length; index++)
             {
                 var rate = Rule.RatesOfChange[index];
+                var windowTicks = rate.Window.Ticks;
                 var highest = value;
                 var lowest = value;
-                foreach (var (at, past) in _history)
+                foreach (var (atTicks, past) in _history)
                 {
-                    if (now - at <= rate.Window)
+                    if (nowTicks - atTicks <= windowTicks)
                     {
                         highest = Math.Max(highest, past);
                         lowest = Math.Min(lowest, past);
@@ -138,7 +142,7 @@ internal sealed class VitalTracker
                 }
             }
 
-            _history.Enqueue((now, value));
+            _history.Enqueue((now.UtcTicks, value));
         }
 
         Last = new VitalConditions(below, above, falling, rising);

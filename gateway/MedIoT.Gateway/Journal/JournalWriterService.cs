@@ -45,6 +45,7 @@ internal sealed class JournalWriterService(
     {
     }
     private readonly List<PendingFrame> _batch = [];
+    private readonly FrameAcknowledgements _acknowledgements = new();
     private readonly List<VerifiedFrame> _frames = [];
     private readonly List<AlarmEventEntry> _alarmEntries = [];
     private bool _firstAlarmJournaled;
@@ -135,12 +136,9 @@ internal sealed class JournalWriterService(
             }
         }
 
-        // Durable: release every frame of the batch at its source, in arrival order. An acknowledgement to a lost
-        // connection is dropped by the MQTT client (the broker redelivers; the journal knows the frame).
-        foreach (var pending in _batch)
-        {
-            await pending.Acknowledge(CancellationToken.None).ConfigureAwait(false);
-        }
+        // Durable: release every frame of the batch at its source, in arrival order (the MQTT messages' PUBACKs in one write).
+        // An acknowledgement to a lost connection is dropped by the MQTT client (the broker redelivers; the journal knows the frame).
+        await _acknowledgements.AcknowledgeAsync(_batch, CancellationToken.None).ConfigureAwait(false);
 
         var committed = _frames.Count + _alarmEntries.Count;
         _batch.Clear();

@@ -261,6 +261,43 @@ internal sealed class MqttConnection : IAsyncDisposable
     public Task SendFlowCompletionAsync(MqttPubAckPacket pubAck, CancellationToken cancellationToken) =>
         SendAsync(pubAck, (MqttQualityOfService.AtLeastOnce, pubAck.PacketIdentifier), cancellationToken);
 
+    /// <summary>
+    /// Writes the PUBACKs of several QoS 1 messages received on this connection, in the order given, and flushes once: one
+    /// socket write for the lot instead of one per message (the journal acknowledges a whole group commit at a time).
+    /// Frees each Receive Maximum slot before the packets are written, as <see cref="SendFlowCompletionAsync(MqttPubAckPacket, CancellationToken)"/> does.
+    /// </summary>
+    /// <exception cref="MqttConnectionClosedException">The connection is closed or failed.</exception>
+    public async Task SendPubAcksAsync(IReadOnlyList<ushort> packetIdentifiers, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Volatile.Read(ref _closed) != 0)
+            {
+                throw new MqttConnectionClosedException("The MQTT connection is closed.");
+            }
+
+            foreach (var packetIdentifier in packetIdentifiers)
+            {
+                var pubAck = new MqttPubAckPacket(packetIdentifier);
+                if (PeerMaximumPacketSize != int.MaxValue && MqttPacketWriter.GetPacketSize(pubAck, _protocolVersion) is var size && size > PeerMaximumPacketSize)
+                {
+                    // Nothing written yet for this one; those before it are flushed by the next write (none is torn).
+                    throw new MqttPacketTooLargeException(pubAck.Type.ToString(), size, PeerMaximumPacketSize);
+                }
+
+                ReturnReceiveSlot(MqttQualityOfService.AtLeastOnce, packetIdentifier);
+                MqttPacketWriter.Write(pubAck, _protocolVersion, _writer);
+            }
+
+            await FlushAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     /// <summary>Writes the PUBCOMP that ends the flow of a QoS 2 message, freeing its slot first (see the PUBACK overload).</summary>
     /// <exception cref="MqttConnectionClosedException">The connection is closed or failed.</exception>
     public Task SendFlowCompletionAsync(MqttPubCompPacket pubComp, CancellationToken cancellationToken) =>
@@ -288,27 +325,33 @@ internal sealed class MqttConnection : IAsyncDisposable
             }
 
             MqttPacketWriter.Write(packet, _protocolVersion, _writer);
-            FlushResult flush;
-            try
-            {
-                flush = await _writer.FlushAsync(_closing.Token).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is IOException or ObjectDisposedException or OperationCanceledException or SocketException)
-            {
-                throw new MqttConnectionClosedException("Writing to the MQTT broker failed; the connection is lost.", exception);
-            }
-
-            if (flush.IsCanceled || flush.IsCompleted)
-            {
-                throw new MqttConnectionClosedException("The MQTT connection closed while a packet was being written.");
-            }
-
-            Volatile.Write(ref _lastSentTimestamp, _timeProvider.GetTimestamp());
+            await FlushAsync().ConfigureAwait(false);
         }
         finally
         {
             _writeLock.Release();
         }
+    }
+
+    // Called with the write lock held, after the packets were written to the pipe.
+    private async Task FlushAsync()
+    {
+        FlushResult flush;
+        try
+        {
+            flush = await _writer.FlushAsync(_closing.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException or OperationCanceledException or SocketException)
+        {
+            throw new MqttConnectionClosedException("Writing to the MQTT broker failed; the connection is lost.", exception);
+        }
+
+        if (flush.IsCanceled || flush.IsCompleted)
+        {
+            throw new MqttConnectionClosedException("The MQTT connection closed while a packet was being written.");
+        }
+
+        Volatile.Write(ref _lastSentTimestamp, _timeProvider.GetTimestamp());
     }
 
     /// <summary>Lets the reading side finish; called by the only reader once it stops reading.</summary>

@@ -64,7 +64,7 @@ internal sealed class MqttIngestService(
                     var outcome = verifier.VerifyHandedOver(message.Topic, message.Payload);
                     statistics.Record(outcome);
                     _observer.Observe(outcome);
-                    await queue.Writer.WriteAsync(new PendingFrame(outcome.Frame, message.AcknowledgeAsync), stoppingToken).ConfigureAwait(false);
+                    await queue.Writer.WriteAsync(new PendingFrame(outcome.Frame, message), stoppingToken).ConfigureAwait(false);
                 }
 
                 await subscribed.ConfigureAwait(false);

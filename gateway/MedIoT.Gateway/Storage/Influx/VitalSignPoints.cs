@@ -27,7 +27,7 @@ internal static class VitalSignPoints
             }
 
             LineProtocol.WriteTag(output, "bed", device.Location.Bed.ToString());
-            LineProtocol.WriteTag(output, "code", observation.Code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            LineProtocol.WriteTag(output, "code", observation.Code);
             LineProtocol.WriteTag(output, "device", device.DeviceId);
             LineProtocol.WriteTag(output, "ward", device.Location.Ward.ToString());
             LineProtocol.WriteFloatField(output, "value", observation.Value, first: true);

@@ -46,6 +46,23 @@ public sealed class LineProtocolTests
         Assert.Equal("my\\ vitals\\,x=1,ward\\ name=7\\ A\\,\\=b note=\"say \\\"hi\\\" \\\\ ok\",n=-5i 0\n", Encoding.UTF8.GetString(output.WrittenSpan));
     }
 
+    [Fact]
+    public void Names_without_special_characters_are_written_as_UTF8_and_escaped_ones_alike()
+    {
+        var output = new ArrayBufferWriter<byte>();
+
+        // The first names need no escaping (the whole-string path), the second ones do (rune by rune); both are UTF-8.
+        LineProtocol.WriteMeasurement(output, "Vitalwerte");
+        LineProtocol.WriteTag(output, "station", "Süd-Ost");
+        LineProtocol.WriteTag(output, "code", -150456);
+        LineProtocol.WriteTag(output, "ward", "Süd Ost");
+        LineProtocol.WriteStringField(output, "unit", "µmol/L", first: true);
+        LineProtocol.WriteStringField(output, "note", "\"µ\"", first: false);
+        LineProtocol.WriteTimestampAndEndLine(output, 1);
+
+        Assert.Equal("Vitalwerte,station=Süd-Ost,code=-150456,ward=Süd\\ Ost unit=\"µmol/L\",note=\"\\\"µ\\\"\" 1\n", Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
     [Theory]
     [InlineData(0.1, "0.1")]
     [InlineData(36.6, "36.6")]
