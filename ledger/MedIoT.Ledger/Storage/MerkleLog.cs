@@ -98,6 +98,11 @@ public sealed class MerkleLog : IDisposable, IMerkleNodeSource
         }
 
         var commit = new FileStream(Path.Combine(folder, CommitFileName), options);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(commit.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite); // as OpenData
+        }
+
         SafeFileHandle? tree = null, entries = null, index = null;
         try
         {
@@ -307,9 +312,19 @@ public sealed class MerkleLog : IDisposable, IMerkleNodeSource
         return (2 * lastLeaf) - long.PopCount(lastLeaf) + level;
     }
 
-    private static SafeFileHandle OpenData(string folder, string name) =>
-        File.OpenHandle(Path.Combine(folder, name), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read,
+    private static SafeFileHandle OpenData(string folder, string name)
+    {
+        var handle = File.OpenHandle(Path.Combine(folder, name), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read,
             FileOptions.None, preallocationSize: 0);
+        if (!OperatingSystem.IsWindows())
+        {
+            // Owner-only whatever the process's umask: the entries are patients' readings (a log kept by an earlier
+            // release with wider modes is narrowed here too).
+            File.SetUnixFileMode(handle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return handle;
+    }
 
     private void Recover()
     {

@@ -46,6 +46,34 @@ public sealed class MerkleLogTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void Every_file_of_the_log_is_owner_only_even_when_an_earlier_release_left_it_readable_by_others()
+    {
+        using var folder = TemporaryDirectory.Create("ledger");
+        var logFolder = Path.Combine(folder.Path, "log");
+        using (var log = MerkleLog.Open(logFolder))
+        {
+            log.AppendBatch(Entries(0, 3));
+        }
+
+        var ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var files = Directory.GetFiles(logFolder);
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            File.SetUnixFileMode(file, ownerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+
+        using (var reopened = MerkleLog.Open(logFolder))
+        {
+            Assert.Equal(3, reopened.Size);
+        }
+
+        Assert.All(files, file => Assert.Equal(ownerOnly, File.GetUnixFileMode(file)));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(logFolder));
+    }
+
+    [Fact]
     public void Random_batches_agree_with_the_naive_definitions_for_every_size()
     {
         using var folder = TemporaryDirectory.Create("ledger");
