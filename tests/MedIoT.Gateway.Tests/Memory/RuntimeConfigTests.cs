@@ -23,6 +23,12 @@ public sealed class RuntimeConfigTests
     }
 
     [Fact]
+    public void The_GC_commits_memory_in_one_megabyte_regions()
+    {
+        Assert.Equal(1024 * 1024, ConfigProperties().GetProperty("System.GC.RegionSize").GetInt32());
+    }
+
+    [Fact]
     public void Tiered_compilation_stays_off()
     {
         Assert.False(ConfigProperties().GetProperty("System.Runtime.TieredCompilation").GetBoolean());
