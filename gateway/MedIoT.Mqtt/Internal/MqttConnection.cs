@@ -267,7 +267,27 @@ internal sealed class MqttConnection : IAsyncDisposable
     /// Frees each Receive Maximum slot before the packets are written, as <see cref="SendFlowCompletionAsync(MqttPubAckPacket, CancellationToken)"/> does.
     /// </summary>
     /// <exception cref="MqttConnectionClosedException">The connection is closed or failed.</exception>
-    public async Task SendPubAcksAsync(IReadOnlyList<ushort> packetIdentifiers, CancellationToken cancellationToken)
+    public Task SendPubAcksAsync(IReadOnlyList<ushort> packetIdentifiers, CancellationToken cancellationToken) =>
+        WriteLockedAsync(packetIdentifiers, static (connection, identifiers) =>
+        {
+            foreach (var packetIdentifier in identifiers)
+            {
+                // A PUBACK too large for the server throws before it is written; those before it are whole and flushed later.
+                connection.WritePacket(new MqttPubAckPacket(packetIdentifier), (MqttQualityOfService.AtLeastOnce, packetIdentifier));
+            }
+        }, cancellationToken);
+
+    /// <summary>Writes the PUBCOMP that ends the flow of a QoS 2 message, freeing its slot first (see the PUBACK overload).</summary>
+    /// <exception cref="MqttConnectionClosedException">The connection is closed or failed.</exception>
+    public Task SendFlowCompletionAsync(MqttPubCompPacket pubComp, CancellationToken cancellationToken) =>
+        SendAsync(pubComp, (MqttQualityOfService.ExactlyOnce, pubComp.PacketIdentifier), cancellationToken);
+
+    private Task SendAsync(MqttPacket packet, (MqttQualityOfService QualityOfService, ushort PacketIdentifier)? freedSlot, CancellationToken cancellationToken) =>
+        WriteLockedAsync((packet, freedSlot), static (connection, state) => connection.WritePacket(state.packet, state.freedSlot), cancellationToken);
+
+    // Takes the write lock (the only wait the token cancels), refuses a closed connection, lets write put whole packets into
+    // the pipe, then flushes them in one write.
+    private async Task WriteLockedAsync<TState>(TState state, Action<MqttConnection, TState> write, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -277,19 +297,7 @@ internal sealed class MqttConnection : IAsyncDisposable
                 throw new MqttConnectionClosedException("The MQTT connection is closed.");
             }
 
-            foreach (var packetIdentifier in packetIdentifiers)
-            {
-                var pubAck = new MqttPubAckPacket(packetIdentifier);
-                if (PeerMaximumPacketSize != int.MaxValue && MqttPacketWriter.GetPacketSize(pubAck, _protocolVersion) is var size && size > PeerMaximumPacketSize)
-                {
-                    // Nothing written yet for this one; those before it are flushed by the next write (none is torn).
-                    throw new MqttPacketTooLargeException(pubAck.Type.ToString(), size, PeerMaximumPacketSize);
-                }
-
-                ReturnReceiveSlot(MqttQualityOfService.AtLeastOnce, packetIdentifier);
-                MqttPacketWriter.Write(pubAck, _protocolVersion, _writer);
-            }
-
+            write(this, state);
             await FlushAsync().ConfigureAwait(false);
         }
         finally
@@ -298,39 +306,21 @@ internal sealed class MqttConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes the PUBCOMP that ends the flow of a QoS 2 message, freeing its slot first (see the PUBACK overload).</summary>
-    /// <exception cref="MqttConnectionClosedException">The connection is closed or failed.</exception>
-    public Task SendFlowCompletionAsync(MqttPubCompPacket pubComp, CancellationToken cancellationToken) =>
-        SendAsync(pubComp, (MqttQualityOfService.ExactlyOnce, pubComp.PacketIdentifier), cancellationToken);
-
-    private async Task SendAsync(MqttPacket packet, (MqttQualityOfService QualityOfService, ushort PacketIdentifier)? freedSlot, CancellationToken cancellationToken)
+    // Called with the write lock held. Throws before writing anything when the packet cannot be encoded or is too large for
+    // the server; frees the slot of a flow the packet completes just before it is written.
+    private void WritePacket(MqttPacket packet, (MqttQualityOfService QualityOfService, ushort PacketIdentifier)? freedSlot)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (PeerMaximumPacketSize != int.MaxValue && MqttPacketWriter.GetPacketSize(packet, _protocolVersion) is var size && size > PeerMaximumPacketSize)
         {
-            if (Volatile.Read(ref _closed) != 0)
-            {
-                throw new MqttConnectionClosedException("The MQTT connection is closed.");
-            }
-
-            // Throws ArgumentException before writing anything when the packet cannot be encoded or is too large for the server.
-            if (PeerMaximumPacketSize != int.MaxValue && MqttPacketWriter.GetPacketSize(packet, _protocolVersion) is var size && size > PeerMaximumPacketSize)
-            {
-                throw new MqttPacketTooLargeException(packet.Type.ToString(), size, PeerMaximumPacketSize);
-            }
-
-            if (freedSlot is { } slot)
-            {
-                ReturnReceiveSlot(slot.QualityOfService, slot.PacketIdentifier);
-            }
-
-            MqttPacketWriter.Write(packet, _protocolVersion, _writer);
-            await FlushAsync().ConfigureAwait(false);
+            throw new MqttPacketTooLargeException(packet.Type.ToString(), size, PeerMaximumPacketSize);
         }
-        finally
+
+        if (freedSlot is { } slot)
         {
-            _writeLock.Release();
+            ReturnReceiveSlot(slot.QualityOfService, slot.PacketIdentifier);
         }
+
+        MqttPacketWriter.Write(packet, _protocolVersion, _writer);
     }
 
     // Called with the write lock held, after the packets were written to the pipe.
