@@ -169,7 +169,8 @@ internal sealed class BedNews2
         }
         else
         {
-            var carried = rules.PriorityFor(CarriedBand());
+            // The band of the last fresh scores: stale parameters keep theirs.
+            var carried = rules.PriorityFor(News2Summary.Of(_lastFreshScores).Band);
             if (_restoredFloor is { } floor)
             {
                 if (s_measured.All(parameter => _lastFreshScores[(int)parameter] is not null))
@@ -211,20 +212,6 @@ internal sealed class BedNews2
         }
 
         return fresh;
-    }
-
-    // The band of the last fresh scores (stale parameters keep theirs). A loop, not LINQ: it runs for every reading.
-    private News2ResponseBand CarriedBand()
-    {
-        var sum = 0;
-        var anyThree = false;
-        foreach (var score in _lastFreshScores)
-        {
-            sum += score ?? 0;
-            anyThree |= score == 3;
-        }
-
-        return News2Scoring.ResponseBand(sum, anyThree);
     }
 
     private bool IsFresh(News2Parameter parameter, DateTimeOffset now, News2Rules rules) =>

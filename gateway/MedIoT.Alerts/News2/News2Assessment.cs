@@ -18,26 +18,20 @@ public sealed class News2Assessment
         _times = times;
         Scale = scale;
         ScaleSetBy = scaleSetBy;
-        var aggregate = 0;
-        var anyThree = false;
+        var summary = News2Summary.Of(scores);
         var missing = new List<News2Parameter>();
         for (var index = 0; index < scores.Length; index++)
         {
-            if (scores[index] is { } score)
-            {
-                aggregate += score;
-                anyThree |= score == 3;
-            }
-            else
+            if (scores[index] is null)
             {
                 missing.Add((News2Parameter)index);
             }
         }
 
-        AggregateScore = aggregate;
-        HasSingleParameterScoreOfThree = anyThree;
+        AggregateScore = summary.AggregateScore;
+        HasSingleParameterScoreOfThree = summary.HasSingleParameterScoreOfThree;
         MissingParameters = missing;
-        Band = News2Scoring.ResponseBand(aggregate, anyThree);
+        Band = summary.Band;
     }
 
     /// <summary>The sum of the fresh parameters' scores, 0–20.</summary>

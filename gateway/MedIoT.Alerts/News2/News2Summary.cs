@@ -8,9 +8,10 @@ namespace MedIoT.Alerts.News2;
 /// <param name="AggregateScore">The sum of the fresh parameters' scores, 0–20.</param>
 /// <param name="Band">The RCP response band of <paramref name="AggregateScore"/>.</param>
 /// <param name="FreshParameters">How many of the seven parameters had a fresh value.</param>
-internal readonly record struct News2Summary(int AggregateScore, News2ResponseBand Band, int FreshParameters)
+/// <param name="HasSingleParameterScoreOfThree">Whether any one parameter scored 3.</param>
+internal readonly record struct News2Summary(int AggregateScore, News2ResponseBand Band, int FreshParameters, bool HasSingleParameterScoreOfThree)
 {
-    /// <summary>The summary of <paramref name="scores"/> (null: no fresh value), as <see cref="News2Assessment"/> computes it.</summary>
+    /// <summary>The summary of <paramref name="scores"/> (null: no fresh value, counted as 0).</summary>
     public static News2Summary Of(ReadOnlySpan<int?> scores)
     {
         var aggregate = 0;
@@ -26,6 +27,6 @@ internal readonly record struct News2Summary(int AggregateScore, News2ResponseBa
             }
         }
 
-        return new News2Summary(aggregate, News2Scoring.ResponseBand(aggregate, anyThree), fresh);
+        return new News2Summary(aggregate, News2Scoring.ResponseBand(aggregate, anyThree), fresh, anyThree);
     }
 }
