@@ -15,13 +15,14 @@ public sealed class ProjectReferenceTests
         ["MedIoT.Protocol"] = ["MedIoT.Cryptography"],
         ["MedIoT.Mqtt"] = [],
         ["MedIoT.Serial"] = [],
+        ["MedIoT.Sensors"] = [],
         ["MedIoT.Alerts"] = ["MedIoT.Protocol"],
         ["MedIoT.Hosting"] = [],
-        ["MedIoT.Gateway"] = ["MedIoT.Cryptography", "MedIoT.Protocol", "MedIoT.Mqtt", "MedIoT.Serial", "MedIoT.Ledger", "MedIoT.Alerts", "MedIoT.Hosting"],
+        ["MedIoT.Gateway"] = ["MedIoT.Cryptography", "MedIoT.Protocol", "MedIoT.Mqtt", "MedIoT.Serial", "MedIoT.Sensors", "MedIoT.Ledger", "MedIoT.Alerts", "MedIoT.Hosting"],
         ["MedIoT.Ledger.Service"] = ["MedIoT.Cryptography", "MedIoT.Ledger", "MedIoT.Mqtt", "MedIoT.Hosting"],
         ["MedIoT.Ledger.Witness"] = ["MedIoT.Cryptography", "MedIoT.Ledger", "MedIoT.Hosting"],
         ["MedIoT.Ledger.Verifier"] = ["MedIoT.Cryptography", "MedIoT.Ledger", "MedIoT.Protocol"],
-        ["MedIoT.FirmwareSim"] = ["MedIoT.Cryptography", "MedIoT.Protocol", "MedIoT.Mqtt", "MedIoT.Serial"],
+        ["MedIoT.FirmwareSim"] = ["MedIoT.Cryptography", "MedIoT.Protocol", "MedIoT.Mqtt", "MedIoT.Serial", "MedIoT.Sensors"],
 
         // Test support, tests and benchmarks: they may reference what they test, never the other way round.
         ["MedIoT.Testing"] = ["MedIoT.Ledger"],
@@ -30,6 +31,7 @@ public sealed class ProjectReferenceTests
         ["MedIoT.Protocol.Tests"] = ["MedIoT.Protocol", "MedIoT.Testing"],
         ["MedIoT.Mqtt.Tests"] = ["MedIoT.Mqtt", "MedIoT.Testing"],
         ["MedIoT.Serial.Tests"] = ["MedIoT.Serial", "MedIoT.Protocol", "MedIoT.Testing"],
+        ["MedIoT.Sensors.Tests"] = ["MedIoT.Sensors"],
         ["MedIoT.Alerts.Tests"] = ["MedIoT.Alerts", "MedIoT.Testing", "MedIoT.FirmwareSim"],
         ["MedIoT.Hosting.Tests"] = ["MedIoT.Hosting"],
         ["MedIoT.Ledger.Tests"] = ["MedIoT.Ledger", "MedIoT.Ledger.Verifier", "MedIoT.Ledger.CrashWorker", "MedIoT.Testing"],
@@ -62,7 +64,7 @@ public sealed class ProjectReferenceTests
     /// <summary>The projects whose assemblies ship: they may grant internals to tests and benchmarks only.</summary>
     private static readonly string[] s_production =
     [
-        "MedIoT.Cryptography", "MedIoT.Ledger", "MedIoT.Protocol", "MedIoT.Mqtt", "MedIoT.Serial", "MedIoT.Alerts", "MedIoT.Hosting",
+        "MedIoT.Cryptography", "MedIoT.Ledger", "MedIoT.Protocol", "MedIoT.Mqtt", "MedIoT.Serial", "MedIoT.Sensors", "MedIoT.Alerts", "MedIoT.Hosting",
         "MedIoT.Gateway", "MedIoT.Ledger.Service", "MedIoT.Ledger.Witness", "MedIoT.Ledger.Verifier", "MedIoT.FirmwareSim",
     ];
 

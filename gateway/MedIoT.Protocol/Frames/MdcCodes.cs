@@ -30,6 +30,12 @@ public static class MdcCodes
     /// <summary>MDC_TEMP_BODY (IEEE 11073-10101), body temperature; unit "Cel" (degrees Celsius).</summary>
     public const int BodyTemperature = 150364;
 
+    /// <summary>
+    /// MDC_MASS_BODY_ACTUAL (IEEE 11073-10101, term code 57664 in partition 2; the code IEEE 11073-10415 weighing scales
+    /// report), the patient's body weight; unit "kg". The gateway's bed scale (load cells under the bed) reports it.
+    /// </summary>
+    public const int BodyWeight = 188736;
+
     /// <summary>MDC_PRESS_BLD_NONINV_SYS (IEEE 11073-10101), non-invasive systolic blood pressure; unit "mm[Hg]".</summary>
     public const int NoninvasiveSystolic = 150021;
 
@@ -43,7 +49,7 @@ public static class MdcCodes
     public static IReadOnlyList<int> All { get; } =
     [
         OxygenSaturation, PulseRateOximeter, HeartRateEcg, RespirationRate, BodyTemperature,
-        NoninvasiveSystolic, NoninvasiveDiastolic, NoninvasiveMean, PerfusionIndex,
+        NoninvasiveSystolic, NoninvasiveDiastolic, NoninvasiveMean, PerfusionIndex, BodyWeight,
     ];
 
     /// <summary>The UCUM unit a frame must give for <paramref name="code"/>; <see langword="false"/> for an unsupported code.</summary>
@@ -55,6 +61,7 @@ public static class MdcCodes
             PulseRateOximeter or HeartRateEcg or RespirationRate => "/min",
             BodyTemperature => "Cel",
             NoninvasiveSystolic or NoninvasiveDiastolic or NoninvasiveMean => "mm[Hg]",
+            BodyWeight => "kg",
             _ => null,
         };
         return ucumUnit is not null;
@@ -72,6 +79,7 @@ public static class MdcCodes
         NoninvasiveDiastolic => "MDC_PRESS_BLD_NONINV_DIA",
         NoninvasiveMean => "MDC_PRESS_BLD_NONINV_MEAN",
         PerfusionIndex => "MDC_PULS_OXIM_PERF_REL",
+        BodyWeight => "MDC_MASS_BODY_ACTUAL",
         _ => null,
     };
 }
