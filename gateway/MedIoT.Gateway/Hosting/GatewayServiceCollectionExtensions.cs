@@ -7,6 +7,7 @@ using MedIoT.Gateway.Http;
 using MedIoT.Gateway.Identity;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Ingestion.Mqtt;
+using MedIoT.Gateway.Ingestion.Attached;
 using MedIoT.Gateway.Ingestion.Serial;
 using MedIoT.Gateway.Journal;
 using MedIoT.Gateway.Station;
@@ -184,6 +185,7 @@ public static class GatewayServiceCollectionExtensions
             settings.Resolve(provider.GetRequiredService<IOptions<SerialOptions>>().Value.StateFolder)));
         services.AddSingleton<SerialStatistics>();
         services.AddSingleton<DeviceStatusEvents>();
+        services.AddSingleton<AttachedSensorEvents>();
         services.AddHostedService<SerialIngestService>();
     }
 }
