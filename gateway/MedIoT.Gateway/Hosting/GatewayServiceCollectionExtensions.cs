@@ -181,7 +181,7 @@ public static class GatewayServiceCollectionExtensions
 
             return identity;
         });
-        services.AddSingleton(provider => new SerialStatePaths(
+        services.AddKeyedSingleton(SerialOptions.SectionName, (provider, _) => new AttestationStateFolder(
             settings.Resolve(provider.GetRequiredService<IOptions<SerialOptions>>().Value.StateFolder)));
         services.AddSingleton<SerialStatistics>();
         services.AddSingleton<DeviceStatusEvents>();

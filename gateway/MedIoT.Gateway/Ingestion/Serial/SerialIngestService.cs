@@ -12,7 +12,7 @@ namespace MedIoT.Gateway.Ingestion.Serial;
 internal sealed class SerialIngestService(
     IOptions<SerialOptions> serialOptions,
     IOptions<IngestionOptions> ingestionOptions,
-    SerialStatePaths paths,
+    [FromKeyedServices(SerialOptions.SectionName)] AttestationStateFolder stateFolder,
     DeviceRegistry registry,
     FrameVerifier verifier,
     PendingFrameQueue queue,
@@ -31,21 +31,17 @@ internal sealed class SerialIngestService(
     {
         var serial = serialOptions.Value;
         var logger = loggerFactory.CreateLogger<SerialIngestService>();
+        var intake = new PushedFrameIntake(queue, statistics, _observer);
         for (var index = 0; index < serial.Ports.Count; index++)
         {
             var port = serial.Ports[index];
             var device = CheckDevice(port, index);
-            GatewayIdentity? identity = null;
-            AttestationSequence? sequence = null;
-            if (device.Trust == DeviceTrust.GatewayAttested)
-            {
-                identity = services.GetRequiredService<GatewayIdentity>();
-                sequence = new AttestationSequence(paths.SequenceFile(device.DeviceId));
-            }
-
+            var attestor = device.Trust == DeviceTrust.GatewayAttested
+                ? new GatewayAttestor(device.DeviceId, services.GetRequiredService<GatewayIdentity>(),
+                    new AttestationSequence(stateFolder.SequenceFile(device.DeviceId)), timeProvider)
+                : null;
             _ports.Add(new SerialPortIngestion(
-                port, device, serial, ingestionOptions.Value.MaxFrameBytes, verifier, queue, statistics, serialStatistics, events,
-                identity, sequence, timeProvider, logger, _observer));
+                port, device, serial, ingestionOptions.Value.MaxFrameBytes, verifier, intake, serialStatistics, events, attestor, timeProvider, logger));
         }
 
         return base.StartAsync(cancellationToken);

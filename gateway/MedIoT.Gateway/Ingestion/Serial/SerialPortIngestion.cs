@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using MedIoT.Gateway.Devices;
-using MedIoT.Gateway.Identity;
 using MedIoT.Hosting;
 using MedIoT.Protocol.Frames;
 using MedIoT.Protocol.Serial;
@@ -16,45 +15,36 @@ namespace MedIoT.Gateway.Ingestion.Serial;
 /// </summary>
 internal sealed class SerialPortIngestion
 {
-    private static readonly Func<CancellationToken, ValueTask> s_nothingToAcknowledge = _ => ValueTask.CompletedTask;
-
     private readonly SerialPortOptions _port;
     private readonly RegisteredDevice _device;
     private readonly SerialOptions _serial;
     private readonly int _maxFrameBytes;
     private readonly FrameVerifier _verifier;
-    private readonly PendingFrameQueue _queue;
-    private readonly IngestionStatistics _statistics;
-    private readonly IIngestionObserver? _observer;
+    private readonly PushedFrameIntake _intake;
     private long? _disconnectedAt;
     private bool _unavailableLogged;
     private bool _connectedBefore;
     private readonly SerialStatistics _serialStatistics;
     private readonly DeviceStatusEvents _events;
-    private readonly GatewayIdentity? _identity;
-    private readonly AttestationSequence? _sequence;
+    private readonly GatewayAttestor? _attestor;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly HashSet<SerialRejectionReason> _loggedRejections = [];
     private DeviceStatus _lastStatus;
 
     public SerialPortIngestion(
-        SerialPortOptions port, RegisteredDevice device, SerialOptions serial, int maxFrameBytes, FrameVerifier verifier, PendingFrameQueue queue,
-        IngestionStatistics statistics, SerialStatistics serialStatistics, DeviceStatusEvents events,
-        GatewayIdentity? identity, AttestationSequence? sequence, TimeProvider timeProvider, ILogger logger, IIngestionObserver? observer = null)
+        SerialPortOptions port, RegisteredDevice device, SerialOptions serial, int maxFrameBytes, FrameVerifier verifier, PushedFrameIntake intake,
+        SerialStatistics serialStatistics, DeviceStatusEvents events, GatewayAttestor? attestor, TimeProvider timeProvider, ILogger logger)
     {
-        _observer = observer;
         _port = port;
         _device = device;
         _serial = serial;
         _maxFrameBytes = maxFrameBytes;
         _verifier = verifier;
-        _queue = queue;
-        _statistics = statistics;
+        _intake = intake;
         _serialStatistics = serialStatistics;
         _events = events;
-        _identity = identity;
-        _sequence = sequence;
+        _attestor = attestor;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -232,31 +222,11 @@ internal sealed class SerialPortIngestion
                 return; // Only dashes (sensor off, searching): a status, no reading.
             }
 
-            outcome = _verifier.VerifyAttested(_device.DeviceId, Attest(item.Values), _identity!.PublicKey);
+            outcome = _verifier.VerifyAttested(_device.DeviceId, _attestor!.Attest(item.Values), _attestor.PublicKey);
         }
 
-        _statistics.Record(outcome);
-        _observer?.Observe(outcome);
-        if (outcome.Frame is not null)
-        {
-            // No acknowledgement exists on a serial line; the queue waits when full, so the port's buffers hold the rest.
-            await _queue.Writer.WriteAsync(new PendingFrame(outcome.Frame, s_nothingToAcknowledge), cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Builds the device's frame with the gateway's receive time and signs it with the gateway key.</summary>
-    private byte[] Attest(IReadOnlyList<(int Code, double Value)> values)
-    {
-        var now = _timeProvider.GetUtcNow();
-        var timeNanoseconds = (now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
-        var observations = new Observation[values.Count];
-        for (var i = 0; i < values.Count; i++)
-        {
-            MdcCodes.TryGetUnit(values[i].Code, out var unit);
-            observations[i] = new Observation(values[i].Code, values[i].Value, unit!, timeNanoseconds);
-        }
-
-        return _identity!.SignFrame(new DeviceFrame(_device.DeviceId, _sequence!.Next(), observations));
+        // No acknowledgement exists on a serial line; the intake waits when the queue is full, so the port's buffers hold the rest.
+        await _intake.AcceptAsync(outcome, cancellationToken).ConfigureAwait(false);
     }
 
     private void OnRejection(SerialRejectionReason reason)

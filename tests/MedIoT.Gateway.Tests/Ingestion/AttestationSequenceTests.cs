@@ -1,7 +1,7 @@
-using MedIoT.Gateway.Ingestion.Serial;
+using MedIoT.Gateway.Ingestion;
 using MedIoT.Testing;
 
-namespace MedIoT.Gateway.Tests.Ingestion.Serial;
+namespace MedIoT.Gateway.Tests.Ingestion;
 
 public sealed class AttestationSequenceTests
 {

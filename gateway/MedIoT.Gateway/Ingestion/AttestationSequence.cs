@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MedIoT.Gateway.Ingestion.Serial;
+namespace MedIoT.Gateway.Ingestion;
 
 /// <summary>
 /// The sequence numbers the gateway gives the attested frames of one device, never reused across restarts
@@ -42,7 +42,7 @@ internal sealed class AttestationSequence
         {
             if (OperatingSystem.IsWindows())
             {
-                throw new PlatformNotSupportedException("Serial state files need Unix file modes.");
+                throw new PlatformNotSupportedException("Attestation state files need Unix file modes.");
             }
 
             _reservedUpTo = _next + BlockSize;
