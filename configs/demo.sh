@@ -13,6 +13,12 @@
 # broker"): no anonymous clients; provisioning writes each device's password beside its key, the passwords of the
 # gateway's, the ledger's and the stations' accounts in ward/accounts/, and mosquitto's password file.
 #
+# Bed 03 also has sensors wired to the gateway itself (docs/attached-sensors.md), on simulated chips: a bed scale (load
+# cells through an HX711), an infrared thermometer (MLX90614) and the call button with an answer button. The demo
+# calibrates the scale with mediot-gateway calibrate-scale, then the simulator's bedside story arms bed-exit monitoring as
+# the demo nurse, raises a fever, presses the call button (answered at the bed 15 s later) and has the patient leave the
+# bed for 20 s.
+#
 # Settings (environment variables, all optional):
 #   MEDIOT_DEMO_BEDS        beds to simulate (default 8)
 #   MEDIOT_DEMO_MQTT_PORT   loopback port of the demo's mosquitto (default 18830)
@@ -91,8 +97,9 @@ wait_for_line() {
 }
 
 # The ward first: the broker reads its accounts (ward/mosquitto.passwd) when it starts.
+attached_bed=03
 dotnet .demo/bin/sim/mediot-sim.dll provision --output "$work/ward" --ward 7A --beds "$beds" "${scenario_args[@]}" \
-  --service-account mediot-gateway --service-account mediot-ledger --service-account mediot-station
+  --service-account mediot-gateway --service-account mediot-ledger --service-account mediot-station --attached-bed "$attached_bed"
 accounts="$work/ward/accounts"
 
 mkdir -p "$work/mosquitto" "$work/influxdb"
@@ -140,6 +147,24 @@ done
 (umask 077; "${gateway_cli[@]}" add-token mediot-sim --role nurse --file "$access/accounts.json" > "$access/mediot-sim.token" 2> /dev/null)
 (umask 077; "${gateway_cli[@]}" add-token demo.monitor --role viewer --role it --file "$access/accounts.json" > "$access/demo-monitor.token" 2> /dev/null)
 monitor_auth="Authorization: Bearer $(cat "$access/demo-monitor.token")"
+
+# Bed 03's sensors wired to the gateway, on the simulated chips the bedside state file moves (docs/attached-sensors.md §2).
+bedside="$work/bedside-$attached_bed.json"
+attached="MEDIOT_Gateway__Attached__Sensors__"
+export MEDIOT_Gateway__Attached__StateFolder="$work/state/attached" \
+  "${attached}0__Name=bed$attached_bed-scale" "${attached}0__Kind=BedScale" "${attached}0__Bus=Simulated" \
+  "${attached}0__DeviceId=ward7a-bed$attached_bed-scale" "${attached}0__DataPin=5" "${attached}0__ClockPin=6" \
+  "${attached}0__CalibrationPath=$work/state/attached/bed$attached_bed-scale.calibration.json" "${attached}0__SimulationStatePath=$bedside" \
+  "${attached}1__Name=bed$attached_bed-thermometer" "${attached}1__Kind=Thermometer" "${attached}1__Bus=Simulated" \
+  "${attached}1__DeviceId=ward7a-bed$attached_bed-thermometer" "${attached}1__SimulationStatePath=$bedside" \
+  "${attached}2__Name=bed$attached_bed-call" "${attached}2__Kind=CallButton" "${attached}2__Bus=Simulated" \
+  "${attached}2__Ward=7A" "${attached}2__Bed=$attached_bed" "${attached}2__Pin=17" "${attached}2__AnswerPin=27" "${attached}2__SimulationStatePath=$bedside"
+# Calibrating the scale, as an engineer does at the bed (docs/attached-sensors.md §3): the bed empty, then 20 kg on it.
+sim_cli=(dotnet .demo/bin/sim/mediot-sim.dll)
+"${sim_cli[@]}" bedside --state "$bedside" --still-kilograms 0
+dotnet .demo/bin/gateway/MedIoT.Gateway.dll calibrate-scale --sensor "bed$attached_bed-scale" --empty --settings configs/gateway.json | sed 's/^/[calibrate] /'
+"${sim_cli[@]}" bedside --state "$bedside" --still-kilograms 20
+dotnet .demo/bin/gateway/MedIoT.Gateway.dll calibrate-scale --sensor "bed$attached_bed-scale" --known-kilograms 20 --settings configs/gateway.json | sed 's/^/[calibrate] /'
 
 MEDIOT_Gateway__GatewayId=gw-demo \
 MEDIOT_Gateway__DeviceRegistryPath="$work/ward/devices.json" \
@@ -217,6 +242,15 @@ if [[ -n "$scenario" ]]; then
     --gateway-url "$gateway_url/" --gateway-certificate "$certificate" --gateway-token-file "$access/mediot-sim.token" --speed "$speed" > >(sed -u 's/^/[scenario] /') 2>&1 &
   pids+=($!)
 fi
+# Bed 03's bedside story, in real time: bed-exit monitoring armed (with the simulator's nurse token), a fever, a call
+# answered at the bed, the patient out of bed from 90 s to 110 s.
+for _ in $(seq 1 300); do
+  if curl -sf --cacert "$certificate" "$gateway_url/health" > /dev/null 2>&1; then break; fi
+  sleep 0.1
+done
+"${sim_cli[@]}" bedside --state "$bedside" --ward 7A --bed "$attached_bed" --gateway-url "$gateway_url/" --gateway-certificate "$certificate" \
+  --gateway-token-file "$access/mediot-sim.token" > >(sed -u 's/^/[bedside] /') 2>&1 &
+pids+=($!)
 
 query="SELECT last(value) FROM vitals WHERE time > now() - 1m GROUP BY ward, bed, device, code"
 cat <<INFO
@@ -256,6 +290,9 @@ demo: THE WARD'S CENTRAL STATION
   authority (Gateway:Http:CertificatePath and CertificateKeyPath, docs/accounts.md).
   Sign in with a demo account (passwords generated for this run):
 $(printf '    %s\n' "${demo_people[@]}")
+  Bed $attached_bed has sensors wired to the gateway: its weight and temperature appear in the bed view, a patient call
+  at 30 s (answered at the bed at 45 s), a fever alarm near 70 s, and "bed exit" (high priority) at about 90 s,
+  resolved when the patient is back at 110 s ([bedside] lines).
   What to look for: within a minute bed 02 (ward 7A) shows the desaturation alarm (SpO2 low, flashing red for high
   priority); click "Enable alarm sound" once to hear it; a nurse or physician acknowledges it on the tile or in the
   bed view (trends, NEWS2); the viewer sees but cannot acknowledge; it.demo sees the IT view (/station/it).

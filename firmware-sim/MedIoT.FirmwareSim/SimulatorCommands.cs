@@ -3,15 +3,17 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using MedIoT.Cryptography;
+using MedIoT.FirmwareSim.Bedside;
 using MedIoT.FirmwareSim.Devices;
 using MedIoT.FirmwareSim.Provisioning;
 using MedIoT.FirmwareSim.Scenarios;
 using MedIoT.FirmwareSim.Serial;
+using MedIoT.Sensors.Simulation;
 using MedIoT.Serial;
 
 namespace MedIoT.FirmwareSim;
 
-/// <summary>The <c>mediot-sim</c> command line: <c>provision</c>, <c>run</c>, <c>serial</c> and <c>scenario</c>.</summary>
+/// <summary>The <c>mediot-sim</c> command line: <c>provision</c>, <c>run</c>, <c>serial</c>, <c>scenario</c> and <c>bedside</c>.</summary>
 internal static class SimulatorCommands
 {
     public static RootCommand Create()
@@ -21,6 +23,7 @@ internal static class SimulatorCommands
         root.Subcommands.Add(CreateRun());
         root.Subcommands.Add(CreateSerial());
         root.Subcommands.Add(CreateScenario());
+        root.Subcommands.Add(CreateBedside());
         return root;
     }
 
@@ -39,10 +42,15 @@ internal static class SimulatorCommands
             Description = $"Also create this service's broker account (repeatable), e.g. {BrokerAccounts.Gateway}, {BrokerAccounts.Ledger}, {BrokerAccounts.Station} (configs/mosquitto/mediot.acl): its password goes to accounts/<name>.password (owner-only).",
             AllowMultipleArgumentsPerToken = false,
         };
+        var attachedBeds = new Option<string[]>("--attached-bed")
+        {
+            Description = "A bed of --ward (e.g. 03) whose bed scale and infrared thermometer are wired to the gateway (docs/attached-sensors.md): registered as gateway-attested devices <ward>-bed<NN>-scale and -thermometer, with no key (repeatable).",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("provision",
             "Create device keys, broker passwords, the broker's password file (mosquitto.passwd) and the gateway's device registry for a simulated ward.")
         {
-            output, ward, beds, scenarios, accounts,
+            output, ward, beds, scenarios, accounts, attachedBeds,
         };
         command.SetAction(parseResult =>
         {
@@ -63,7 +71,8 @@ internal static class SimulatorCommands
             IReadOnlyList<ProvisionedDevice> devices;
             try
             {
-                devices = WardProvisioner.Provision(folder, parseResult.GetValue(ward)!, parseResult.GetValue(beds), extra, parseResult.GetValue(accounts) ?? []);
+                devices = WardProvisioner.Provision(folder, parseResult.GetValue(ward)!, parseResult.GetValue(beds), extra, parseResult.GetValue(accounts) ?? [],
+                    parseResult.GetValue(attachedBeds) ?? []);
             }
             catch (Exception exception) when (exception is IOException or ArgumentException)
             {
@@ -241,21 +250,14 @@ internal static class SimulatorCommands
         var file = new Argument<FileInfo>("file") { Description = "The scenario (configs/scenarios/*.json, format in docs/alerts.md §4)." };
         var folder = new Option<DirectoryInfo>("--ward-folder") { Description = "A folder made by 'provision --scenario <file>' (devices.json and keys/).", Required = true };
         var broker = new BrokerArguments();
-        var gatewayUrl = new Option<string?>("--gateway-url") { Description = "The gateway's HTTP address for staff entries (needed when the scenario has any), e.g. http://127.0.0.1:8080." };
-        var gatewayToken = new Option<FileInfo?>("--gateway-token-file")
-        {
-            Description = "An owner-only (0600) file holding the gateway API token the staff entries are sent with (mediot-gateway accounts add-token NAME --role nurse); the staff member recorded is the token's name.",
-        };
-        var gatewayCertificate = new Option<FileInfo?>("--gateway-certificate")
-        {
-            Description = "With an https:// --gateway-url: trust exactly this PEM certificate for the gateway (a self-signed one, as the demo's), compared byte for byte with the one the gateway presents; any other is refused. Without it the system's trusted authorities decide.",
-        };
+        var gatewayApi = new GatewayApiArguments("staff entries (needed when the scenario has any)", "the staff entries are sent with");
         var speed = new Option<double>("--speed") { Description = "Play N times faster than real time (0.1–1000).", DefaultValueFactory = _ => 1 };
         var command = new Command("scenario", "Play a scenario in real time (scaled by --speed): its devices publish signed frames over MQTT, staff entries go to the gateway's HTTP API.")
         {
-            file, folder, gatewayUrl, gatewayToken, gatewayCertificate, speed,
+            file, folder, speed,
         };
         broker.AddTo(command);
+        gatewayApi.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var factor = parseResult.GetValue(speed);
@@ -271,47 +273,17 @@ internal static class SimulatorCommands
                 return 2;
             }
 
-            Uri? gateway = null;
-            if (parseResult.GetValue(gatewayUrl) is { } url &&
-                (!Uri.TryCreate(url, UriKind.Absolute, out gateway) || (gateway.Scheme != Uri.UriSchemeHttp && gateway.Scheme != Uri.UriSchemeHttps)))
+            if (!gatewayApi.TryCreate(parseResult, out var http, out var pin))
             {
-                await Console.Error.WriteLineAsync("--gateway-url must be an absolute http:// or https:// address.").ConfigureAwait(false);
                 return 2;
             }
 
-            if (scenario.Staff.Count > 0 && (gateway is null || parseResult.GetValue(gatewayToken) is null))
+            using var client = http;
+            using var pinned = pin;
+            if (scenario.Staff.Count > 0 && http?.DefaultRequestHeaders.Authorization is null)
             {
                 await Console.Error.WriteLineAsync($"Scenario '{scenario.Name}' records staff entries: give the gateway's HTTP address with --gateway-url and its API token with --gateway-token-file.").ConfigureAwait(false);
                 return 2;
-            }
-
-            GatewayCertificatePin? pin = null;
-            if (parseResult.GetValue(gatewayCertificate) is { } certificateFile)
-            {
-                if (gateway?.Scheme != Uri.UriSchemeHttps)
-                {
-                    await Console.Error.WriteLineAsync("--gateway-certificate needs an https:// --gateway-url.").ConfigureAwait(false);
-                    return 2;
-                }
-
-                if (!GatewayCertificatePin.TryLoad(certificateFile.FullName, out pin, out var certificateProblem))
-                {
-                    await Console.Error.WriteLineAsync("--gateway-certificate: " + certificateProblem).ConfigureAwait(false);
-                    return 2;
-                }
-            }
-
-            using var pinned = pin;
-            string? token = null;
-            if (parseResult.GetValue(gatewayToken) is { } tokenFile)
-            {
-                if (SecretFile.Problem(tokenFile.FullName) is { } tokenProblem)
-                {
-                    await Console.Error.WriteLineAsync("--gateway-token-file: " + tokenProblem).ConfigureAwait(false);
-                    return 2;
-                }
-
-                token = SecretFile.Read(tokenFile.FullName);
             }
 
             var wardFolder = parseResult.GetValue(folder)!.FullName;
@@ -326,13 +298,6 @@ internal static class SimulatorCommands
             }
 
             var devices = new Dictionary<string, SimulatedDevice>(StringComparer.Ordinal);
-            using var http = gateway is null ? null
-                : new HttpClient(pin?.CreateHandler() ?? new SocketsHttpHandler(), disposeHandler: true) { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(10) };
-            if (http is not null && token is not null)
-            {
-                // RFC 6750 §2.1; the gateway records the token's name as the staff member.
-                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-            }
             try
             {
                 foreach (var device in provisioned.Where(device => scenario.DeviceIds.Contains(device.DeviceId)))
@@ -363,6 +328,71 @@ internal static class SimulatorCommands
                 {
                     await device.DisposeAsync().ConfigureAwait(false);
                 }
+            }
+        });
+        return command;
+    }
+
+    private static Command CreateBedside()
+    {
+        var state = new Option<FileInfo>("--state")
+        {
+            Description = "The bedside state file the gateway's simulated sensors read (Gateway:Attached:Sensors:N:SimulationStatePath); written owner-only, by rename.",
+            Required = true,
+        };
+        var ward = new Option<string>("--ward") { Description = "The bed's ward, for arming bed-exit monitoring.", DefaultValueFactory = _ => "7A" };
+        var bed = new Option<string>("--bed") { Description = "The bed, for arming bed-exit monitoring.", DefaultValueFactory = _ => "03" };
+        var still = new Option<double?>("--still-kilograms")
+        {
+            Description = "Instead of the story, write one still state with this load on the bed (0–400 kg) and exit: the steps of calibrating the simulated scale (mediot-gateway calibrate-scale).",
+        };
+        var gatewayApi = new GatewayApiArguments("arming bed-exit monitoring (without it the bed is not armed)", "the bed is armed with");
+        var command = new Command("bedside",
+            "Play the demo's bedside story on the simulated sensors wired to the gateway (docs/attached-sensors.md §6): a fever, a call answered at the bed, and, with bed-exit monitoring armed, the patient leaving the bed and returning.")
+        {
+            state, ward, bed, still,
+        };
+        gatewayApi.AddTo(command);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            if (!gatewayApi.TryCreate(parseResult, out var http, out var pin))
+            {
+                return 2;
+            }
+
+            using var client = http;
+            using var pinned = pin;
+            if (parseResult.GetValue(still) is { } kilograms)
+            {
+                if (!double.IsFinite(kilograms) || kilograms is < 0 or > 400)
+                {
+                    await Console.Error.WriteLineAsync("--still-kilograms must be between 0 and 400.").ConfigureAwait(false);
+                    return 2;
+                }
+
+                BedsideStateFile.Write(parseResult.GetValue(state)!.FullName, BedsideStory.Still(kilograms));
+                return 0;
+            }
+
+            try
+            {
+                var player = new BedsidePlayer(BedsideStory.Demo, parseResult.GetValue(state)!.FullName, client, parseResult.GetValue(ward)!, parseResult.GetValue(bed)!, TimeProvider.System);
+                await player.PlayAsync(cancellationToken).ConfigureAwait(false);
+                return 0;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return 0;
+            }
+            catch (HttpRequestException exception)
+            {
+                await Console.Error.WriteLineAsync(pin?.Refusal ?? exception.Message).ConfigureAwait(false);
+                return 1;
+            }
+            catch (IOException exception)
+            {
+                await Console.Error.WriteLineAsync(exception.Message).ConfigureAwait(false);
+                return 1;
             }
         });
         return command;

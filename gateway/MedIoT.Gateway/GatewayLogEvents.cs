@@ -243,4 +243,29 @@ public static class GatewayLogEvents
 
     /// <summary>Information: "Station request to {Endpoint} refused: {Reason}. Further refusals for this reason are counted, not logged"</summary>
     public const int StationRequestRefused = 191;
+
+    /// <summary>Information: "Attached sensor {Name} ({Kind}) on the {Bus} bus for {Subject}"</summary>
+    public const int AttachedSensorConfigured = 210;
+
+    /// <summary>Warning: "Attached sensor {Name} runs on simulated chips moved by {StatePath}: a demonstration, not a patient"</summary>
+    public const int AttachedSensorSimulated = 211;
+
+    /// <summary>Warning: "Attached sensor {Name} cannot be opened ({Reason}); retrying with backoff up to every {MaximumDelayMilliseconds} ms"</summary>
+    public const int AttachedSensorUnavailable = 212;
+
+    /// <summary>Information: "Attached sensor {Name} gave no reading: {Fault}. Further failures in a row are counted, not logged"</summary>
+    public const int AttachedSensorReadFailed = 213;
+
+    /// <summary>Warning: "Attached sensor {Name} is not working: {Fault} on {Failures} reads in a row; its technical alarm is raised"</summary>
+    public const int AttachedSensorNotWorking = 214;
+
+    /// <summary>Information: "Attached sensor {Name} works again after {DowntimeSeconds:0.0} s"</summary>
+    public const int AttachedSensorWorking = 215;
+
+    /// <summary>Information: "Bedside {Button} button of {Name} pressed at {Place}"</summary>
+    public const int BedsideButtonPressed = 216;
+
+
+    /// <summary>Warning: "The simulated bedside's state file {StatePath} cannot be read ({Problem}); the last state stands"</summary>
+    public const int SimulatedBedsideStateUnreadable = 218;
 }

@@ -249,4 +249,29 @@ internal static partial class Log
 
     [LoggerMessage(GatewayLogEvents.StationRequestRefused, LogLevel.Information, "Station request to {Endpoint} refused: {Reason}. Further refusals for this reason are counted, not logged")]
     public static partial void StationRequestRefused(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(GatewayLogEvents.AttachedSensorConfigured, LogLevel.Information, "Attached sensor {Name} ({Kind}) on the {Bus} bus for {Subject}")]
+    public static partial void AttachedSensorConfigured(ILogger logger, string name, string kind, string bus, string subject);
+
+    [LoggerMessage(GatewayLogEvents.AttachedSensorSimulated, LogLevel.Warning, "Attached sensor {Name} runs on simulated chips moved by {StatePath}: a demonstration, not a patient")]
+    public static partial void AttachedSensorSimulated(ILogger logger, string name, string statePath);
+
+    [LoggerMessage(GatewayLogEvents.AttachedSensorUnavailable, LogLevel.Warning, "Attached sensor {Name} cannot be opened ({Reason}); retrying with backoff up to every {MaximumDelayMilliseconds} ms")]
+    public static partial void AttachedSensorUnavailable(ILogger logger, string name, string reason, int maximumDelayMilliseconds);
+
+    [LoggerMessage(GatewayLogEvents.AttachedSensorReadFailed, LogLevel.Information, "Attached sensor {Name} gave no reading: {Fault}. Further failures in a row are counted, not logged")]
+    public static partial void AttachedSensorReadFailed(ILogger logger, string name, string fault);
+
+    [LoggerMessage(GatewayLogEvents.AttachedSensorNotWorking, LogLevel.Warning, "Attached sensor {Name} is not working: {Fault} on {Failures} reads in a row; its technical alarm is raised")]
+    public static partial void AttachedSensorNotWorking(ILogger logger, string name, string fault, int failures);
+
+    [LoggerMessage(GatewayLogEvents.AttachedSensorWorking, LogLevel.Information, "Attached sensor {Name} works again after {DowntimeSeconds:0.0} s")]
+    public static partial void AttachedSensorWorking(ILogger logger, string name, double downtimeSeconds);
+
+    [LoggerMessage(GatewayLogEvents.BedsideButtonPressed, LogLevel.Information, "Bedside {Button} button of {Name} pressed at {Place}")]
+    public static partial void BedsideButtonPressed(ILogger logger, string button, string name, string place);
+
+
+    [LoggerMessage(GatewayLogEvents.SimulatedBedsideStateUnreadable, LogLevel.Warning, "The simulated bedside's state file {StatePath} cannot be read ({Problem}); the last state stands")]
+    public static partial void SimulatedBedsideStateUnreadable(ILogger logger, string statePath, string problem);
 }

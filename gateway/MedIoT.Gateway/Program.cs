@@ -1,11 +1,17 @@
 using MedIoT.Gateway.Access;
 using MedIoT.Gateway.Audit;
 using MedIoT.Gateway.Hosting;
+using MedIoT.Gateway.Ingestion.Attached;
 using MedIoT.Hosting;
 
 if (args is ["audit", ..])
 {
     return await AuditCommand.RunAsync(args[1..], Console.Out, Console.Error);
+}
+
+if (args is ["calibrate-scale", ..])
+{
+    return await CalibrateScaleCommand.RunAsync(args[1..], Console.Out, Console.Error);
 }
 
 if (args is ["accounts", ..])

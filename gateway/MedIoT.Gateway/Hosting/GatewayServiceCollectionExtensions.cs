@@ -51,6 +51,7 @@ public static class GatewayServiceCollectionExtensions
         // The journal writer is registered before every ingest service, so it stops after them and journals what they queued.
         AddJournal(services, configuration, settings);
         AddSerial(services, configuration, settings);
+        AddAttached(services, configuration, settings);
         services.AddMetrics();
         services.AddSingleton<IngestionStatistics>();
         services.AddSingleton<PendingFrameQueue>();
@@ -185,7 +186,15 @@ public static class GatewayServiceCollectionExtensions
             settings.Resolve(provider.GetRequiredService<IOptions<SerialOptions>>().Value.StateFolder)));
         services.AddSingleton<SerialStatistics>();
         services.AddSingleton<DeviceStatusEvents>();
-        services.AddSingleton<AttachedSensorEvents>();
         services.AddHostedService<SerialIngestService>();
+    }
+
+    /// <summary>Sensors wired to the gateway's own pins (docs/attached-sensors.md) and what they tell the alert engine.</summary>
+    private static void AddAttached(IServiceCollection services, IConfiguration configuration, SettingsFile settings)
+    {
+        services.AddValidatedSettings(configuration, new AttachedOptionsValidator());
+        services.AddSingleton<AttachedStatistics>();
+        services.AddSingleton<AttachedSensorEvents>();
+        services.AddHostedService(provider => ActivatorUtilities.CreateInstance<AttachedIngestService>(provider, settings));
     }
 }

@@ -1,0 +1,50 @@
+using MedIoT.Alerts;
+using MedIoT.Alerts.Technical;
+
+namespace MedIoT.Gateway.Ingestion.Attached;
+
+/// <summary>
+/// Whether one attached sensor works, judged from its reads: <see cref="AttachedOptions.FailuresBeforeFault"/> failures
+/// in a row make it not working (logged, and its technical alarm input published); the next good read makes it working
+/// again. Every failure is counted; only the first of a run is logged. Not thread-safe: one sensor loop owns it.
+/// </summary>
+internal sealed class SensorHealth(
+    string sensorName, BedLocation bed, int failuresBeforeFault, AttachedSensorEvents events, AttachedStatistics statistics,
+    TimeProvider timeProvider, ILogger logger)
+{
+    private int _failuresInRow;
+    private long? _notWorkingSince;
+
+    /// <summary>Whether the sensor currently counts as not working.</summary>
+    public bool NotWorking => _notWorkingSince is not null;
+
+    /// <summary>A good read.</summary>
+    public void Succeeded()
+    {
+        _failuresInRow = 0;
+        if (_notWorkingSince is { } since)
+        {
+            _notWorkingSince = null;
+            Log.AttachedSensorWorking(logger, sensorName, timeProvider.GetElapsedTime(since).TotalSeconds);
+            events.Publish(new AttachedSensorStatus(sensorName, bed, Working: true));
+        }
+    }
+
+    /// <summary>A failed read or open; <paramref name="fault"/> says why (a fault name or a short reason, never a value).</summary>
+    public void Failed(string fault)
+    {
+        statistics.RecordFailure(sensorName, fault);
+        _failuresInRow = _failuresInRow == int.MaxValue ? _failuresInRow : _failuresInRow + 1;
+        if (_failuresInRow == 1 && _notWorkingSince is null)
+        {
+            Log.AttachedSensorReadFailed(logger, sensorName, fault);
+        }
+
+        if (_notWorkingSince is null && _failuresInRow >= failuresBeforeFault)
+        {
+            _notWorkingSince = timeProvider.GetTimestamp();
+            Log.AttachedSensorNotWorking(logger, sensorName, fault, _failuresInRow);
+            events.Publish(new AttachedSensorStatus(sensorName, bed, Working: false));
+        }
+    }
+}
