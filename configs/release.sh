@@ -85,7 +85,8 @@ settings_for() { # service, destination folder
       rewrite "$2/gateway.json" '"KeyFile": "identity/gateway-key.jwk"' '"KeyFile": "/var/lib/mediot/gateway/identity/gateway-key.jwk"'
       rewrite "$2/gateway.json" '"KeysFolder": "state/access-keys"' '"KeysFolder": "/var/lib/mediot/gateway/access-keys"'
       rewrite "$2/gateway.json" '"OutboxFolder": "state/alerts-outbox"' '"OutboxFolder": "/var/lib/mediot/gateway/alerts-outbox"'
-      rewrite "$2/gateway.json" '"StateFolder": "state/serial"' '"StateFolder": "/var/lib/mediot/gateway/serial"' ;;
+      rewrite "$2/gateway.json" '"StateFolder": "state/serial"' '"StateFolder": "/var/lib/mediot/gateway/serial"'
+      rewrite "$2/gateway.json" '"StateFolder": "state/attached"' '"StateFolder": "/var/lib/mediot/gateway/attached"' ;;
     ledger)
       cp configs/ledger.json "$2/"
       rewrite "$2/ledger.json" '"KeyFile": "ledger-key.jwk"' '"KeyFile": "/var/lib/mediot/ledger/key/ledger-key.jwk"'

@@ -59,6 +59,32 @@ public sealed class PackageInstallTests
     }
 
     [Fact]
+    public async Task On_a_Raspberry_Pi_the_gateway_user_joins_the_gpio_and_i2c_groups_for_its_wired_sensors_and_on_a_PC_no_group_is_made()
+    {
+        var deb = DebianPackage.Find(ReleasePackages.Gateway.Name, ReleasePackages.Architecture).Path;
+        using var pi = await ThrowAwayRoot.CreateAsync(ReleasePackages.Architecture);
+        // Raspberry Pi OS's groups owning /dev/gpiochip* and /dev/i2c-*, the gpio group already with a member.
+        await File.AppendAllTextAsync(pi.Combine("etc", "group"), "gpio:x:993:pi
+i2c:x:994:
+");
+        await File.AppendAllTextAsync(pi.Combine("etc", "gshadow"), "gpio:!::pi
+i2c:!::
+");
+
+        await pi.DpkgAsync("--install", deb);
+        await pi.DpkgAsync("--install", deb); // the upgrade path: joined once, not twice
+
+        var groups = await File.ReadAllLinesAsync(pi.Combine("etc", "group"));
+        Assert.Contains("gpio:x:993:pi,mediot", groups);
+        Assert.Contains("i2c:x:994:mediot", groups);
+
+        using var pc = await ThrowAwayRoot.CreateAsync(ReleasePackages.Architecture);
+        await pc.DpkgAsync("--install", deb);
+        var pcGroups = await File.ReadAllLinesAsync(pc.Combine("etc", "group"));
+        Assert.DoesNotContain(pcGroups, line => line.StartsWith("gpio:", StringComparison.Ordinal) || line.StartsWith("i2c:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Upgrading_over_an_installed_gateway_keeps_its_journal_and_its_user()
     {
         using var root = await ThrowAwayRoot.CreateAsync(ReleasePackages.Architecture);

@@ -40,7 +40,7 @@ public static class ReleasePackages
         "gateway" =>
         [
             "Gateway:Journal:Folder", "Gateway:Identity:KeyFile", "Gateway:Access:KeysFolder", "Gateway:Alerts:OutboxFolder",
-            "Gateway:Serial:StateFolder",
+            "Gateway:Serial:StateFolder", "Gateway:Attached:StateFolder",
         ],
         "ledger" => ["Ledger:KeyFile", "Ledger:Storage:SqlitePath"],
         "witness" => ["Witness:KeyFile", "Witness:StateFolder", "Witness:EvidenceFolder"],
