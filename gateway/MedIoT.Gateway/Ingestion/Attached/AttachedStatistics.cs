@@ -11,6 +11,7 @@ public sealed class AttachedStatistics
     private readonly Counter<long> _readings;
     private readonly Counter<long> _failures;
     private readonly Counter<long> _presses;
+    private readonly ChangeSignal _changes = new();
     private long _readingCount;
     private long _failureCount;
     private long _pressCount;
@@ -34,21 +35,33 @@ public sealed class AttachedStatistics
     /// <summary>Button presses so far.</summary>
     public long Presses => Interlocked.Read(ref _pressCount);
 
+    /// <summary>Completes when <paramref name="condition"/> holds, re-evaluated at every change; for tests and health checks.</summary>
+    public Task WaitUntilAsync(Func<AttachedStatistics, bool> condition, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        return _changes.WaitUntilAsync(() => condition(this), timeout, () =>
+            $"The attached sensors' statistics did not reach the expected state within {timeout.TotalSeconds:0.#} s " +
+                $"(readings {Readings}, failures {Failures}, presses {Presses}).", cancellationToken);
+    }
+
     internal void RecordReading(string sensor)
     {
         Interlocked.Increment(ref _readingCount);
         _readings.Add(1, new KeyValuePair<string, object?>("sensor", sensor));
+        _changes.Notify();
     }
 
     internal void RecordFailure(string sensor, string fault)
     {
         Interlocked.Increment(ref _failureCount);
         _failures.Add(1, new KeyValuePair<string, object?>("sensor", sensor), new KeyValuePair<string, object?>("fault", fault));
+        _changes.Notify();
     }
 
     internal void RecordPress(string sensor, string button)
     {
         Interlocked.Increment(ref _pressCount);
         _presses.Add(1, new KeyValuePair<string, object?>("sensor", sensor), new KeyValuePair<string, object?>("button", button));
+        _changes.Notify();
     }
 }
