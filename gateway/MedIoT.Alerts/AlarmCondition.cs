@@ -26,7 +26,7 @@ public readonly record struct AlarmCondition
     /// <summary>The vital's IEEE 11073 code for vital conditions; 0 otherwise.</summary>
     public int MdcCode { get; }
 
-    /// <summary>The device id (device and security conditions) or serial port name; null otherwise.</summary>
+    /// <summary>The device id (device and security conditions), serial port name or attached sensor name; null otherwise.</summary>
     public string? Subject { get; }
 
     /// <summary>The one reported status flag for <see cref="AlarmConditionKind.DeviceStatus"/>; None otherwise.</summary>
@@ -45,7 +45,8 @@ public readonly record struct AlarmCondition
 
     /// <summary>
     /// A stable key, for topics and URLs, e.g. <c>vital-below/150456</c>, <c>news2</c>,
-    /// <c>device-status/SensorOff/ward7a-bed01-spo2</c>, <c>security/BadSignature/dev-9</c>.
+    /// <c>device-status/SensorOff/ward7a-bed01-spo2</c>, <c>bed-exit</c>, <c>patient-call</c>,
+    /// <c>sensor-fault/ward7a-bed01-scale</c>, <c>security/BadSignature/dev-9</c>.
     /// </summary>
     public string Key => Kind switch
     {
@@ -54,12 +55,21 @@ public readonly record struct AlarmCondition
         AlarmConditionKind.VitalFalling => "vital-falling/" + Code,
         AlarmConditionKind.VitalRising => "vital-rising/" + Code,
         AlarmConditionKind.News2 => "news2",
+        AlarmConditionKind.BedExit => "bed-exit",
+        AlarmConditionKind.PatientCall => "patient-call",
         AlarmConditionKind.DeviceSilent => "device-silent/" + Subject,
         AlarmConditionKind.DeviceStatus => $"device-status/{Status}/{Subject}",
         AlarmConditionKind.SerialPortDisconnected => "serial-port-disconnected/" + Subject,
         AlarmConditionKind.GatewayBacklog => "gateway-backlog",
+        AlarmConditionKind.AttachedSensorFault => "sensor-fault/" + Subject,
         _ => $"security/{SecurityReason}/{Subject}",
     };
+
+    /// <summary>
+    /// Whether an acknowledgement ends the condition itself: a patient call is answered by whoever acknowledges it (at the
+    /// station or through the API), so the alarm resolves then (docs/alerts.md §1).
+    /// </summary>
+    public bool EndsWhenAcknowledged => Kind == AlarmConditionKind.PatientCall;
 
     private string Code => MdcCode.ToString(CultureInfo.InvariantCulture);
 
@@ -77,6 +87,15 @@ public readonly record struct AlarmCondition
 
     /// <summary>The bed's NEWS2.</summary>
     public static AlarmCondition News2Score { get; } = new(AlarmConditionKind.News2, 0, null, DeviceStatus.None);
+
+    /// <summary>The patient left a bed whose bed-exit monitoring is armed.</summary>
+    public static AlarmCondition BedExit { get; } = new(AlarmConditionKind.BedExit, 0, null, DeviceStatus.None);
+
+    /// <summary>The patient pressed the call button.</summary>
+    public static AlarmCondition PatientCall { get; } = new(AlarmConditionKind.PatientCall, 0, null, DeviceStatus.None);
+
+    /// <summary>A sensor wired to the gateway that does not work (not answering, bus error, implausible values).</summary>
+    public static AlarmCondition AttachedSensorFault(string sensorName) => new(AlarmConditionKind.AttachedSensorFault, 0, sensorName, DeviceStatus.None);
 
     /// <summary>A device gone silent.</summary>
     public static AlarmCondition DeviceSilent(string deviceId) => new(AlarmConditionKind.DeviceSilent, 0, deviceId, DeviceStatus.None);
@@ -107,9 +126,15 @@ public readonly record struct AlarmCondition
             return false;
         }
 
-        if (key is "news2" or "gateway-backlog")
+        if (key is "news2" or "gateway-backlog" or "bed-exit" or "patient-call")
         {
-            condition = key == "news2" ? News2Score : GatewayBacklog;
+            condition = key switch
+            {
+                "news2" => News2Score,
+                "gateway-backlog" => GatewayBacklog,
+                "bed-exit" => BedExit,
+                _ => PatientCall,
+            };
             return true;
         }
 
@@ -141,6 +166,9 @@ public readonly record struct AlarmCondition
                 return true;
             case "serial-port-disconnected":
                 condition = SerialPortDisconnected(rest);
+                return true;
+            case "sensor-fault":
+                condition = AttachedSensorFault(rest);
                 return true;
             case "device-status":
                 var statusEnd = rest.IndexOf('/', StringComparison.Ordinal);

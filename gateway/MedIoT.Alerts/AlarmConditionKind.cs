@@ -18,6 +18,12 @@ public enum AlarmConditionKind
     /// <summary>The bed's NEWS2 response band calls for a response (physiological).</summary>
     News2 = 5,
 
+    /// <summary>The patient left a bed whose bed-exit monitoring is armed: its load fell below the share of the settled weight (physiological: the care team).</summary>
+    BedExit = 6,
+
+    /// <summary>The patient pressed the call button at the bed (physiological: the care team).</summary>
+    PatientCall = 7,
+
     /// <summary>A device sent nothing for longer than the rule allows (technical).</summary>
     DeviceSilent = 20,
 
@@ -29,6 +35,9 @@ public enum AlarmConditionKind
 
     /// <summary>The gateway's backlog of frames not yet durable is filling up (technical).</summary>
     GatewayBacklog = 23,
+
+    /// <summary>A sensor wired to the gateway (load cells, thermometer, button) stopped answering or reports a bus or plausibility fault (technical).</summary>
+    AttachedSensorFault = 24,
 
     /// <summary>
     /// A security event reported by verification: bad signature, unknown or revoked device, key id or topic

@@ -1,3 +1,4 @@
+using MedIoT.Alerts.Bedside;
 using MedIoT.Alerts.Lifecycle;
 using MedIoT.Alerts.News2;
 using MedIoT.Alerts.Physiological;
@@ -36,6 +37,8 @@ public sealed class AlarmEngine
     private readonly Dictionary<BedLocation, BedState> _beds = [];
     private readonly Dictionary<string, DeviceWatch> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SerialPortWatch> _disconnectedPorts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AttachedSensorWatch> _faultySensors = new(StringComparer.Ordinal);
+    private readonly Dictionary<BedLocation, BedExitWatch> _bedExits = [];
     private readonly bool[] _backlogLevelReached;
     private readonly DeviceStatus _invalidatingFlags;
     private readonly SecurityThrottle _security;
@@ -72,15 +75,17 @@ public sealed class AlarmEngine
     /// and escalation clock, and the state that judges its condition is set to match it, so that it neither flaps nor
     /// raises again: a vital limit stays confirmed until a sample clears it by the hysteresis, a NEWS2 band stands until
     /// the device-measured parameters are fresh again, a silent device stays silent until heard, a reported status and a
-    /// disconnected port stay until reported otherwise. Rate-of-change windows start empty and are judged afresh by the
-    /// next sample. The devices in the snapshot are watched from their last-heard time, so one that stays silent raises
+    /// disconnected port and a faulty attached sensor stay until reported otherwise. Rate-of-change windows start empty and
+    /// are judged afresh by the next sample. The beds in <see cref="RestoreSnapshot.BedExitArmed"/> are armed again with their
+    /// settled weight unknown: it is learned afresh, and a restored <em>bed exit</em> holds until the patient has lain
+    /// steady in bed for the settle time again (a bed exit restored at a bed no longer armed clears). The devices in the snapshot are watched from their last-heard time, so one that stays silent raises
     /// <em>device silent</em> on time. Appended to <paramref name="events"/>: an older restored alarm superseded by a newer
     /// one of the same condition, and the device alarms of devices no longer watched at that bed (removed, revoked or moved
     /// while the gateway was down) and the vital alarms the rules no longer judge, as their condition clearing
     /// (resolved, or latched when high and unacknowledged).
     /// </summary>
     /// <exception cref="InvalidOperationException">The engine has already processed an input or a tick, or was restored.</exception>
-    /// <exception cref="ArgumentException">The snapshot is inconsistent (an id above <see cref="RestoreSnapshot.LastAlarmId"/> or given twice, an invalid place or name).</exception>
+    /// <exception cref="ArgumentException">The snapshot is inconsistent (an id above <see cref="RestoreSnapshot.LastAlarmId"/> or given twice, an invalid place, name or staff identity).</exception>
     public void Restore(RestoreSnapshot snapshot, DateTimeOffset now, List<AlarmEvent> events)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -99,6 +104,16 @@ public sealed class AlarmEngine
             }
 
             _devices[device.DeviceId] = new DeviceWatch(device.DeviceId, device.Bed, Earlier(device.LastHeard, now));
+        }
+
+        foreach (var arming in snapshot.BedExitArmed)
+        {
+            if (arming is null || !arming.Armed || !arming.Bed.IsValid || !arming.StaffId.IsValid)
+            {
+                throw new ArgumentException("An armed bed needs a valid bed and staff identity, with Armed set.", nameof(snapshot));
+            }
+
+            _bedExits[arming.Bed] = new BedExitWatch(arming.StaffId, Earlier(arming.At, now));
         }
 
         foreach (var alarm in _book.Restore(snapshot.LastAlarmId, snapshot.Alarms, now, events))
@@ -129,6 +144,10 @@ public sealed class AlarmEngine
             OxygenSaturationScaleSet assignment => OnStaffObservation(assignment.Bed, assignment.StaffId, now, events,
                 Enum.IsDefined(assignment.Scale), news2 => news2.SetScale(assignment.Scale, assignment.StaffId)),
             PatientDischarged discharge => OnDischarge(discharge, now, events),
+            BedExitMonitoringSet arming => OnBedExitMonitoring(arming, now, events),
+            PatientCallPressed call => OnPatientCall(call.Bed, call.SourceName, pressed: true, now, events),
+            PatientCallAnswered answer => OnPatientCall(answer.Bed, answer.SourceName, pressed: false, now, events),
+            AttachedSensorStatus sensor => OnAttachedSensor(sensor, now, events),
             DeviceRemoved removal => OnDeviceRemoved(removal, now, events),
             SerialPortStatus port => OnSerialPort(port, now, events),
             GatewayBacklogLevel backlog => OnBacklog(backlog, now, events),
@@ -141,8 +160,9 @@ public sealed class AlarmEngine
     }
 
     /// <summary>
-    /// Advances time-driven conditions to <paramref name="now"/>: devices gone silent, device status and serial
-    /// ports past their persistence, NEWS2 parameters going stale and pending NEWS2 rises and falls, escalation.
+    /// Advances time-driven conditions to <paramref name="now"/>: devices gone silent, device status, serial ports and
+    /// attached sensors past their persistence, a bed's load below its share for the sustain time, NEWS2 parameters going
+    /// stale and pending NEWS2 rises and falls, escalation.
     /// </summary>
     public void Tick(DateTimeOffset now, List<AlarmEvent> events)
     {
@@ -161,6 +181,12 @@ public sealed class AlarmEngine
         }
 
         CheckSerialPorts(now, events);
+        CheckAttachedSensors(now, events);
+        foreach (var (bed, watch) in _bedExits)
+        {
+            StepBedExit(bed, watch, now, events);
+        }
+
         foreach (var (bed, state) in _beds)
         {
             StepNews2(bed, state, now, events);
@@ -177,6 +203,16 @@ public sealed class AlarmEngine
 
     /// <summary>Every active alarm (including latched and acknowledged ones), oldest first.</summary>
     public IReadOnlyList<Alarm> ActiveAlarms() => [.. _book.Snapshot()];
+
+    /// <summary>The bed's bed-exit monitoring: armed or not, and whether the settled weight is known.</summary>
+    public BedExitMonitoring BedExitMonitoringAt(BedLocation bed) =>
+        _bedExits.TryGetValue(bed, out var watch)
+            ? new BedExitMonitoring(true, watch.SettledKilograms is not null, watch.ArmedBy, watch.ArmedAt)
+            : BedExitMonitoring.Disarmed;
+
+    /// <summary>Every armed bed, as the input that armed it (what a caller persists to give back through <see cref="RestoreSnapshot.BedExitArmed"/>).</summary>
+    public IReadOnlyList<BedExitMonitoringSet> BedExitArmings() =>
+        [.. _bedExits.Select(pair => new BedExitMonitoringSet(pair.Key, true, pair.Value.ArmedBy, pair.Value.ArmedAt))];
 
     /// <summary>The bed's NEWS2 from fresh values at <paramref name="now"/>; null for a bed the engine has heard nothing about.</summary>
     public News2Assessment? AssessNews2(BedLocation bed, DateTimeOffset now) =>
@@ -204,6 +240,12 @@ public sealed class AlarmEngine
         {
             // The device itself says the value is not a measurement of the patient (sensor off, no cable...).
             return AlarmInputRejection.None;
+        }
+
+        if (reading.MdcCode == MdcCodes.BodyWeight && _bedExits.TryGetValue(reading.Bed, out var bedExit))
+        {
+            bedExit.Record(reading.Value, reading.DeviceId, now, _rules.BedExit);
+            StepBedExit(reading.Bed, bedExit, now, events);
         }
 
         var state = Bed(reading.Bed);
@@ -337,7 +379,90 @@ public sealed class AlarmEngine
         }
 
         _beds.Remove(discharge.Bed);
+        _bedExits.Remove(discharge.Bed);
         _book.ResolveAll(discharge.Bed, AlarmCategory.Physiological, now, events);
+        return AlarmInputRejection.None;
+    }
+
+    private AlarmInputRejection OnBedExitMonitoring(BedExitMonitoringSet arming, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        if (!arming.Bed.IsValid)
+        {
+            return AlarmInputRejection.InvalidLocation;
+        }
+
+        if (!arming.StaffId.IsValid)
+        {
+            return AlarmInputRejection.InvalidStaffIdentity;
+        }
+
+        if (arming.Armed)
+        {
+            // Arming an armed bed keeps what it learned.
+            _bedExits.TryAdd(arming.Bed, new BedExitWatch(arming.StaffId, Earlier(arming.At, now)));
+        }
+        else if (_bedExits.Remove(arming.Bed))
+        {
+            // Disarming is a nurse at the bed: the bed exit ends, latched or not.
+            _book.Resolve(arming.Bed, AlarmCondition.BedExit, now, events);
+        }
+
+        return AlarmInputRejection.None;
+    }
+
+    private void StepBedExit(BedLocation bed, BedExitWatch watch, DateTimeOffset now, List<AlarmEvent> events) =>
+        _book.Set(bed, AlarmCondition.BedExit, watch.DeviceId, watch.Step(now, _rules.BedExit) ? _rules.BedExit.Priority : null, null, now, events);
+
+    private AlarmInputRejection OnPatientCall(BedLocation bed, string sourceName, bool pressed, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        if (!bed.IsValid)
+        {
+            return AlarmInputRejection.InvalidLocation;
+        }
+
+        if (!IsName(sourceName))
+        {
+            return AlarmInputRejection.InvalidDeviceId;
+        }
+
+        if (pressed)
+        {
+            _book.Set(bed, AlarmCondition.PatientCall, sourceName, _rules.PatientCall.Priority, null, now, events);
+        }
+        else
+        {
+            // Answered at the bed: the call is over, whatever its priority (a high-priority call does not latch past its answer).
+            _book.Resolve(bed, AlarmCondition.PatientCall, now, events);
+        }
+
+        return AlarmInputRejection.None;
+    }
+
+    private AlarmInputRejection OnAttachedSensor(AttachedSensorStatus sensor, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        if (!IsName(sensor.SensorName))
+        {
+            return AlarmInputRejection.InvalidDeviceId;
+        }
+
+        if (!sensor.Bed.IsValid)
+        {
+            return AlarmInputRejection.InvalidLocation;
+        }
+
+        if (sensor.Working)
+        {
+            if (_faultySensors.Remove(sensor.SensorName, out var watch))
+            {
+                _book.Set(watch.Bed, AlarmCondition.AttachedSensorFault(sensor.SensorName), sensor.SensorName, null, null, now, events);
+            }
+        }
+        else
+        {
+            _faultySensors.TryAdd(sensor.SensorName, new AttachedSensorWatch(sensor.Bed, now));
+            CheckAttachedSensors(now, events);
+        }
+
         return AlarmInputRejection.None;
     }
 
@@ -498,6 +623,28 @@ public sealed class AlarmEngine
                 }
 
                 break;
+            case AlarmConditionKind.BedExit when alarm.ConditionPresent:
+                if (alarm.Bed is { } exitBed && _bedExits.TryGetValue(exitBed, out var bedExit))
+                {
+                    bedExit.Exited = true;
+                }
+                else
+                {
+                    _book.Set(alarm.Bed, condition, alarm.DeviceId, null, null, now, events);
+                }
+
+                break;
+            case AlarmConditionKind.AttachedSensorFault when alarm.ConditionPresent:
+                if (alarm.Bed is { } sensorBed)
+                {
+                    _faultySensors.TryAdd(condition.Subject!, new AttachedSensorWatch(sensorBed, Earlier(alarm.RaisedAt, now)));
+                }
+                else
+                {
+                    _book.Set(alarm.Bed, condition, alarm.DeviceId, null, null, now, events);
+                }
+
+                break;
             case AlarmConditionKind.SerialPortDisconnected when alarm.ConditionPresent:
                 _disconnectedPorts.TryAdd(condition.Subject!, new SerialPortWatch(alarm.Bed, Earlier(alarm.RaisedAt, now)));
                 break;
@@ -554,6 +701,18 @@ public sealed class AlarmEngine
             if (now - watch.DisconnectedSince >= rule.Persistence)
             {
                 _book.Set(watch.Bed, AlarmCondition.SerialPortDisconnected(name), null, rule.Priority, null, now, events);
+            }
+        }
+    }
+
+    private void CheckAttachedSensors(DateTimeOffset now, List<AlarmEvent> events)
+    {
+        var rule = _rules.Technical.SensorFault;
+        foreach (var (name, watch) in _faultySensors)
+        {
+            if (now - watch.FaultySince >= rule.Persistence)
+            {
+                _book.Set(watch.Bed, AlarmCondition.AttachedSensorFault(name), name, rule.Priority, null, now, events);
             }
         }
     }

@@ -1,3 +1,4 @@
+using MedIoT.Alerts.Bedside;
 using MedIoT.Alerts.Lifecycle;
 using MedIoT.Alerts.News2;
 using MedIoT.Alerts.Physiological;
@@ -51,9 +52,14 @@ public sealed class AlarmEngineInvariantTests
         var staff = s_staff[random.Next(s_staff.Length)];
         var value = random.Next(10) == 0 ? s_specials[random.Next(s_specials.Length)] : random.NextDouble() * 200;
         var measured = ward.Now.AddSeconds(random.Next(-300, 30));
-        return random.Next(12) switch
+        return random.Next(16) switch
         {
             0 or 1 or 2 or 3 => new VitalReading(bed, device, s_codes[random.Next(s_codes.Length)], value, measured, ward.Now),
+            // Body weight often enough for an armed bed to settle and be left (0–200 kg, or a special value).
+            12 => new VitalReading(bed, device, MdcCodes.BodyWeight, random.Next(3) == 0 ? 0 : value, measured, ward.Now),
+            13 => new BedExitMonitoringSet(bed, random.Next(3) != 0, staff, measured),
+            14 => random.Next(2) == 0 ? new PatientCallPressed(bed, device) : new PatientCallAnswered(bed, device),
+            15 => new AttachedSensorStatus(device, bed, random.Next(2) == 0),
             4 => new DeviceStatusReport(bed, device, (DeviceStatus)random.Next(0, 4096)),
             5 => new ConsciousnessRecorded(bed, (Consciousness)random.Next(-1, 6), staff, measured),
             6 => new SupplementalOxygenRecorded(bed, random.Next(2) == 0, staff, measured),

@@ -85,6 +85,30 @@ internal sealed class Ward(AlarmRules rules)
         }
     }
 
+    /// <summary>
+    /// A bed scale's body weight samples at 5/s (every 200 ms) at <paramref name="bed"/>, the engine ticked on every whole
+    /// second; stops early once <paramref name="until"/> holds after a sample. Returns the samples sent.
+    /// </summary>
+    public int Weigh(double kilograms, int samples, string device = "scale-1", BedLocation? bed = null, Func<bool>? until = null)
+    {
+        for (var sample = 0; sample < samples; sample++)
+        {
+            Reading(MdcCodes.BodyWeight, kilograms, bed, device);
+            if (until?.Invoke() == true)
+            {
+                return sample + 1;
+            }
+
+            Clock.Advance(TimeSpan.FromMilliseconds(200));
+            if (Now.Ticks % TimeSpan.TicksPerSecond == 0)
+            {
+                Engine.Tick(Now, Events);
+            }
+        }
+
+        return samples;
+    }
+
     public IEnumerable<AlarmEvent> Of(AlarmEventKind kind) => Events.Where(e => e.Kind == kind);
 
     public Alarm Single(AlarmConditionKind kind) => Assert.Single(Engine.ActiveAlarms(), alarm => alarm.Condition.Kind == kind);

@@ -189,8 +189,9 @@ internal sealed class AlarmBook(LifecycleRules rules)
         alarm.AcknowledgedBy = staffId.ToString();
         alarm.AcknowledgedAt = now;
         events.Add(new AlarmEvent(AlarmEventKind.Acknowledged, now, alarm.Snapshot()));
-        if (!alarm.ConditionPresent)
+        if (!alarm.ConditionPresent || alarm.Condition.EndsWhenAcknowledged)
         {
+            alarm.ConditionPresent = false;
             Remove(alarm);
             events.Add(new AlarmEvent(AlarmEventKind.Resolved, now, alarm.Snapshot()));
         }
@@ -198,14 +199,23 @@ internal sealed class AlarmBook(LifecycleRules rules)
         return AlarmInputRejection.None;
     }
 
+    /// <summary>Resolves the place's alarm of <paramref name="condition"/> now, latched or not (a staff action ended it); nothing when none is active.</summary>
+    public void Resolve(BedLocation? bed, AlarmCondition condition, DateTimeOffset now, List<AlarmEvent> events)
+    {
+        if (_byCondition.TryGetValue((bed, condition), out var alarm))
+        {
+            Remove(alarm);
+            alarm.ConditionPresent = false;
+            events.Add(new AlarmEvent(AlarmEventKind.Resolved, now, alarm.Snapshot()));
+        }
+    }
+
     /// <summary>Resolves every alarm of <paramref name="category"/> at <paramref name="bed"/> at once, latched or not.</summary>
     public void ResolveAll(BedLocation bed, AlarmCategory category, DateTimeOffset now, List<AlarmEvent> events)
     {
         foreach (var alarm in _byId.Values.Where(alarm => alarm.Bed == bed && alarm.Condition.Category == category).ToList())
         {
-            Remove(alarm);
-            alarm.ConditionPresent = false;
-            events.Add(new AlarmEvent(AlarmEventKind.Resolved, now, alarm.Snapshot()));
+            Resolve(alarm.Bed, alarm.Condition, now, events);
         }
     }
 

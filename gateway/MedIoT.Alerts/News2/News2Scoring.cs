@@ -104,5 +104,7 @@ public static class News2Scoring
         };
     }
 
-    private static long Whole(double value) => (long)Math.Round(value, MidpointRounding.AwayFromZero);
+    // Clamped first: a finite but absurd value (1e308 from a faulty device) must score as extreme, not overflow the cast
+    // (checked arithmetic) and stop the engine. Every chart edge lies far inside ±1e15.
+    private static long Whole(double value) => (long)Math.Clamp(Math.Round(value, MidpointRounding.AwayFromZero), -1e15, 1e15);
 }

@@ -3,8 +3,8 @@ using System.Collections.Frozen;
 namespace MedIoT.Alerts.Rules;
 
 /// <summary>
-/// Every alert rule: vital limits and rates of change, NEWS2, technical and security alarms, latching and
-/// escalation, and per-bed overrides. Loaded from <c>configs/alert-rules.json</c>, which is reviewed like code
+/// Every alert rule: vital limits and rates of change, NEWS2, bed exit and patient call, technical and security alarms,
+/// latching and escalation, and per-bed overrides. Loaded from <c>configs/alert-rules.json</c>, which is reviewed like code
 /// (docs/alerts.md lists every setting and the source of each default).
 /// </summary>
 public sealed class AlarmRules
@@ -19,7 +19,9 @@ public sealed class AlarmRules
         TechnicalRules technical,
         SecurityRules security,
         LifecycleRules lifecycle,
-        IReadOnlyList<BedOverride> bedOverrides)
+        IReadOnlyList<BedOverride> bedOverrides,
+        BedExitRule bedExit,
+        PatientCallRule patientCall)
     {
         ArgumentNullException.ThrowIfNull(vitals);
         ArgumentNullException.ThrowIfNull(bedOverrides);
@@ -29,6 +31,8 @@ public sealed class AlarmRules
         Security = security ?? throw new ArgumentNullException(nameof(security));
         Lifecycle = lifecycle ?? throw new ArgumentNullException(nameof(lifecycle));
         BedOverrides = bedOverrides;
+        BedExit = bedExit ?? throw new ArgumentNullException(nameof(bedExit));
+        PatientCall = patientCall ?? throw new ArgumentNullException(nameof(patientCall));
         _vitals = vitals.ToFrozenDictionary(rule => rule.MdcCode);
         _overrides = bedOverrides.SelectMany(entry => entry.Vitals.Select(rule => (Key: (entry.Bed, rule.MdcCode), Rule: rule)))
             .ToFrozenDictionary(pair => pair.Key, pair => pair.Rule);
@@ -51,6 +55,12 @@ public sealed class AlarmRules
 
     /// <summary>Per-bed replacements of vital rules.</summary>
     public IReadOnlyList<BedOverride> BedOverrides { get; }
+
+    /// <summary>Bed exit of an armed bed.</summary>
+    public BedExitRule BedExit { get; }
+
+    /// <summary>The patient's call button.</summary>
+    public PatientCallRule PatientCall { get; }
 
     /// <summary>The rule for <paramref name="mdcCode"/> at <paramref name="bed"/>: the bed's override if any, else the ward default; null when none.</summary>
     public VitalRule? VitalRuleFor(BedLocation bed, int mdcCode) =>

@@ -84,7 +84,7 @@ internal static class AlarmRulesParser
         using (document)
         {
             var root = RuleObject.Open(document.RootElement, "$", source,
-                "version", "vitals", "news2", "technical", "security", "lifecycle", "bedOverrides");
+                "version", "vitals", "news2", "bedExit", "patientCall", "technical", "security", "lifecycle", "bedOverrides");
             if (root.Integer("version", 1, 1) != 1)
             {
                 throw root.Fail("version", "must be 1.");
@@ -92,7 +92,10 @@ internal static class AlarmRulesParser
 
             var vitals = ReadVitals(root, "vitals", source, required: true);
             var news2 = ReadNews2(root.Object("news2", "freshnessSeconds", "bandPriorities", "persistenceSeconds", "clearDelaySeconds", "source"));
-            var technical = ReadTechnical(root.Object("technical", "deviceSilent", "deviceStatus", "serialPortDisconnected", "backlog"), source);
+            var bedExit = ReadBedExit(root.Object("bedExit", "priority", "loadShare", "sustainSeconds", "settleSeconds", "minimumSettledKilograms", "source"));
+            var patientCallElement = root.Object("patientCall", "priority", "source");
+            var patientCall = new PatientCallRule(patientCallElement.Choice("priority", s_priorities), patientCallElement.Text("source", MaxSourceLength));
+            var technical = ReadTechnical(root.Object("technical", "deviceSilent", "deviceStatus", "serialPortDisconnected", "backlog", "sensorFault"), source);
             var securityElement = root.Object("security", "priority", "repeatIntervalSeconds", "source");
             var security = new SecurityRules(
                 securityElement.Choice("priority", s_priorities),
@@ -115,7 +118,7 @@ internal static class AlarmRulesParser
                 overrides.Add(new BedOverride(bed, ReadVitals(entry, "vitals", source, required: true), entry.Text("reason", MaxSourceLength)));
             }
 
-            return new AlarmRules(vitals, news2, technical, security, lifecycle, overrides);
+            return new AlarmRules(vitals, news2, technical, security, lifecycle, overrides, bedExit, patientCall);
         }
     }
 
@@ -283,8 +286,19 @@ internal static class AlarmRulesParser
             throw backlog.Fail("clearHysteresis", "must be below the lowest level's atFraction, or that level could never clear.");
         }
 
-        return new TechnicalRules(deviceSilent, statusRules, serialRule, new BacklogRule(levels, hysteresis, backlog.Text("source", MaxSourceLength)));
+        var sensor = technical.Object("sensorFault", "priority", "persistenceSeconds", "source");
+        var sensorRule = new SensorFaultRule(sensor.Choice("priority", s_priorities), sensor.Seconds("persistenceSeconds", MaxPersistenceSeconds), sensor.Text("source", MaxSourceLength));
+        return new TechnicalRules(deviceSilent, statusRules, serialRule, new BacklogRule(levels, hysteresis, backlog.Text("source", MaxSourceLength)), sensorRule);
     }
+
+    private static BedExitRule ReadBedExit(RuleObject bedExit) =>
+        new(
+            bedExit.Choice("priority", s_priorities),
+            bedExit.Number("loadShare", 0.05, 0.95),
+            TimeSpan.FromSeconds(bedExit.Number("sustainSeconds", 0, 60)),
+            bedExit.Seconds("settleSeconds", 600, minimumSeconds: 1),
+            bedExit.Number("minimumSettledKilograms", 1, 400),
+            bedExit.Text("source", MaxSourceLength));
 
     private static LifecycleRules ReadLifecycle(RuleObject lifecycle)
     {

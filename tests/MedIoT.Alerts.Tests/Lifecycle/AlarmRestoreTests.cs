@@ -1,5 +1,7 @@
+using MedIoT.Alerts.Bedside;
 using MedIoT.Alerts.Lifecycle;
 using MedIoT.Alerts.Security;
+using MedIoT.Alerts.Staff;
 using MedIoT.Alerts.Technical;
 using MedIoT.Protocol.Frames;
 
@@ -254,6 +256,85 @@ public sealed class AlarmRestoreTests
         Assert.Throws<InvalidOperationException>(() => ward.Engine.Restore(RestoreSnapshot.Empty, ward.Now, ward.Events));
     }
 
+    [Fact]
+    public void An_armed_bed_is_armed_again_and_learns_its_settled_weight_afresh()
+    {
+        var ward = RestartArmed(1, []);
+
+        Assert.Equal(new BedExitMonitoring(true, false, StaffId.Parse("nurse.jones"), s_start.AddMinutes(-30)), ward.Engine.BedExitMonitoringAt(Ward.Bed1));
+        ward.Weigh(75, 20);
+        Assert.True(ward.Engine.BedExitMonitoringAt(Ward.Bed1).SettledWeightKnown);
+        ward.Weigh(0, 6);
+
+        Assert.Equal((AlarmEventKind.Raised, AlarmCondition.BedExit, 2L), (Assert.Single(ward.Events).Kind, ward.Events[0].Alarm.Condition, ward.Events[0].Alarm.AlarmId));
+    }
+
+    [Fact]
+    public void A_restored_bed_exit_holds_while_the_bed_is_empty_and_resolves_once_the_patient_lies_steady_again()
+    {
+        var ward = RestartArmed(3, [Restored(Alarm(3, AlarmCondition.BedExit, AlarmPriority.High, Ward.Bed1, "scale-1", acknowledgedBy: "nurse.jones"))]);
+
+        ward.Weigh(0.5, 50);
+        ward.Advance(5);
+        Assert.Empty(ward.Events);
+        Assert.True(ward.Find(AlarmCondition.BedExit)!.ConditionPresent);
+
+        ward.Weigh(74, 16);
+
+        Assert.Equal((AlarmEventKind.Resolved, 3L), (Assert.Single(ward.Events).Kind, ward.Events[0].Alarm.AlarmId));
+    }
+
+    [Fact]
+    public void A_restored_bed_exit_at_a_bed_no_longer_armed_clears_and_latches_until_acknowledged()
+    {
+        var ward = Restart(3, [Restored(Alarm(3, AlarmCondition.BedExit, AlarmPriority.High, Ward.Bed1, "scale-1"))]);
+
+        Assert.Equal(AlarmEventKind.Latched, Assert.Single(ward.Events).Kind);
+        ward.Weigh(0, 20);
+        Assert.Single(ward.Events);
+    }
+
+    [Fact]
+    public void A_restored_patient_call_stays_until_answered()
+    {
+        var ward = Restart(5, [Restored(Alarm(5, AlarmCondition.PatientCall, AlarmPriority.Medium, Ward.Bed1, "call-1"))]);
+        ward.Advance(10);
+        Assert.Empty(ward.Events);
+
+        ward.Send(new PatientCallAnswered(Ward.Bed1, "answer-1"));
+
+        Assert.Equal((AlarmEventKind.Resolved, 5L), (Assert.Single(ward.Events).Kind, ward.Events[0].Alarm.AlarmId));
+    }
+
+    [Fact]
+    public void A_restored_sensor_fault_stays_until_the_sensor_works_again()
+    {
+        var fault = AlarmCondition.AttachedSensorFault("thermometer-1");
+        var ward = Restart(6, [Restored(Alarm(6, fault, AlarmPriority.Medium, Ward.Bed1, deviceId: "thermometer-1"))]);
+
+        ward.Send(new AttachedSensorStatus("thermometer-1", Ward.Bed1, Working: false));
+        ward.Advance(30);
+        Assert.Empty(ward.Events);
+        ward.Send(new AttachedSensorStatus("thermometer-1", Ward.Bed1, Working: true));
+
+        Assert.Equal((AlarmEventKind.Resolved, 6L), (Assert.Single(ward.Events).Kind, ward.Events[0].Alarm.AlarmId));
+    }
+
+    [Fact]
+    public void An_armed_bed_without_a_valid_bed_or_staff_identity_is_a_programming_error()
+    {
+        var rules = AlarmTestRules.Shipped();
+        Assert.Throws<ArgumentException>(() => new Ward(rules, RestoreSnapshot.Empty with { BedExitArmed = [new BedExitMonitoringSet(Ward.Bed1, true, default, s_start)] }));
+        Assert.Throws<ArgumentException>(() => new Ward(rules, RestoreSnapshot.Empty with { BedExitArmed = [new BedExitMonitoringSet(default, true, StaffId.Parse("nurse.jones"), s_start)] }));
+        Assert.Throws<ArgumentException>(() => new Ward(rules, RestoreSnapshot.Empty with { BedExitArmed = [new BedExitMonitoringSet(Ward.Bed1, false, StaffId.Parse("nurse.jones"), s_start)] }));
+    }
+
+    private static Ward RestartArmed(long lastAlarmId, IReadOnlyList<RestoredAlarm> alarms) =>
+        new(AlarmTestRules.Shipped(), new RestoreSnapshot(lastAlarmId, alarms, [Device("scale-1")])
+        {
+            BedExitArmed = [new BedExitMonitoringSet(Ward.Bed1, true, StaffId.Parse("nurse.jones"), s_start.AddMinutes(-30))],
+        });
+
     [Theory]
     [InlineData("vital-below/150456")]
     [InlineData("vital-rising/149530")]
@@ -262,6 +343,9 @@ public sealed class AlarmRestoreTests
     [InlineData("device-status/SensorOff/ward7a-bed01-spo2")]
     [InlineData("serial-port-disconnected//dev/ttyUSB0")]
     [InlineData("gateway-backlog")]
+    [InlineData("bed-exit")]
+    [InlineData("patient-call")]
+    [InlineData("sensor-fault/ward7a-bed01-scale")]
     [InlineData("security/BadSignature/dev-9")]
     [InlineData("security/UnknownDevice/many-devices")]
     public void A_condition_key_parses_back_to_its_condition(string key)
@@ -284,6 +368,9 @@ public sealed class AlarmRestoreTests
     [InlineData("security/Oversize/dev")]
     [InlineData("security/badsignature/dev")]
     [InlineData("news3")]
+    [InlineData("sensor-fault")]
+    [InlineData("sensor-fault/")]
+    [InlineData("bed-exit/x")]
     public void Text_that_is_no_condition_key_does_not_parse(string? key)
     {
         Assert.False(AlarmCondition.TryParse(key, out _));

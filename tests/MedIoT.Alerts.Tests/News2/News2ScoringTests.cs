@@ -169,4 +169,14 @@ public sealed class News2ScoringTests
     [InlineData(20, true, News2ResponseBand.High)]
     public void Response_bands_including_a_single_3(int aggregate, bool anySingleThree, News2ResponseBand expected) =>
         Assert.Equal(expected, News2Scoring.ResponseBand(aggregate, anySingleThree));
+
+    [Theory]
+    [InlineData(1e308, 3)]
+    [InlineData(-1e308, 3)]
+    public void An_absurd_finite_value_scores_as_extreme_instead_of_overflowing(double value, int expected)
+    {
+        Assert.Equal(expected, News2Scoring.Pulse(value));
+        Assert.Equal(expected, News2Scoring.RespirationRate(value));
+        Assert.Equal(expected, News2Scoring.SystolicBloodPressure(value));
+    }
 }

@@ -30,6 +30,18 @@ public sealed class AlarmRulesLoaderTests
         Assert.Equal([TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(180)], rules.Lifecycle.EscalationSteps(AlarmCategory.Physiological, AlarmPriority.High));
         Assert.Contains(rules.Technical.DeviceStatus, rule => rule.Status == DeviceStatus.SensorOff && rule.InvalidatesReadings);
         Assert.Empty(rules.BedOverrides);
+        Assert.Equal(new BedExitRule(AlarmPriority.High, 0.5, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), 20, rules.BedExit.Source), rules.BedExit);
+        Assert.Equal(AlarmPriority.Medium, rules.PatientCall.Priority);
+        Assert.Equal((AlarmPriority.Medium, TimeSpan.FromSeconds(5)), (rules.Technical.SensorFault.Priority, rules.Technical.SensorFault.Persistence));
+        Assert.All([rules.BedExit.Source, rules.PatientCall.Source, rules.Technical.SensorFault.Source], source => Assert.False(string.IsNullOrWhiteSpace(source)));
+    }
+
+    [Fact]
+    public void A_fractional_bed_exit_sustain_is_allowed()
+    {
+        var rules = AlarmTestRules.Shipped(json => json["bedExit"]!["sustainSeconds"] = 0.6);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(600), rules.BedExit.Sustain);
     }
 
     [Fact]
@@ -79,6 +91,14 @@ public sealed class AlarmRulesLoaderTests
         { "bad ward in override", rules => rules["bedOverrides"] = Override("7 A", "01"), "$.bedOverrides[0].ward = \"7 A\": must be 1–32" },
         { "bed overridden twice", rules => rules["bedOverrides"] = new JsonArray(Override("7A", "01")[0]!.DeepClone(), Override("7A", "01")[0]!.DeepClone()), "$.bedOverrides[1] = " },
         { "version 2", rules => rules["version"] = 2, "$.version = 2: must be between 1 and 1" },
+        { "bed-exit share of 1", rules => rules["bedExit"]!["loadShare"] = 1, "$.bedExit.loadShare = 1: must be between 0.05 and 0.95" },
+        { "bed-exit settle of 0 s", rules => rules["bedExit"]!["settleSeconds"] = 0, "$.bedExit.settleSeconds = 0: must be between 1 and 600" },
+        { "bed-exit sustain as text", rules => rules["bedExit"]!["sustainSeconds"] = "1", "$.bedExit.sustainSeconds = \"1\": must be a finite number" },
+        { "bed-exit minimum weight missing", rules => rules["bedExit"]!.AsObject().Remove("minimumSettledKilograms"), "$.bedExit.minimumSettledKilograms is missing" },
+        { "bed exit missing", rules => rules.Remove("bedExit"), "$.bedExit is missing" },
+        { "patient-call priority unknown", rules => rules["patientCall"]!["priority"] = "urgent", "$.patientCall.priority = \"urgent\": must be one of" },
+        { "sensor-fault persistence too long", rules => rules["technical"]!["sensorFault"]!["persistenceSeconds"] = 4000, "$.technical.sensorFault.persistenceSeconds = 4000: must be between 0 and 3600" },
+        { "sensor fault misspelt", rules => rules["technical"]!["sensorFault"]!["persistence"] = 5, "$.technical.sensorFault.persistence = 5: is not a known setting" },
         { "unknown top-level section", rules => rules["alarms"] = new JsonObject(), "$.alarms = {}: is not a known setting here" },
     };
 
