@@ -64,12 +64,8 @@ public sealed class PackageInstallTests
         var deb = DebianPackage.Find(ReleasePackages.Gateway.Name, ReleasePackages.Architecture).Path;
         using var pi = await ThrowAwayRoot.CreateAsync(ReleasePackages.Architecture);
         // Raspberry Pi OS's groups owning /dev/gpiochip* and /dev/i2c-*, the gpio group already with a member.
-        await File.AppendAllTextAsync(pi.Combine("etc", "group"), "gpio:x:993:pi
-i2c:x:994:
-");
-        await File.AppendAllTextAsync(pi.Combine("etc", "gshadow"), "gpio:!::pi
-i2c:!::
-");
+        await File.AppendAllTextAsync(pi.Combine("etc", "group"), "gpio:x:993:pi\ni2c:x:994:\n");
+        await File.AppendAllTextAsync(pi.Combine("etc", "gshadow"), "gpio:!::pi\ni2c:!::\n");
 
         await pi.DpkgAsync("--install", deb);
         await pi.DpkgAsync("--install", deb); // the upgrade path: joined once, not twice

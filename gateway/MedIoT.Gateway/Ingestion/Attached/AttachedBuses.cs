@@ -25,6 +25,8 @@ internal sealed class AttachedBuses : IDisposable
 
     /// <param name="sensors">Every configured sensor (a simulated bedside's pins come from all sensors naming its file).</param>
     /// <param name="resolve">Resolves a configured path against the settings file's folder.</param>
+    /// <param name="timeProvider">The clock of the simulated chips and their state file's polling.</param>
+    /// <param name="logger">Where a simulated bedside's unreadable state file is logged.</param>
     public AttachedBuses(IReadOnlyList<AttachedSensorOptions> sensors, Func<string, string> resolve, TimeProvider timeProvider, ILogger logger)
     {
         _sensors = sensors;
@@ -46,7 +48,9 @@ internal sealed class AttachedBuses : IDisposable
 
             if (!_chips.TryGetValue(sensor.GpioChip, out var controller))
             {
+#pragma warning disable CA2000 // The controller owns its driver and disposes it.
                 controller = new GpioController(new LibGpiodDriver(sensor.GpioChip));
+#pragma warning restore CA2000
                 _chips.Add(sensor.GpioChip, controller);
             }
 

@@ -8,6 +8,7 @@ namespace MedIoT.Gateway.Ingestion.Attached;
 /// </summary>
 public sealed class AttachedStatistics
 {
+    private readonly Meter _meter;
     private readonly Counter<long> _readings;
     private readonly Counter<long> _failures;
     private readonly Counter<long> _presses;
@@ -20,7 +21,8 @@ public sealed class AttachedStatistics
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         // The factory returns the same Meter as IngestionStatistics (same name) and owns its lifetime.
-        var meter = meterFactory.Create(IngestionStatistics.MeterName);
+        _meter = meterFactory.Create(IngestionStatistics.MeterName);
+        var meter = _meter;
         _readings = meter.CreateCounter<long>("mediot.attached.readings", "{reading}", "Readings taken from sensors wired to the gateway.");
         _failures = meter.CreateCounter<long>("mediot.attached.failures", "{event}", "Failed reads of sensors wired to the gateway, by fault.");
         _presses = meter.CreateCounter<long>("mediot.attached.button_presses", "{event}", "Debounced presses of the bedside call and answer buttons.");

@@ -1,6 +1,5 @@
 using System.Globalization;
 using MedIoT.Gateway.Hosting;
-using MedIoT.Hosting;
 using MedIoT.Sensors;
 using MedIoT.Sensors.LoadCells;
 using Microsoft.Extensions.Options;
@@ -73,7 +72,7 @@ internal static class CalibrateScaleCommand
                 }
 
                 if (!File.Exists(emptyFile)
-                    || !double.TryParse(File.ReadAllText(emptyFile), NumberStyles.Float, CultureInfo.InvariantCulture, out var emptyCounts))
+                    || !double.TryParse(await File.ReadAllTextAsync(emptyFile).ConfigureAwait(false), NumberStyles.Float, CultureInfo.InvariantCulture, out var emptyCounts))
                 {
                     await error.WriteLineAsync($"error: no empty-bed reading for {sensor.Name}; run --empty first, with the bed empty.").ConfigureAwait(false);
                     return 2;

@@ -46,11 +46,15 @@ internal sealed class CallButtonIngestion(
         {
             var gpio = buses.Gpio(sensor);
             call = new DebouncedButton(gpio, sensor.Pin, debounce, timeProvider);
-            answer = sensor.AnswerPin >= 0 ? new DebouncedButton(gpio, sensor.AnswerPin, debounce, timeProvider) : null;
+            if (sensor.AnswerPin >= 0)
+            {
+                answer = new DebouncedButton(gpio, sensor.AnswerPin, debounce, timeProvider);
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException and not OutOfMemoryException)
         {
             call?.Dispose();
+            answer?.Dispose();
             if (!_unavailableLogged)
             {
                 _unavailableLogged = true;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using MedIoT.Gateway.Alerts;
-using MedIoT.Gateway.Audit;
 using MedIoT.Gateway.Identity;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Ingestion.Attached;
