@@ -23,6 +23,7 @@ namespace MedIoT.Gateway.Tests.Integration.Attached;
 /// moved by the bedside state file the test writes as the simulator does. Their readings are attested by the gateway,
 /// journaled, stored with <c>attested=gateway</c> and provable offline; their alarms reach the ward's stations on MQTT.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class AttachedSensorTests(AlertWardFixture ward) : IClassFixture<AlertWardFixture>
 {
     private const string Bed = "07";
@@ -221,6 +222,40 @@ public sealed class AttachedSensorTests(AlertWardFixture ward) : IClassFixture<A
         }
     }
 
+    /// <summary>
+    /// Calibrates the scale as docs/attached-sensors.md §3 says, with <c>mediot-gateway calibrate-scale</c> and the gateway's
+    /// settings: the bed empty, then 20 kg on it.
+    /// </summary>
+    private static async Task CalibrateAsync(string folder, IReadOnlyDictionary<string, string> settings, string bedside)
+    {
+        var settingsFile = Path.Combine(folder, "calibrate.json");
+        var root = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (key, value) in settings.Where(setting => setting.Key.StartsWith("Gateway:Attached:", StringComparison.Ordinal)))
+        {
+            var node = root;
+            var parts = key.Split(':');
+            foreach (var part in parts[..^1])
+            {
+                node = (System.Text.Json.Nodes.JsonObject)(node[part] ??= new System.Text.Json.Nodes.JsonObject());
+            }
+
+            node[parts[^1]] = value;
+        }
+
+        await File.WriteAllTextAsync(settingsFile, root.ToJsonString());
+        foreach (var (load, step) in new[] { (0.0, new[] { "--empty" }), (20.0, new[] { "--known-kilograms", "20" }) })
+        {
+            BedsideStateFile.Write(bedside, s_settled with { LoadKilograms = load });
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            var exit = await CalibrateScaleCommand.RunAsync(["--sensor", Scale, .. step, "--settings", settingsFile], output, error);
+            Assert.True(exit == 0, $"calibrate-scale {string.Join(' ', step)} exited {exit}: {output}{error}");
+        }
+
+        Assert.True(LoadCellCalibrationFile.TryRead(settings["Gateway:Attached:Sensors:0:CalibrationPath"], out _, out var problem), problem);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(settings["Gateway:Attached:Sensors:0:CalibrationPath"]));
+    }
+
     private async Task WaitForSettledAsync(AlertGateway gateway)
     {
         using var timeout = new CancellationTokenSource(s_wait);
@@ -244,6 +279,8 @@ public sealed class AttachedSensorTests(AlertWardFixture ward) : IClassFixture<A
         var query = $"SELECT * FROM vitals WHERE device = '{deviceId}' AND code = '{code.ToString(CultureInfo.InvariantCulture)}' AND time >= {since.ToString(CultureInfo.InvariantCulture)}";
         var statistics = gateway.Service<IngestionStatistics>();
         using var timeout = new CancellationTokenSource(s_wait);
+        // The writer creates the database with its first batch.
+        await statistics.WaitUntilAsync(s => s.ObservationsStored > 0, s_wait, timeout.Token);
         while (true)
         {
             var stored = statistics.ObservationsStored;
@@ -254,7 +291,15 @@ public sealed class AttachedSensorTests(AlertWardFixture ward) : IClassFixture<A
             }
 
             // Wait for the writer to store more, never a fixed sleep.
-            await statistics.WaitUntilAsync(s => s.ObservationsStored > stored, s_wait, timeout.Token);
+            try
+            {
+                await statistics.WaitUntilAsync(s => s.ObservationsStored > stored, s_wait, timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"{rows.Count} of {atLeast} readings of {deviceId} stored within {s_wait.TotalSeconds} s. The gateway logged:{Environment.NewLine}" +
+                    string.Join(Environment.NewLine, gateway.Logs.GetSnapshot().Select(record => $"{record.Level} {record.Category}: {record.Message}")));
+            }
         }
     }
 
@@ -267,8 +312,6 @@ public sealed class AttachedSensorTests(AlertWardFixture ward) : IClassFixture<A
         var folder = Directory.CreateDirectory(Path.Combine(ward.Folder, "attached-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         var bedside = Path.Combine(folder, "bedside.json");
         var calibration = Path.Combine(folder, "scale.calibration.json");
-        LoadCellCalibrationFile.Write(calibration, new LoadCellCalibration(SimulatedHx711.DefaultZeroCounts, SimulatedHx711.DefaultCountsPerKilogram));
-        BedsideStateFile.Write(bedside, s_settled);
         const string sensors = "Gateway:Attached:Sensors:";
         // Only bed 07's wired devices: the gateway watches every registered device for silence from its start.
         var registry = Path.Combine(folder, "devices.json");
@@ -293,6 +336,8 @@ public sealed class AttachedSensorTests(AlertWardFixture ward) : IClassFixture<A
             [sensors + "2:SimulationStatePath"] = bedside,
             ["Gateway:Journal:CheckpointIntervalSeconds"] = "1",
         };
+        await CalibrateAsync(folder, settings, bedside);
+        BedsideStateFile.Write(bedside, s_settled);
         var gateway = await ward.StartGatewayAsync(settings, TimeProvider.System);
         return (gateway, bedside);
     }
