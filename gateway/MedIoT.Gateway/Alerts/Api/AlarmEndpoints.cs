@@ -8,7 +8,6 @@ using MedIoT.Alerts.News2;
 using MedIoT.Alerts.Staff;
 using MedIoT.Gateway.Access;
 using MedIoT.Gateway.Alerts.Delivery;
-using MedIoT.Gateway.Alerts.Engine;
 using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Http;

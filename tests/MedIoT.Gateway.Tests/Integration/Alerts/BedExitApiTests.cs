@@ -5,7 +5,7 @@ using System.Text.Json;
 using MedIoT.Alerts;
 using MedIoT.Alerts.Bedside;
 using MedIoT.Alerts.Technical;
-using MedIoT.Gateway.Alerts.Engine;
+using MedIoT.Gateway.Alerts;
 using MedIoT.Gateway.Ingestion.Attached;
 using MedIoT.Protocol.Frames;
 using MedIoT.Testing;

@@ -4,7 +4,7 @@ using MedIoT.Alerts;
 using MedIoT.Alerts.Staff;
 using MedIoT.Ledger.Storage;
 
-namespace MedIoT.Gateway.Alerts.Engine;
+namespace MedIoT.Gateway.Alerts;
 
 /// <summary>
 /// Keeps the beds whose bed-exit monitoring is armed across a restart (docs/alerts.md §7): the file <see cref="FileName"/>
