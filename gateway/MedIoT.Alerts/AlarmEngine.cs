@@ -78,11 +78,12 @@ public sealed class AlarmEngine
     /// disconnected port and a faulty attached sensor stay until reported otherwise. Rate-of-change windows start empty and
     /// are judged afresh by the next sample. The beds in <see cref="RestoreSnapshot.BedExitArmed"/> are armed again with their
     /// settled weight unknown: it is learned afresh, and a restored <em>bed exit</em> holds until the patient has lain
-    /// steady in bed for the settle time again (a bed exit restored at a bed no longer armed clears). The devices in the snapshot are watched from their last-heard time, so one that stays silent raises
-    /// <em>device silent</em> on time. Appended to <paramref name="events"/>: an older restored alarm superseded by a newer
-    /// one of the same condition, and the device alarms of devices no longer watched at that bed (removed, revoked or moved
-    /// while the gateway was down) and the vital alarms the rules no longer judge, as their condition clearing
-    /// (resolved, or latched when high and unacknowledged).
+    /// steady in bed for the settle time again (a bed exit restored at a bed no longer armed clears). The devices in the
+    /// snapshot are watched from their last-heard time, so one that stays silent raises <em>device silent</em> on time.
+    /// Appended to <paramref name="events"/>: an older restored alarm superseded by a newer one of the same condition, and
+    /// the device alarms of devices no longer watched at that bed (removed, revoked or moved while the gateway was down) and
+    /// the vital alarms the rules no longer judge, as their condition clearing (resolved, or latched when high and
+    /// unacknowledged).
     /// </summary>
     /// <exception cref="InvalidOperationException">The engine has already processed an input or a tick, or was restored.</exception>
     /// <exception cref="ArgumentException">The snapshot is inconsistent (an id above <see cref="RestoreSnapshot.LastAlarmId"/> or given twice, an invalid place, name or staff identity).</exception>

@@ -205,6 +205,15 @@ public static class GatewayLogEvents
     /// <summary>Warning: "Journal entry {Index} is an alarm record that does not decode ({Failure}) …"</summary>
     public const int AlarmEntryUnreadable = 164;
 
+    /// <summary>Error: "The bed-exit monitoring file {Path} cannot be read ({Reason}): no bed is armed after this start …"</summary>
+    public const int BedExitArmingsUnreadable = 165;
+
+    /// <summary>Error: "Cannot save bed-exit monitoring to {Path} (failure {Failures}) …"</summary>
+    public const int BedExitArmingsNotSaved = 166;
+
+    /// <summary>Information: "Bed-exit monitoring at {Bed} set to armed {Armed} by {StaffId}"</summary>
+    public const int BedExitMonitoringSet = 167;
+
     /// <summary>Information: "Sign-in: {People} local people, {Tokens} local API tokens, OpenID Connect {Oidc} …"</summary>
     public const int AccessConfigured = 170;
 

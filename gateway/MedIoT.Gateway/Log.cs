@@ -136,6 +136,15 @@ internal static partial class Log
     [LoggerMessage(GatewayLogEvents.AlarmIdReservationFailed, LogLevel.Error, "Cannot write the alarm id reservation {Path} (failure {Failures}; the first and every 1,000th are logged): {Reason}. Alarms are still delivered; until a write succeeds, ids handed out now may be handed out again after a crash")]
     public static partial void AlarmIdReservationFailed(ILogger logger, string path, long failures, string reason);
 
+    [LoggerMessage(GatewayLogEvents.BedExitArmingsUnreadable, LogLevel.Error, "The bed-exit monitoring file {Path} cannot be read ({Reason}): no bed is armed after this start; arm the beds again at the station (the file is written anew when they are)")]
+    public static partial void BedExitArmingsUnreadable(ILogger logger, string path, string reason);
+
+    [LoggerMessage(GatewayLogEvents.BedExitArmingsNotSaved, LogLevel.Error, "Cannot save bed-exit monitoring to {Path} (failure {Failures}): {Reason}. It is in force now but would not survive a restart until a save succeeds")]
+    public static partial void BedExitArmingsNotSaved(ILogger logger, string path, long failures, string reason);
+
+    [LoggerMessage(GatewayLogEvents.BedExitMonitoringSet, LogLevel.Information, "Bed-exit monitoring at {Bed} set to armed {Armed} by {StaffId}")]
+    public static partial void BedExitMonitoringSet(ILogger logger, string bed, bool armed, string staffId);
+
     [LoggerMessage(GatewayLogEvents.JournalOpened, LogLevel.Information, "Journal open in {Folder}: {Size} entries (sequence history restored from a snapshot at {SnapshotSize}); checkpoint key {VerifierKey}")]
     public static partial void JournalOpened(ILogger logger, string folder, long size, long snapshotSize, string verifierKey);
 

@@ -33,6 +33,7 @@ public sealed class AlarmStatistics : IDisposable
     private long _securityRepeatsSuppressed;
     private long _alarmsNotRestored;
     private long _idReservationFailures;
+    private long _bedExitSaveFailures;
     // Created only by a waiter, so recording costs nothing when nobody waits.
     private readonly ChangeSignal _changes = new();
 
@@ -61,6 +62,8 @@ public sealed class AlarmStatistics : IDisposable
             "Journaled active alarms left out at start because their record does not read back as an alarm (docs/alerts.md §9).");
         meter.CreateObservableCounter("mediot.alerts.ids.reservation_failures", () => IdReservationFailures, "{write}",
             "Failed writes of the alarm id reservation (docs/alerts.md §9).");
+        meter.CreateObservableCounter("mediot.alerts.bed_exit.save_failures", () => BedExitSaveFailures, "{write}",
+            "Failed writes of the armed beds' file bed-exit.armed (docs/alerts.md §7).");
         meter.CreateObservableCounter("mediot.alerts.security.suppressed", () => SecurityRepeatsSuppressed, "{frame}",
             "Failing frames that raised no security alarm of their own: counted on the active alarm of their reason and claimed device, or summarised when its repeat interval ends.");
     }
@@ -106,6 +109,9 @@ public sealed class AlarmStatistics : IDisposable
 
     /// <summary>Failed writes of the alarm id reservation (docs/alerts.md §9).</summary>
     public long IdReservationFailures => Interlocked.Read(ref _idReservationFailures);
+
+    /// <summary>Failed writes of the armed beds' file.</summary>
+    public long BedExitSaveFailures => Interlocked.Read(ref _bedExitSaveFailures);
 
     /// <summary>Webhook attempts that will be retried.</summary>
     public long WebhookRetries => Interlocked.Read(ref _webhookRetries);
@@ -198,6 +204,8 @@ public sealed class AlarmStatistics : IDisposable
 
     /// <summary>Counts a failed reservation write; returns how many there have been.</summary>
     internal long RecordIdReservationFailure() => Add(ref _idReservationFailures);
+
+    internal long RecordBedExitSaveFailure() => Add(ref _bedExitSaveFailures);
 
     /// <summary>Counts a rejection; returns how many there have been for this reason.</summary>
     internal long RecordRejection(AlarmInputRejection reason) => Add(ref _rejections[(int)reason]);

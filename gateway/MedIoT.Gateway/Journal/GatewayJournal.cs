@@ -20,6 +20,7 @@ namespace MedIoT.Gateway.Journal;
 /// <item><c>replay.snapshot</c>: the sequence history and the <see cref="AlarmHistory"/> at some journal size, so start-up
 /// replays only the tail;</item>
 /// <item><c>alarm-ids.reserved</c>: the alarm ids the alert service may hand out before it writes again (<see cref="AlarmIdReservation"/>);</item>
+/// <item><c>bed-exit.armed</c>: the beds whose bed-exit monitoring is armed (Alerts/BedExitArmingStore);</item>
 /// <item><c>influx.cursor</c>: the InfluxDB writer's position (Storage/Influx).</item>
 /// </list>
 /// One writer (the Append methods, used only by the <see cref="JournalWriterService"/>) and any number of readers.

@@ -59,6 +59,10 @@ internal static class StationPages
               </form>
             </section>
             """ : string.Empty;
+        // Everyone who sees the bed sees whether bed-exit monitoring is armed; nurses and physicians get the control.
+        var bedExitControl = mayAct
+            ? """<button type="button" id="bed-exit-toggle" data-testid="bed-exit-toggle" hidden></button>"""
+            : string.Empty;
         var ward = HtmlEncoder.Default.Encode(bed.Ward.ToString());
         var bedId = HtmlEncoder.Default.Encode(bed.Bed.ToString());
         return Page(context, "bed", $"Bed {bed.Ward}/{bed.Bed}", wards, bed, $$"""
@@ -78,6 +82,11 @@ internal static class StationPages
             <section class="panel" id="news2-panel">
               <h2>NEWS2</h2>
               <div id="news2" data-testid="news2"></div>
+            </section>
+            <section class="panel" id="bed-exit-panel">
+              <h2>Bed-exit monitoring</h2>
+              <p><span id="bed-exit-state" data-testid="bed-exit-state">…</span> {{bedExitControl}}
+                <span id="bed-exit-result" data-testid="bed-exit-result" role="status"></span></p>
             </section>
             {{form}}
             <section class="panel" id="history-panel">

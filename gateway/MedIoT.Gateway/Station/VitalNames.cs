@@ -17,10 +17,11 @@ internal static class VitalNames
         MdcCodes.NoninvasiveDiastolic => "NIBP dia",
         MdcCodes.NoninvasiveMean => "NIBP mean",
         MdcCodes.PerfusionIndex => "PI",
+        MdcCodes.BodyWeight => "Weight",
         _ => code.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    /// <summary>A UCUM unit as a ward writes it: <c>Cel</c> is °C, <c>mm[Hg]</c> is mmHg.</summary>
+    /// <summary>A UCUM unit as a ward writes it: <c>Cel</c> is °C, <c>mm[Hg]</c> is mmHg (<c>kg</c> stays kg).</summary>
     public static string DisplayUnit(string ucum) => ucum switch
     {
         "Cel" => "°C",

@@ -226,7 +226,7 @@ internal sealed class WardView
         writer.WriteEndObject();
     }
 
-    /// <summary>A device's technical states from its active alarms: silent, a reported status (sensor off, low signal...), port disconnected.</summary>
+    /// <summary>A device's technical states from its active alarms: silent, a reported status (sensor off, low signal...), port disconnected, attached sensor fault.</summary>
     private void WriteStates(Utf8JsonWriter writer, WardState state, RegisteredDevice device)
     {
         var port = _portOfDevice.GetValueOrDefault(device.DeviceId);
@@ -239,6 +239,7 @@ internal sealed class WardView
                 AlarmConditionKind.DeviceSilent when condition.Subject == device.DeviceId => "silent",
                 AlarmConditionKind.DeviceStatus when condition.Subject == device.DeviceId => StatusName(condition.Status),
                 AlarmConditionKind.SerialPortDisconnected when condition.Subject == port || condition.Subject == device.DeviceId => "port-disconnected",
+                AlarmConditionKind.AttachedSensorFault when condition.Subject == device.DeviceId => "sensor-fault",
                 _ => null,
             };
             if (name is not null)

@@ -112,6 +112,31 @@ public sealed partial class StationApiTests(AlertWardFixture ward) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_beds_tile_names_body_weight_in_kg_and_shows_an_attached_sensors_fault_as_its_devices_state()
+    {
+        await using var gateway = await StartAsync();
+        using var nurse = Client(gateway, NurseToken);
+        await gateway.SendAsync("test-7a-03-spo2", gateway.Clock.GetUtcNow(), (MdcCodes.BodyWeight, 81.5), (MdcCodes.BodyTemperature, 37.2));
+        var inputs = gateway.Alerts.InputsProcessed;
+        gateway.Service<MedIoT.Gateway.Ingestion.Attached.AttachedSensorEvents>().Publish(
+            new MedIoT.Alerts.Technical.AttachedSensorStatus("test-7a-03-spo2", MedIoT.Alerts.BedLocation.Parse("7A", "03"), Working: false));
+        await gateway.Alerts.WaitUntilAsync(s => s.InputsProcessed > inputs, s_wait);
+        await gateway.AdvanceAsync(TimeSpan.FromSeconds(5));
+
+        var bed = await nurse.GetFromJsonAsync<JsonElement>("/station/api/beds/7A/03");
+
+        var tile = bed.GetProperty("tile");
+        var vitals = tile.GetProperty("vitals").EnumerateArray().ToDictionary(vital => vital.GetProperty("code").GetInt32());
+        Assert.Equal(("Weight", "kg", "kg", 81.5), (vitals[MdcCodes.BodyWeight].GetProperty("name").GetString(), vitals[MdcCodes.BodyWeight].GetProperty("unit").GetString(),
+            vitals[MdcCodes.BodyWeight].GetProperty("displayUnit").GetString(), vitals[MdcCodes.BodyWeight].GetProperty("value").GetDouble()));
+        Assert.Equal(("Temp", "°C"), (vitals[MdcCodes.BodyTemperature].GetProperty("name").GetString(), vitals[MdcCodes.BodyTemperature].GetProperty("displayUnit").GetString()));
+        var device = Assert.Single(tile.GetProperty("devices").EnumerateArray(), device => device.GetProperty("deviceId").GetString() == "test-7a-03-spo2");
+        Assert.Contains("sensor-fault", device.GetProperty("states").EnumerateArray().Select(state => state.GetString()));
+        Assert.Contains(tile.GetProperty("alarms").EnumerateArray(), alarm => alarm.GetProperty("condition").GetString() == "sensor-fault/test-7a-03-spo2");
+        gateway.Logs.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task Pages_carry_a_strict_content_security_policy_the_token_slot_and_no_inline_script()
     {
         await using var gateway = await StartAsync();

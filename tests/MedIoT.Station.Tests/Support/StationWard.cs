@@ -203,6 +203,16 @@ public sealed class StationWard : IAsyncLifetime
     }
 
     /// <summary>
+    /// Bed <paramref name="bed"/>'s device publishes one frame with a body weight reading (MDC 188736, kg), as a bed scale
+    /// would; returns once the broker has it.
+    /// </summary>
+    public async Task SendWeightAsync(int bed, double kilograms)
+    {
+        var device = await DeviceAsync(bed);
+        await device.PublishReadingsAsync(TimeProvider.System.GetUtcNow(), [(BodyWeight, kilograms)], status: null, CancellationToken.None);
+    }
+
+    /// <summary>
     /// Bed <paramref name="bed"/>'s oximeter publishes its next frame with one character of the JWS signature changed
     /// (RFC 7515 §7.1: the third part): a frame that fails verification, a security alarm on the IT channel.
     /// </summary>
@@ -220,6 +230,9 @@ public sealed class StationWard : IAsyncLifetime
 
     /// <summary>The MDC code of the oximeter's pulse rate (MDC_PULS_OXIM_PULS_RATE).</summary>
     public const int PulseRate = 149530;
+
+    /// <summary>The MDC code of body weight (MDC_MASS_BODY_ACTUAL, kg).</summary>
+    public const int BodyWeight = 188736;
 
     /// <summary>The bed's name (<c>02</c>).</summary>
     public static string BedName(int bed) => bed.ToString("00", CultureInfo.InvariantCulture);

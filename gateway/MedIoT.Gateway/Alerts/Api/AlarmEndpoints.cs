@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using MedIoT.Alerts;
+using MedIoT.Alerts.Bedside;
 using MedIoT.Alerts.Lifecycle;
 using MedIoT.Alerts.News2;
 using MedIoT.Alerts.Staff;
@@ -19,14 +20,14 @@ using Microsoft.Extensions.Options;
 namespace MedIoT.Gateway.Alerts.Api;
 
 /// <summary>
-/// The alarm API (docs/alerts.md §7): list active alarms, acknowledge one, record staff observations for NEWS2 and
-/// read a bed's NEWS2. Request bodies are parsed once, strictly (<see cref="RequestBody"/>): a bad body is a 400 with an
+/// The alarm API (docs/alerts.md §7): list active alarms, acknowledge one, record staff observations for NEWS2,
+/// read a bed's NEWS2, and arm, disarm and read a bed's bed-exit monitoring. Request bodies are parsed once, strictly (<see cref="RequestBody"/>): a bad body is a 400 with an
 /// RFC 9457 problem, counted and logged once per reason without any value. Every route needs a signed-in identity
 /// (Access/: the station's cookie or a bearer token) with the role of <see cref="AccessPolicies"/>; the staff member of an
 /// acknowledgement or observation is that identity's name, and a body that names one is refused.
 /// </summary>
 internal sealed class AlarmEndpoints(
-    AlarmFeed feed, DeviceRegistry registry, IOptions<AlertOptions> options, AlarmStatistics statistics,
+    AlarmFeed feed, DeviceRegistry registry, IOptions<AlertOptions> options, AlarmStatistics statistics, BedExitArmingStore bedExitArmings,
     [FromKeyedServices(AlarmClock.Key)] TimeProvider clock, ILogger<AlarmEndpoints> logger) : IGatewayEndpoints
 {
     private readonly AlertOptions _options = options.Value;
@@ -45,6 +46,8 @@ internal sealed class AlarmEndpoints(
         endpoints.MapPost("/alarms/{id}/acknowledge", AcknowledgeAsync).RequireAuthorization();
         endpoints.MapPost("/beds/{ward}/{bed}/observations", ObserveAsync).RequireAuthorization(AccessPolicies.ActOnWard);
         endpoints.MapGet("/beds/{ward}/{bed}/news2", News2Async).RequireAuthorization(AccessPolicies.SeeWard);
+        endpoints.MapPost("/beds/{ward}/{bed}/bed-exit", SetBedExitAsync).RequireAuthorization(AccessPolicies.ActOnWard);
+        endpoints.MapGet("/beds/{ward}/{bed}/bed-exit", BedExitAsync).RequireAuthorization(AccessPolicies.SeeWard);
     }
 
     private async Task ListAsync(HttpContext context)
@@ -188,30 +191,14 @@ internal sealed class AlarmEndpoints(
     private async Task ObserveAsync(HttpContext context)
     {
         const string endpoint = "POST /beds/{ward}/{bed}/observations";
-        if (await FindBedAsync(context, endpoint) is not { } bed)
+        if (await ReadBedActionAsync<ObservationRequest>(context, endpoint, "consciousness, onOxygen, spo2Scale, observedAt", body => body.HasObservation
+                ? null
+                : new ApiProblem(400, "no-observation", "Give at least one of consciousness, onOxygen, spo2Scale.")) is not var (bed, body, staffId))
         {
             return;
         }
 
-        var (body, problem) = await RequestBody.ReadAsync<ObservationRequest>(context, "consciousness, onOxygen, spo2Scale, observedAt");
-        if (body is { HasObservation: false })
-        {
-            problem = new ApiProblem(400, "no-observation", "Give at least one of consciousness, onOxygen, spo2Scale.");
-        }
-
-        if (problem is not null)
-        {
-            await RefuseAsync(context, endpoint, problem);
-            return;
-        }
-
-        if (!StaffId.TryCreate(context.User.Identity?.Name, out var staffId))
-        {
-            await AccessRefusals.ForbidAsync(context);
-            return;
-        }
-
-        var (consciousness, onOxygen, scale, observedAt) = body!;
+        var (consciousness, onOxygen, scale, observedAt) = body;
         var assessment = await feed.AskAsync((engine, now, events) =>
         {
             // Checked against the alert clock, the clock NEWS2 freshness is measured on.
@@ -270,12 +257,107 @@ internal sealed class AlarmEndpoints(
         await WriteJsonAsync(context, 200, writer => WriteNews2(writer, bed, assessment));
     }
 
+    private async Task SetBedExitAsync(HttpContext context)
+    {
+        const string endpoint = "POST /beds/{ward}/{bed}/bed-exit";
+        if (await ReadBedActionAsync<BedExitRequest>(context, endpoint, "armed", body => body.Armed is not null
+                ? null
+                : new ApiProblem(400, "no-armed", "Give armed: true to arm bed-exit monitoring, false to disarm it.")) is not var (bed, body, staffId))
+        {
+            return;
+        }
+
+        var armed = body.Armed!.Value;
+        var (monitoring, armings, version) = await feed.AskAsync((engine, now, events) =>
+        {
+            // Validated above, so the engine accepts it; a refusal would be a programming error.
+            var rejection = engine.Process(new BedExitMonitoringSet(bed, armed, staffId, now), now, events);
+            if (rejection != AlarmInputRejection.None)
+            {
+                throw new InvalidOperationException($"The engine refused a validated bed-exit arming: {rejection}.");
+            }
+
+            // Taken on the engine's consumer, so the version orders the saves as the engine ordered the changes.
+            return (engine.BedExitMonitoringAt(bed), engine.BedExitArmings(), bedExitArmings.NextVersion());
+        }, context.RequestAborted);
+        Log.BedExitMonitoringSet(logger, bed.ToString(), armed, staffId.ToString());
+        var saved = bedExitArmings.TrySave(version, armings);
+        await WriteJsonAsync(context, 200, writer => WriteBedExit(writer, bed, monitoring, saved));
+    }
+
+    private async Task BedExitAsync(HttpContext context)
+    {
+        if (await FindBedAsync(context, "GET /beds/{ward}/{bed}/bed-exit") is not { } bed)
+        {
+            return;
+        }
+
+        var monitoring = await feed.AskAsync((engine, _, _) => engine.BedExitMonitoringAt(bed), context.RequestAborted);
+        await WriteJsonAsync(context, 200, writer => WriteBedExit(writer, bed, monitoring, saved: null));
+    }
+
+    /// <summary>A bed's bed-exit monitoring: never the weight, only whether the settled weight is known.</summary>
+    private static void WriteBedExit(Utf8JsonWriter writer, BedLocation bed, BedExitMonitoring monitoring, bool? saved)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("ward", bed.Ward.ToString());
+        writer.WriteString("bed", bed.Bed.ToString());
+        writer.WriteBoolean("armed", monitoring.Armed);
+        writer.WriteBoolean("settledWeightKnown", monitoring.SettledWeightKnown);
+        if (monitoring.ArmedBy is { } armedBy && monitoring.ArmedAt is { } armedAt)
+        {
+            writer.WriteString("armedBy", armedBy.ToString());
+            writer.WriteString("armedAt", armedAt);
+        }
+        else
+        {
+            writer.WriteNull("armedBy");
+            writer.WriteNull("armedAt");
+        }
+
+        if (saved is { } wasSaved)
+        {
+            writer.WriteBoolean("saved", wasSaved);
+        }
+
+        writer.WriteEndObject();
+    }
+
     private static async Task<bool> AllowedAsync(HttpContext context, string policy) =>
         (await context.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(context.User, policy)).Succeeded;
 
     /// <summary>Whether the request has a body: a Content-Length above 0, or chunked (RFC 9112 §6.3).</summary>
     private static bool HasBody(HttpRequest request) =>
         request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+
+    /// <summary>
+    /// The bed, body and staff member of a staff action on a bed; null once the request has been answered: 400 or 404 for
+    /// the place, 400 for a body that does not read or that <paramref name="check"/> finds wrong, 403 without a staff identity.
+    /// </summary>
+    private async Task<(BedLocation Bed, TRequest Body, StaffId StaffId)?> ReadBedActionAsync<TRequest>(
+        HttpContext context, string endpoint, string allowedMembers, Func<TRequest, ApiProblem?> check)
+        where TRequest : class
+    {
+        if (await FindBedAsync(context, endpoint) is not { } bed)
+        {
+            return null;
+        }
+
+        var (body, problem) = await RequestBody.ReadAsync<TRequest>(context, allowedMembers);
+        if ((problem ?? check(body!)) is { } refusal)
+        {
+            await RefuseAsync(context, endpoint, refusal);
+            return null;
+        }
+
+        if (!StaffId.TryCreate(context.User.Identity?.Name, out var staffId))
+        {
+            await AccessRefusals.ForbidAsync(context);
+            return null;
+        }
+
+        return (bed, body!, staffId);
+    }
 
     private async Task<BedLocation?> FindBedAsync(HttpContext context, string endpoint)
     {

@@ -130,6 +130,23 @@ internal static partial class RequestBody
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})\z")]
     private static partial Regex Rfc3339Pattern();
 
+    /// <summary>
+    /// Reads <see cref="BedExitRequest.Armed"/>: a converter on the member itself, so a wrong value names <c>armed</c> (the
+    /// options' <c>bool?</c> converter speaks of <c>onOxygen</c>).
+    /// </summary>
+    internal sealed class ArmedConverter : JsonConverter<bool?>
+    {
+        private static readonly ApiProblem Problem = new(400, "bad-armed", "armed must be true or false.");
+
+        public override bool HandleNull => true;
+
+        public override bool? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            ReadBoolean(ref reader, out var value) ? value : throw new MemberException(Problem);
+
+        public override void Write(Utf8JsonWriter writer, bool? value, JsonSerializerOptions options) =>
+            throw new NotSupportedException("Request bodies are only read.");
+    }
+
     private delegate bool MemberReader<TValue>(ref Utf8JsonReader reader, out TValue value);
 
     /// <summary>

@@ -8,6 +8,7 @@ using MedIoT.Gateway.Alerts.Delivery.Webhooks;
 using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Ingestion;
+using MedIoT.Gateway.Ingestion.Attached;
 using MedIoT.Gateway.Ingestion.Serial;
 using MedIoT.Gateway.Journal;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,8 @@ namespace MedIoT.Gateway.Alerts.Engine;
 
 /// <summary>
 /// Owns the <see cref="AlarmEngine"/> (not thread-safe) as the single consumer of the <see cref="AlarmFeed"/>: verified
-/// frames and security rejections from ingestion, device status events, HTTP requests and a 1 s tick on the alert clock.
+/// frames and security rejections from ingestion, device status events, the attached sensors' events (faults, call and
+/// answer buttons), HTTP requests and a 1 s tick on the alert clock.
 /// Each input's alarm events go at once to MQTT (events, then the retained state of the places they changed) and to the
 /// webhook outboxes, and to the journal's alarm queue (never waited for); none of them can hold the engine up. Nothing here depends on storage, so alarms keep flowing while
 /// InfluxDB is down.
@@ -24,7 +26,8 @@ namespace MedIoT.Gateway.Alerts.Engine;
 /// <remarks>
 /// At start (<see cref="StartingAsync"/>, which the host runs before it starts any service, so before ingestion) the
 /// engine is restored from the journal: the alarms active when the gateway stopped, ids numbered after every id
-/// journaled or reserved, every registered device watched for silence; then the retained state of every place is
+/// journaled or reserved, every registered device watched for silence, the beds whose bed-exit monitoring is armed
+/// (<see cref="BedExitArmingStore"/>); then the retained state of every place is
 /// published again (docs/alerts.md §9).
 /// </remarks>
 internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
@@ -38,6 +41,8 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
     private readonly WebhookDispatcher _webhooks;
     private readonly AlarmBroadcast _stations;
     private readonly DeviceStatusEvents _statusEvents;
+    private readonly AttachedSensorEvents _attachedEvents;
+    private readonly BedExitArmingStore _bedExitArmings;
     private readonly PendingFrameQueue _pendingFrames;
     private readonly int _pendingFrameCapacity;
     private readonly Dictionary<string, string> _portOfDevice = new(StringComparer.Ordinal);
@@ -58,7 +63,8 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
     public AlarmService(
         AlarmFeed feed, AlarmRules rules, IOptions<AlertOptions> options, IOptions<GatewayOptions> gatewayOptions,
         IOptions<IngestionOptions> ingestionOptions, IOptions<SerialOptions> serialOptions, MqttAlarmPublisher publisher,
-        WebhookDispatcher webhooks, AlarmBroadcast stations, DeviceStatusEvents statusEvents, PendingFrameQueue pendingFrames, AlarmStatistics statistics,
+        WebhookDispatcher webhooks, AlarmBroadcast stations, DeviceStatusEvents statusEvents, AttachedSensorEvents attachedEvents,
+        BedExitArmingStore bedExitArmings, PendingFrameQueue pendingFrames, AlarmStatistics statistics,
         AlarmJournalQueue journal, JournalStatistics journalStatistics, GatewayJournal gatewayJournal, DeviceRegistry registry,
         [FromKeyedServices(AlarmClock.Key)] TimeProvider clock, ILogger<AlarmService> logger)
     {
@@ -73,6 +79,8 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
         _webhooks = webhooks;
         _stations = stations;
         _statusEvents = statusEvents;
+        _attachedEvents = attachedEvents;
+        _bedExitArmings = bedExitArmings;
         _pendingFrames = pendingFrames;
         _pendingFrameCapacity = ingestionOptions.Value.PendingFrameCapacity;
         foreach (var port in serialOptions.Value.Ports)
@@ -112,7 +120,7 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
             Log.AlarmEntryUnreadable(_logger, entry.Index, entry.Failure);
         }
 
-        var snapshot = AlarmRestore.Create(history, lastAlarmId, _registry, now, out var unreadable);
+        var snapshot = AlarmRestore.Create(history, lastAlarmId, _registry, now, out var unreadable) with { BedExitArmed = _bedExitArmings.Load() };
         foreach (var alarm in unreadable)
         {
             _statistics.RecordAlarmNotRestored();
@@ -143,6 +151,7 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
         Task.Run(() => TickAsync(stoppingToken), CancellationToken.None),
         Task.Run(() => ForwardDeviceStatusAsync(stoppingToken), CancellationToken.None),
+        Task.Run(() => ForwardAttachedSensorsAsync(stoppingToken), CancellationToken.None),
         Task.Run(() => ConsumeAsync(stoppingToken), CancellationToken.None),
         Task.Run(() => ReserveIdsAsync(stoppingToken), CancellationToken.None));
 
@@ -206,6 +215,24 @@ internal sealed class AlarmService : BackgroundService, IHostedLifecycleService
                 {
                     await _feed.WriteAsync(input, stoppingToken).ConfigureAwait(false);
                 }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The attached sensors' inputs (sensor faults, call and answer buttons) into the feed as they come; the engine judges
+    /// and counts them like any input (a refused one is counted and logged once per reason).
+    /// </summary>
+    private async Task ForwardAttachedSensorsAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var input in _attachedEvents.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await _feed.WriteAsync(input, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

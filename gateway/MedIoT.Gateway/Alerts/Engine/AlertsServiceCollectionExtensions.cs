@@ -6,6 +6,7 @@ using MedIoT.Gateway.Alerts.Delivery.Webhooks;
 using MedIoT.Gateway.Alerts.Feed;
 using MedIoT.Gateway.Http;
 using MedIoT.Gateway.Ingestion;
+using MedIoT.Gateway.Journal;
 using MedIoT.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -39,6 +40,10 @@ internal static class AlertsServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddSingleton(provider => CreateWebhooks(provider, settings));
         services.AddHostedService(provider => provider.GetRequiredService<WebhookDispatcher>());
+        // The armed beds, kept beside the journal (the alarm id reservation's folder) across restarts.
+        services.AddSingleton(provider => new BedExitArmingStore(
+            Path.Combine(provider.GetRequiredService<GatewayJournal>().Folder, BedExitArmingStore.FileName),
+            provider.GetRequiredService<AlarmStatistics>(), provider.GetRequiredService<ILogger<BedExitArmingStore>>()));
         services.AddSingleton<AlarmService>();
         services.AddHostedService(provider => provider.GetRequiredService<AlarmService>());
         services.AddSingleton<IGatewayEndpoints, AlarmEndpoints>();

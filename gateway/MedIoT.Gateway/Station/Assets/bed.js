@@ -1,4 +1,5 @@
-// MedIoT ward station: one bed's view: its tile, trends drawn as SVG, NEWS2 per parameter, the staff form, alarm history.
+// MedIoT ward station: one bed's view: its tile, trends drawn as SVG, NEWS2 per parameter, bed-exit monitoring, the staff form,
+// alarm history.
 "use strict";
 
 (() => {
@@ -109,6 +110,48 @@
       el("td", { text: event.acknowledgedBy ?? "" }))));
   }
 
+  // Bed-exit monitoring: armed or not and whether the patient's settled weight is known yet (never the weight itself);
+  // nurses and physicians arm and disarm it through the alarm API as themselves.
+  const bedExitPath = "/beds/" + encodeURIComponent(ward) + "/" + encodeURIComponent(bed) + "/bed-exit";
+  let bedExitArmed = null;
+
+  function renderBedExit(state) {
+    bedExitArmed = state.armed;
+    const text = !state.armed ? "Not armed."
+      : "Armed by " + state.armedBy + " at " + Station.clock(state.armedAt) + (state.settledWeightKnown
+        ? ": settled weight known, a patient leaving the bed raises bed exit."
+        : ": learning the patient's settled weight (the patient lies still in bed).");
+    const target = document.getElementById("bed-exit-state");
+    target.textContent = text;
+    target.dataset.armed = String(state.armed);
+    target.dataset.settledWeightKnown = String(state.settledWeightKnown);
+    const toggle = document.getElementById("bed-exit-toggle");
+    if (toggle) {
+      toggle.textContent = state.armed ? "Disarm" : "Arm";
+      toggle.hidden = false;
+    }
+  }
+
+  async function loadBedExit() {
+    const answer = await Station.getJson(bedExitPath);
+    if (answer.ok) {
+      renderBedExit(answer.body);
+    } else {
+      document.getElementById("bed-exit-state").textContent = answer.body?.detail ?? "Bed-exit monitoring is unavailable.";
+    }
+  }
+
+  document.getElementById("bed-exit-toggle")?.addEventListener("click", async () => {
+    const result = document.getElementById("bed-exit-result");
+    const answer = await Station.postJson(bedExitPath, { armed: !bedExitArmed });
+    if (answer.ok) {
+      renderBedExit(answer.body);
+      result.textContent = answer.body.saved ? "" : "In force, but not saved: it would not survive a restart of the gateway.";
+    } else {
+      result.textContent = answer.body?.detail ?? "Not changed (HTTP " + answer.status + ").";
+    }
+  });
+
   async function refresh() {
     const answer = await Station.getJson(base);
     if (!answer.ok) return;
@@ -124,6 +167,7 @@
     if (index >= 0) list.splice(index, 1);
     if (message.event !== "resolved") list.push(message.alarm);
     renderTile();
+    if (message.alarm.condition === "bed-exit") loadBedExit();
     // The history follows the journal into InfluxDB a moment later.
     clearTimeout(historyTimer);
     historyTimer = setTimeout(loadHistory, 2000);
@@ -161,5 +205,8 @@
   Station.start({ refresh, onAlarm, onBed });
   loadTrends();
   loadHistory();
-  setInterval(() => { if (document.body.dataset.connection === "connected") { Station.sync(); loadTrends(); } }, 60_000);
+  loadBedExit();
+  // The settled weight is learned a few seconds after arming: ask again while it is not known, else every minute.
+  setInterval(() => { if (bedExitArmed && document.getElementById("bed-exit-state").dataset.settledWeightKnown === "false") loadBedExit(); }, 5_000);
+  setInterval(() => { if (document.body.dataset.connection === "connected") { Station.sync(); loadTrends(); loadBedExit(); } }, 60_000);
 })();

@@ -13,7 +13,7 @@ const Station = (() => {
 
   const vitalNames = {
     150456: "SpO2", 149530: "Pulse rate", 147842: "Heart rate", 151562: "Resp. rate", 150364: "Temperature",
-    150021: "NIBP sys", 150022: "NIBP dia", 150023: "NIBP mean", 150448: "Perfusion index",
+    150021: "NIBP sys", 150022: "NIBP dia", 150023: "NIBP mean", 150448: "Perfusion index", 188736: "Weight",
   };
   const priorityLabel = { high: "HIGH", medium: "MEDIUM", low: "LOW" };
   const prioritySymbol = { high: "!!!", medium: "!!", low: "!" };
@@ -80,6 +80,9 @@ const Station = (() => {
       case "device-silent": return "Device " + first + " silent";
       case "device-status": return "Device " + second + ": " + first.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
       case "serial-port-disconnected": return "Serial port " + first + " disconnected";
+      case "bed-exit": return "Bed exit";
+      case "patient-call": return "Patient call";
+      case "sensor-fault": return "Sensor " + first + " fault";
       case "gateway-backlog": return "Gateway backlog filling";
       case "security": return "Security: " + first.replace(/([a-z])([A-Z])/g, "$1 $2") + " (claimed device " + second + ")";
       default: return alarm.condition;
