@@ -1,3 +1,5 @@
+using MedIoT.Sensors.Internal;
+
 namespace MedIoT.Sensors.LoadCells;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace MedIoT.Sensors.LoadCells;
 /// <param name="ZeroCounts">The counts with the bed empty (the tare), any finite value in the 24-bit range.</param>
 /// <param name="CountsPerKilogram">Counts per kilogram of load, finite and at least 1 in magnitude (negative when the
 /// cells are wired so that load lowers the count).</param>
-public sealed record LoadCellCalibration(double ZeroCounts, double CountsPerKilogram)
+public sealed record LoadCellCalibration(double ZeroCounts, double CountsPerKilogram) : IValidated
 {
     /// <summary>The smallest magnitude of <see cref="CountsPerKilogram"/> taken as a working scale: an HX711 at gain 128
     /// gives thousands of counts per kilogram on bed load cells, so less than one count means the cells are not wired.</summary>

@@ -1,3 +1,5 @@
+using MedIoT.Sensors.Internal;
+
 namespace MedIoT.Sensors.Simulation;
 
 /// <summary>
@@ -20,7 +22,7 @@ public sealed record BedsideState(
     int CallPresses,
     int AnswerPresses,
     bool ScaleAnswering,
-    bool ThermometerAnswering)
+    bool ThermometerAnswering) : IValidated
 {
     /// <summary>An empty bed at room temperature, both chips answering, no presses.</summary>
     public static BedsideState Idle { get; } = new(0, 22.0, 22.0, 0, 0, ScaleAnswering: true, ThermometerAnswering: true);

@@ -56,20 +56,7 @@ public sealed class SimulatedGpioDriver : GpioDriver
 
     /// <summary>Drives <paramref name="pin"/> from outside the host (a chip's output or a button's contact); the
     /// host reads this level. <see langword="null"/> releases the line to its pull resistor.</summary>
-    public void DriveLine(int pin, PinValue? level)
-    {
-        var line = LineAt(pin);
-        PinValue before;
-        PinValue after;
-        lock (_gate)
-        {
-            before = line.Level;
-            line.External = level;
-            after = line.Level;
-        }
-
-        RaiseEdge(pin, line, before, after);
-    }
+    public void DriveLine(int pin, PinValue? level) => ChangeLine(pin, line => line.External = level);
 
     /// <summary>The level on <paramref name="pin"/> now, whoever drives it (for tests and chips).</summary>
     public PinValue LevelOf(int pin)
@@ -78,6 +65,17 @@ public sealed class SimulatedGpioDriver : GpioDriver
         lock (_gate)
         {
             return line.Level;
+        }
+    }
+
+    /// <summary>How many threads are blocked in <see cref="GpioController.WaitForEvent(int, PinEventTypes, TimeSpan)"/> on
+    /// <paramref name="pin"/> now. A waiter leaves on the edge that wakes it, before the edge's other callbacks run.</summary>
+    public int EventWaitersOn(int pin)
+    {
+        var line = LineAt(pin);
+        lock (_gate)
+        {
+            return line.Waiters;
         }
     }
 
@@ -104,20 +102,7 @@ public sealed class SimulatedGpioDriver : GpioDriver
     }
 
     /// <inheritdoc />
-    protected override void SetPinMode(int pinNumber, PinMode mode)
-    {
-        var line = LineAt(pinNumber);
-        PinValue before;
-        PinValue after;
-        lock (_gate)
-        {
-            before = line.Level;
-            line.Mode = mode;
-            after = line.Level;
-        }
-
-        RaiseEdge(pinNumber, line, before, after);
-    }
+    protected override void SetPinMode(int pinNumber, PinMode mode) => ChangeLine(pinNumber, line => line.Mode = mode);
 
     /// <inheritdoc />
     protected override PinMode GetPinMode(int pinNumber)
@@ -165,16 +150,29 @@ public sealed class SimulatedGpioDriver : GpioDriver
         var line = LineAt(pinNumber);
         using var seen = new ManualResetEventSlim();
         var seenType = PinEventTypes.None;
+        Callback? registration = null;
         void OnEdge(object sender, PinValueChangedEventArgs e)
         {
-            seenType = e.ChangeType;
+            // Leave the waiters at once, on the thread that made the edge, so EventWaitersOn is 0 as soon as the edge is.
+            lock (_gate)
+            {
+                if (!line.Callbacks.Remove(registration!))
+                {
+                    return;
+                }
+
+                line.Waiters--;
+                seenType = e.ChangeType;
+            }
+
             seen.Set();
         }
 
-        var registration = new Callback(eventTypes, OnEdge);
+        registration = new Callback(eventTypes, OnEdge);
         lock (_gate)
         {
             line.Callbacks.Add(registration);
+            line.Waiters++;
         }
 
         try
@@ -190,7 +188,10 @@ public sealed class SimulatedGpioDriver : GpioDriver
         {
             lock (_gate)
             {
-                line.Callbacks.Remove(registration);
+                if (line.Callbacks.Remove(registration))
+                {
+                    line.Waiters--;
+                }
             }
         }
     }
@@ -226,6 +227,22 @@ public sealed class SimulatedGpioDriver : GpioDriver
         return _lines[pin];
     }
 
+    // Changes a line under the lock, then raises the edge its level made, if any, outside it.
+    private void ChangeLine(int pin, Action<Line> change)
+    {
+        var line = LineAt(pin);
+        PinValue before;
+        PinValue after;
+        lock (_gate)
+        {
+            before = line.Level;
+            change(line);
+            after = line.Level;
+        }
+
+        RaiseEdge(pin, line, before, after);
+    }
+
     private void RaiseEdge(int pin, Line line, PinValue before, PinValue after)
     {
         if (before == after)
@@ -247,7 +264,13 @@ public sealed class SimulatedGpioDriver : GpioDriver
         }
     }
 
-    private sealed record Callback(PinEventTypes EventTypes, PinChangeEventHandler Handler);
+    // A class, not a record: each registration is itself, even when two register the same handler.
+    private sealed class Callback(PinEventTypes eventTypes, PinChangeEventHandler handler)
+    {
+        public PinEventTypes EventTypes => eventTypes;
+
+        public PinChangeEventHandler Handler => handler;
+    }
 
     private sealed class Line
     {
@@ -260,6 +283,8 @@ public sealed class SimulatedGpioDriver : GpioDriver
         public PinValue? External { get; set; }
 
         public List<Callback> Callbacks { get; } = [];
+
+        public int Waiters { get; set; }
 
         public List<Action<PinValue>> OutputListeners { get; } = [];
 

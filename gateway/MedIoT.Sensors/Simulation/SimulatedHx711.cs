@@ -16,13 +16,19 @@ namespace MedIoT.Sensors.Simulation;
 /// <item>PD_SCK high for longer than 60 µs powers the chip down; PD_SCK low again resets it and powers it up on
 /// channel A gain 128. The simulation notices the power-down when PD_SCK falls, which is when it matters to a host.</item>
 /// </list>
-/// Time is the injected <see cref="TimeProvider"/>'s. With <see cref="ConversionPeriod"/> zero (the default) the next
-/// conversion is ready when the 25th pulse ends, so only the 25-pulse mode (channel A gain 128, what
-/// <c>BedScale</c> uses) can be selected; give a period (100 ms at 10 samples/s, 12.5 ms at 80) to model the data rate and
-/// the 26- and 27-pulse modes.
+/// Time is the injected <see cref="TimeProvider"/>'s. After the last pulse of a read the next conversion takes
+/// <see cref="ConversionPeriod"/> (default 12.5 ms, the 80 samples/s rate with RATE high); only then does DOUT fall. That
+/// pause is also what brings host and chip back in step after a glitch (a host thread preempted for more than 60 µs in a
+/// high phase powers the chip down mid-word, as it would a real one), and a word the host leaves unfinished for a whole
+/// conversion period is replaced by the next conversion, so a host that lost step finds a fresh word ready. <see cref="TimeSpan.Zero"/> makes the next conversion
+/// ready as the 25th pulse ends: handy with a fake clock that never moves, but then only the 25-pulse mode (channel A gain
+/// 128, what <c>BedScale</c> uses) can be selected, and a host that loses step stays out of step.
 /// </remarks>
 public sealed class SimulatedHx711 : IDisposable
 {
+    /// <summary>The time between conversions at 80 samples/s (datasheet: RATE pin high).</summary>
+    public static readonly TimeSpan DefaultConversionPeriod = TimeSpan.FromMilliseconds(12.5);
+
     /// <summary>Counts the simulated amplifier reads with nothing on the scale (an arbitrary bridge offset).</summary>
     public const double DefaultZeroCounts = 52_000;
 
@@ -47,7 +53,7 @@ public sealed class SimulatedHx711 : IDisposable
     private double _zeroCounts = DefaultZeroCounts;
     private double _countsPerKilogram = DefaultCountsPerKilogram;
     private bool _answering = true;
-    private TimeSpan _conversionPeriod = TimeSpan.Zero;
+    private TimeSpan _conversionPeriod = DefaultConversionPeriod;
     private Phase _phase = Phase.Ready;
     private int _pulses;
     private int _word;
@@ -139,7 +145,7 @@ public sealed class SimulatedHx711 : IDisposable
         }
     }
 
-    /// <summary>How long a conversion takes after the previous one is read (zero: ready at once; see the remarks).</summary>
+    /// <summary>How long a conversion takes after the previous one is read (default <see cref="DefaultConversionPeriod"/>; zero: ready at once, see the remarks).</summary>
     public TimeSpan ConversionPeriod
     {
         get { lock (_gate) { return _conversionPeriod; } }
@@ -218,6 +224,12 @@ public sealed class SimulatedHx711 : IDisposable
                 _word = CountsForCurrentGain() & 0xFFFFFF;
                 _phase = Phase.Shifting;
                 _pulses = 1;
+                if (_conversionPeriod > TimeSpan.Zero)
+                {
+                    // A host that stalls mid-word for a whole conversion loses the word to the next conversion.
+                    _conversionTimer.Change(_conversionPeriod, Timeout.InfiniteTimeSpan);
+                }
+
                 break;
             case Phase.Shifting when _pulses < PulsesPerWord:
                 _pulses++;
@@ -293,8 +305,9 @@ public sealed class SimulatedHx711 : IDisposable
             {
                 SelectGainAndConvert();
             }
-            else if (_phase == Phase.Converting)
+            else if (_phase is Phase.Converting or Phase.Shifting)
             {
+                _pulses = 0;
                 _phase = Phase.Ready;
             }
 

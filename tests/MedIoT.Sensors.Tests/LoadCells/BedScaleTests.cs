@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MedIoT.Sensors.LoadCells;
 using MedIoT.Sensors.Simulation;
 using Microsoft.Extensions.Time.Testing;
@@ -14,6 +15,10 @@ public sealed class BedScaleTests : IDisposable
     public BedScaleTests()
     {
         _bedside = new SimulatedBedside(SimulatedBedsidePins.Default, _clock);
+
+        // The scale reads three conversions in one blocking call while this fake clock stands still, so each is ready at
+        // once; Reads_at_the_chips_data_rate_follow_the_clock covers the 80 samples/s timing.
+        _bedside.Scale.ConversionPeriod = TimeSpan.Zero;
     }
 
     public void Dispose() => _bedside.Dispose();
@@ -72,7 +77,7 @@ public sealed class BedScaleTests : IDisposable
         Assert.Equal(SensorFault.None, scale.TryReadKilograms(out _));
 
         _bedside.Scale.Answering = false;
-        var read = Task.Run(() => scale.TryReadKilograms(out _));
+        var read = OnItsOwnThread(() => scale.TryReadKilograms(out _));
         // The bound is ReadyTimeout per sample; the wait here only keeps a broken build from hanging the test run.
         Assert.Equal(SensorFault.NotAnswering, await read.WaitAsync(BedScale.ReadyTimeout * 20));
 
@@ -88,12 +93,32 @@ public sealed class BedScaleTests : IDisposable
         _bedside.Scale.Kilograms = 65;
         _bedside.Scale.Answering = false;
 
-        var read = Task.Run(() => (Fault: scale.TryReadKilograms(out var kilograms), Kilograms: kilograms));
+        var read = OnItsOwnThread(() => (Fault: scale.TryReadKilograms(out var kilograms), Kilograms: kilograms));
         _bedside.Scale.Answering = true;
 
         var (fault, kilograms) = await read.WaitAsync(BedScale.ReadyTimeout * 20);
         Assert.Equal(SensorFault.None, fault);
         Assert.Equal(65, kilograms, 0.001);
+    }
+
+    [Fact]
+    public async Task Reads_at_the_chips_data_rate_follow_the_clock()
+    {
+        _bedside.Scale.ConversionPeriod = SimulatedHx711.DefaultConversionPeriod;
+        using var scale = NewScale(Simulated);
+        var before = _bedside.Scale.ConversionsRead;
+        foreach (var load in new[] { 80.0, 79.5, 12.0 })
+        {
+            _bedside.Scale.Kilograms = load;
+            var read = OnItsOwnThread(() => (Fault: scale.TryReadKilograms(out var kilograms), Kilograms: kilograms));
+            AdvanceWhileTheScaleWaits(read);
+
+            var (fault, kilograms) = await read;
+            Assert.Equal(SensorFault.None, fault);
+            Assert.Equal(load, kilograms, 0.001);
+        }
+
+        Assert.Equal(9, _bedside.Scale.ConversionsRead - before);
     }
 
     [Theory]
@@ -148,6 +173,31 @@ public sealed class BedScaleTests : IDisposable
         using var again = NewScale(Simulated);
         Assert.Equal(SensorFault.None, again.TryReadCounts(out _));
     }
+
+    // Moves the fake clock one conversion period each time the scale blocks waiting for DOUT, and only then: advancing it
+    // while the scale clocks bits would hold PD_SCK high for 12.5 ms of simulated time and power the chip down mid-word.
+    // The read runs on its own thread and this loop on the test's, so neither waits for the thread pool; bounded in time.
+    private void AdvanceWhileTheScaleWaits(Task read)
+    {
+        var dataPin = SimulatedBedsidePins.Default.ScaleDataPin;
+        var bound = Stopwatch.StartNew();
+        while (!read.IsCompleted && bound.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (_bedside.Driver.EventWaitersOn(dataPin) > 0)
+            {
+                _clock.Advance(SimulatedHx711.DefaultConversionPeriod);
+            }
+            else
+            {
+                Thread.Yield();
+            }
+        }
+
+        Assert.True(read.IsCompleted, "the scale did not finish reading while the clock moved");
+    }
+
+    private static Task<T> OnItsOwnThread<T>(Func<T> read) =>
+        Task.Factory.StartNew(read, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private BedScale NewScale(LoadCellCalibration calibration) =>
         new(_bedside.Gpio, SimulatedBedsidePins.Default.ScaleDataPin, SimulatedBedsidePins.Default.ScaleClockPin, calibration);

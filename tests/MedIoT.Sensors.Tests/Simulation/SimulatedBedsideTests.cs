@@ -18,6 +18,7 @@ public sealed class SimulatedBedsideTests : IDisposable
     public SimulatedBedsideTests()
     {
         _bedside = new SimulatedBedside(SimulatedBedsidePins.Default, _clock);
+        _bedside.Scale.ConversionPeriod = TimeSpan.Zero; // the fake clock stands still while the scale reads
         _call = new DebouncedButton(_bedside.Gpio, SimulatedBedsidePins.Default.CallButtonPin, TimeSpan.FromMilliseconds(30), _clock);
         _answer = new DebouncedButton(_bedside.Gpio, SimulatedBedsidePins.Default.AnswerButtonPin, TimeSpan.FromMilliseconds(30), _clock);
     }

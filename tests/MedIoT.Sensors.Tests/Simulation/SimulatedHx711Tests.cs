@@ -34,6 +34,7 @@ public sealed class SimulatedHx711Tests : IDisposable
     public void The_unchanged_binding_reads_the_24_bit_word_for_the_load(double kilograms)
     {
         _chip.Kilograms = kilograms;
+        _chip.ConversionPeriod = TimeSpan.Zero;
         using var binding = NewBinding(Hx711Mode.ChannelAGain128);
 
         Assert.Equal(_chip.CountsFor(kilograms), binding.GetWeight(numberOfReads: 1).Grams, 1e-6);
@@ -44,11 +45,61 @@ public sealed class SimulatedHx711Tests : IDisposable
     [Fact]
     public void The_binding_averages_fifteen_reads_in_one_call()
     {
+        // The binding waits for each conversion with no bound, so the fake clock cannot move meanwhile: ready at once.
+        _chip.ConversionPeriod = TimeSpan.Zero;
         _chip.Kilograms = 10;
         using var binding = NewBinding(Hx711Mode.ChannelAGain128);
 
         Assert.Equal(_chip.CountsFor(10), binding.GetWeight(numberOfReads: 15).Grams, 1e-6);
         Assert.Equal(15, _chip.ConversionsRead);
+    }
+
+    [Fact]
+    public void After_a_read_dout_stays_high_for_the_conversion_period_then_falls()
+    {
+        _chip.Kilograms = 12;
+        using var binding = NewBinding(Hx711Mode.ChannelAGain128);
+
+        Assert.Equal(_chip.CountsFor(12), binding.GetWeight(1).Grams, 1e-6);
+        Assert.Equal(PinValue.High, _driver.LevelOf(Dout));
+        _clock.Advance(SimulatedHx711.DefaultConversionPeriod - TimeSpan.FromTicks(1));
+        Assert.Equal(PinValue.High, _driver.LevelOf(Dout));
+        _clock.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(PinValue.Low, _driver.LevelOf(Dout));
+    }
+
+    [Fact]
+    public void A_host_that_loses_step_mid_word_is_back_in_step_after_the_next_conversion()
+    {
+        _chip.Kilograms = 33;
+        using var binding = NewBinding(Hx711Mode.ChannelAGain128);
+        _gpio.Write(PdSck, PinValue.High); // a stray pulse: the chip starts shifting a word the host will not finish
+        _gpio.Write(PdSck, PinValue.Low);
+        _gpio.Write(PdSck, PinValue.High); // then a preempted high phase powers it down
+        _clock.Advance(TimeSpan.FromMicroseconds(61));
+        _gpio.Write(PdSck, PinValue.Low);
+        Assert.Equal(PinValue.High, _driver.LevelOf(Dout));
+
+        _clock.Advance(SimulatedHx711.DefaultConversionPeriod);
+        Assert.Equal(_chip.CountsFor(33), binding.GetWeight(1).Grams, 1e-6);
+    }
+
+    [Fact]
+    public void A_word_left_unfinished_for_a_conversion_period_gives_way_to_a_fresh_conversion()
+    {
+        _chip.Kilograms = 21;
+        _gpio.OpenPin(PdSck, PinMode.Output);
+        _gpio.OpenPin(Dout, PinMode.Input);
+        for (var pulse = 0; pulse < 5; pulse++)
+        {
+            _gpio.Write(PdSck, PinValue.High);
+            _gpio.Write(PdSck, PinValue.Low);
+        }
+
+        _clock.Advance(SimulatedHx711.DefaultConversionPeriod);
+        Assert.Equal(PinValue.Low, _driver.LevelOf(Dout));
+        using var binding = NewBinding(Hx711Mode.ChannelAGain128);
+        Assert.Equal(_chip.CountsFor(21), binding.GetWeight(1).Grams, 1e-6);
     }
 
     [Fact]
