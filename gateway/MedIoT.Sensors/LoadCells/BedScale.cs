@@ -64,6 +64,12 @@ public sealed class BedScale : IDisposable
         _binding.SetConversionRatio(1.0);
     }
 
+    /// <summary>
+    /// The most, in kilograms, by which a sample's median conversion may differ from its nearest neighbour: a patient's
+    /// movement within the 37 ms of three conversions is far less, a garbage word far more.
+    /// </summary>
+    public const double ConfirmingKilograms = 1.0;
+
     /// <summary>How long one conversion may take to become ready before the chip counts as not answering: two and a
     /// half periods at the HX711's slow rate of 10 samples/s (RATE pin low).</summary>
     public static TimeSpan ReadyTimeout { get; } = TimeSpan.FromMilliseconds(250);
@@ -101,6 +107,19 @@ public sealed class BedScale : IDisposable
         if (fault != SensorFault.None)
         {
             return fault;
+        }
+
+        // A host paused for more than 60 µs while clocking powers the HX711 down mid-word (datasheet, "Power down"): one
+        // garbage word, which the median hides. Two in one sample could agree with nothing; the median must be confirmed
+        // by a neighbouring conversion within ConfirmingKilograms, or the sample is refused rather than stored wrong.
+        if (_readsPerSample >= 3)
+        {
+            var middle = _readsPerSample / 2;
+            var nearest = Math.Min(_conversions[middle] - _conversions[middle - 1], _conversions[middle + 1] - _conversions[middle]);
+            if (nearest / Math.Abs(_calibration.CountsPerKilogram) > ConfirmingKilograms)
+            {
+                return SensorFault.Implausible;
+            }
         }
 
         var value = _calibration.KilogramsFor(counts);

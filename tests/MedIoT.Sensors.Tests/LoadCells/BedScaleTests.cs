@@ -54,6 +54,31 @@ public sealed class BedScaleTests : IDisposable
     }
 
     [Fact]
+    public void A_sample_whose_conversions_agree_with_none_other_is_refused_but_one_stray_conversion_is_outvoted()
+    {
+        using var scale = NewScale(Simulated);
+        // The load changes after every 25-pulse word, as if garbage words came out of a chip powered down mid-read.
+        double[] words = [72.4, 10, 41];
+        var pulses = 0;
+        using var watch = _bedside.Driver.WatchOutput(SimulatedBedsidePins.Default.ScaleClockPin, level =>
+        {
+            if (level == System.Device.Gpio.PinValue.High && ++pulses % 25 == 0)
+            {
+                _bedside.Scale.Kilograms = words[pulses / 25 % words.Length];
+            }
+        });
+        _bedside.Scale.Kilograms = words[0];
+        Assert.Equal(SensorFault.Implausible, scale.TryReadKilograms(out var refused));
+        Assert.True(double.IsNaN(refused));
+
+        words = [72.4, 72.5, 41];
+        pulses = 0;
+        _bedside.Scale.Kilograms = words[0];
+        Assert.Equal(SensorFault.None, scale.TryReadKilograms(out var outvoted));
+        Assert.InRange(outvoted, 72.3, 72.6);
+    }
+
+    [Fact]
     public void A_changing_load_is_followed_read_by_read()
     {
         using var scale = NewScale(Simulated);

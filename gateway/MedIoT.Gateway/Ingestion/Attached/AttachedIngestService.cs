@@ -54,20 +54,20 @@ internal sealed class AttachedIngestService(
             if (sensor.Kind == AttachedSensorKind.CallButton)
             {
                 var bed = BedLocation.Parse(sensor.Ward, sensor.Bed);
-                var health = new SensorHealth(sensor.Name, bed, options.FailuresBeforeFault, events, attachedStatistics, timeProvider, logger);
+                var health = new SensorHealth(sensor.Name, sensor.Name, bed, options.FailuresBeforeFault, events, attachedStatistics, timeProvider, logger);
                 var buttons = new CallButtonIngestion(sensor, options, bed, _buses, events, health, attachedStatistics, timeProvider, logger);
-                _loops.Add(buttons.RunAsync);
+                _loops.Add(token => Task.Run(() => buttons.RunAsync(token), CancellationToken.None));
                 Log.AttachedSensorConfigured(logger, sensor.Name, sensor.Kind.ToString(), sensor.Bus.ToString(), bed.ToString());
                 continue;
             }
 
             var device = CheckDevice(sensor, index);
-            var sampledHealth = new SensorHealth(sensor.Name, device.Location, options.FailuresBeforeFault, events, attachedStatistics, timeProvider, logger);
+            var sampledHealth = new SensorHealth(sensor.Name, device.DeviceId, device.Location, options.FailuresBeforeFault, events, attachedStatistics, timeProvider, logger);
             var attestor = new GatewayAttestor(device.DeviceId, services.GetRequiredService<GatewayIdentity>(),
                 new AttestationSequence(stateFolder.SequenceFile(device.DeviceId)), timeProvider);
             var sampled = new SampledSensorIngestion(
                 sensor, options, device, Opener(sensor), verifier, intake, attestor, sampledHealth, attachedStatistics, timeProvider, logger);
-            _loops.Add(sampled.RunAsync);
+            _loops.Add(sampled.StartAsync);
             Log.AttachedSensorConfigured(logger, sensor.Name, sensor.Kind.ToString(), sensor.Bus.ToString(), device.DeviceId);
         }
 
@@ -75,8 +75,8 @@ internal sealed class AttachedIngestService(
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        // Each loop on its own pool thread: an HX711 read clocks its bits synchronously.
-        Task.WhenAll(_loops.Select(loop => Task.Run(() => loop(stoppingToken), CancellationToken.None)));
+        // A sampled sensor runs on a thread of its own (SampledSensorIngestion); a button's loop only awaits its presses.
+        Task.WhenAll(_loops.Select(loop => loop(stoppingToken)));
 
     public override void Dispose()
     {

@@ -4,8 +4,8 @@ namespace MedIoT.Gateway.Ingestion.Attached;
 public sealed class AttachedSensorOptions
 {
     /// <summary>
-    /// The sensor's name, 1–64 of A–Z a–z 0–9 . _ -, unique: logs, metrics and its technical alarm
-    /// (<c>sensor-fault/&lt;name&gt;</c>) use it. Required.
+    /// The sensor's name, 1–64 of A–Z a–z 0–9 . _ -, unique: logs and metrics use it, and a call button's technical alarm
+    /// (<c>sensor-fault/&lt;name&gt;</c>; a scale's or thermometer's names its device). Required.
     /// </summary>
     public string Name { get; set; } = string.Empty;
 

@@ -56,7 +56,11 @@ internal static class CalibrateScaleCommand
                 using var buses = new AttachedBuses(options.Sensors, settings.Resolve, host.Services.GetRequiredService<TimeProvider>(), logger);
                 // The calibration the scale is opened with does not matter here: only raw counts are read.
                 using var scale = new BedScale(buses.Gpio(sensor), sensor.DataPin, sensor.ClockPin, new LoadCellCalibration(0, 1));
-                if (!TryAverageCounts(scale, command.Reads, out var counts, out var fault))
+                // The reads block (the binding clocks bits and waits for conversions): on a thread of their own, not the pool's.
+                var (read, counts, fault) = await Task.Factory.StartNew(
+                    () => (TryAverageCounts(scale, command.Reads, out var average, out var failure), average, failure),
+                    CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+                if (!read)
                 {
                     await error.WriteLineAsync($"error: the scale gave no reading ({fault}); check its wiring and pins ({sensor.DataPin}, {sensor.ClockPin}).").ConfigureAwait(false);
                     return 2;
@@ -124,24 +128,31 @@ internal static class CalibrateScaleCommand
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>
+    /// The mean of <paramref name="reads"/> good samples, allowing as many failed ones: a user-space host paused for more
+    /// than 60 µs while clocking powers the HX711 down mid-word (datasheet, "Power down"), which gives a single garbage word.
+    /// </summary>
     private static bool TryAverageCounts(BedScale scale, int reads, out double counts, out SensorFault fault)
     {
         var sum = 0d;
-        for (var i = 0; i < reads; i++)
+        var good = 0;
+        fault = SensorFault.None;
+        for (var attempt = 0; attempt < 2 * reads && good < reads; attempt++)
         {
-            fault = scale.TryReadCounts(out var one);
-            if (fault != SensorFault.None)
+            var result = scale.TryReadCounts(out var one);
+            if (result == SensorFault.None)
             {
-                counts = double.NaN;
-                return false;
+                sum += one;
+                good++;
             }
-
-            sum += one;
+            else
+            {
+                fault = result;
+            }
         }
 
-        fault = SensorFault.None;
-        counts = sum / reads;
-        return true;
+        counts = good == reads ? sum / reads : double.NaN;
+        return good == reads;
     }
 
     private static bool TryParse(string[] args, out Command command, out string problem)

@@ -8,8 +8,19 @@ namespace MedIoT.Gateway.Ingestion.Attached;
 /// in a row make it not working (logged, and its technical alarm input published); the next good read makes it working
 /// again. Every failure is counted; only the first of a run is logged. Not thread-safe: one sensor loop owns it.
 /// </summary>
+/// <param name="sensorName">The sensor's configured name, for logs and metrics.</param>
+/// <param name="alarmSubject">
+/// Whom the technical alarm names (<c>sensor-fault/&lt;subject&gt;</c>): a scale's or thermometer's registered device id,
+/// so that the station shows the fault as that device's state; a call button's name.
+/// </param>
+/// <param name="bed">The sensor's bed.</param>
+/// <param name="failuresBeforeFault">Failed reads in a row that make the sensor not working.</param>
+/// <param name="events">Where the alarm inputs go.</param>
+/// <param name="statistics">Where failures are counted.</param>
+/// <param name="timeProvider">The clock of the downtime in the log.</param>
+/// <param name="logger">Where runs of failures are logged.</param>
 internal sealed class SensorHealth(
-    string sensorName, BedLocation bed, int failuresBeforeFault, AttachedSensorEvents events, AttachedStatistics statistics,
+    string sensorName, string alarmSubject, BedLocation bed, int failuresBeforeFault, AttachedSensorEvents events, AttachedStatistics statistics,
     TimeProvider timeProvider, ILogger logger)
 {
     private int _failuresInRow;
@@ -26,7 +37,7 @@ internal sealed class SensorHealth(
         {
             _notWorkingSince = null;
             Log.AttachedSensorWorking(logger, sensorName, timeProvider.GetElapsedTime(since).TotalSeconds);
-            events.Publish(new AttachedSensorStatus(sensorName, bed, Working: true));
+            events.Publish(new AttachedSensorStatus(alarmSubject, bed, Working: true));
         }
     }
 
@@ -44,7 +55,7 @@ internal sealed class SensorHealth(
         {
             _notWorkingSince = timeProvider.GetTimestamp();
             Log.AttachedSensorNotWorking(logger, sensorName, fault, _failuresInRow);
-            events.Publish(new AttachedSensorStatus(sensorName, bed, Working: false));
+            events.Publish(new AttachedSensorStatus(alarmSubject, bed, Working: false));
         }
     }
 }

@@ -57,12 +57,12 @@ public sealed class SampledSensorIngestionTests : IAsyncDisposable
         };
         var options = new AttachedOptions { FailuresBeforeFault = 3 };
         var attestor = new GatewayAttestor(DeviceId, _identity, new AttestationSequence(_folder.Combine("thermometer.seq")), _clock);
-        var health = new SensorHealth(sensor.Name, s_bed, options.FailuresBeforeFault, _events, _statistics, _clock, _logger);
+        var health = new SensorHealth(sensor.Name, DeviceId, s_bed, options.FailuresBeforeFault, _events, _statistics, _clock, _logger);
         _loopClock = new ParkingClock(_clock);
         var ingestion = new SampledSensorIngestion(sensor, options, device,
             () => new ThermometerSampler(new InfraredThermometer(_bedside.OpenThermometer(), ThermometerLimits.Body)),
             verifier, intake, attestor, health, _statistics, _loopClock, _logger);
-        _loop = Task.Run(() => ingestion.RunAsync(_stop.Token));
+        _loop = ingestion.StartAsync(_stop.Token);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class SampledSensorIngestionTests : IAsyncDisposable
         await StepUntilAsync(() => _statistics.Failures >= 3);
         Assert.False(_queue.Reader.TryRead(out var leaked), $"a frame was queued from a bad read: {leaked.Frame?.Frame}");
         Assert.True(_events.Reader.TryRead(out var notWorking));
-        Assert.Equal(new AttachedSensorStatus("bed07-thermometer", s_bed, Working: false), notWorking);
+        Assert.Equal(new AttachedSensorStatus(DeviceId, s_bed, Working: false), notWorking);
         Assert.Single(_logger.Collector.GetSnapshot(), record => record.Id.Id == GatewayLogEvents.AttachedSensorReadFailed);
         Assert.Single(_logger.Collector.GetSnapshot(), record => record.Id.Id == GatewayLogEvents.AttachedSensorNotWorking);
 
@@ -103,7 +103,7 @@ public sealed class SampledSensorIngestionTests : IAsyncDisposable
         var readings = _statistics.Readings;
         await StepUntilAsync(() => _statistics.Readings > readings);
         Assert.True(_events.Reader.TryRead(out var working));
-        Assert.Equal(new AttachedSensorStatus("bed07-thermometer", s_bed, Working: true), working);
+        Assert.Equal(new AttachedSensorStatus(DeviceId, s_bed, Working: true), working);
         Assert.True(_queue.Reader.TryRead(out var recovered));
         Assert.InRange(Assert.Single(recovered.Frame!.Frame.Observations).Value, 37.38, 37.42);
         Assert.DoesNotContain(_logger.Collector.GetSnapshot(), record => record.Message.Contains("37.4", StringComparison.Ordinal));
