@@ -11,7 +11,8 @@ if (args is ["audit", ..])
 
 if (args is ["calibrate-scale", ..])
 {
-    return await CalibrateScaleCommand.RunAsync(args[1..], Console.Out, Console.Error);
+    return await CalibrateScaleCommand.RunAsync(
+        args[1..], settingsArguments => GatewayHost.CreateBuilder(settingsArguments).Build(), GatewayHost.SettingsSearch.Find, Console.Out, Console.Error);
 }
 
 if (args is ["accounts", ..])

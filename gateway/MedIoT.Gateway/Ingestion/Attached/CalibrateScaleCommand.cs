@@ -1,5 +1,5 @@
 using System.Globalization;
-using MedIoT.Gateway.Hosting;
+using MedIoT.Hosting;
 using MedIoT.Sensors;
 using MedIoT.Sensors.LoadCells;
 using Microsoft.Extensions.Options;
@@ -28,8 +28,13 @@ internal static class CalibrateScaleCommand
     /// <summary>Reads averaged per step unless <c>--reads</c> says otherwise.</summary>
     private const int DefaultReads = 20;
 
-    /// <summary>Runs the command with the gateway's settings (<c>--settings</c> and the usual search, docs/architecture.md).</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    /// <summary>
+    /// Runs the command with the gateway's settings (<c>--settings</c> and the usual search, docs/architecture.md):
+    /// <paramref name="createHost"/> builds the gateway's host (not started) from the settings arguments, and
+    /// <paramref name="findSettings"/> finds the settings file that relative paths resolve against.
+    /// </summary>
+    public static async Task<int> RunAsync(
+        string[] args, Func<string[], IHost> createHost, Func<string[], SettingsFile> findSettings, TextWriter output, TextWriter error)
     {
         if (!TryParse(args, out var command, out var problem))
         {
@@ -39,10 +44,10 @@ internal static class CalibrateScaleCommand
 
         try
         {
-            var host = GatewayHost.CreateBuilder(command.SettingsArguments).Build();
+            var host = createHost(command.SettingsArguments);
             using (host)
             {
-                var settings = GatewayHost.SettingsSearch.Find(command.SettingsArguments);
+                var settings = findSettings(command.SettingsArguments);
                 var options = host.Services.GetRequiredService<IOptions<AttachedOptions>>().Value;
                 var sensor = options.Sensors.FirstOrDefault(candidate => candidate.Name == command.Sensor);
                 if (sensor is null || sensor.Kind != AttachedSensorKind.BedScale)

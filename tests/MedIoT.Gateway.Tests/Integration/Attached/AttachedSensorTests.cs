@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using MedIoT.Gateway.Alerts;
+using MedIoT.Gateway.Hosting;
 using MedIoT.Gateway.Identity;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Ingestion.Attached;
@@ -252,7 +253,8 @@ public sealed class AttachedSensorTests(AlertWardFixture ward) : IClassFixture<A
             BedsideStateFile.Write(bedside, s_settled with { LoadKilograms = load });
             using var output = new StringWriter();
             using var error = new StringWriter();
-            var exit = await CalibrateScaleCommand.RunAsync(["--sensor", Scale, .. step, "--settings", settingsFile], output, error);
+            var exit = await CalibrateScaleCommand.RunAsync(["--sensor", Scale, .. step, "--settings", settingsFile],
+                arguments => GatewayHost.CreateBuilder(arguments).Build(), GatewayHost.SettingsSearch.Find, output, error);
             Assert.True(exit == 0, $"calibrate-scale {string.Join(' ', step)} exited {exit}: {output}{error}");
         }
 
