@@ -3,9 +3,12 @@
 # linux-x64 build run natively and the linux-arm64 build run under qemu-aarch64-static (information only: an emulator is
 # no Raspberry Pi). Each run starts the gateway on a fresh state folder (it creates its identity key and journal) beside a
 # private mosquitto and influxd on loopback, waits for /health (polled every 20 ms, at most 300 s), then stops it with
-# SIGTERM. Prints one line per run and the load average before it (docs/benchmarks/release.md).
+# SIGTERM. Prints one line per run with the gateway's resident memory at that moment (VmRSS) and the load average before
+# it (docs/benchmarks/release.md). With "attached" the gateway also runs bed 03's three sensors wired to it (a bed scale,
+# an infrared thermometer, a call button; docs/attached-sensors.md) on the simulated bus, so the two kinds of run show
+# what the sensor bindings add at start.
 #
-#   tests/Benchmarks/start-to-ready.sh [x64|arm64] [runs]      (default: x64, 5 runs)
+#   tests/Benchmarks/start-to-ready.sh [x64|arm64] [runs] [attached]      (default: x64, 5 runs, no sensors)
 #
 # The release is read from MEDIOT_RELEASE_DIR or artifacts/release (configs/release.sh builds it). Run benchmarks one at a
 # time on a shared machine: wrap this command in flock on the machine's benchmark lock.
@@ -13,6 +16,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 arch="${1:-x64}"
 runs="${2:-5}"
+sensors="${3:-}"
 release="${MEDIOT_RELEASE_DIR:-$root/artifacts/release}"
 gateway="$release/linux-$arch/gateway/MedIoT.Gateway"
 case "$arch" in
@@ -56,8 +60,22 @@ influxd -config "$work/influxdb/influxdb.conf" > "$work/influxd.log" 2>&1 &
 pids+=($!)
 wait_for_line "$work/influxd.log" "Listening on HTTP"
 printf '{ "devices": [] }\n' > "$work/devices.json"
+attached=()
+if [[ "$sensors" == attached ]]; then
+  printf '{ "devices": [ { "deviceId": "ward7a-bed03-scale", "kind": "bed-scale", "ward": "7A", "bed": "03", "trust": "gateway-attested" },\n' > "$work/devices.json"
+  printf '  { "deviceId": "ward7a-bed03-thermometer", "kind": "ir-thermometer", "ward": "7A", "bed": "03", "trust": "gateway-attested" } ] }\n' >> "$work/devices.json"
+  (umask 077; printf '{"zeroCounts": 52000, "countsPerKilogram": 5000}\n' > "$work/scale.calibration.json")
+  printf '{"loadKilograms": 72.4, "objectCelsius": 36.8, "ambientCelsius": 22.5, "callPresses": 0, "answerPresses": 0, "scaleAnswering": true, "thermometerAnswering": true}\n' > "$work/bedside.json"
+  a=MEDIOT_Gateway__Attached__Sensors__
+  attached=("${a}0__Name=bed03-scale" "${a}0__Kind=BedScale" "${a}0__Bus=Simulated" "${a}0__DeviceId=ward7a-bed03-scale"
+    "${a}0__DataPin=5" "${a}0__ClockPin=6" "${a}0__CalibrationPath=$work/scale.calibration.json" "${a}0__SimulationStatePath=$work/bedside.json"
+    "${a}1__Name=bed03-thermometer" "${a}1__Kind=Thermometer" "${a}1__Bus=Simulated" "${a}1__DeviceId=ward7a-bed03-thermometer"
+    "${a}1__SimulationStatePath=$work/bedside.json"
+    "${a}2__Name=bed03-call" "${a}2__Kind=CallButton" "${a}2__Bus=Simulated" "${a}2__Ward=7A" "${a}2__Bed=03" "${a}2__Pin=17"
+    "${a}2__AnswerPin=27" "${a}2__SimulationStatePath=$work/bedside.json")
+fi
 
-echo "start-to-ready: $arch, $runs runs, ${launcher[*]:-native} $gateway"
+echo "start-to-ready: $arch, $runs runs, ${launcher[*]:-native} $gateway${attached:+, with 3 simulated sensors wired to it}"
 for run in $(seq 1 "$runs"); do
   state="$work/run$run"
   mkdir -p "$state"
@@ -76,7 +94,8 @@ for run in $(seq 1 "$runs"); do
   MEDIOT_Gateway__Alerts__OutboxFolder="$state/alerts-outbox" \
   MEDIOT_Gateway__Alerts__RulesPath="$root/configs/alert-rules.json" \
   MEDIOT_Gateway__Access__KeysFolder="$state/access-keys" \
-    "${launcher[@]}" "$gateway" > "$state/gateway.log" 2>&1 &
+  MEDIOT_Gateway__Attached__StateFolder="$state/attached" \
+    env "${attached[@]}" "${launcher[@]}" "$gateway" > "$state/gateway.log" 2>&1 &
   gateway_pid=$!
   ready=""
   for _ in $(seq 1 15000); do
@@ -87,8 +106,9 @@ for run in $(seq 1 "$runs"); do
     sleep 0.02
   done
   [[ -n "$ready" ]] || { echo "start-to-ready: no /health 200 within 300 s; its log:" >&2; cat "$state/gateway.log" >&2; exit 1; }
+  rss=$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$gateway_pid/status")
   kill -TERM "$gateway_pid"
   wait "$gateway_pid" || { echo "start-to-ready: the gateway did not stop cleanly; its log:" >&2; cat "$state/gateway.log" >&2; exit 1; }
   gateway_pid=""
-  printf 'run %d: %d ms to /health 200 (load average before: %s)\n' "$run" $(((ready - start) / 1000000)) "$load"
+  printf 'run %d: %d ms to /health 200, %s MB resident then (load average before: %s)\n' "$run" $(((ready - start) / 1000000)) "$rss" "$load"
 done

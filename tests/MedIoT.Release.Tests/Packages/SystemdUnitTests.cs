@@ -78,7 +78,8 @@ public sealed class SystemdUnitTests
         {
             Assert.Equal(["dialout"], settings["SupplementaryGroups"]);
             Assert.Equal(["closed"], settings["DevicePolicy"]);
-            Assert.Equal(["char-ttyS rw", "char-ttyUSB rw", "char-ttyACM rw"], settings["DeviceAllow"]);
+            // Serial adapters, and the GPIO chips and I2C buses of sensors wired to the gateway (docs/attached-sensors.md).
+            Assert.Equal(["char-ttyS rw", "char-ttyUSB rw", "char-ttyACM rw", "char-gpiochip rw", "char-i2c rw"], settings["DeviceAllow"]);
         }
         else
         {
