@@ -92,7 +92,8 @@ internal sealed class AttachedBuses : IDisposable
         }
     }
 
-    private SimulatedBedside Bedside(AttachedSensorOptions sensor)
+    /// <summary>The simulated bedside <paramref name="sensor"/> is on, made on first use (tests reach its chips).</summary>
+    internal SimulatedBedside Bedside(AttachedSensorOptions sensor)
     {
         var path = _resolve(sensor.SimulationStatePath);
         if (!_bedsides.TryGetValue(path, out var host))

@@ -2,8 +2,6 @@ using MedIoT.Alerts;
 using MedIoT.Gateway.Devices;
 using MedIoT.Gateway.Identity;
 using MedIoT.Hosting;
-using MedIoT.Sensors.LoadCells;
-using MedIoT.Sensors.Thermometers;
 using Microsoft.Extensions.Options;
 
 namespace MedIoT.Gateway.Ingestion.Attached;
@@ -66,7 +64,7 @@ internal sealed class AttachedIngestService(
             var attestor = new GatewayAttestor(device.DeviceId, services.GetRequiredService<GatewayIdentity>(),
                 new AttestationSequence(stateFolder.SequenceFile(device.DeviceId)), timeProvider);
             var sampled = new SampledSensorIngestion(
-                sensor, options, device, Opener(sensor), verifier, intake, attestor, sampledHealth, attachedStatistics, timeProvider, logger);
+                sensor, options, device, SampledSensors.Opener(sensor, _buses, settings.Resolve), verifier, intake, attestor, sampledHealth, attachedStatistics, timeProvider, logger);
             _loops.Add(sampled.StartAsync);
             Log.AttachedSensorConfigured(logger, sensor.Name, sensor.Kind.ToString(), sensor.Bus.ToString(), device.DeviceId);
         }
@@ -83,22 +81,6 @@ internal sealed class AttachedIngestService(
         _buses?.Dispose();
         base.Dispose();
     }
-
-    /// <summary>How a scale or thermometer is opened, each time its loop (re)opens it.</summary>
-    private Func<ISampledSensor> Opener(AttachedSensorOptions sensor) => sensor.Kind switch
-    {
-        AttachedSensorKind.BedScale => () =>
-        {
-            var calibrationPath = settings.Resolve(sensor.CalibrationPath);
-            if (!LoadCellCalibrationFile.TryRead(calibrationPath, out var calibration, out var problem))
-            {
-                throw new InvalidOperationException($"the bed scale has no usable calibration ({problem}); run mediot-gateway calibrate-scale --sensor {sensor.Name}");
-            }
-
-            return new ScaleSampler(new BedScale(_buses!.Gpio(sensor), sensor.DataPin, sensor.ClockPin, calibration));
-        },
-        _ => () => new ThermometerSampler(new InfraredThermometer(_buses!.I2c(sensor), ThermometerLimits.Body)),
-    };
 
     private RegisteredDevice CheckDevice(AttachedSensorOptions sensor, int index)
     {

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using MedIoT.Alerts;
 using MedIoT.Alerts.Bedside;
-using MedIoT.Hosting;
 using MedIoT.Sensors.Buttons;
 
 namespace MedIoT.Gateway.Ingestion.Attached;
@@ -16,15 +15,11 @@ internal sealed class CallButtonIngestion(
     AttachedSensorOptions sensor, AttachedOptions options, BedLocation bed, AttachedBuses buses, AttachedSensorEvents events,
     SensorHealth health, AttachedStatistics statistics, TimeProvider timeProvider, ILogger logger)
 {
-    private bool _unavailableLogged;
+    private readonly SensorOpening _opening = new(sensor, options, health, timeProvider, logger);
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        var reopen = Backoff.Create<bool>(
-            BackoffOptions.FromMilliseconds(options.ReopenInitialDelayMilliseconds,
-                Math.Max(options.ReopenInitialDelayMilliseconds, options.ReopenMaximumDelayMilliseconds), useJitter: true),
-            timeProvider,
-            attempt => attempt.Exception is null && !attempt.Result);
+        var reopen = _opening.CreatePipeline();
         try
         {
             while (true)
@@ -51,21 +46,15 @@ internal sealed class CallButtonIngestion(
                 answer = new DebouncedButton(gpio, sensor.AnswerPin, debounce, timeProvider);
             }
         }
-        catch (Exception exception) when (exception is not OperationCanceledException and not OutOfMemoryException)
+        catch (Exception exception) when (SensorOpening.IsRetried(exception))
         {
             call?.Dispose();
             answer?.Dispose();
-            if (!_unavailableLogged)
-            {
-                _unavailableLogged = true;
-                Log.AttachedSensorUnavailable(logger, sensor.Name, exception.Message, options.ReopenMaximumDelayMilliseconds);
-            }
-
-            health.Failed("cannot-open");
+            _opening.Failed(exception);
             return false;
         }
 
-        _unavailableLogged = false;
+        _opening.Opened();
         using (call)
         using (answer)
         {

@@ -1,5 +1,4 @@
 using MedIoT.Gateway.Devices;
-using MedIoT.Hosting;
 using MedIoT.Sensors;
 
 namespace MedIoT.Gateway.Ingestion.Attached;
@@ -21,7 +20,7 @@ internal sealed class SampledSensorIngestion(
     PushedFrameIntake intake, GatewayAttestor attestor, SensorHealth health, AttachedStatistics statistics, TimeProvider timeProvider, ILogger logger)
 {
     private readonly (int Code, double Value)[] _values = new (int, double)[1];
-    private bool _unavailableLogged;
+    private readonly SensorOpening _opening = new(sensor, options, health, timeProvider, logger);
 
     /// <summary>Starts the sampling thread; the task completes when <paramref name="stoppingToken"/> stops it.</summary>
     public Task StartAsync(CancellationToken stoppingToken) =>
@@ -30,12 +29,7 @@ internal sealed class SampledSensorIngestion(
     private void Run(CancellationToken stoppingToken)
     {
         Thread.CurrentThread.Name = "sensor " + sensor.Name;
-        // As for serial ports: a sensor that cannot be opened is tried again after a growing delay, never in a tight loop.
-        var reopen = Backoff.Create<bool>(
-            BackoffOptions.FromMilliseconds(options.ReopenInitialDelayMilliseconds,
-                Math.Max(options.ReopenInitialDelayMilliseconds, options.ReopenMaximumDelayMilliseconds), useJitter: true),
-            timeProvider,
-            attempt => attempt.Exception is null && !attempt.Result);
+        var reopen = _opening.CreatePipeline();
         try
         {
             while (true)
@@ -56,20 +50,13 @@ internal sealed class SampledSensorIngestion(
         {
             opened = open();
         }
-        catch (Exception exception) when (exception is not OperationCanceledException and not OutOfMemoryException)
+        catch (Exception exception) when (SensorOpening.IsRetried(exception))
         {
-            // A missing bus or chip, no permission, no libgpiod, no calibration: all retried; the message says which.
-            if (!_unavailableLogged)
-            {
-                _unavailableLogged = true;
-                Log.AttachedSensorUnavailable(logger, sensor.Name, exception.Message, options.ReopenMaximumDelayMilliseconds);
-            }
-
-            health.Failed("cannot-open");
+            _opening.Failed(exception);
             return false;
         }
 
-        _unavailableLogged = false;
+        _opening.Opened();
         using (opened)
         {
             while (true)

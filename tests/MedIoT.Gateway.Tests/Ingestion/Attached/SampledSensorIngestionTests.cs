@@ -190,28 +190,4 @@ public sealed class SampledSensorIngestionTests : IAsyncDisposable
 
         Assert.Fail($"not reached in 20 samples: readings {_statistics.Readings}, failures {_statistics.Failures}");
     }
-
-    /// <summary>The fake clock as the sampling loop sees it, telling the test each time the loop parks on a delay.</summary>
-    private sealed class ParkingClock(FakeTimeProvider clock) : TimeProvider
-    {
-        private readonly SemaphoreSlim _timers = new(0);
-
-        public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
-
-        public override long GetTimestamp() => clock.GetTimestamp();
-
-        public override long TimestampFrequency => clock.TimestampFrequency;
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            var timer = clock.CreateTimer(callback, state, dueTime, period);
-            _timers.Release();
-            return timer;
-        }
-
-        public async Task WaitForTimerAsync()
-        {
-            Assert.True(await _timers.WaitAsync(TimeSpan.FromSeconds(30)), "The sampling loop did not park on its next delay.");
-        }
-    }
 }
