@@ -72,16 +72,12 @@ public sealed class SimulatedGpioDriverTests : IDisposable
         Assert.True((await _gpio.WaitForEventAsync(9, PinEventTypes.Falling, TimeSpan.FromMilliseconds(20))).TimedOut);
 
         var wait = _gpio.WaitForEventAsync(9, PinEventTypes.Falling, TimeSpan.FromSeconds(30)).AsTask();
-        // Edges before the waiter registers are not seen (an edge is an event, not a level): drive until it returns.
-        for (var attempt = 0; attempt < 1000 && !wait.IsCompleted; attempt++)
-        {
-            _driver.DriveLine(9, PinValue.Low);
-            _driver.DriveLine(9, PinValue.High);
-            await Task.WhenAny(wait, Task.Delay(TimeSpan.FromMilliseconds(10)));
-        }
+        // Edges before the waiter registers are not seen (an edge is an event, not a level): drive once it waits.
+        Assert.True(SpinWait.SpinUntil(() => _driver.EventWaitersOn(9) > 0, TimeSpan.FromSeconds(30)), "the waiter never registered");
+        _driver.DriveLine(9, PinValue.Low);
+        _driver.DriveLine(9, PinValue.High);
 
-        Assert.True(wait.IsCompleted);
-        var result = await wait;
+        var result = await wait.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.False(result.TimedOut);
         Assert.Equal(PinEventTypes.Falling, result.EventTypes);
     }
