@@ -292,7 +292,7 @@ demo: THE WARD'S CENTRAL STATION
 $(printf '    %s\n' "${demo_people[@]}")
   Bed $attached_bed has sensors wired to the gateway: its weight and temperature appear in the bed view, a patient call
   at 30 s (answered at the bed at 45 s), a fever alarm near 70 s, and "bed exit" (high priority) at about 90 s,
-  resolved when the patient is back at 110 s ([bedside] lines).
+  latched when the patient is back at 110 s until a nurse acknowledges it ([bedside] lines).
   What to look for: within a minute bed 02 (ward 7A) shows the desaturation alarm (SpO2 low, flashing red for high
   priority); click "Enable alarm sound" once to hear it; a nurse or physician acknowledges it on the tile or in the
   bed view (trends, NEWS2); the viewer sees but cannot acknowledge; it.demo sees the IT view (/station/it).
