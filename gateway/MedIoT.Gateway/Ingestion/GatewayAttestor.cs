@@ -10,9 +10,6 @@ namespace MedIoT.Gateway.Ingestion;
 /// </summary>
 internal sealed class GatewayAttestor(string deviceId, GatewayIdentity identity, AttestationSequence sequence, TimeProvider timeProvider)
 {
-    /// <summary>The device whose readings this attests.</summary>
-    public string DeviceId { get; } = deviceId;
-
     /// <summary>The gateway's public key, which verifies what this signs.</summary>
     public Cryptography.Ed25519PublicKey PublicKey => identity.PublicKey;
 
@@ -28,6 +25,6 @@ internal sealed class GatewayAttestor(string deviceId, GatewayIdentity identity,
             observations[i] = new Observation(values[i].Code, values[i].Value, unit!, timeNanoseconds);
         }
 
-        return identity.SignFrame(new DeviceFrame(DeviceId, sequence.Next(), observations));
+        return identity.SignFrame(new DeviceFrame(deviceId, sequence.Next(), observations));
     }
 }

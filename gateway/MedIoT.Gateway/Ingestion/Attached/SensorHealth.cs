@@ -26,9 +26,6 @@ internal sealed class SensorHealth(
     private int _failuresInRow;
     private long? _notWorkingSince;
 
-    /// <summary>Whether the sensor currently counts as not working.</summary>
-    public bool NotWorking => _notWorkingSince is not null;
-
     /// <summary>A good read.</summary>
     public void Succeeded()
     {
