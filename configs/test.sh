@@ -35,6 +35,14 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
 done
 
+# Name each failed test again just before the summary, so the end of a long log says what failed (the console
+# logger printed its message and stack above).
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"[^>]*>' "$trx" \
+    | grep -o 'testName="[^"]*"' | sed -e 's/^testName="/failed: /' -e 's/"$//' -e 's/&quot;/"/g; s/&amp;/\&/g' || true
+done
+
 if [ "$total" -eq 0 ]; then
   echo "test: no test ran" >&2
   status=1

@@ -126,8 +126,9 @@ public sealed class AttachedSensorTests(AlertWardFixture ward) : IClassFixture<A
             var raised = station.Events.Single(e => e.Condition == "bed-exit" && e.Event == "raised");
             Assert.Equal("high", raised.Priority);
             Assert.Contains($"/alerts/7A/{Bed}/", raised.Topic, StringComparison.Ordinal);
-            // Judged on the gateway's clock, from the moment the load left the bed (docs/attached-sensors.md: within 2 s).
-            Assert.InRange(raised.At - left, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+            // Raised for this exit, not before it. The 2-second budget itself is proven on a fake clock through the same
+            // binding and rules (BedExitThroughTheScaleTests); on a shared machine's real clock a bound would time the host.
+            Assert.True(raised.At >= left, $"bed exit raised at {raised.At:O}, before the patient left at {left:O}");
 
             BedsideStateFile.Write(bedside, s_settled);
             await station.WaitUntilAsync(
