@@ -37,6 +37,25 @@ public static class HostingServiceCollectionExtensions
     }
 
     /// <summary>
+    /// As <see cref="AddValidatedSettings{TOptions}(IServiceCollection, IConfiguration, SettingsValidator{TOptions})"/>, but
+    /// the caller binds (<c>static (section, options) =&gt; section.Bind(options)</c>) where the settings type is concrete. A
+    /// generic <c>Bind</c> can only be the reflection binder; a concrete one is what the configuration binding source
+    /// generator replaces with generated code, which a trimmed or NativeAOT build needs (docs/benchmarks/ingest.md, issue 16).
+    /// </summary>
+    public static OptionsBuilder<TOptions> AddValidatedSettings<TOptions>(
+        this IServiceCollection services, IConfiguration configuration, SettingsValidator<TOptions> validator, Action<IConfiguration, TOptions> bind)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(validator);
+        ArgumentNullException.ThrowIfNull(bind);
+        services.AddSingleton<IValidateOptions<TOptions>>(validator);
+        var section = configuration.GetSection(validator.SectionName);
+        return services.AddOptions<TOptions>().Configure(options => bind(section, options)).ValidateOnStart();
+    }
+
+    /// <summary>
     /// <see cref="AddValidatedSettings{TOptions}(IServiceCollection, IConfiguration, SettingsValidator{TOptions})"/> for a
     /// settings class that needs only its data annotations (<c>[Required]</c>, <c>[Range]</c>) checked.
     /// </summary>

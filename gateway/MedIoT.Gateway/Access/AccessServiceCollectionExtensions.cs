@@ -10,7 +10,7 @@ internal static class AccessServiceCollectionExtensions
     /// <summary>Adds sign-in; relative paths of <c>Gateway:Access</c> resolve against <paramref name="settings"/>' folder.</summary>
     public static IServiceCollection AddAccess(this IServiceCollection services, IConfiguration configuration, SettingsFile settings)
     {
-        services.AddValidatedSettings(configuration, new AccessOptionsValidator())
+        services.AddValidatedSettings(configuration, new AccessOptionsValidator(), static (section, options) => section.Bind(options))
             .PostConfigure(access =>
             {
                 access.AccountsPath = settings.Resolve(access.AccountsPath);

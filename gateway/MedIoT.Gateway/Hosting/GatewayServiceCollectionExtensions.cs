@@ -31,14 +31,14 @@ public static class GatewayServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(settings);
 
         services.AddSystemTimeProvider();
-        services.AddValidatedSettings<GatewayOptions>(configuration, GatewayOptions.SectionName);
-        services.AddValidatedSettings(configuration, new MqttOptionsValidator())
+        services.AddValidatedSettings(configuration, new SettingsValidator<GatewayOptions>(GatewayOptions.SectionName), static (section, options) => section.Bind(options));
+        services.AddValidatedSettings(configuration, new MqttOptionsValidator(), static (section, options) => section.Bind(options))
             .PostConfigure(mqtt => mqtt.PasswordFile = settings.Resolve(mqtt.PasswordFile));
-        services.AddValidatedSettings<IngestionOptions>(configuration, IngestionOptions.SectionName);
-        services.AddValidatedSettings<MemoryOptions>(configuration, MemoryOptions.SectionName);
+        services.AddValidatedSettings(configuration, new SettingsValidator<IngestionOptions>(IngestionOptions.SectionName), static (section, options) => section.Bind(options));
+        services.AddValidatedSettings(configuration, new SettingsValidator<MemoryOptions>(MemoryOptions.SectionName), static (section, options) => section.Bind(options));
         // First, so the arena limit holds before the other services start their threads.
         services.AddHostedService<NativeHeapService>();
-        services.AddValidatedSettings(configuration, new InfluxOptionsValidator());
+        services.AddValidatedSettings(configuration, new InfluxOptionsValidator(), static (section, options) => section.Bind(options));
 
         services.AddSingleton(provider =>
         {
@@ -71,7 +71,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddAlerts(configuration, settings);
         AddAnchoring(services, configuration);
 
-        services.AddValidatedSettings(configuration, new HttpOptionsValidator())
+        services.AddValidatedSettings(configuration, new HttpOptionsValidator(), static (section, options) => section.Bind(options))
             .PostConfigure(http =>
             {
                 http.CertificatePath = settings.Resolve(http.CertificatePath);
@@ -110,7 +110,7 @@ public static class GatewayServiceCollectionExtensions
     /// </summary>
     private static void AddJournal(IServiceCollection services, IConfiguration configuration, SettingsFile settings)
     {
-        services.AddValidatedSettings<JournalOptions>(configuration, JournalOptions.SectionName);
+        services.AddValidatedSettings(configuration, new SettingsValidator<JournalOptions>(JournalOptions.SectionName), static (section, options) => section.Bind(options));
         services.AddSingleton(provider =>
         {
             // Every setting and the registry are checked before the journal is touched: a bad setting is reported as such,
@@ -142,7 +142,7 @@ public static class GatewayServiceCollectionExtensions
     /// <summary>Anchoring the journal's checkpoints in the hospital ledger (Anchoring/); disabled while Gateway:Anchoring:LedgerUrl is empty.</summary>
     private static void AddAnchoring(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedSettings(configuration, new AnchoringOptionsValidator());
+        services.AddValidatedSettings(configuration, new AnchoringOptionsValidator(), static (section, options) => section.Bind(options));
         services.AddSingleton<AnchoringStatus>();
         services.AddSingleton<LedgerClient>();
         services.AddHttpClient(LedgerClient.HttpClientName, (provider, http) =>
@@ -163,8 +163,8 @@ public static class GatewayServiceCollectionExtensions
     /// <summary>Serial ports (docs/serial.md), the gateway's identity and the device status events.</summary>
     private static void AddSerial(IServiceCollection services, IConfiguration configuration, SettingsFile settings)
     {
-        services.AddValidatedSettings(configuration, new SerialOptionsValidator());
-        services.AddValidatedSettings<IdentityOptions>(configuration, IdentityOptions.SectionName);
+        services.AddValidatedSettings(configuration, new SerialOptionsValidator(), static (section, options) => section.Bind(options));
+        services.AddValidatedSettings(configuration, new SettingsValidator<IdentityOptions>(IdentityOptions.SectionName), static (section, options) => section.Bind(options));
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<IdentityOptions>>().Value;
@@ -192,7 +192,7 @@ public static class GatewayServiceCollectionExtensions
     /// <summary>Sensors wired to the gateway's own pins (docs/attached-sensors.md) and what they tell the alert engine.</summary>
     private static void AddAttached(IServiceCollection services, IConfiguration configuration, SettingsFile settings)
     {
-        services.AddValidatedSettings(configuration, new AttachedOptionsValidator());
+        services.AddValidatedSettings(configuration, new AttachedOptionsValidator(), static (section, options) => section.Bind(options));
         services.AddSingleton<AttachedStatistics>();
         services.AddSingleton<AttachedSensorEvents>();
         services.AddHostedService(provider => ActivatorUtilities.CreateInstance<AttachedIngestService>(provider, settings));

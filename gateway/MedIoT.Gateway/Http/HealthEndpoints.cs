@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using MedIoT.Gateway.Anchoring;
 using MedIoT.Gateway.Ingestion;
 using MedIoT.Gateway.Journal;
@@ -20,7 +22,7 @@ internal sealed class HealthEndpoints(IngestionStatistics statistics, GatewayJou
     private static readonly FrameRejectionReason[] s_reasons = [.. Enum.GetValues<FrameRejectionReason>().Where(reason => reason != FrameRejectionReason.None)];
     private readonly DateTimeOffset _startedAt = timeProvider.GetUtcNow();
 
-    public void Map(IEndpointRouteBuilder endpoints) => endpoints.MapGet("/health", () => Results.Json(Report()));
+    public void Map(IEndpointRouteBuilder endpoints) => endpoints.MapGet("/health", () => Results.Json(Report(), HealthJsonContext.Default.HealthReport));
 
     /// <summary>The report <c>GET /health</c> answers with (also shown by the station's IT view).</summary>
     internal HealthReport Report()
@@ -74,3 +76,8 @@ internal sealed class HealthEndpoints(IngestionStatistics statistics, GatewayJou
         bool Enabled, long AnchoredSize, int UnanchoredCheckpoints, double OldestUnanchoredSeconds, string? LastError, DateTimeOffset? LastErrorAt,
         long Anchored, long Unavailable, long Refused, long ForkAlarms, long BadReceipts, long WrongLedgerOrigins);
 }
+
+/// <summary>The report of <c>GET /health</c> and the station's IT view, described at build time (web defaults: camelCase names).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(HealthEndpoints.HealthReport))]
+internal sealed partial class HealthJsonContext : JsonSerializerContext;

@@ -22,7 +22,6 @@ internal sealed class StationEndpoints(
     WardView ward, StationAssets assets, StationEventStream events, VitalTrendReader trends, AlarmHistoryReader history, HealthEndpoints health,
     StationStatistics statistics, TimeProvider timeProvider, ILogger<StationEndpoints> logger) : IGatewayEndpoints
 {
-    private static readonly JsonSerializerOptions s_health = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<(string, string), bool> _loggedRefusals = new();
     private readonly ConcurrentDictionary<string, bool> _queryFailing = new(StringComparer.Ordinal);
 
@@ -177,7 +176,7 @@ internal sealed class StationEndpoints(
             writer.WriteStartObject();
             writer.WriteString("at", AlarmJson.Time(timeProvider.GetUtcNow()));
             writer.WritePropertyName("health");
-            JsonSerializer.Serialize(writer, report, s_health);
+            JsonSerializer.Serialize(writer, report, HealthJsonContext.Default.HealthReport);
             ward.WriteDevices(writer, state);
             writer.WriteEndObject();
         });

@@ -10,6 +10,8 @@ internal static class StrictJson
 {
     public static JsonSerializerOptions Options { get; } = new()
     {
+        // Metadata generated at build time rather than read by reflection at run time (trimming and NativeAOT need it).
+        TypeInfoResolver = SensorsJsonContext.Default,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         RespectRequiredConstructorParameters = true,
@@ -47,3 +49,8 @@ internal static class StrictJson
 
     public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
 }
+
+/// <summary>The sensors' calibration and bedside state files, described at build time (System.Text.Json source generation).</summary>
+[JsonSerializable(typeof(LoadCells.LoadCellCalibration))]
+[JsonSerializable(typeof(Simulation.BedsideState))]
+internal sealed partial class SensorsJsonContext : JsonSerializerContext;

@@ -87,7 +87,10 @@ internal static class LoadRun
         }
 
         var gatewayAssembly = Path.Combine(RepositoryLayout.Root, "gateway", "MedIoT.Gateway", "bin", "Release", "net10.0", "MedIoT.Gateway.dll");
-        await using var gateway = await ServerProcess.StartAsync("gateway", "dotnet", [gatewayAssembly], "MQTT subscribed", TimeSpan.FromSeconds(60),
+        // LOADTEST_EXECUTABLE runs a published gateway executable (for example a NativeAOT publish) instead of the Release build.
+        var binary = Environment.GetEnvironmentVariable("LOADTEST_EXECUTABLE");
+        await using var gateway = await ServerProcess.StartAsync("gateway", string.IsNullOrEmpty(binary) ? "dotnet" : binary,
+            string.IsNullOrEmpty(binary) ? [gatewayAssembly] : [], "MQTT subscribed", TimeSpan.FromSeconds(60),
             folder.Path, environment);
         var address = new Uri($"https://127.0.0.1:{httpPort}/");
         using var http = Client(address, certificate);

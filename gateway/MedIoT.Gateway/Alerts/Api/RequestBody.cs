@@ -87,6 +87,8 @@ internal static partial class RequestBody
             new ApiProblem(400, "bad-spo2-scale", "spo2Scale must be 1 or 2 (NEWS2 SpO2 scale)."), ReadScale));
         options.Converters.Add(new MemberConverter<DateTimeOffset?>(
             new ApiProblem(400, "bad-observed-at", "observedAt must be an RFC 3339 time with its offset, e.g. 2026-03-01T08:15:00Z."), ReadTime));
+        // Metadata generated at build time rather than read by reflection at run time (trimming and NativeAOT need it).
+        options.TypeInfoResolver = AlarmRequestJsonContext.Default;
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
@@ -170,3 +172,9 @@ internal static partial class RequestBody
         public ApiProblem Problem { get; } = problem;
     }
 }
+
+/// <summary>The alarm API's request bodies, described at build time (System.Text.Json source generation).</summary>
+[JsonSerializable(typeof(AcknowledgeRequest))]
+[JsonSerializable(typeof(ObservationRequest))]
+[JsonSerializable(typeof(BedExitRequest))]
+internal sealed partial class AlarmRequestJsonContext : JsonSerializerContext;

@@ -18,7 +18,7 @@ internal static class AlertsServiceCollectionExtensions
 {
     public static IServiceCollection AddAlerts(this IServiceCollection services, IConfiguration configuration, SettingsFile settings)
     {
-        services.AddValidatedSettings(configuration, new AlertOptionsValidator());
+        services.AddValidatedSettings(configuration, new AlertOptionsValidator(), static (section, options) => section.Bind(options));
         services.TryAddKeyedSingleton(AlarmClock.Key, (provider, _) => provider.GetRequiredService<TimeProvider>());
         services.AddSingleton<AlarmStatistics>();
         // The stations' live events (Station/) subscribe here; the alert service feeds it without ever waiting.
