@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace MedIoT.Sensors.Internal;
 
@@ -28,7 +29,7 @@ internal static class StrictJson
     {
         try
         {
-            value = JsonSerializer.Deserialize<T>(utf8, Options);
+            value = JsonSerializer.Deserialize(utf8, Info<T>());
         }
         catch (JsonException e)
         {
@@ -47,7 +48,10 @@ internal static class StrictJson
         return true;
     }
 
-    public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
+    public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Info<T>());
+
+    // The type's metadata from the generated context, with the options above (no reflection: trimming and NativeAOT keep it).
+    private static JsonTypeInfo<T> Info<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 }
 
 /// <summary>The sensors' calibration and bedside state files, described at build time (System.Text.Json source generation).</summary>

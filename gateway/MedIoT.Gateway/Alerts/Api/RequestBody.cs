@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using MedIoT.Alerts.News2;
 using Microsoft.AspNetCore.Http;
@@ -36,7 +37,7 @@ internal static partial class RequestBody
 
         try
         {
-            var request = await JsonSerializer.DeserializeAsync<TRequest>(context.Request.Body, Options, context.RequestAborted);
+            var request = await JsonSerializer.DeserializeAsync(context.Request.Body, (JsonTypeInfo<TRequest>)Options.GetTypeInfo(typeof(TRequest)), context.RequestAborted);
             return request is null ? (null, NotAnObject) : (request, null);
         }
         catch (MemberException exception)
@@ -89,7 +90,7 @@ internal static partial class RequestBody
             new ApiProblem(400, "bad-observed-at", "observedAt must be an RFC 3339 time with its offset, e.g. 2026-03-01T08:15:00Z."), ReadTime));
         // Metadata generated at build time rather than read by reflection at run time (trimming and NativeAOT need it).
         options.TypeInfoResolver = AlarmRequestJsonContext.Default;
-        options.MakeReadOnly(populateMissingResolver: true);
+        options.MakeReadOnly();
         return options;
     }
 
