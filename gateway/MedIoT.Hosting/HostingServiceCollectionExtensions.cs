@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,7 +26,7 @@ public static class HostingServiceCollectionExtensions
     /// cross-field checks) when the host starts, before any hosted service runs: a bad setting stops the start with an
     /// <see cref="OptionsValidationException"/> naming it.
     /// </summary>
-    public static OptionsBuilder<TOptions> AddValidatedSettings<TOptions>(this IServiceCollection services, IConfiguration configuration,
+    public static OptionsBuilder<TOptions> AddValidatedSettings<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(this IServiceCollection services, IConfiguration configuration,
         SettingsValidator<TOptions> validator)
         where TOptions : class
     {
@@ -42,7 +43,7 @@ public static class HostingServiceCollectionExtensions
     /// generic <c>Bind</c> can only be the reflection binder; a concrete one is what the configuration binding source
     /// generator replaces with generated code, which a trimmed or NativeAOT build needs (docs/benchmarks/ingest.md, issue 16).
     /// </summary>
-    public static OptionsBuilder<TOptions> AddValidatedSettings<TOptions>(
+    public static OptionsBuilder<TOptions> AddValidatedSettings<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(
         this IServiceCollection services, IConfiguration configuration, SettingsValidator<TOptions> validator, Action<IConfiguration, TOptions> bind)
         where TOptions : class
     {
@@ -59,7 +60,7 @@ public static class HostingServiceCollectionExtensions
     /// <see cref="AddValidatedSettings{TOptions}(IServiceCollection, IConfiguration, SettingsValidator{TOptions})"/> for a
     /// settings class that needs only its data annotations (<c>[Required]</c>, <c>[Range]</c>) checked.
     /// </summary>
-    public static OptionsBuilder<TOptions> AddValidatedSettings<TOptions>(this IServiceCollection services, IConfiguration configuration, string sectionName)
+    public static OptionsBuilder<TOptions> AddValidatedSettings<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(this IServiceCollection services, IConfiguration configuration, string sectionName)
         where TOptions : class =>
         services.AddValidatedSettings(configuration, new SettingsValidator<TOptions>(sectionName));
 }

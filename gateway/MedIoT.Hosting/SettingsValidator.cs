@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -15,8 +16,12 @@ namespace MedIoT.Hosting;
 /// <c>LedgerOptions</c>). Register it with <c>AddValidatedSettings</c> (checked when the host starts), or call
 /// <see cref="GetValidated"/> where the composition root needs the settings before the host is built.
 /// </remarks>
-/// <typeparam name="TOptions">The settings class.</typeparam>
-public class SettingsValidator<TOptions> : IValidateOptions<TOptions>
+/// <typeparam name="TOptions">
+/// The settings class. Its public properties, with their annotations, and its constructor are kept by a trimmed or NativeAOT build
+/// (<see cref="DynamicallyAccessedMembersAttribute"/>): the annotations are read by reflection, and a build that dropped
+/// them would accept any value without a word.
+/// </typeparam>
+public class SettingsValidator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions> : IValidateOptions<TOptions>
     where TOptions : class
 {
     /// <summary>Creates a validator for the settings in <paramref name="sectionName"/> (such as <c>Ledger</c> or <c>Gateway:Mqtt</c>).</summary>
@@ -75,6 +80,8 @@ public class SettingsValidator<TOptions> : IValidateOptions<TOptions>
     {
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode",
+        Justification = "The annotations read are on TOptions' own public properties, which the DynamicallyAccessedMembers annotation on TOptions keeps.")]
     private static void CheckAnnotations(TOptions options, SettingProblems problems)
     {
         var results = new List<ValidationResult>();
