@@ -114,6 +114,9 @@
   // nurses and physicians arm and disarm it through the alarm API as themselves.
   const bedExitPath = "/beds/" + encodeURIComponent(ward) + "/" + encodeURIComponent(bed) + "/bed-exit";
   let bedExitArmed = null;
+  // Counts the starts and ends of arming and disarming: a state read that overlapped one is older than its answer and is
+  // dropped, never drawn over the nurse's change (the view asks every few seconds and after each bed-exit alarm).
+  let bedExitWrites = 0;
 
   function renderBedExit(state) {
     bedExitArmed = state.armed;
@@ -133,7 +136,9 @@
   }
 
   async function loadBedExit() {
+    const writes = bedExitWrites;
     const answer = await Station.getJson(bedExitPath);
+    if (writes !== bedExitWrites) return;
     if (answer.ok) {
       renderBedExit(answer.body);
     } else {
@@ -143,7 +148,9 @@
 
   document.getElementById("bed-exit-toggle")?.addEventListener("click", async () => {
     const result = document.getElementById("bed-exit-result");
+    bedExitWrites++;
     const answer = await Station.postJson(bedExitPath, { armed: !bedExitArmed });
+    bedExitWrites++;
     if (answer.ok) {
       renderBedExit(answer.body);
       result.textContent = answer.body.saved ? "" : "In force, but not saved: it would not survive a restart of the gateway.";
