@@ -26,16 +26,11 @@ public static class HostingServiceCollectionExtensions
     /// cross-field checks) when the host starts, before any hosted service runs: a bad setting stops the start with an
     /// <see cref="OptionsValidationException"/> naming it.
     /// </summary>
-    public static OptionsBuilder<TOptions> AddValidatedSettings<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(this IServiceCollection services, IConfiguration configuration,
-        SettingsValidator<TOptions> validator)
-        where TOptions : class
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(validator);
-        services.AddSingleton<IValidateOptions<TOptions>>(validator);
-        return services.AddOptions<TOptions>().Bind(configuration.GetSection(validator.SectionName)).ValidateOnStart();
-    }
+    public static OptionsBuilder<TOptions> AddValidatedSettings<
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)]
+        TOptions>(this IServiceCollection services, IConfiguration configuration, SettingsValidator<TOptions> validator)
+        where TOptions : class =>
+        services.AddValidatedSettings(configuration, validator, static (section, options) => section.Bind(options));
 
     /// <summary>
     /// As <see cref="AddValidatedSettings{TOptions}(IServiceCollection, IConfiguration, SettingsValidator{TOptions})"/>, but
@@ -43,7 +38,9 @@ public static class HostingServiceCollectionExtensions
     /// generic <c>Bind</c> can only be the reflection binder; a concrete one is what the configuration binding source
     /// generator replaces with generated code, which a trimmed or NativeAOT build needs (docs/benchmarks/ingest.md, issue 16).
     /// </summary>
-    public static OptionsBuilder<TOptions> AddValidatedSettings<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(
+    public static OptionsBuilder<TOptions> AddValidatedSettings<
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)]
+        TOptions>(
         this IServiceCollection services, IConfiguration configuration, SettingsValidator<TOptions> validator, Action<IConfiguration, TOptions> bind)
         where TOptions : class
     {
@@ -60,7 +57,9 @@ public static class HostingServiceCollectionExtensions
     /// <see cref="AddValidatedSettings{TOptions}(IServiceCollection, IConfiguration, SettingsValidator{TOptions})"/> for a
     /// settings class that needs only its data annotations (<c>[Required]</c>, <c>[Range]</c>) checked.
     /// </summary>
-    public static OptionsBuilder<TOptions> AddValidatedSettings<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(this IServiceCollection services, IConfiguration configuration, string sectionName)
+    public static OptionsBuilder<TOptions> AddValidatedSettings<
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)]
+        TOptions>(this IServiceCollection services, IConfiguration configuration, string sectionName)
         where TOptions : class =>
         services.AddValidatedSettings(configuration, new SettingsValidator<TOptions>(sectionName));
 }

@@ -17,11 +17,13 @@ namespace MedIoT.Hosting;
 /// <see cref="GetValidated"/> where the composition root needs the settings before the host is built.
 /// </remarks>
 /// <typeparam name="TOptions">
-/// The settings class. Its public properties, with their annotations, and its constructor are kept by a trimmed or NativeAOT build
-/// (<see cref="DynamicallyAccessedMembersAttribute"/>): the annotations are read by reflection, and a build that dropped
-/// them would accept any value without a word.
+/// The settings class. Its public properties, with their annotations, and its constructor are kept by a trimmed or
+/// NativeAOT build (<see cref="DynamicallyAccessedMembersAttribute"/>): the annotations are read by reflection, and a
+/// build that dropped them would accept any value without a word.
 /// </typeparam>
-public class SettingsValidator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions> : IValidateOptions<TOptions>
+public class SettingsValidator<
+    [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)]
+    TOptions> : IValidateOptions<TOptions>
     where TOptions : class
 {
     /// <summary>Creates a validator for the settings in <paramref name="sectionName"/> (such as <c>Ledger</c> or <c>Gateway:Mqtt</c>).</summary>

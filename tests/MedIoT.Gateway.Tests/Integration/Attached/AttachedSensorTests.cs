@@ -73,10 +73,11 @@ public sealed class AttachedSensorTests(AlertWardFixture ward) : IClassFixture<A
             Assert.Equal(weights.Count, weights.Select(row => row.Columns["seq"].GetInt64()).Distinct().Count());
             scaleIndex = weights[0].Columns["journal"].GetInt64();
             // The sensors keep sampling until the gateway stops, and what is journaled after the writer's last batch is
-            // stored by the writer from its cursor at the next start (docs/architecture.md). Each sensor's frames are journaled in sampling order and stored in
-            // journal order, so every reading up to the older of the two newest stored readings is in InfluxDB: the audit
-            // covers that period.
-            storedThrough = DateTimeOffset.UnixEpoch.AddTicks(Math.Min(weights.Max(row => row.TimeNanoseconds), temperatures.Max(row => row.TimeNanoseconds)) / 100);
+            // stored by the writer from its cursor at the next start (docs/architecture.md). Each sensor's frames are
+            // journaled in sampling order and stored in journal order, so every reading up to the older of the two newest
+            // stored readings is in InfluxDB: the audit covers that period.
+            var newestStored = Math.Min(weights.Max(row => row.TimeNanoseconds), temperatures.Max(row => row.TimeNanoseconds));
+            storedThrough = DateTimeOffset.UnixEpoch.AddTicks(newestStored / 100);
 
             var journal = gateway.Service<GatewayJournal>();
             await gateway.Service<JournalStatistics>().WaitUntilAsync(s => s.LastCheckpointSize > scaleIndex, s_wait);
