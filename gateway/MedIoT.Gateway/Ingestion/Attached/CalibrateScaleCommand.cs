@@ -10,7 +10,7 @@ namespace MedIoT.Gateway.Ingestion.Attached;
 /// <c>mediot-gateway calibrate-scale</c>: the two steps that calibrate a bed scale (docs/attached-sensors.md §3). First,
 /// with the bed empty (mattress and bedding on, as in use), <c>--empty</c> records the empty bed's reading; then, with a
 /// known mass on the bed, <c>--known-kilograms</c> works out the scale's counts per kilogram and writes the calibration
-/// file (0600). Each step averages many reads. Run it with the gateway stopped: the gateway holds the scale's pins while
+/// file (0600). Each step keeps the median of many reads. Run it with the gateway stopped: the gateway holds the scale's pins while
 /// it runs. Exit code 0 on success, 2 when the command cannot run.
 /// </summary>
 internal static class CalibrateScaleCommand
@@ -21,11 +21,11 @@ internal static class CalibrateScaleCommand
           NAME   a BedScale entry of Gateway:Attached:Sensors
           --empty             step 1: the bed empty, as in use; records its reading
           --known-kilograms   step 2: KG (1-300) of known mass on the bed; writes the sensor's CalibrationPath
-          --reads N           reads averaged per step, 1-200 (default 20)
+          --reads N           reads per step, their median kept, 1-200 (default 20)
         Stop the gateway first (it holds the pins); start it again afterwards.
         """;
 
-    /// <summary>Reads averaged per step unless <c>--reads</c> says otherwise.</summary>
+    /// <summary>Reads per step unless <c>--reads</c> says otherwise.</summary>
     private const int DefaultReads = 20;
 
     /// <summary>
@@ -63,7 +63,7 @@ internal static class CalibrateScaleCommand
                 using var scale = new BedScale(buses.Gpio(sensor), sensor.DataPin, sensor.ClockPin, new LoadCellCalibration(0, 1));
                 // The reads block (the binding clocks bits and waits for conversions): on a thread of their own, not the pool's.
                 var (read, counts, fault) = await Task.Factory.StartNew(
-                    () => (TryAverageCounts(scale, command.Reads, out var average, out var failure), average, failure),
+                    () => (TryMedianCounts(scale, command.Reads, out var median, out var failure), median, failure),
                     CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
                 if (!read)
                 {
@@ -134,12 +134,15 @@ internal static class CalibrateScaleCommand
     }
 
     /// <summary>
-    /// The mean of <paramref name="reads"/> good samples, allowing as many failed ones: a user-space host paused for more
-    /// than 60 µs while clocking powers the HX711 down mid-word (datasheet, "Power down"), which gives a single garbage word.
+    /// The median of <paramref name="reads"/> good samples, allowing as many failed ones: a user-space host paused for more
+    /// than 60 µs while clocking powers the HX711 down mid-word (datasheet, "Power down"), which gives a garbage word. A
+    /// sample whose median of 3 conversions is such a word is one outlier among the reads, where it would shift a mean (one
+    /// empty-bed sample read near 0 instead of 52,000 counts moved the mean of 20 by about 2,600 counts, half a kilogram,
+    /// in a demo run under load).
     /// </summary>
-    private static bool TryAverageCounts(BedScale scale, int reads, out double counts, out SensorFault fault)
+    private static bool TryMedianCounts(BedScale scale, int reads, out double counts, out SensorFault fault)
     {
-        var sum = 0d;
+        var samples = new double[reads];
         var good = 0;
         fault = SensorFault.None;
         for (var attempt = 0; attempt < 2 * reads && good < reads; attempt++)
@@ -147,8 +150,7 @@ internal static class CalibrateScaleCommand
             var result = scale.TryReadCounts(out var one);
             if (result == SensorFault.None)
             {
-                sum += one;
-                good++;
+                samples[good++] = one;
             }
             else
             {
@@ -156,8 +158,15 @@ internal static class CalibrateScaleCommand
             }
         }
 
-        counts = good == reads ? sum / reads : double.NaN;
-        return good == reads;
+        if (good < reads)
+        {
+            counts = double.NaN;
+            return false;
+        }
+
+        Array.Sort(samples);
+        counts = reads % 2 == 1 ? samples[reads / 2] : (samples[(reads / 2) - 1] + samples[reads / 2]) / 2;
+        return true;
     }
 
     private static bool TryParse(string[] args, out Command command, out string problem)
